@@ -1,0 +1,81 @@
+package dev.pimflow.audit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DESIGN §6.7: editing or deleting any record is detected by verify, which names the first bad sequence number. */
+class AuditTrailTest {
+    private JdbcTemplate jdbc;
+    private AuditTrail trail;
+
+    @BeforeEach
+    void setUp() {
+        DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__audit.sql")).execute(ds);
+        jdbc = new JdbcTemplate(ds);
+        trail = new AuditTrail(jdbc, Clock.systemUTC());
+        for (int i = 1; i <= 5; i++) {
+            trail.append(new AuditEntry("act-" + (i % 2), "pimflow", "step-" + i, "ok", "Contoso ICM", "CONTOSO:Security-012345",
+                    "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of("n", i, "note", "é \"quoted\"")));
+        }
+    }
+
+    @Test
+    void anUntouchedChainVerifies() {
+        AuditVerification v = trail.verify();
+        assertThat(v.intact()).isTrue();
+        assertThat(v.recordsChecked()).isEqualTo(5);
+        assertThat(trail.forActivation("act-1")).extracting(AuditRecord::seq).containsExactly(1L, 3L, 5L);
+        assertThat(trail.forActivation("act-1").get(0).details()).containsEntry("n", 1);
+    }
+
+    @Test
+    void anEditedFieldIsDetectedAtItsSequenceNumber() {
+        jdbc.update("UPDATE audit_record SET outcome = 'forged' WHERE seq = 3");
+        AuditVerification v = trail.verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBadSeq()).isEqualTo(3L);
+    }
+
+    @Test
+    void editedDetailsAreDetected() {
+        jdbc.update("UPDATE audit_record SET details = '{\"n\":99}' WHERE seq = 2");
+        assertThat(trail.verify().firstBadSeq()).isEqualTo(2L);
+    }
+
+    @Test
+    void aDeletedRecordIsDetected() {
+        jdbc.update("DELETE FROM audit_record WHERE seq = 4");
+        AuditVerification v = trail.verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBadSeq()).isEqualTo(4L);
+    }
+
+    @Test
+    void deletingTheNewestRecordIsDetected() {
+        jdbc.update("DELETE FROM audit_record WHERE seq = 5");
+        AuditVerification v = trail.verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBadSeq()).isEqualTo(5L);
+    }
+
+    @Test
+    void aRecomputedHashDoesNotHideAnEdit() {
+        // an attacker who rewrites one record and its own hash still breaks the next record's link
+        AuditRecord r = trail.forActivation("act-0").get(0); // seq 2
+        AuditRecord forged = new AuditRecord(r.seq(), r.activationId(), r.at(), "attacker", r.action(), r.outcome(), r.ticketSystem(),
+                r.ticketNumber(), r.principalId(), r.roleDefinitionId(), r.details(), r.prevHash(), null);
+        jdbc.update("UPDATE audit_record SET actor = 'attacker', hash = ? WHERE seq = 2", AuditTrail.hash(forged));
+        assertThat(trail.verify().firstBadSeq()).isEqualTo(3L);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pimflow.mfa;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies the JWS an MFA gateway returns for a challenge (DESIGN §4 {@code mfa.response}): signature, subject,
+ * challenge, decision, {@code amr} containing {@code mfa}, {@code iat} and {@code exp}. Single use is the caller's
+ * job (it owns the store); it keys on {@link MfaDecision#assertionId()}.
+ */
+public class MfaAssertionVerifier {
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final Clock clock;
+
+    /** HS256 with a shared secret of at least 32 bytes (development gateway). */
+    public static MfaAssertionVerifier hs256(String sharedSecret, Clock clock) {
+        byte[] secret = requireSecret(sharedSecret);
+        return new MfaAssertionVerifier(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)), clock);
+    }
+
+    MfaAssertionVerifier(JWSVerificationKeySelector<SecurityContext> keySelector, Clock clock) {
+        this.clock = clock;
+        processor.setJWSKeySelector(keySelector);
+        // exp, iat, sub and the custom claims are required; the clock skew nimbus allows is 60 s by default
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null,
+                Set.of("sub", "exp", "iat", "challengeId", "decision", "amr")) {
+            @Override
+            protected java.util.Date currentTime() {
+                return java.util.Date.from(clock.instant());
+            }
+        };
+        claims.setMaxClockSkew(30);
+        processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    static byte[] requireSecret(String sharedSecret) {
+        if (sharedSecret == null || sharedSecret.isBlank()) {
+            throw new IllegalArgumentException("pim.mfa.shared-secret is required");
+        }
+        byte[] secret = sharedSecret.getBytes(StandardCharsets.UTF_8);
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("pim.mfa.shared-secret must be at least 32 bytes for HS256, got " + secret.length);
+        }
+        return secret;
+    }
+
+    public MfaDecision verify(String assertion, String expectedChallengeId, String expectedPrincipalId) {
+        if (assertion == null || assertion.isBlank()) {
+            throw new MfaRejectedException("assertion missing");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(assertion, null);
+        } catch (ParseException e) {
+            throw new MfaRejectedException("assertion is not a signed JWT");
+        } catch (BadJOSEException e) {
+            throw new MfaRejectedException("assertion rejected: " + e.getMessage());
+        } catch (JOSEException e) {
+            throw new MfaRejectedException("assertion could not be verified: " + e.getMessage());
+        }
+        try {
+            String challengeId = claims.getStringClaim("challengeId");
+            if (!expectedChallengeId.equals(challengeId)) {
+                throw new MfaRejectedException("assertion is for another challenge");
+            }
+            if (!expectedPrincipalId.equalsIgnoreCase(claims.getSubject())) {
+                throw new MfaRejectedException("assertion is for another principal");
+            }
+            List<String> amr = claims.getStringListClaim("amr");
+            if (amr == null || !amr.contains("mfa")) {
+                throw new MfaRejectedException("assertion amr does not contain mfa");
+            }
+            String decision = claims.getStringClaim("decision");
+            if (!"approved".equals(decision) && !"denied".equals(decision)) {
+                throw new MfaRejectedException("assertion decision must be approved or denied");
+            }
+            Instant iat = claims.getIssueTime().toInstant();
+            Instant exp = claims.getExpirationTime().toInstant();
+            if (iat.isAfter(clock.instant().plusSeconds(30))) {
+                throw new MfaRejectedException("assertion issued in the future");
+            }
+            String id = claims.getJWTID() != null ? "jti:" + claims.getJWTID() : "sha256:" + sha256(assertion);
+            return new MfaDecision(claims.getSubject(), challengeId, "approved".equals(decision), iat, exp, id);
+        } catch (ParseException e) {
+            throw new MfaRejectedException("assertion claim has the wrong type: " + e.getMessage());
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

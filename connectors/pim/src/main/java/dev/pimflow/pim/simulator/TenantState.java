@@ -1,0 +1,891 @@
+package dev.pimflow.pim.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.pim.simulator.DirectoryObjects.Group;
+import dev.pimflow.pim.simulator.DirectoryObjects.User;
+import dev.pimflow.pim.simulator.RoleSchedules.Action;
+import dev.pimflow.pim.simulator.RoleSchedules.Kind;
+import dev.pimflow.pim.simulator.RoleSchedules.Schedule;
+import dev.pimflow.pim.simulator.RoleSchedules.ScheduleRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The simulated tenant: directory objects, role definitions, policies, schedules and the request log.
+ * Every public operation is {@code synchronized}: the state is small and requests are short, so one lock
+ * keeps each request's checks and effects atomic.
+ */
+final class TenantState {
+
+  /** Activations cannot be deactivated within five minutes (Entra documentation). */
+  static final Duration MINIMUM_ACTIVE_DURATION = Duration.ofMinutes(5);
+
+  /** Slack for requests whose start is normalised to the processing time a moment after the caller computed it. */
+  private static final Duration EXPIRATION_GRACE = Duration.ofMinutes(1);
+
+  static final class Policy {
+    final String roleDefinitionId;
+    final String guid;
+    final Map<String, ObjectNode> rules;
+    Instant lastModifiedDateTime;
+    String lastModifiedById;
+    String lastModifiedByName;
+
+    Policy(String roleDefinitionId, String guid, Map<String, ObjectNode> rules) {
+      this.roleDefinitionId = roleDefinitionId;
+      this.guid = guid;
+      this.rules = rules;
+    }
+
+    String id(String tenantId, String scopeType) {
+      return scopeType + "_" + tenantId + "_" + guid;
+    }
+  }
+
+  final String tenantId;
+  final Clock clock;
+  private final Map<String, User> users = new LinkedHashMap<>();
+  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final Map<String, BuiltInRoles.Role> roles = new LinkedHashMap<>();
+  private final Map<String, Policy> policies = new LinkedHashMap<>();
+  private final List<Schedule> eligibilities = new ArrayList<>();
+  private final List<Schedule> assignments = new ArrayList<>();
+  private final List<ScheduleRequest> eligibilityRequests = new ArrayList<>();
+  private final List<ScheduleRequest> assignmentRequests = new ArrayList<>();
+
+  TenantState(String tenantId, Clock clock) {
+    this.tenantId = tenantId;
+    this.clock = clock;
+    for (BuiltInRoles.Role r : BuiltInRoles.ALL) {
+      roles.put(key(r.id()), r);
+      String guid = UUID.nameUUIDFromBytes(("policy:" + r.id()).getBytes(StandardCharsets.UTF_8)).toString();
+      policies.put(key(r.id()), new Policy(r.id(), guid, PolicyRules.defaults()));
+    }
+  }
+
+  static String key(String id) {
+    return id == null ? null : id.toLowerCase(Locale.ROOT);
+  }
+
+  // ---------------------------------------------------------------- seeding
+
+  synchronized void addUser(User user) {
+    users.put(key(user.id()), user);
+  }
+
+  synchronized void addGroup(Group group) {
+    groups.put(key(group.id), group);
+  }
+
+  synchronized Policy policy(String roleDefinitionId) {
+    return policies.get(key(roleDefinitionId));
+  }
+
+  synchronized void addSchedule(Schedule s) {
+    (s.kind == Kind.ELIGIBILITY ? eligibilities : assignments).add(s);
+  }
+
+  synchronized void addRequest(ScheduleRequest r) {
+    (r.kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests).add(r);
+  }
+
+  // ---------------------------------------------------------------- users and groups
+
+  synchronized ObjectNode user(String id) {
+    User u = users.get(key(id));
+    if (u == null) {
+      throw GraphError.notFound(id);
+    }
+    return u.toJson();
+  }
+
+  synchronized List<ObjectNode> users() {
+    return users.values().stream().map(User::toJson).toList();
+  }
+
+  synchronized List<ObjectNode> transitiveMemberOf(String userId) {
+    if (!users.containsKey(key(userId))) {
+      throw GraphError.notFound(userId);
+    }
+    Instant now = purge();
+    List<ObjectNode> out = new ArrayList<>();
+    for (Group g : groups.values()) {
+      if (g.members.contains(key(userId))) {
+        ObjectNode j = Json.obj();
+        j.put("@odata.type", "#microsoft.graph.group");
+        j.setAll(g.toJson());
+        out.add(j);
+      }
+    }
+    // Active directory roles show up too, as directoryRole objects (clients must filter by @odata.type).
+    Set<String> seen = new LinkedHashSet<>();
+    for (Schedule s : assignments) {
+      if (s.current(now) && s.principalId.equalsIgnoreCase(userId) && seen.add(key(s.roleDefinitionId))) {
+        BuiltInRoles.Role r = roles.get(key(s.roleDefinitionId));
+        ObjectNode j = Json.obj();
+        j.put("@odata.type", "#microsoft.graph.directoryRole");
+        j.put("id", UUID.nameUUIDFromBytes(("directoryRole:" + r.id()).getBytes(StandardCharsets.UTF_8)).toString());
+        j.putNull("deletedDateTime");
+        j.put("description", r.description());
+        j.put("displayName", r.displayName());
+        j.put("roleTemplateId", r.id());
+        out.add(j);
+      }
+    }
+    return out;
+  }
+
+  synchronized ObjectNode group(String id) {
+    return requireGroup(id).toJson();
+  }
+
+  synchronized List<ObjectNode> groups() {
+    return groups.values().stream().map(Group::toJson).toList();
+  }
+
+  synchronized List<ObjectNode> groupMembers(String id, boolean owners) {
+    Group g = requireGroup(id);
+    List<ObjectNode> out = new ArrayList<>();
+    for (String m : owners ? g.owners : g.members) {
+      out.add(directoryObject(m));
+    }
+    return out;
+  }
+
+  private Group requireGroup(String id) {
+    Group g = groups.get(key(id));
+    if (g == null) {
+      throw GraphError.notFound(id);
+    }
+    return g;
+  }
+
+  private ObjectNode directoryObject(String id) {
+    ObjectNode j = Json.obj();
+    User u = users.get(key(id));
+    if (u != null) {
+      j.put("@odata.type", "#microsoft.graph.user");
+      j.setAll(u.toJson());
+    } else {
+      Group g = groups.get(key(id));
+      j.put("@odata.type", "#microsoft.graph.group");
+      if (g != null) {
+        j.setAll(g.toJson());
+      } else {
+        j.put("id", id);
+      }
+    }
+    return j;
+  }
+
+  synchronized ObjectNode createGroup(JsonNode body, Instant now) {
+    if (body == null || !body.isObject()) {
+      throw GraphError.badRequest("Request_BadRequest", "Unable to read JSON request payload.");
+    }
+    for (String required : List.of("displayName", "mailEnabled", "mailNickname", "securityEnabled")) {
+      JsonNode v = Json.field(body, required);
+      if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+        throw GraphError.badRequest(
+            "Request_BadRequest", "Invalid value specified for property '" + required + "' of resource 'Group'.");
+      }
+    }
+    boolean assignable = Json.bool(body, "isAssignableToRole", false);
+    boolean securityEnabled = Json.bool(body, "securityEnabled", false);
+    List<String> groupTypes = new ArrayList<>();
+    JsonNode types = Json.field(body, "groupTypes");
+    if (types != null && types.isArray()) {
+      types.forEach(t -> groupTypes.add(t.asText()));
+    }
+    if (assignable && !securityEnabled) {
+      throw GraphError.badRequest("Request_BadRequest", "A role-assignable group must be a security group (securityEnabled).");
+    }
+    if (assignable && groupTypes.stream().anyMatch(t -> t.equalsIgnoreCase("DynamicMembership"))) {
+      throw GraphError.badRequest("Request_BadRequest", "A role-assignable group cannot have dynamic membership.");
+    }
+    List<String> owners = binds(body, "owners@odata.bind", false, assignable);
+    List<String> members = binds(body, "members@odata.bind", true, assignable);
+    if (owners.size() + members.size() > 20) {
+      throw GraphError.badRequest(
+          "Request_BadRequest", "At most 20 owners and members can be added when a group is created.");
+    }
+    String visibility = Json.text(body, "visibility");
+    Group g =
+        new Group(
+            UUID.randomUUID().toString(), Json.text(body, "displayName"), Json.text(body, "description"),
+            Json.bool(body, "mailEnabled", false), Json.text(body, "mailNickname"), securityEnabled, assignable,
+            groupTypes, visibility != null ? visibility : (assignable ? "Private" : null), now);
+    owners.forEach(o -> g.owners.add(key(o)));
+    members.forEach(m -> g.members.add(key(m)));
+    groups.put(key(g.id), g);
+    return g.toJson();
+  }
+
+  private List<String> binds(JsonNode body, String property, boolean members, boolean assignable) {
+    List<String> ids = new ArrayList<>();
+    JsonNode v = Json.field(body, property);
+    if (v == null || v.isNull()) {
+      return ids;
+    }
+    if (!v.isArray()) {
+      throw GraphError.badRequest("Request_BadRequest", "'" + property + "' must be an array of URLs.");
+    }
+    for (JsonNode ref : v) {
+      String id = lastSegment(ref.asText());
+      ids.add(checkMember(id, members, assignable));
+    }
+    return ids;
+  }
+
+  private String checkMember(String id, boolean member, boolean assignableGroup) {
+    if (users.containsKey(key(id))) {
+      return id;
+    }
+    if (member && groups.containsKey(key(id))) {
+      if (assignableGroup) {
+        throw GraphError.badRequest(
+            "Request_BadRequest", "A role-assignable group cannot have a group as a member (nesting is not supported).");
+      }
+      return id;
+    }
+    throw GraphError.badRequest("Request_BadRequest", "Invalid object identifier '" + id + "'.");
+  }
+
+  static String lastSegment(String url) {
+    String s = url.trim();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s.substring(s.lastIndexOf('/') + 1);
+  }
+
+  synchronized void addGroupReference(String groupId, JsonNode body, boolean owner) {
+    Group g = requireGroup(groupId);
+    String ref = Json.text(body, "@odata.id");
+    if (ref == null) {
+      throw GraphError.badRequest("Request_BadRequest", "The '@odata.id' property is required.");
+    }
+    String id = checkMember(lastSegment(ref), !owner, g.isAssignableToRole);
+    Set<String> set = owner ? g.owners : g.members;
+    if (!set.add(key(id))) {
+      throw GraphError.badRequest(
+          "Request_BadRequest", "One or more added object references already exist for the following modified properties: '"
+              + (owner ? "owners" : "members") + "'.");
+    }
+  }
+
+  synchronized void removeGroupReference(String groupId, String memberId, boolean owner) {
+    Group g = requireGroup(groupId);
+    if (!(owner ? g.owners : g.members).remove(key(memberId))) {
+      throw GraphError.notFound(memberId);
+    }
+  }
+
+  synchronized void deleteGroup(String id) {
+    Group g = requireGroup(id);
+    groups.remove(key(g.id));
+    // A deleted role-assignable group takes its eligible and active role assignments with it.
+    eligibilities.removeIf(s -> s.principalId.equalsIgnoreCase(g.id));
+    assignments.removeIf(s -> s.principalId.equalsIgnoreCase(g.id));
+  }
+
+  // ---------------------------------------------------------------- role definitions
+
+  synchronized ObjectNode roleDefinition(String id) {
+    BuiltInRoles.Role r = roles.get(key(id));
+    if (r == null) {
+      throw GraphError.notFound(id);
+    }
+    return roleJson(r);
+  }
+
+  synchronized List<ObjectNode> roleDefinitions() {
+    return roles.values().stream().map(TenantState::roleJson).toList();
+  }
+
+  private static ObjectNode roleJson(BuiltInRoles.Role r) {
+    ObjectNode j = Json.obj();
+    j.put("id", r.id());
+    j.put("description", r.description());
+    j.put("displayName", r.displayName());
+    j.put("isBuiltIn", true);
+    j.put("isEnabled", true);
+    j.putArray("resourceScopes").add("/");
+    j.put("templateId", r.id());
+    j.putNull("version");
+    ObjectNode perm = j.putArray("rolePermissions").addObject();
+    perm.putArray("allowedResourceActions");
+    perm.putNull("condition");
+    return j;
+  }
+
+  /** The principal as an expandable directory object, or null. */
+  synchronized ObjectNode principal(String id) {
+    if (users.containsKey(key(id)) || groups.containsKey(key(id))) {
+      return directoryObject(id);
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- reads of schedules
+
+  synchronized List<ObjectNode> requests(Kind kind) {
+    purge();
+    return (kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests).stream()
+        .map(ScheduleRequest::toJson)
+        .toList();
+  }
+
+  synchronized ObjectNode request(Kind kind, String id) {
+    for (ScheduleRequest r : kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests) {
+      if (r.id.equalsIgnoreCase(id)) {
+        return r.toJson();
+      }
+    }
+    throw GraphError.notFound(id);
+  }
+
+  synchronized List<ObjectNode> schedules(Kind kind) {
+    purge();
+    return store(kind).stream().map(Schedule::scheduleJson).toList();
+  }
+
+  synchronized List<ObjectNode> instances(Kind kind) {
+    Instant now = purge();
+    return store(kind).stream().filter(s -> s.current(now)).map(Schedule::instanceJson).toList();
+  }
+
+  synchronized List<ObjectNode> roleAssignments() {
+    Instant now = purge();
+    return assignments.stream().filter(s -> s.current(now)).map(Schedule::roleAssignmentJson).toList();
+  }
+
+  private List<Schedule> store(Kind kind) {
+    return kind == Kind.ELIGIBILITY ? eligibilities : assignments;
+  }
+
+  /** Drops schedules whose end has passed (Graph does this by itself; the simulator does it lazily). */
+  private Instant purge() {
+    Instant now = clock.instant();
+    eligibilities.removeIf(s -> s.end != null && !s.end.isAfter(now));
+    assignments.removeIf(s -> s.end != null && !s.end.isAfter(now));
+    return now;
+  }
+
+  // ---------------------------------------------------------------- policies
+
+  synchronized List<ObjectNode> policyAssignments(String scopeType, boolean expandPolicy, boolean expandRules) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (Policy p : policies.values()) {
+      ObjectNode a = Json.obj();
+      a.put("id", p.id(tenantId, scopeType) + "_" + p.roleDefinitionId);
+      a.put("policyId", p.id(tenantId, scopeType));
+      a.put("scopeId", "/");
+      a.put("scopeType", scopeType);
+      a.put("roleDefinitionId", p.roleDefinitionId);
+      if (expandPolicy) {
+        a.set("policy", policyJson(p, scopeType, expandRules));
+      }
+      out.add(a);
+    }
+    return out;
+  }
+
+  synchronized List<ObjectNode> policies(String scopeType, boolean expandRules) {
+    return policies.values().stream().map(p -> policyJson(p, scopeType, expandRules)).toList();
+  }
+
+  synchronized ObjectNode policyById(String policyId, boolean expandRules) {
+    Policy p = policyByIdOrThrow(policyId);
+    return policyJson(p, policyId.substring(0, policyId.indexOf('_')), expandRules);
+  }
+
+  private ObjectNode policyJson(Policy p, String scopeType, boolean expandRules) {
+    ObjectNode j = Json.obj();
+    j.put("id", p.id(tenantId, scopeType));
+    j.put("displayName", scopeType);
+    j.put("description", scopeType);
+    j.put("isOrganizationDefault", false);
+    j.put("scopeId", "/");
+    j.put("scopeType", scopeType);
+    j.put("lastModifiedDateTime", Json.time(p.lastModifiedDateTime));
+    ObjectNode by = j.putObject("lastModifiedBy");
+    by.put("displayName", p.lastModifiedByName);
+    by.put("id", p.lastModifiedById);
+    if (expandRules) {
+      var rules = j.putArray("rules");
+      p.rules.values().forEach(r -> rules.add(r.deepCopy()));
+    }
+    return j;
+  }
+
+  private Policy policyByIdOrThrow(String policyId) {
+    int first = policyId.indexOf('_');
+    int last = policyId.lastIndexOf('_');
+    if (first > 0 && last > first) {
+      String scopeType = policyId.substring(0, first);
+      String guid = policyId.substring(last + 1);
+      if (scopeType.equalsIgnoreCase("DirectoryRole") || scopeType.equalsIgnoreCase("Directory")) {
+        for (Policy p : policies.values()) {
+          if (p.guid.equalsIgnoreCase(guid)) {
+            return p;
+          }
+        }
+      }
+    }
+    throw GraphError.notFound(policyId);
+  }
+
+  synchronized ObjectNode rule(String policyId, String ruleId) {
+    Policy p = policyByIdOrThrow(policyId);
+    ObjectNode r = ruleOrThrow(p, ruleId);
+    return r.deepCopy();
+  }
+
+  synchronized List<ObjectNode> rules(String policyId) {
+    return policyByIdOrThrow(policyId).rules.values().stream().map(ObjectNode::deepCopy).toList();
+  }
+
+  private static ObjectNode ruleOrThrow(Policy p, String ruleId) {
+    for (Map.Entry<String, ObjectNode> e : p.rules.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(ruleId)) {
+        return e.getValue();
+      }
+    }
+    throw GraphError.notFound(ruleId);
+  }
+
+  /** PATCH semantics: properties present in the body replace the rule's; {@code @odata.type} must match. */
+  synchronized void patchRule(String policyId, String ruleId, JsonNode body, Caller caller) {
+    Policy p = policyByIdOrThrow(policyId);
+    ObjectNode rule = ruleOrThrow(p, ruleId);
+    if (body == null || !body.isObject()) {
+      throw GraphError.badRequest("BadRequest", "Unable to read JSON request payload.");
+    }
+    String type = Json.text(body, "@odata.type");
+    if (type == null) {
+      throw GraphError.badRequest("BadRequest", "The '@odata.type' property is required to update a policy rule.");
+    }
+    String expected = rule.get("@odata.type").asText();
+    if (!normaliseType(type).equalsIgnoreCase(normaliseType(expected))) {
+      throw GraphError.badRequest("BadRequest", "The rule '" + ruleId + "' is of type " + expected + ", not " + type + ".");
+    }
+    String max = Json.text(body, "maximumDuration");
+    if (max != null) {
+      try {
+        Json.parseDuration(max);
+      } catch (DateTimeParseException e) {
+        throw GraphError.badRequest("BadRequest", "Invalid maximumDuration '" + max + "'.");
+      }
+    }
+    ObjectNode updated = rule.deepCopy();
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equals("id") || e.getKey().equals("@odata.type")) {
+        continue;
+      }
+      if (e.getKey().equals("target") && e.getValue().isObject()) {
+        ObjectNode target = PolicyRules.target(
+            rule.path("target").path("caller").asText(), rule.path("target").path("level").asText());
+        e.getValue().fields().forEachRemaining(t -> {
+          if (!t.getKey().startsWith("@odata")) {
+            target.set(t.getKey(), t.getValue().deepCopy());
+          }
+        });
+        // GET answers operations in lower case even after a PATCH sent "All".
+        if (target.get("operations").isArray()) {
+          var ops = Json.arr();
+          target.get("operations").forEach(o -> ops.add(o.asText().toLowerCase(Locale.ROOT)));
+          target.set("operations", ops);
+        }
+        updated.set("target", target);
+      } else {
+        updated.set(e.getKey(), e.getValue().deepCopy());
+      }
+    }
+    p.rules.put(rule.get("id").asText(), updated);
+    p.lastModifiedDateTime = clock.instant();
+    p.lastModifiedById = caller.appOnly() ? caller.appId() : caller.oid();
+    p.lastModifiedByName = caller.appOnly() ? caller.appDisplayName() : displayName(caller.oid());
+  }
+
+  private String displayName(String userId) {
+    User u = userId == null ? null : users.get(key(userId));
+    return u == null ? null : u.displayName();
+  }
+
+  private static String normaliseType(String t) {
+    return t.startsWith("#") ? t.substring(1) : t;
+  }
+
+  // ---------------------------------------------------------------- schedule requests
+
+  /** POST roleEligibilityScheduleRequests / roleAssignmentScheduleRequests (spec section 11). */
+  synchronized ScheduleRequest submit(Kind kind, JsonNode body, Caller caller) {
+    Instant now = purge();
+    if (body == null || !body.isObject()) {
+      throw GraphError.badRequest("BadRequest", "Unable to read JSON request payload.");
+    }
+    // 1. shape
+    String actionText = Json.text(body, "action");
+    if (actionText == null) {
+      throw GraphError.invalidRequest("The role assignment request is invalid: 'action' is required.");
+    }
+    Action action = Action.parse(actionText);
+    if (action == null) {
+      throw GraphError.badRequest("BadRequest", "Requested value '" + actionText + "' was not found.");
+    }
+    if (!supported(kind, action)) {
+      throw GraphError.badRequest(
+          "notSupported", "The action '" + action.wire + "' is not supported by the simulator for " + kind.prefix + "ScheduleRequests.");
+    }
+    String principalId = Json.text(body, "principalId");
+    String roleId = Json.text(body, "roleDefinitionId");
+    String scope = Json.text(body, "directoryScopeId");
+    String appScope = Json.text(body, "appScopeId");
+    if (principalId == null || roleId == null) {
+      throw GraphError.invalidRequest("The role assignment request is invalid: 'principalId' and 'roleDefinitionId' are required.");
+    }
+    if (scope == null && appScope == null) {
+      throw GraphError.invalidRequest("The role assignment request is invalid: 'directoryScopeId' or 'appScopeId' is required.");
+    }
+    BuiltInRoles.Role role = roles.get(key(roleId));
+    if (role == null) {
+      throw GraphError.badRequest("RoleNotFound", "The role is not found.");
+    }
+    roleId = role.id();
+    User user = users.get(key(principalId));
+    Group group = groups.get(key(principalId));
+    if (user == null && group == null) {
+      throw GraphError.badRequest("SubjectNotFound", "The subject is not found.");
+    }
+    principalId = user != null ? user.id() : group.id;
+    if (group != null && !group.isAssignableToRole) {
+      throw GraphError.invalidRequest("The role assignment request is invalid: only role-assignable groups (isAssignableToRole) can hold directory roles.");
+    }
+
+    // 2. who may do this
+    if (action.self) {
+      if (caller.appOnly()) {
+        // Real behaviour of app-only self actions is unverified (spec 9); like Graph for a token without an
+        // MFA claim, the simulator answers the MfaRule failure: an app can never satisfy MFA.
+        throw GraphError.policyFailed(List.of("MfaRule"));
+      }
+      if (!principalId.equalsIgnoreCase(caller.oid())) {
+        throw GraphError.invalidRequest(
+            "The role assignment request is invalid: for self actions principalId must be the signed-in user's object id.");
+      }
+    } else if (!caller.appOnly() && !holdsRoleAdministration(caller.oid(), now)) {
+      throw new GraphError(403, "UnknownError", "Attempted to perform an unauthorized operation.");
+    }
+
+    // 3. schedule
+    JsonNode scheduleInfo = Json.field(body, "scheduleInfo");
+    Instant start = now;
+    Instant end = null;
+    String expirationType = "noExpiration";
+    String durationText = null;
+    if (!action.removes()) {
+      Instant requestedStart = time(Json.text(scheduleInfo, "startDateTime"));
+      if (requestedStart != null && requestedStart.isAfter(now)) {
+        start = requestedStart;
+      }
+      JsonNode expiration = Json.field(scheduleInfo, "expiration");
+      String type = Json.text(expiration, "type");
+      if (type == null || type.equalsIgnoreCase("noExpiration") || type.equalsIgnoreCase("notSpecified")) {
+        expirationType = "noExpiration";
+      } else if (type.equalsIgnoreCase("afterDuration")) {
+        expirationType = "afterDuration";
+        durationText = Json.text(expiration, "duration");
+        Duration d = duration(durationText);
+        if (d == null || d.isNegative() || d.isZero()) {
+          throw GraphError.invalidRequest("The role assignment request is invalid: afterDuration needs a positive 'duration'.");
+        }
+        end = start.plus(d);
+      } else if (type.equalsIgnoreCase("afterDateTime")) {
+        expirationType = "afterDateTime";
+        end = time(Json.text(expiration, "endDateTime"));
+        if (end == null) {
+          throw GraphError.invalidRequest("The role assignment request is invalid: afterDateTime needs 'endDateTime'.");
+        }
+        if (!end.isAfter(start)) {
+          throw GraphError.invalidRequest("The role assignment request is invalid: the end time must be after the start time.");
+        }
+      } else {
+        throw GraphError.badRequest("BadRequest", "Requested value '" + type + "' was not found.");
+      }
+    }
+    String justification = Json.text(body, "justification");
+    JsonNode ticketInfo = Json.field(body, "ticketInfo");
+    String ticketNumber = Json.text(ticketInfo, "ticketNumber");
+    String ticketSystem = Json.text(ticketInfo, "ticketSystem");
+
+    // 4. policy
+    Policy policy = policies.get(key(roleId));
+    List<String> failed = new ArrayList<>();
+    Schedule eligibility = null;
+    if (action == Action.SELF_ACTIVATE) {
+      eligibility = findEligibility(principalId, roleId, scope, now);
+      if (eligibility == null) {
+        // No v3 capture of this case exists (spec 6); the simulator uses the legacy rule name so clients
+        // see the same error code as for every other policy failure.
+        failed.add("EligibilityRule");
+      } else if (eligibility.end != null && (end == null || end.isAfter(eligibility.end))) {
+        end = end == null ? null : eligibility.end; // an activation never outlives its eligibility
+      }
+    }
+    if (evaluatesRules(action)) {
+      String callerKind = action.self ? "EndUser" : "Admin";
+      String level = kind == Kind.ELIGIBILITY ? "Eligibility" : "Assignment";
+      ObjectNode expirationRule = policy.rules.get("Expiration_" + callerKind + "_" + level);
+      ObjectNode enablementRule = policy.rules.get("Enablement_" + callerKind + "_" + level);
+      if (expirationRule != null) {
+        boolean required = Json.bool(expirationRule, "isExpirationRequired", false);
+        Duration max = duration(Json.text(expirationRule, "maximumDuration"));
+        boolean tooLong = end != null && max != null && Duration.between(start, end).compareTo(max.plus(EXPIRATION_GRACE)) > 0;
+        if ((end == null && required) || tooLong) {
+          failed.add("ExpirationRule");
+        }
+      }
+      if (enablementRule != null) {
+        JsonNode enabled = enablementRule.get("enabledRules");
+        if (Json.containsIgnoreCase(enabled, "MultiFactorAuthentication") && (caller.appOnly() || !caller.hasMfa())) {
+          failed.add("MfaRule");
+        }
+        if (Json.containsIgnoreCase(enabled, "Justification") && isBlank(justification)) {
+          failed.add("JustificationRule");
+        }
+        if (Json.containsIgnoreCase(enabled, "Ticketing") && isBlank(ticketNumber)) {
+          failed.add("TicketingRule");
+        }
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw GraphError.policyFailed(failed);
+    }
+    if (action == Action.SELF_ACTIVATE) {
+      ObjectNode acrs = policy.rules.get("AuthenticationContext_EndUser_Assignment");
+      String claim = acrs == null ? null : Json.text(acrs, "claimValue");
+      if (acrs != null && Json.bool(acrs, "isEnabled", false) && claim != null
+          && caller.acrs().stream().noneMatch(claim::equalsIgnoreCase)) {
+        String challenge = "{\"access_token\":{\"acrs\":{\"essential\":true, \"value\":\"" + claim + "\"}}}";
+        throw GraphError.badRequest(
+            "RoleAssignmentRequestAcrsValidationFailed",
+            "&claims=" + URLEncoder.encode(challenge, StandardCharsets.UTF_8).replace("+", "%20"));
+      }
+    }
+
+    // 5. state
+    List<Schedule> store = store(kind);
+    String p = principalId;
+    String r = roleId;
+    List<Schedule> existing = store.stream().filter(s -> s.covers(p, r, scope)).toList();
+    List<Schedule> affected = existing;
+    switch (action) {
+      case ADMIN_ASSIGN -> {
+        if (!existing.isEmpty()) {
+          throw GraphError.badRequest("RoleAssignmentExists", "The Role assignment already exists.");
+        }
+      }
+      case SELF_ACTIVATE -> {
+        boolean pending = assignmentRequests.stream()
+            .anyMatch(q -> "PendingApproval".equals(q.status) && q.action == Action.SELF_ACTIVATE
+                && q.principalId.equalsIgnoreCase(p) && q.roleDefinitionId.equalsIgnoreCase(r)
+                && RoleSchedules.scopesEqual(q.directoryScopeId, scope));
+        if (pending) {
+          throw GraphError.badRequest(
+              "PendingRoleAssignmentRequest", "There already exists a pending role assignment request for this role.");
+        }
+        if (!existing.isEmpty()) {
+          throw GraphError.badRequest("RoleAssignmentExists", "The Role assignment already exists.");
+        }
+      }
+      case ADMIN_UPDATE, ADMIN_EXTEND, ADMIN_REMOVE -> {
+        if (existing.isEmpty()) {
+          throw GraphError.badRequest("RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
+        }
+      }
+      case SELF_DEACTIVATE -> {
+        affected = existing.stream().filter(s -> "Activated".equals(s.assignmentType)).toList();
+        if (affected.isEmpty()) {
+          throw GraphError.badRequest("RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
+        }
+        for (Schedule s : affected) {
+          if (s.start.plus(MINIMUM_ACTIVE_DURATION).isAfter(now)) {
+            throw GraphError.badRequest(
+                "ActiveDurationTooShort", "The Active duration is too short. Miniumum Required is 5 minutes.");
+          }
+        }
+      }
+      default -> throw new IllegalStateException(action.toString());
+    }
+
+    // 6. record and apply
+    boolean approvalRequired = action == Action.SELF_ACTIVATE
+        && Json.bool(Json.field(policy.rules.get("Approval_EndUser_Assignment"), "setting"), "isApprovalRequired", false);
+    String id = UUID.randomUUID().toString();
+    ObjectNode info = null;
+    if (!action.removes()) {
+      info = Json.obj();
+      info.put("startDateTime", Json.time(start));
+      info.putNull("recurrence");
+      ObjectNode exp = info.putObject("expiration");
+      exp.put("type", expirationType);
+      exp.put("endDateTime", expirationType.equals("afterDateTime") ? Json.time(end) : null);
+      exp.put("duration", durationText);
+    }
+    ScheduleRequest request =
+        new ScheduleRequest(
+            kind, id, action, now, principalId, roleId, scope, appScope, Json.bool(body, "isValidationOnly", false),
+            justification, Json.text(body, "customData"), createdBy(caller), info, ticketNumber, ticketSystem);
+    if (action.removes()) {
+      request.status = "Revoked";
+    } else if (approvalRequired) {
+      request.status = "PendingApproval";
+      request.approvalId = UUID.randomUUID().toString();
+      request.targetScheduleId = id;
+    } else {
+      boolean future = start.isAfter(now);
+      request.status = future ? "Granted" : "Provisioned";
+      request.completedDateTime = future ? start : now;
+      request.targetScheduleId = existing.isEmpty() ? id : existing.get(0).id;
+    }
+    if (request.isValidationOnly) {
+      return request; // validated, nothing persisted
+    }
+    switch (action) {
+      case ADMIN_ASSIGN ->
+          store.add(new Schedule(kind, id, principalId, roleId, scope, appScope, id, now, "Assigned", "Direct", null,
+              false, start, end, expirationType, durationText));
+      case SELF_ACTIVATE -> {
+        if (!approvalRequired) {
+          String memberType = eligibility.principalId.equalsIgnoreCase(principalId) ? "Direct" : "Group";
+          store.add(new Schedule(kind, id, principalId, roleId, scope, appScope, id, now, "Activated", memberType,
+              eligibility.id, false, start, end, expirationType, durationText));
+        }
+      }
+      case ADMIN_UPDATE, ADMIN_EXTEND -> {
+        Schedule s = existing.get(0);
+        s.start = start;
+        s.end = end;
+        s.expirationType = expirationType;
+        s.duration = durationText;
+        s.modifiedDateTime = now;
+      }
+      case ADMIN_REMOVE, SELF_DEACTIVATE -> store.removeAll(affected);
+      default -> throw new IllegalStateException(action.toString());
+    }
+    (kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests).add(request);
+    return request;
+  }
+
+  /** POST .../{id}/cancel: only requests that have not taken effect yet. */
+  synchronized void cancel(Kind kind, String requestId) {
+    for (ScheduleRequest r : kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests) {
+      if (r.id.equalsIgnoreCase(requestId)) {
+        if (!"Granted".equals(r.status) && !"PendingApproval".equals(r.status)) {
+          throw GraphError.badRequest(
+              "InvalidRoleAssignmentRequest", "Only requests in status Granted or PendingApproval can be canceled; this one is " + r.status + ".");
+        }
+        if ("Granted".equals(r.status)) {
+          store(kind).removeIf(s -> s.id.equals(r.targetScheduleId) && s.start.isAfter(clock.instant()));
+        }
+        r.status = kind == Kind.ELIGIBILITY ? "Revoked" : "Canceled";
+        return;
+      }
+    }
+    throw GraphError.notFound(requestId);
+  }
+
+  private static boolean supported(Kind kind, Action action) {
+    return switch (action) {
+      case ADMIN_ASSIGN, ADMIN_UPDATE, ADMIN_EXTEND, ADMIN_REMOVE -> true;
+      case SELF_ACTIVATE, SELF_DEACTIVATE -> kind == Kind.ASSIGNMENT; // activation never goes through eligibility requests
+      default -> false;
+    };
+  }
+
+  private static boolean evaluatesRules(Action action) {
+    return action == Action.ADMIN_ASSIGN || action == Action.ADMIN_UPDATE || action == Action.ADMIN_EXTEND
+        || action == Action.SELF_ACTIVATE;
+  }
+
+  /** Direct eligibility, or eligibility of a role-assignable group the user is a member of (no nesting). */
+  private Schedule findEligibility(String principalId, String roleId, String scope, Instant now) {
+    List<String> candidates = new ArrayList<>();
+    candidates.add(principalId);
+    for (Group g : groups.values()) {
+      if (g.isAssignableToRole && g.members.contains(key(principalId))) {
+        candidates.add(g.id);
+      }
+    }
+    for (String c : candidates) {
+      for (Schedule s : eligibilities) {
+        if (s.current(now) && s.principalId.equalsIgnoreCase(c) && s.roleDefinitionId.equalsIgnoreCase(roleId)
+            && ("/".equals(s.directoryScopeId) || RoleSchedules.scopesEqual(s.directoryScopeId, scope))) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Admin writes by a signed-in user need an active Privileged Role Administrator or Global Administrator role. */
+  private boolean holdsRoleAdministration(String userId, Instant now) {
+    return assignments.stream()
+        .anyMatch(s -> s.current(now) && s.principalId.equalsIgnoreCase(userId) && "/".equals(s.directoryScopeId)
+            && (s.roleDefinitionId.equalsIgnoreCase(BuiltInRoles.GLOBAL_ADMINISTRATOR)
+                || s.roleDefinitionId.equalsIgnoreCase(BuiltInRoles.PRIVILEGED_ROLE_ADMINISTRATOR)));
+  }
+
+  private ObjectNode createdBy(Caller caller) {
+    ObjectNode by = Json.obj();
+    if (caller.appOnly()) {
+      ObjectNode app = by.putObject("application");
+      app.put("displayName", caller.appDisplayName());
+      app.put("id", caller.appId());
+      by.putNull("device");
+      by.putNull("user");
+    } else {
+      by.putNull("application");
+      by.putNull("device");
+      ObjectNode user = by.putObject("user");
+      user.putNull("displayName");
+      user.put("id", caller.oid());
+    }
+    return by;
+  }
+
+  private static Instant time(String text) {
+    try {
+      return Json.parseTime(text);
+    } catch (DateTimeParseException e) {
+      throw GraphError.badRequest("BadRequest", "Cannot convert the literal '" + text + "' to the expected type 'Edm.DateTimeOffset'.");
+    }
+  }
+
+  private static Duration duration(String text) {
+    try {
+      return Json.parseDuration(text);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw GraphError.badRequest("BadRequest", "Cannot convert the literal '" + text + "' to the expected type 'Edm.Duration'.");
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}

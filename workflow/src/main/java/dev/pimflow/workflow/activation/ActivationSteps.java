@@ -1,0 +1,150 @@
+package dev.pimflow.workflow.activation;
+
+import dev.pimflow.audit.AuditEntry;
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.ActivationRevoked;
+import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.MfaChallenge;
+import dev.pimflow.pim.Assignment;
+import dev.pimflow.pim.Removal;
+import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.outbox.Outbox;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every step of an activation's life, recorded the same way: the activation row, one audit record and the outbound
+ * events, all in the caller's transaction (the Kafka listener's or the Camunda job's). Nothing here calls PIM.
+ */
+@Component
+public class ActivationSteps {
+    public static final String SYSTEM_ACTOR = "pimflow";
+
+    private final ActivationStore store;
+    private final AuditTrail audit;
+    private final Outbox outbox;
+    private final PimProperties.Topics topics;
+    private final Clock clock;
+
+    public ActivationSteps(ActivationStore store, AuditTrail audit, Outbox outbox, PimProperties properties, Clock clock) {
+        this.store = store;
+        this.audit = audit;
+        this.outbox = outbox;
+        this.topics = properties.topics();
+        this.clock = clock;
+    }
+
+    public void requested(Activation a, String eventId, String actor) {
+        record(a, actor, "requested", "accepted", Map.of("eventId", eventId, "duration", a.requestedDuration(),
+                "directoryScopeId", a.directoryScopeId(), "justification", a.justification()));
+    }
+
+    /** A second request for a live (ticket, principal, role, scope) is a no-op that is audited (DESIGN §6.4). */
+    public void duplicateRequest(Activation live, String eventId, String actor) {
+        record(live, actor, "requested", "duplicate-ignored", Map.of("eventId", eventId, "liveStatus", live.status()));
+    }
+
+    public void validated(Activation a, boolean valid, String reason, Map<String, Object> details) {
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        if (reason != null) {
+            d.put("reason", reason);
+        }
+        record(a, SYSTEM_ACTOR, "validated", valid ? "valid" : "invalid", d);
+    }
+
+    public void challengeIssued(Activation a, String challengeId, Instant expiresAt) {
+        store.challengeIssued(a.id(), challengeId, expiresAt, ActivationStatus.PENDING_MFA);
+        outbox.publish(topics.mfaChallenges(), a.principalId(), EventTypes.MFA_CHALLENGE, a.id(),
+                new MfaChallenge(challengeId, a.id(), a.principalId(), a.roleDefinitionId(), a.roleDisplayName(),
+                        a.ticketSystem(), a.ticketNumber(), expiresAt));
+        status(a, ActivationStatus.PENDING_MFA, null, null, null, null);
+        record(a, SYSTEM_ACTOR, "mfa-challenged", "sent", Map.of("challengeId", challengeId, "expiresAt", expiresAt.toString()));
+    }
+
+    public void mfaDecided(Activation a, boolean approved, String assertionId) {
+        record(a, a.principalId(), approved ? "mfa-approved" : "mfa-denied", approved ? "approved" : "denied",
+                Map.of("challengeId", a.challengeId(), "assertionId", assertionId));
+    }
+
+    public void mfaRejected(Activation a, String reason) {
+        record(a, "mfa-gateway", "mfa-rejected", "rejected", Map.of("challengeId", String.valueOf(a.challengeId()), "reason", reason));
+    }
+
+    public void denied(Activation a, String reason) {
+        store.ended(a.id(), ActivationStatus.DENIED, reason);
+        status(a, ActivationStatus.DENIED, reason, null, null, null);
+        String action = switch (reason) {
+            case "mfa-timeout" -> "mfa-expired";
+            case "mfa-denied" -> "mfa-denied";
+            default -> "denied";
+        };
+        record(a, SYSTEM_ACTOR, action, "denied", Map.of("reason", reason));
+    }
+
+    public void activated(Activation a, Assignment assignment) {
+        store.activated(a.id(), ActivationStatus.ACTIVE, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
+        status(a, ActivationStatus.ACTIVE, null, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("pimRequestId", assignment.requestId());
+        d.put("pimStatus", assignment.status());
+        d.put("startDateTime", String.valueOf(assignment.startDateTime()));
+        d.put("endDateTime", String.valueOf(assignment.endDateTime()));
+        d.put("adoptedAfterRetry", assignment.adopted());
+        record(a, SYSTEM_ACTOR, "activated", "active", d);
+    }
+
+    public void ticketClosed(Activation a, String eventId, String actor) {
+        record(a, actor, "revoke-requested", "ticket-closed", Map.of("eventId", eventId, "statusAtClosure", a.status()));
+    }
+
+    public void manualRevokeRequested(Activation a, String actor, String reason) {
+        record(a, actor, "revoke-requested", "manual", Map.of("reason", reason));
+    }
+
+    public void revoked(Activation a, String reason, Removal removal) {
+        Instant now = clock.instant();
+        store.ended(a.id(), ActivationStatus.REVOKED, reason);
+        status(a, ActivationStatus.REVOKED, reason, a.startDateTime(), a.endDateTime(), a.pimRequestId());
+        outbox.publish(topics.revocations(), a.principalId(), EventTypes.ACTIVATION_REVOKED, a.id(),
+                new ActivationRevoked(a.id(), a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), a.ticketSystem(),
+                        a.ticketNumber(), reason, now));
+        record(a, SYSTEM_ACTOR, "revoked", reason, removalDetails(removal));
+    }
+
+    public void cancelled(Activation a, Removal removal) {
+        store.ended(a.id(), ActivationStatus.CANCELLED, "ticket-closed");
+        status(a, ActivationStatus.CANCELLED, "ticket-closed", null, null, null);
+        record(a, SYSTEM_ACTOR, "cancelled", "ticket-closed", removalDetails(removal));
+    }
+
+    public void incident(Activation a, String activityId, String message) {
+        record(a, SYSTEM_ACTOR, "incident", "open", Map.of("activityId", activityId, "message", message));
+    }
+
+    private static Map<String, Object> removalDetails(Removal removal) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("pimRemovalRequestId", removal.requestId());
+        d.put("assignmentRemoved", removal.removed());
+        return d;
+    }
+
+    private void status(Activation a, String status, String reason, Instant start, Instant end, String pimRequestId) {
+        outbox.publish(topics.activations(), a.id(), EventTypes.ACTIVATION_STATUS, a.id(),
+                new ActivationStatus(a.id(), a.ticketSystem(), a.ticketNumber(), a.principalId(), a.roleDefinitionId(),
+                        a.directoryScopeId(), status, reason, start, end, pimRequestId));
+    }
+
+    private void record(Activation a, String actor, String action, String outcome, Map<String, Object> details) {
+        AuditRecord r = audit.append(new AuditEntry(a.id(), actor, action, outcome, a.ticketSystem(), a.ticketNumber(),
+                a.principalId(), a.roleDefinitionId(), details));
+        outbox.publish(topics.audit(), a.id(), EventTypes.AUDIT_RECORD, a.id(), r);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pimflow.workflow.activation;
+
+import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.InvalidEventException;
+import dev.pimflow.contracts.MfaResponse;
+import dev.pimflow.mfa.MfaAssertionVerifier;
+import dev.pimflow.mfa.MfaDecision;
+import dev.pimflow.mfa.MfaRejectedException;
+import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.UsedAssertions;
+import org.camunda.bpm.engine.RuntimeService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+/**
+ * Checks an MFA response against its challenge (DESIGN §6.1) and, if it holds, hands the decision to the waiting
+ * process. A rejected response is audited and returned as a rejection, so the listener can commit the audit record
+ * and send the event to the DLT.
+ */
+@Service
+public class MfaResponses {
+    private static final Logger log = LoggerFactory.getLogger(MfaResponses.class);
+
+    private final ActivationStore store;
+    private final UsedAssertions usedAssertions;
+    private final MfaAssertionVerifier verifier;
+    private final ActivationSteps steps;
+    private final RuntimeService runtime;
+    private final Clock clock;
+
+    public MfaResponses(ActivationStore store, UsedAssertions usedAssertions, MfaAssertionVerifier verifier, ActivationSteps steps,
+                        RuntimeService runtime, Clock clock) {
+        this.store = store;
+        this.usedAssertions = usedAssertions;
+        this.verifier = verifier;
+        this.steps = steps;
+        this.runtime = runtime;
+        this.clock = clock;
+    }
+
+    /** @return null when accepted, else the rejection (already audited) */
+    public InvalidEventException respond(MfaResponse r) {
+        Activation a = store.findByChallenge(r.challengeId()).flatMap(found -> store.lock(found.id())).orElse(null);
+        if (a == null) {
+            return new InvalidEventException("data.challengeId", "unknown challenge");
+        }
+        MfaDecision decision;
+        try {
+            decision = verifier.verify(r.assertion(), a.challengeId(), a.principalId());
+        } catch (MfaRejectedException e) {
+            return reject(a, "data.assertion", e.reason());
+        }
+        if (!usedAssertions.use(decision.assertionId(), a.challengeId())) {
+            return reject(a, "data.assertion", "assertion already used");
+        }
+        if (!ActivationStatus.PENDING_MFA.equals(a.status()) || !waitingForMfa(a)) {
+            return reject(a, "data.challengeId", "challenge is no longer pending (activation is " + a.status() + ")");
+        }
+        if (a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
+            return reject(a, "data.challengeId", "challenge expired at " + a.challengeExpiresAt());
+        }
+        steps.mfaDecided(a, decision.approved(), decision.assertionId());
+        runtime.createMessageCorrelation(ProcessElements.MESSAGE_MFA_RESPONSE)
+                .processInstanceId(a.processInstanceId())
+                .setVariable(Vars.MFA_APPROVED, decision.approved())
+                .correlateWithResult();
+        log.info("MFA {} for activation {} (challenge {})", decision.approved() ? "approved" : "denied", a.id(), a.challengeId());
+        return null;
+    }
+
+    private boolean waitingForMfa(Activation a) {
+        return runtime.createEventSubscriptionQuery().processInstanceId(a.processInstanceId())
+                .eventType("message").eventName(ProcessElements.MESSAGE_MFA_RESPONSE).count() > 0;
+    }
+
+    private InvalidEventException reject(Activation a, String field, String reason) {
+        log.warn("MFA response for activation {} rejected: {}", a.id(), reason);
+        steps.mfaRejected(a, reason);
+        return new InvalidEventException(field, reason);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.pimflow.workflow.activation;
+
+import dev.pimflow.contracts.ActivationRequested;
+import dev.pimflow.contracts.InboundEvent;
+import dev.pimflow.contracts.TicketClosed;
+import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStatuses;
+import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.ClosedTickets;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+/** What a ticket event does. Called inside the listener's transaction, after the event id was found new. */
+@Service
+public class TicketEvents {
+    private static final Logger log = LoggerFactory.getLogger(TicketEvents.class);
+
+    private final ActivationStore store;
+    private final ClosedTickets closedTickets;
+    private final ActivationSteps steps;
+    private final RuntimeService runtime;
+    private final PimProperties properties;
+    private final Clock clock;
+
+    public TicketEvents(ActivationStore store, ClosedTickets closedTickets, ActivationSteps steps, RuntimeService runtime,
+                        PimProperties properties, Clock clock) {
+        this.store = store;
+        this.closedTickets = closedTickets;
+        this.steps = steps;
+        this.runtime = runtime;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Starts one process instance per request, unless the same (ticket, principal, role, scope) is already live. */
+    public void activationRequested(InboundEvent event, ActivationRequested r) {
+        String actor = "ticket-system:" + r.ticketSystem();
+        var live = store.findLive(r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
+        if (live.isPresent()) {
+            log.info("Request {} for ticket {} repeats live activation {}: no-op", event.id(), r.ticketNumber(), live.get().id());
+            steps.duplicateRequest(live.get(), event.id(), actor);
+            return;
+        }
+        Instant now = clock.instant();
+        Activation a = new Activation(UUID.randomUUID().toString(), r.ticketSystem(), r.ticketNumber(), r.principalId().toLowerCase(),
+                r.roleDefinitionId().toLowerCase(), r.directoryScopeId(), r.justification(), r.duration().toString(), null,
+                ActivationStatuses.REQUESTED, null, null, null, null, null, null, null, event.id(), now, now);
+        store.insert(a);
+        steps.requested(a, event.id(), actor);
+
+        Map<String, Object> vars = new HashMap<>();
+        vars.put(Vars.ACTIVATION_ID, a.id());
+        vars.put(Vars.TICKET_SYSTEM, a.ticketSystem());
+        vars.put(Vars.TICKET_NUMBER, a.ticketNumber());
+        vars.put(Vars.PRINCIPAL_ID, a.principalId());
+        vars.put(Vars.ROLE_DEFINITION_ID, a.roleDefinitionId());
+        vars.put(Vars.DIRECTORY_SCOPE_ID, a.directoryScopeId());
+        vars.put(Vars.DURATION, a.requestedDuration());
+        vars.put(Vars.MFA_TIMEOUT, properties.mfa().challengeTimeout().toString());
+        vars.put(Vars.STATUS, ActivationStatuses.REQUESTED);
+        ProcessInstance instance = runtime.createMessageCorrelation(ProcessElements.MESSAGE_ACTIVATION_REQUESTED)
+                .processInstanceBusinessKey(a.ticketNumber())
+                .setVariables(vars)
+                .correlateStartMessage();
+        store.attachProcess(a.id(), instance.getId());
+        log.info("Activation {} requested for ticket {} ({}), process instance {}", a.id(), a.ticketNumber(), a.ticketSystem(), instance.getId());
+    }
+
+    /**
+     * Remembers the closure, then tells every live activation of the ticket: a pending one is cancelled, an active one
+     * revoked (the process decides which, by where it waits).
+     */
+    public void ticketClosed(InboundEvent event, TicketClosed c) {
+        closedTickets.remember(c.ticketSystem(), c.ticketNumber(), c.closedAt() != null ? c.closedAt() : clock.instant(), event.id());
+        List<Activation> live = store.findByTicket(c.ticketSystem(), c.ticketNumber()).stream().filter(Activation::live).toList();
+        for (Activation a : live) {
+            steps.ticketClosed(a, event.id(), "ticket-system:" + c.ticketSystem());
+        }
+        var result = runtime.createMessageCorrelation(ProcessElements.MESSAGE_TICKET_CLOSED)
+                .processInstanceBusinessKey(c.ticketNumber())
+                .processInstanceVariableEquals(Vars.TICKET_SYSTEM, c.ticketSystem())
+                .correlateAllWithResult();
+        log.info("Ticket {} ({}) closed: {} live activation(s), {} process instance(s) notified", c.ticketNumber(), c.ticketSystem(),
+                live.size(), result.size());
+    }
+
+    static Instant parse(String s) {
+        return OffsetDateTime.parse(s).toInstant();
+    }
+}

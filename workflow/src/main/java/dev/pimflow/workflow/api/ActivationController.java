@@ -1,0 +1,94 @@
+package dev.pimflow.workflow.api;
+
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.audit.AuditVerification;
+import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Map;
+
+/** The product's REST API (authenticated): activations, their audit trail, audit verification, manual revoke. */
+@RestController
+@RequestMapping("/api")
+public class ActivationController {
+    private final ActivationStore store;
+    private final AuditTrail audit;
+    private final ActivationSteps steps;
+    private final RuntimeService runtime;
+    private final TransactionTemplate tx;
+
+    public ActivationController(ActivationStore store, AuditTrail audit, ActivationSteps steps, RuntimeService runtime, TransactionTemplate tx) {
+        this.store = store;
+        this.audit = audit;
+        this.steps = steps;
+        this.runtime = runtime;
+        this.tx = tx;
+    }
+
+    @GetMapping("/activations")
+    public List<Activation> list(@RequestParam(required = false) String ticket, @RequestParam(required = false) String principal,
+                                 @RequestParam(required = false) String status, @RequestParam(defaultValue = "100") int limit) {
+        return store.search(ticket, principal, status, limit);
+    }
+
+    @GetMapping("/activations/{id}")
+    public ResponseEntity<?> one(@PathVariable String id) {
+        return store.find(id).<ResponseEntity<?>>map(a -> ResponseEntity.ok(new ActivationWithAudit(a, audit.forActivation(id))))
+                .orElseGet(() -> notFound(id));
+    }
+
+    @GetMapping("/audit/verify")
+    public AuditVerification verify() {
+        return audit.verify();
+    }
+
+    public record RevokeRequest(String reason) {
+    }
+
+    /** Manual revoke: audited with the caller as actor, then the process revokes as for any other trigger. */
+    @PostMapping("/activations/{id}/revoke")
+    public ResponseEntity<?> revoke(@PathVariable String id, @RequestBody(required = false) RevokeRequest body, Authentication caller) {
+        if (body == null || body.reason() == null || body.reason().isBlank()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "reason: required"));
+        }
+        if (body.reason().length() > 500) {
+            return ResponseEntity.badRequest().body(Map.of("error", "reason: longer than 500 characters"));
+        }
+        return tx.execute(s -> {
+            Activation a = store.lock(id).orElse(null);
+            if (a == null) {
+                return notFound(id);
+            }
+            if (!ActivationStatus.ACTIVE.equals(a.status())) {
+                return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "activation " + id + " is " + a.status() + ", not active"));
+            }
+            steps.manualRevokeRequested(a, "user:" + caller.getName(), body.reason());
+            runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED).processInstanceId(a.processInstanceId()).correlateWithResult();
+            return ResponseEntity.accepted().body(Map.of("activationId", id, "status", "revoke-requested"));
+        });
+    }
+
+    private static ResponseEntity<?> notFound(String id) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no activation " + id));
+    }
+
+    public record ActivationWithAudit(Activation activation, List<AuditRecord> audit) {
+    }
+}

@@ -1,0 +1,63 @@
+package dev.pimflow.workflow.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/** Every product setting, under {@code pim.*}; defaults live in application.yaml and the README documents each. */
+@ConfigurationProperties("pim")
+public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded embedded, @DefaultValue Simulator simulator,
+                            @DefaultValue Graph graph, @DefaultValue Mfa mfa, @DefaultValue Admin admin,
+                            @DefaultValue Retry retry, @DefaultValue Outbox outbox) {
+
+    public record Topics(@DefaultValue("tickets.events") String tickets,
+                         @DefaultValue("pim.mfa.challenges") String mfaChallenges,
+                         @DefaultValue("pim.mfa.responses") String mfaResponses,
+                         @DefaultValue("pim.activations") String activations,
+                         @DefaultValue("pim.revocations") String revocations,
+                         @DefaultValue("pim.audit") String audit,
+                         @DefaultValue("3") int partitions,
+                         @DefaultValue("1") short replicas) {
+        public String dlt(String topic) {
+            return topic + ".dlt";
+        }
+    }
+
+    /** The in-process KRaft broker of the embedded default. */
+    public record Embedded(@DefaultValue("true") boolean kafkaEnabled,
+                           @DefaultValue("9092") int kafkaPort,
+                           @DefaultValue("./data") String dataDir) {
+    }
+
+    public record Simulator(@DefaultValue("true") boolean enabled, @DefaultValue("8090") int port) {
+    }
+
+    /** How the orchestrator reaches Microsoft Graph. An empty base URL means the in-process simulator. */
+    public record Graph(@DefaultValue("") String baseUrl,
+                        @DefaultValue("simulator") String auth,
+                        String tenantId, String clientId, String clientSecret,
+                        String certificatePath, String certificatePassword,
+                        @DefaultValue("PT10S") Duration requestTimeout,
+                        @DefaultValue("4") int maxAttempts,
+                        @DefaultValue("PT0.5S") Duration initialBackoff,
+                        @DefaultValue("PT30S") Duration maxBackoff) {
+    }
+
+    public record Mfa(String sharedSecret,
+                      @DefaultValue("PT5M") Duration challengeTimeout,
+                      @DefaultValue("true") boolean devGatewayEnabled) {
+    }
+
+    public record Admin(@DefaultValue("admin") String username, String password) {
+    }
+
+    /** Camunda retry cycles of the async service tasks (failedJobRetryTimeCycle syntax). */
+    public record Retry(@DefaultValue("R3/PT10S") String validate,
+                        @DefaultValue("R5/PT30S") String activate,
+                        @DefaultValue("R10080/PT1M") String revoke) {
+    }
+
+    public record Outbox(@DefaultValue("PT1S") Duration pollInterval, @DefaultValue("200") int batchSize) {
+    }
+}

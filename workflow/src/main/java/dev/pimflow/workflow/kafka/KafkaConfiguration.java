@@ -1,0 +1,76 @@
+package dev.pimflow.workflow.kafka;
+
+import dev.pimflow.contracts.InvalidEventException;
+import dev.pimflow.workflow.config.PimProperties;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+
+import java.nio.charset.StandardCharsets;
+
+/** Topics as {@link NewTopic} beans (DESIGN §3) and one error handler: bad input to {@code <topic>.dlt} at once, other failures retried first. */
+@Configuration
+public class KafkaConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
+    public static final String REASON_HEADER = "pim-dlt-reason";
+    public static final String FIELD_HEADER = "pim-dlt-field";
+
+    @Bean
+    public KafkaAdmin.NewTopics pimTopics(PimProperties properties) {
+        PimProperties.Topics t = properties.topics();
+        return new KafkaAdmin.NewTopics(
+                topic(t.tickets(), t), topic(t.dlt(t.tickets()), t),
+                topic(t.mfaChallenges(), t),
+                topic(t.mfaResponses(), t), topic(t.dlt(t.mfaResponses()), t),
+                topic(t.activations(), t), topic(t.revocations(), t), topic(t.audit(), t));
+    }
+
+    private static NewTopic topic(String name, PimProperties.Topics t) {
+        return TopicBuilder.name(name).partitions(t.partitions()).replicas(t.replicas()).build();
+    }
+
+    @Bean
+    public CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template) {
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+                (ConsumerRecord<?, ?> record, Exception e) -> new TopicPartition(record.topic() + ".dlt", -1));
+        recoverer.setHeadersFunction((record, e) -> reasonHeaders(record, e));
+        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(8);
+        backOff.setInitialInterval(200);
+        backOff.setMultiplier(2.0);
+        backOff.setMaxInterval(10_000);
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+        handler.addNotRetryableExceptions(InvalidEventException.class);
+        return handler;
+    }
+
+    static Headers reasonHeaders(ConsumerRecord<?, ?> record, Exception e) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof InvalidEventException) && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        RecordHeaders headers = new RecordHeaders();
+        if (cause instanceof InvalidEventException invalid) {
+            headers.add(FIELD_HEADER, invalid.field().getBytes(StandardCharsets.UTF_8));
+            headers.add(REASON_HEADER, invalid.getMessage().getBytes(StandardCharsets.UTF_8));
+            log.warn("Rejected record {}-{}@{} to the DLT: {}", record.topic(), record.partition(), record.offset(), invalid.getMessage());
+        } else {
+            String reason = "processing failed after retries: " + (cause == null ? e : cause);
+            headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+            log.error("Record {}-{}@{} sent to the DLT: {}", record.topic(), record.partition(), record.offset(), reason);
+        }
+        return headers;
+    }
+}

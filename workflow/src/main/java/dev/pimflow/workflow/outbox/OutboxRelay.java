@@ -1,0 +1,148 @@
+package dev.pimflow.workflow.outbox;
+
+import dev.pimflow.contracts.EventCodec;
+import dev.pimflow.workflow.config.PimProperties;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends outbox rows to Kafka in id order and deletes them once acknowledged (acks=all, idempotent producer). A row is
+ * deleted only after its send succeeded, so a crash anywhere resends it (at least once, same CloudEvents id).
+ * Several orchestrator nodes share the outbox: on PostgreSQL rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ */
+@Component
+public class OutboxRelay implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final OutboxSignal signal;
+    private final PimProperties.Outbox settings;
+    private final String lockClause;
+    private volatile boolean running;
+    private Thread thread;
+
+    public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka, OutboxSignal signal,
+                       PimProperties properties, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.kafka = kafka;
+        this.signal = signal;
+        this.settings = properties.outbox();
+        this.lockClause = isPostgres(dataSource) ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
+    }
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // start after the Kafka producer factory is usable, stop before it goes away
+        return Integer.MAX_VALUE - 1000;
+    }
+
+    private void loop() {
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            try {
+                int sent = relayBatch();
+                backoff = Duration.ofMillis(200);
+                if (sent < settings.batchSize()) {
+                    signal.await(settings.pollInterval());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Outbox relay could not send, will retry in {} ms: {}", backoff.toMillis(), e.toString());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Sends one batch; returns how many rows were sent and deleted. */
+    public int relayBatch() {
+        Integer sent = tx.execute(status -> {
+            List<Row> rows = jdbc.query("SELECT id, event_id, topic, record_key, event_type, payload FROM outbox ORDER BY id LIMIT "
+                            + settings.batchSize() + " " + lockClause,
+                    (rs, n) -> new Row(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"), rs.getString("record_key"),
+                            rs.getString("event_type"), rs.getString("payload")));
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+                sends.add(kafka.send(record));
+            }
+            try {
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("Kafka did not acknowledge " + rows.size() + " outbox events: " + e.getMessage(), e);
+            }
+            List<Object[]> ids = rows.stream().map(r -> new Object[]{r.id()}).toList();
+            jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", ids);
+            log.debug("Outbox relay sent {} events", rows.size());
+            return rows.size();
+        });
+        return sent == null ? 0 : sent;
+    }
+
+    private record Row(long id, String eventId, String topic, String key, String type, String payload) {
+    }
+}

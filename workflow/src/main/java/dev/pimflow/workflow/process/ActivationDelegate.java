@@ -1,0 +1,25 @@
+package dev.pimflow.workflow.process;
+
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+
+/** Base of the service-task delegates: loads (and locks) the activation the instance is about, then runs one step. */
+abstract class ActivationDelegate implements JavaDelegate {
+    protected final ActivationStore store;
+
+    ActivationDelegate(ActivationStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public final void execute(DelegateExecution execution) throws Exception {
+        String id = (String) execution.getVariable(ProcessElements.Vars.ACTIVATION_ID);
+        Activation activation = store.lock(id)
+                .orElseThrow(() -> new IllegalStateException("activation " + id + " of process instance " + execution.getProcessInstanceId() + " is missing"));
+        execute(execution, activation);
+    }
+
+    protected abstract void execute(DelegateExecution execution, Activation activation) throws Exception;
+}

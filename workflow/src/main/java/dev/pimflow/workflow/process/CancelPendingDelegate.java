@@ -1,0 +1,38 @@
+package dev.pimflow.workflow.process;
+
+import dev.pimflow.pim.PimDirectory;
+import dev.pimflow.pim.Removal;
+import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+/**
+ * The ticket closed before the activation became active. An activation call may have reached PIM just before the
+ * closure interrupted it, so the assignment is removed if it exists; then the cancellation is recorded.
+ */
+@Component("cancelPending")
+public class CancelPendingDelegate extends ActivationDelegate {
+    private final PimDirectory pim;
+    private final ActivationSteps steps;
+
+    public CancelPendingDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps) {
+        super(store);
+        this.pim = pim;
+        this.steps = steps;
+    }
+
+    @Override
+    protected void execute(DelegateExecution execution, Activation a) {
+        // PIM removes by (principal, role, scope): never touch an assignment that another activation holds
+        boolean mayHaveActivated = Boolean.TRUE.equals(execution.getVariable(Vars.MFA_APPROVED));
+        Removal removal = mayHaveActivated && !store.anotherActive(a)
+                ? pim.remove(RevokeRoleDelegate.removalRequest(a, "Ticket closed before activation completed"))
+                : new Removal(null, false);
+        execution.setVariable(Vars.STATUS, "cancelled");
+        steps.cancelled(a, removal);
+    }
+}

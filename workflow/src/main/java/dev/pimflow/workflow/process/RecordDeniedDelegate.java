@@ -1,0 +1,27 @@
+package dev.pimflow.workflow.process;
+
+import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+/** Ends an activation as denied (invalid request, MFA denied or timed out, or PIM refused), with the reason. */
+@Component("recordDenied")
+public class RecordDeniedDelegate extends ActivationDelegate {
+    private final ActivationSteps steps;
+
+    public RecordDeniedDelegate(ActivationStore store, ActivationSteps steps) {
+        super(store);
+        this.steps = steps;
+    }
+
+    @Override
+    protected void execute(DelegateExecution execution, Activation a) {
+        Object reason = execution.getVariable(Vars.DENY_REASON);
+        execution.setVariable(Vars.STATUS, "denied");
+        steps.denied(a, reason == null ? "denied" : reason.toString());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.pimflow.workflow.process;
+
+import dev.pimflow.pim.PimDirectory;
+import dev.pimflow.pim.Removal;
+import dev.pimflow.pim.RemovalRequest;
+import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+/**
+ * Removes the assignment in PIM ({@code adminRemove}). An assignment PIM already expired counts as removed. Any
+ * failure is thrown so the job executor retries it (the retry cycle is long: a revocation is never dropped).
+ */
+@Component("revokeRole")
+public class RevokeRoleDelegate extends ActivationDelegate {
+    private final PimDirectory pim;
+    private final ActivationSteps steps;
+
+    public RevokeRoleDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps) {
+        super(store);
+        this.pim = pim;
+        this.steps = steps;
+    }
+
+    @Override
+    protected void execute(DelegateExecution execution, Activation a) {
+        String reason = String.valueOf(execution.getVariable(Vars.REVOKE_REASON));
+        Removal removal = pim.remove(removalRequest(a, "Revoked by pimflow: " + reason));
+        execution.setVariable(Vars.STATUS, "revoked");
+        steps.revoked(a, reason, removal);
+    }
+
+    static RemovalRequest removalRequest(Activation a, String justification) {
+        return new RemovalRequest(a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), justification, a.ticketNumber(), a.ticketSystem());
+    }
+}

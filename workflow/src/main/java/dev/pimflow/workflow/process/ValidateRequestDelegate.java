@@ -1,0 +1,88 @@
+package dev.pimflow.workflow.process;
+
+import dev.pimflow.pim.ActivationPolicy;
+import dev.pimflow.pim.Eligibility;
+import dev.pimflow.pim.PimDirectory;
+import dev.pimflow.pim.PimException;
+import dev.pimflow.pim.RoleDefinition;
+import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.ClosedTickets;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+/**
+ * Checks the request against PIM: the role exists, the principal is eligible (directly or through a group), and the
+ * role's activation policy (maximum duration, justification, ticket) is met; and the ticket is not already closed.
+ */
+@Component("validateRequest")
+public class ValidateRequestDelegate extends ActivationDelegate {
+    private final PimDirectory pim;
+    private final ClosedTickets closedTickets;
+    private final ActivationSteps steps;
+
+    public ValidateRequestDelegate(ActivationStore store, PimDirectory pim, ClosedTickets closedTickets, ActivationSteps steps) {
+        super(store);
+        this.pim = pim;
+        this.closedTickets = closedTickets;
+        this.steps = steps;
+    }
+
+    @Override
+    protected void execute(DelegateExecution execution, Activation a) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        String reason = check(a, details, execution);
+        execution.setVariable(Vars.REQUEST_VALID, reason == null);
+        if (reason != null) {
+            execution.setVariable(Vars.DENY_REASON, reason);
+        }
+        steps.validated(a, reason == null, reason, details);
+    }
+
+    private String check(Activation a, Map<String, Object> details, DelegateExecution execution) {
+        if (closedTickets.isClosed(a.ticketSystem(), a.ticketNumber())) {
+            return "ticket-closed";
+        }
+        try {
+            RoleDefinition role = pim.roleDefinition(a.roleDefinitionId());
+            store.roleResolved(a.id(), role.displayName());
+            execution.setVariable(Vars.ROLE_DISPLAY_NAME, role.displayName());
+            details.put("roleDisplayName", role.displayName());
+
+            Eligibility eligibility = pim.eligibility(a.principalId(), a.roleDefinitionId(), a.directoryScopeId());
+            if (!eligibility.eligible()) {
+                return "not-eligible";
+            }
+            details.put("eligibleVia", eligibility.via());
+            if (eligibility.viaDisplayName() != null) {
+                details.put("eligibleViaGroup", eligibility.viaDisplayName());
+            }
+
+            ActivationPolicy policy = pim.activationPolicy(a.roleDefinitionId());
+            Duration requested = Duration.parse(a.requestedDuration());
+            details.put("policyMaximumDuration", String.valueOf(policy.maximumDuration()));
+            if (policy.maximumDuration() != null && requested.compareTo(policy.maximumDuration()) > 0) {
+                return "duration-exceeds-policy: " + a.requestedDuration() + " > " + policy.maximumDuration();
+            }
+            if (policy.justificationRequired() && (a.justification() == null || a.justification().isBlank())) {
+                return "justification-required";
+            }
+            if (policy.ticketRequired() && (a.ticketNumber() == null || a.ticketNumber().isBlank())) {
+                return "ticket-required";
+            }
+            return null;
+        } catch (PimException e) {
+            if (e.kind() == PimException.Kind.DENY) {
+                return e.code();
+            }
+            throw e;
+        }
+    }
+}

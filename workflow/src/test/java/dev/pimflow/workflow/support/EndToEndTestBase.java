@@ -1,0 +1,99 @@
+package dev.pimflow.workflow.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.azure.core.credential.TokenRequestContext;
+import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.mfa.MfaAssertionSigner;
+import dev.pimflow.pim.simulator.GraphSimulator;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.ActiveProfiles;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole orchestrator (Camunda, listeners, outbox relay, Graph simulator over HTTP) against a real Kafka broker in
+ * KRaft mode, driven only through topics, as a ticket system and an MFA gateway would.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@EmbeddedKafka(kraft = true, partitions = 3)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class EndToEndTestBase {
+    public static final String DEV_SECRET = "pimflow-development-mfa-secret-not-for-production";
+    protected static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired
+    protected EmbeddedKafkaBroker broker;
+    @Autowired
+    protected GraphSimulator simulator;
+    @Autowired
+    protected AuditTrail audit;
+
+    protected TicketSystem tickets;
+    protected TopicWatcher topics;
+    protected final MfaAssertionSigner gateway = new MfaAssertionSigner(DEV_SECRET, Clock.systemUTC());
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    void connect() {
+        tickets = new TicketSystem(broker.getBrokersAsString());
+        topics = new TopicWatcher(broker.getBrokersAsString(), List.of("pim.mfa.challenges", "pim.activations", "pim.revocations",
+                "pim.audit", "tickets.events.dlt", "pim.mfa.responses.dlt"));
+    }
+
+    @AfterAll
+    void disconnect() throws InterruptedException {
+        tickets.close();
+        topics.close();
+    }
+
+    protected JsonNode awaitChallenge(String ticketNumber) {
+        return topics.awaitEvent("pim.mfa.challenges", WAIT, e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText()));
+    }
+
+    protected JsonNode awaitStatus(String activationId, String status) {
+        return topics.awaitEvent("pim.activations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText())
+                && status.equals(e.path("data").path("status").asText()));
+    }
+
+    protected JsonNode awaitStatusOfTicket(String ticketNumber, String status) {
+        return topics.awaitEvent("pim.activations", WAIT, e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText())
+                && status.equals(e.path("data").path("status").asText()));
+    }
+
+    protected JsonNode awaitRevoked(String activationId) {
+        return topics.awaitEvent("pim.revocations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText()));
+    }
+
+    /** {@code GET roleAssignments?$filter=principalId eq '…'} against the simulator, over HTTP, as curl would. */
+    protected List<String> activeRoles(String principalId) throws Exception {
+        String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
+        String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("roleAssignments answered " + response.statusCode() + ": " + response.body());
+        }
+        List<String> roles = new ArrayList<>();
+        json.readTree(response.body()).path("value").forEach(a -> roles.add(a.path("roleDefinitionId").asText()));
+        return roles;
+    }
+}
