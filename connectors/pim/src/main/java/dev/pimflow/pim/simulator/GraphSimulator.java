@@ -220,6 +220,8 @@ public final class GraphSimulator implements AutoCloseable {
     } catch (GraphError e) {
       status = e.status;
       writeError(ex, e, requestId, clientRequestId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // close() while a delayed (fault) response was waiting
     } catch (Exception e) {
       log.warn("Graph simulator failed on {} {} (request-id {})", method, path, requestId, e);
       writeError(ex, new GraphError(500, "generalException", "An unspecified error has occurred."), requestId, clientRequestId);

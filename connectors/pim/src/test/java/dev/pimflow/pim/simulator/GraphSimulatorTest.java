@@ -42,6 +42,7 @@ class GraphSimulatorTest {
 
   @BeforeEach
   void reset() {
+    clock.set(Instant.now());
     simulator.reset();
     http.delete("/_simulator/faults", null);
     // tokens expire against the simulator's clock, so they are minted on it
