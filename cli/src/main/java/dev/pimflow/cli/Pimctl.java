@@ -31,8 +31,8 @@ import java.util.Properties;
         subcommands = {TicketCommand.class, MfaCommand.class, EventsCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
-                "  PIM_KAFKA_BOOTSTRAP_SERVERS  default of --bootstrap-servers (else localhost:9092)",
-                "  PIM_MFA_SHARED_SECRET        HS256 secret of the MFA gateway, for 'mfa approve|deny'"
+                "  PIM_KAFKA_BOOTSTRAP_SERVERS  default of --bootstrap-servers",
+                "  PIM_MFA_SHARED_SECRET        HS256 secret for 'mfa approve|deny'"
         })
 public class Pimctl implements Runnable {
     public static final int EXIT_OK = 0;
@@ -80,7 +80,11 @@ public class Pimctl implements Runnable {
     private static int usageError(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("pimctl: " + oneLine(ex.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        String suggestion = "";
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            suggestion = "; did you mean " + String.join(" or ", unmatched.getSuggestions().stream().limit(3).map(s -> "'" + s + "'").toList()) + "?";
+        }
+        err.println("pimctl: " + oneLine(ex.getMessage()) + suggestion + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
@@ -116,16 +120,14 @@ public class Pimctl implements Runnable {
         String servers = spec.findOption("--bootstrap-servers").getValue();
         Integer timeout = spec.findOption("--timeout").getValue();
         Boolean verbose = spec.findOption("--verbose").getValue();
-        if (servers == null || servers.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--bootstrap-servers: must not be empty");
-        }
+        servers = Inputs.bootstrapServers(spec.commandLine(), servers);
         if (timeout == null || timeout < 1 || timeout > 600) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--timeout': must be between 1 and 600 seconds");
         }
         if (Boolean.TRUE.equals(verbose)) {
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
         }
-        return new KafkaSettings(servers.strip(), Duration.ofSeconds(timeout));
+        return new KafkaSettings(servers, Duration.ofSeconds(timeout));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,124 @@
+package dev.pimflow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * Local checks of option values, so a mistake is reported before anything reaches Kafka, as a usage error (exit 2) that
+ * names the option. The rules are those of the contracts module's JSON Schemas (DESIGN §4), so what passes here is
+ * accepted by the orchestrator's input validation.
+ */
+final class Inputs {
+    static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    private static final Pattern NO_CONTROL = Pattern.compile("^[^\\u0000-\\u001f\\u007f]+$");
+    private static final Pattern TEXT = Pattern.compile("^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f]+$");
+    private static final Pattern SCOPE = Pattern.compile("^/([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$");
+    private static final Pattern TOPIC = Pattern.compile("^[A-Za-z0-9._-]{1,249}$");
+    private static final Pattern SERVER = Pattern.compile("^(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9._-]+):\\d{1,5}$");
+    static final Duration MAX_DURATION = Duration.ofDays(366);
+
+    private Inputs() {
+    }
+
+    static String guid(CommandLine cmd, String option, String value) {
+        if (value == null || !GUID.matcher(value.strip()).matches()) {
+            throw invalid(cmd, option, value, "is not a GUID (expected an object id like 00000000-0000-0000-0000-000000000000)");
+        }
+        return value.strip();
+    }
+
+    static Duration duration(CommandLine cmd, String option, String value) {
+        Duration d;
+        try {
+            d = Duration.parse(value.strip());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw invalid(cmd, option, value, "is not an ISO-8601 duration (e.g. PT5H, PT90M, P1DT2H)");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw invalid(cmd, option, value, "must be positive");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw invalid(cmd, option, value, "must be at most " + MAX_DURATION.toDays() + " days");
+        }
+        return d;
+    }
+
+    /** A single-line name: ticket number, ticket system, event id. */
+    static String name(CommandLine cmd, String option, String value, int maxLength) {
+        String v = value == null ? "" : value.strip();
+        if (v.isEmpty()) {
+            throw invalid(cmd, option, value, "must not be empty");
+        }
+        if (v.length() > maxLength) {
+            throw invalid(cmd, option, value, "is longer than " + maxLength + " characters");
+        }
+        if (!NO_CONTROL.matcher(v).matches()) {
+            throw invalid(cmd, option, value, "must not contain control characters");
+        }
+        return v;
+    }
+
+    /** Free text (justification, resolution): tabs and line breaks allowed. */
+    static String text(CommandLine cmd, String option, String value, int maxLength) {
+        String v = value == null ? "" : value.strip();
+        if (v.isEmpty()) {
+            throw invalid(cmd, option, value, "must not be empty");
+        }
+        if (v.length() > maxLength) {
+            throw invalid(cmd, option, value, "is longer than " + maxLength + " characters");
+        }
+        if (!TEXT.matcher(v).matches()) {
+            throw invalid(cmd, option, value, "must not contain control characters other than tabs and line breaks");
+        }
+        return v;
+    }
+
+    static String scope(CommandLine cmd, String option, String value) {
+        String v = value == null ? "" : value.strip();
+        if (v.length() > 400 || !SCOPE.matcher(v).matches()) {
+            throw invalid(cmd, option, value, "is not a directory scope id ('/' for the whole tenant, or e.g. /administrativeUnits/<id>)");
+        }
+        return v;
+    }
+
+    static String topic(CommandLine cmd, String option, String value) {
+        if (value == null || !TOPIC.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+            throw invalid(cmd, option, value, "is not a Kafka topic name (letters, digits, '.', '_', '-')");
+        }
+        return value;
+    }
+
+    static int seconds(CommandLine cmd, String option, int value, int max) {
+        if (value < 0 || value > max) {
+            throw new ParameterException(cmd, "Invalid value for option '" + option + "': must be between 0 and " + max + " seconds");
+        }
+        return value;
+    }
+
+    static String bootstrapServers(CommandLine cmd, String value) {
+        String v = value == null ? "" : value.strip();
+        for (String server : v.split(",", -1)) {
+            if (!SERVER.matcher(server.strip()).matches()) {
+                throw invalid(cmd, "--bootstrap-servers", value, "is not host:port[,host:port...]");
+            }
+        }
+        return v;
+    }
+
+    static ParameterException invalid(CommandLine cmd, String option, String value, String reason) {
+        String what = option.startsWith("<") ? "parameter " : "option ";
+        return new ParameterException(cmd, "Invalid value for " + what + "'" + option + "': " + quote(value) + " " + reason);
+    }
+
+    private static String quote(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String v = value.replaceAll("\\p{Cntrl}", "?");
+        return "'" + (v.length() > 60 ? v.substring(0, 60) + "..." : v) + "'";
+    }
+}

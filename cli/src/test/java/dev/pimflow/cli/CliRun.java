@@ -1,0 +1,24 @@
+package dev.pimflow.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+
+/** Runs pimctl in-process the way main does, with stdout and stderr captured. */
+record CliRun(int exitCode, String out, String err, Duration took) {
+    static CliRun run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = Pimctl.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        long start = System.nanoTime();
+        int code = cli.execute(args);
+        return new CliRun(code, out.toString(), err.toString(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** stderr as its lines, without the trailing line break. */
+    String[] errLines() {
+        return err.isEmpty() ? new String[0] : err.stripTrailing().split("\\R");
+    }
+}
