@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.process;
 
+import dev.pimflow.pim.PimException;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -18,7 +19,12 @@ abstract class ActivationDelegate implements JavaDelegate {
         String id = (String) execution.getVariable(ProcessElements.Vars.ACTIVATION_ID);
         Activation activation = store.lock(id)
                 .orElseThrow(() -> new IllegalStateException("activation " + id + " of process instance " + execution.getProcessInstanceId() + " is missing"));
-        execute(execution, activation);
+        try {
+            execute(execution, activation);
+        } catch (PimException e) {
+            // the job fails; when its retries run out, this message is what Cockpit shows on the incident
+            throw new PimCallFailedException(execution.getCurrentActivityName(), e);
+        }
     }
 
     protected abstract void execute(DelegateExecution execution, Activation activation) throws Exception;

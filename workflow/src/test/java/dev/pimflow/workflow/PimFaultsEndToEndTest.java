@@ -1,0 +1,154 @@
+package dev.pimflow.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.workflow.support.EndToEndTestBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * How PIM's answers map to the process (issue "PIM fidelity", DESIGN §6.6): a policy refusal ends the activation
+ * denied with Graph's code; throttling with Retry-After is waited out without an incident; a permanent server error
+ * becomes an incident that Cockpit (engine REST) shows.
+ */
+class PimFaultsEndToEndTest extends EndToEndTestBase {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @AfterEach
+    void resetSimulator() throws Exception {
+        simulatorControl("DELETE", "/faults", null);
+        simulatorControl("POST", "/reset", "{}");
+    }
+
+    @Test
+    void pimPolicyRefusalEndsTheActivationDeniedWithGraphsCode() throws Exception {
+        // the tenant's admin-assignment rule allows one hour; the request (within the end-user maximum of 8 h) asks for 5
+        String policyId = userAdministratorPolicyId();
+        String adminToken = token("{\"oid\":\"e2330663-f949-41b5-a3dc-faeb793e14c6\",\"amr\":[\"pwd\",\"mfa\"]}");
+        HttpResponse<String> patched = send("PATCH", simulator.baseUrl() + "/policies/roleManagementPolicies/" + policyId + "/rules/Expiration_Admin_Assignment",
+                adminToken, """
+                        {"@odata.type":"#microsoft.graph.unifiedRoleManagementPolicyExpirationRule","id":"Expiration_Admin_Assignment",
+                         "isExpirationRequired":true,"maximumDuration":"PT1H",
+                         "target":{"caller":"Admin","operations":["All"],"level":"Assignment","inheritableSettings":[],"enforcedSettings":[]}}""");
+        assertThat(patched.statusCode()).isEqualTo(204);
+
+        String ticket = "CONTOSO:Fault-policy";
+        String activationId = requestAndApprove(ticket);
+
+        JsonNode denied = awaitStatus(activationId, "denied").path("data");
+        assertThat(denied.path("reason").asText()).contains("RoleAssignmentRequestPolicyValidationFailed").contains("ExpirationRule");
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+    }
+
+    @Test
+    void throttlingWithRetryAfterIsWaitedOutWithoutAnIncident() throws Exception {
+        simulatorControl("POST", "/faults", """
+                {"status":429,"retryAfterSeconds":2,"count":3,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
+        String ticket = "CONTOSO:Fault-429";
+        Instant approved = Instant.now();
+        String activationId = requestAndApprove(ticket);
+
+        awaitStatus(activationId, "active");
+        assertThat(Duration.between(approved, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+        assertThat(incidents(processInstanceOf(activationId))).isEmpty();
+        assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
+
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+    }
+
+    @Test
+    void permanentServerErrorBecomesAnIncidentThatCockpitShows() throws Exception {
+        simulatorControl("POST", "/faults", """
+                {"status":500,"count":-1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
+        String ticket = "CONTOSO:Fault-500";
+        String activationId = requestAndApprove(ticket);
+        String processInstanceId = processInstanceOf(activationId);
+
+        JsonNode incident = await().atMost(WAIT).until(() -> incidents(processInstanceId), list -> list.size() > 0).get(0);
+        assertThat(incident.path("activityId").asText()).isEqualTo("Task_ActivateRole");
+        assertThat(incident.path("incidentType").asText()).isEqualTo("failedJob");
+        assertThat(incident.path("incidentMessage").asText()).contains("Activate role in PIM").contains("HTTP 500").contains("retry this job in Cockpit");
+
+        // the ticket closing still ends it cleanly: the pending activation is cancelled, nothing stays assigned
+        simulatorControl("DELETE", "/faults", null);
+        tickets.closeTicket(ticket);
+        awaitStatus(activationId, "cancelled");
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+    }
+
+    private String requestAndApprove(String ticket) {
+        tickets.requestActivation(ticket, ALINE, "PT5H");
+        JsonNode challenge = awaitChallenge(ticket).path("data");
+        String challengeId = challenge.path("challengeId").asText();
+        tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
+        return challenge.path("activationId").asText();
+    }
+
+    private String processInstanceOf(String activationId) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/activations/" + activationId))
+                .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(r.body()).path("activation").path("processInstanceId").asText();
+    }
+
+    /** What Cockpit shows: the engine REST API's incidents of the instance. */
+    private java.util.List<JsonNode> incidents(String processInstanceId) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/engine-rest/incident?processInstanceId=" + processInstanceId))
+                .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        json.readTree(r.body()).forEach(out::add);
+        return out;
+    }
+
+    private static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String userAdministratorPolicyId() throws Exception {
+        String filter = URLEncoder.encode("scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '" + USER_ADMINISTRATOR + "'",
+                StandardCharsets.UTF_8).replace("+", "%20");
+        HttpResponse<String> r = send("GET", simulator.baseUrl() + "/policies/roleManagementPolicyAssignments?$filter=" + filter,
+                token("{}"), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return json.readTree(r.body()).path("value").get(0).path("policyId").asText();
+    }
+
+    private String token(String claims) throws Exception {
+        return json.readTree(simulatorControl("POST", "/tokens", claims).body()).path("access_token").asText();
+    }
+
+    private HttpResponse<String> simulatorControl(String method, String path, String body) throws Exception {
+        String base = simulator.baseUrl().replace("/v1.0", "");
+        return send(method, base + "/_simulator" + path, null, body);
+    }
+
+    private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
