@@ -42,15 +42,31 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
                         @DefaultValue("4") int maxAttempts,
                         @DefaultValue("PT0.5S") Duration initialBackoff,
                         @DefaultValue("PT30S") Duration maxBackoff) {
+        /** Never prints the secrets. */
+        @Override
+        public String toString() {
+            return "Graph[baseUrl=" + baseUrl + ", auth=" + auth + ", tenantId=" + tenantId + ", clientId=" + clientId
+                    + ", clientSecret=" + (clientSecret == null ? "null" : "***") + ", certificatePath=" + certificatePath
+                    + ", certificatePassword=" + (certificatePassword == null ? "null" : "***") + "]";
+        }
     }
 
     public record Mfa(String sharedSecret,
                       @DefaultValue("PT5M") Duration challengeTimeout,
                       @DefaultValue("true") boolean devGatewayEnabled) {
+        @Override
+        public String toString() {
+            return "Mfa[sharedSecret=***, challengeTimeout=" + challengeTimeout + ", devGatewayEnabled=" + devGatewayEnabled + "]";
+        }
     }
 
     public record Admin(@DefaultValue("admin") String username, String password) {
+        @Override
+        public String toString() {
+            return "Admin[username=" + username + ", password=***]";
+        }
     }
+
 
     /** Camunda retry cycles of the async service tasks (failedJobRetryTimeCycle syntax). */
     public record Retry(@DefaultValue("R3/PT10S") String validate,
@@ -58,6 +74,8 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
                         @DefaultValue("R10080/PT1M") String revoke) {
     }
 
-    public record Outbox(@DefaultValue("PT1S") Duration pollInterval, @DefaultValue("200") int batchSize) {
+    /** {@code relayEnabled=false} leaves events in the outbox (used to prove that a crash before sending loses nothing). */
+    public record Outbox(@DefaultValue("PT1S") Duration pollInterval, @DefaultValue("200") int batchSize,
+                         @DefaultValue("true") boolean relayEnabled) {
     }
 }

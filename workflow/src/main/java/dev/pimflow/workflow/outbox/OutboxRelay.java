@@ -59,6 +59,10 @@ public class OutboxRelay implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (!settings.relayEnabled()) {
+            log.warn("Outbox relay disabled (pim.outbox.relay-enabled=false): outbound events stay in the outbox");
+            return;
+        }
         running = true;
         thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
