@@ -17,22 +17,25 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code pimctl}: the command line a person uses with pimflow. Publishes ticket events, answers MFA challenges and
- * watches the orchestrator's topics (DESIGN §3, §4).
+ * {@code pimctl}: the command line a person uses with pimflow. Publishes ticket events, answers MFA challenges,
+ * watches the orchestrator's topics (DESIGN §3, §4) and replays Microsoft's PIM tutorial against Graph.
  *
- * <p>Exit codes: 0 ok, 1 runtime failure (Kafka unreachable, topic or challenge not found), 2 usage error. Every error is
+ * <p>Exit codes: 0 ok, 1 runtime failure (Kafka or Graph unreachable, topic or challenge not found, a tutorial step
+ * got an unexpected status), 2 usage error. Every error is
  * one line on stderr, prefixed {@code pimctl:}, that says what to fix.
  */
 @Command(name = "pimctl",
         mixinStandardHelpOptions = true,
         versionProvider = Pimctl.Version.class,
         description = "Publish ticket events, answer MFA challenges and watch the topics of pimflow, the ticket-linked "
-                + "Microsoft Entra PIM activation orchestrator.",
-        subcommands = {TicketCommand.class, MfaCommand.class, EventsCommand.class},
+                + "Microsoft Entra PIM activation orchestrator; replay Microsoft's PIM tutorial against Graph or its simulator.",
+        subcommands = {TicketCommand.class, MfaCommand.class, EventsCommand.class, TutorialCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  PIM_KAFKA_BOOTSTRAP_SERVERS  default of --bootstrap-servers",
-                "  PIM_MFA_SHARED_SECRET        HS256 secret for 'mfa approve|deny'"
+                "  PIM_MFA_SHARED_SECRET        HS256 secret for 'mfa approve|deny'",
+                "  PIMCTL_GRAPH_TOKEN           default of 'tutorial --token'",
+                "  PIMCTL_GRAPH_USER_TOKEN      default of 'tutorial --user-token'"
         })
 public class Pimctl implements Runnable {
     public static final int EXIT_OK = 0;
@@ -48,7 +51,8 @@ public class Pimctl implements Runnable {
     String bootstrapServers;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "<seconds>", defaultValue = "10",
-            description = "How long to wait for Kafka to answer before giving up (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for Kafka (for 'tutorial': each Graph call) to answer before giving up "
+                    + "(default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -66,7 +70,8 @@ public class Pimctl implements Runnable {
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> runtimeError(ex, cmd));
         Map<String, String> exitCodes = new LinkedHashMap<>();
         exitCodes.put("0", "ok");
-        exitCodes.put("1", "runtime failure: Kafka unreachable, topic or challenge not found, publishing failed");
+        exitCodes.put("1", "runtime failure: Kafka or Graph unreachable, topic or challenge not found, publishing failed, "
+                + "a tutorial step got another status than the spec gives");
         exitCodes.put("2", "usage error: unknown option, missing or invalid value");
         documentExitCodes(cli, exitCodes);
         return cli;
@@ -112,7 +117,7 @@ public class Pimctl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of ticket, mfa, events");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of ticket, mfa, events, tutorial");
     }
 
     /** Settings shared by every command; picocli copies inherited options into the subcommands, so look them up by name. */

@@ -32,7 +32,7 @@ public class MfaResponseListener {
         this.tx = tx;
     }
 
-    @KafkaListener(id = "mfa-responses", topics = "${pim.topics.mfa-responses}")
+    @KafkaListener(id = "mfa-responses", groupId = "pimflow.mfa-responses", topics = "${pim.topics.mfa-responses}")
     public void onMfaResponse(ConsumerRecord<String, byte[]> record) {
         InboundEvent event = codec.read(record.value(), record.headers(), Set.of(EventTypes.MFA_RESPONSE));
         MfaResponse response = codec.data(event, MfaResponse.class);

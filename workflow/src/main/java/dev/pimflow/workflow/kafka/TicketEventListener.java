@@ -40,7 +40,8 @@ public class TicketEventListener {
         this.precheck = precheck;
     }
 
-    @KafkaListener(id = "ticket-events", topics = "${pim.topics.tickets}", concurrency = "${pim.kafka.ticket-consumers:1}")
+    @KafkaListener(id = "ticket-events", groupId = "pimflow.ticket-events", topics = "${pim.topics.tickets}",
+            concurrency = "${pim.kafka.ticket-consumers:1}")
     public void onTicketEvent(ConsumerRecord<String, byte[]> record) {
         InboundEvent event = codec.read(record.value(), record.headers(), EventTypes.TICKET_EVENTS);
         Object data = switch (event.type()) {

@@ -326,13 +326,18 @@ public final class GraphSimulator implements AutoCloseable {
     error.put("message", e.getMessage());
     ObjectNode inner = error.putObject("innerError");
     if (e.status == 429) {
+      // spec 8, Graph's throttling example: code, date, message, request-id, status (no client-request-id;
+      // the caller's id is still echoed in the client-request-id header)
       inner.put("code", "429");
+      inner.put("date", Json.innerErrorDate(clock.instant()));
       inner.put("message", "Please retry after");
+      inner.put("request-id", requestId);
       inner.put("status", "429");
+    } else {
+      inner.put("date", Json.innerErrorDate(clock.instant()));
+      inner.put("request-id", requestId);
+      inner.put("client-request-id", clientRequestId);
     }
-    inner.put("date", Json.innerErrorDate(clock.instant()));
-    inner.put("request-id", requestId);
-    inner.put("client-request-id", clientRequestId);
     write(ex, e.status, body, e.headers, requestId, clientRequestId);
   }
 

@@ -1,0 +1,465 @@
+package dev.pimflow.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pimctl tutorial}: replays Microsoft's tutorial "Assign privileged roles using PIM for Microsoft Entra roles
+ * APIs" step by step against a Graph base URL, printing every request and response. Against a pimflow Graph simulator
+ * it fetches its own tokens; against a real tenant it needs {@code --token}. Exit code 0 when every step got the status
+ * Graph's reference gives (which is 201 where the tutorial page prints 200), 1 otherwise.
+ */
+@Command(name = "tutorial", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replay Microsoft's tutorial \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" step "
+                + "by step against a Graph base URL, printing each request (method, URL, body; the token as ***) and each "
+                + "response (status, body).",
+                "Step 1 creates a role-assignable group, 2 makes it eligible for User Administrator for a year, 3 lists "
+                        + "Aline's active roles, 4 activates User Administrator as Aline for five hours (with MFA), 5 lists "
+                        + "her requests, 6 revokes the eligibility and deletes the group; 6c (not in the tutorial) removes "
+                        + "Aline's activation again unless --keep-activation.",
+                "Against a pimflow Graph simulator (the default URL) the tokens come from its POST /_simulator/tokens; "
+                        + "against a real tenant give --token (and --user-token for Aline's steps 4 and 5).",
+                "Exit code 0 when every step got the status the spec gives (201 for POST, 200 for reads, 204 for DELETE), "
+                        + "1 otherwise."})
+class TutorialCommand implements Callable<Integer> {
+    static final String ADMIN_ID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
+    static final String ALINE_ID = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    /** The group id of the tutorial's own run, which its text hard-codes in steps 2 and 6. */
+    static final String TUTORIAL_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
+    static final String DEFAULT_BASE_URL = "http://localhost:8090/v1.0";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectWriter PRETTY = MAPPER.writer(new Printer());
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(200, "OK"), Map.entry(201, "Created"), Map.entry(204, "No Content"), Map.entry(400, "Bad Request"),
+            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"), Map.entry(409, "Conflict"), Map.entry(429, "Too Many Requests"),
+            Map.entry(500, "Internal Server Error"), Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"),
+            Map.entry(504, "Gateway Timeout"));
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--graph-base-url", paramLabel = "<url>", defaultValue = DEFAULT_BASE_URL,
+            description = "Graph to talk to (default: ${DEFAULT-VALUE}, pimflow's Graph simulator); e.g. "
+                    + "https://graph.microsoft.com/v1.0 with --token.")
+    String graphBaseUrl;
+
+    @Option(names = "--token", paramLabel = "<bearer-token>", defaultValue = "${env:PIMCTL_GRAPH_TOKEN}",
+            description = "Bearer token of a Privileged Role Administrator for a real tenant (default: env PIMCTL_GRAPH_TOKEN). "
+                    + "Never printed. Without it, the base URL must be a pimflow Graph simulator.")
+    String token;
+
+    @Option(names = "--user-token", paramLabel = "<bearer-token>", defaultValue = "${env:PIMCTL_GRAPH_USER_TOKEN}",
+            description = "Bearer token of the test user (Aline), signed in with MFA, for steps 4 and 5 (default: env "
+                    + "PIMCTL_GRAPH_USER_TOKEN, else --token). Never printed.")
+    String userToken;
+
+    @Option(names = "--admin-id", paramLabel = "<object-id>", defaultValue = ADMIN_ID,
+            description = "The administrator: owner and member of the group (default: the tutorial's ${DEFAULT-VALUE}).")
+    String adminId;
+
+    @Option(names = "--user-id", paramLabel = "<object-id>", defaultValue = ALINE_ID,
+            description = "The test user who activates the role (default: the tutorial's Aline Dupuy, ${DEFAULT-VALUE}).")
+    String userId;
+
+    @Option(names = "--keep-activation",
+            description = "Skip step 6c: leave the user's activation in place for its five hours, as the tutorial does.")
+    boolean keepActivation;
+
+    private HttpClient http;
+    private Duration timeout;
+    private PrintWriter out;
+
+    /** One step's outcome; {@code actual} is null when the step could not run. */
+    record Result(String step, int expected, Integer actual) {
+        boolean ok() {
+            return actual != null && actual == expected;
+        }
+    }
+
+    private record Answer(int status, JsonNode body, String raw) {}
+
+    private record Tokens(String admin, String user, String how, boolean simulator) {}
+
+    @Override
+    public Integer call() {
+        URI base = baseUrl();
+        adminId = Inputs.guid(spec.commandLine(), "--admin-id", adminId);
+        userId = Inputs.guid(spec.commandLine(), "--user-id", userId);
+        if (token != null && token.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--token': must not be empty");
+        }
+        Integer seconds = spec.findOption("--timeout").getValue();
+        if (seconds == null || seconds < 1 || seconds > 600) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--timeout': must be between 1 and 600 seconds");
+        }
+        timeout = Duration.ofSeconds(seconds);
+        http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        out = spec.commandLine().getOut();
+        String baseUrl = base.toString();
+
+        Tokens tokens = tokens(base);
+        out.println("Replaying \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" against " + baseUrl);
+        out.println("Tokens: " + tokens.how());
+        out.println("Note: the tutorial's dates (2025-03-21 to 2026-03-21) are in the past; this replay uses the current time "
+                + "(now, and now + 1 year) instead.");
+        out.println("Note: the tutorial page shows \"HTTP/1.1 200 OK\" for steps 1, 2 and 4; Graph's reference (and the spec, "
+                + "sections 2.2 and 7.1) says 201 Created, which is what this replay expects.");
+        out.flush();
+
+        List<Result> results = new ArrayList<>();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        // Step 1
+        ObjectNode group = MAPPER.createObjectNode();
+        group.put("description", "IT Helpdesk to support Contoso employees");
+        group.put("displayName", "IT Helpdesk (User)");
+        group.put("mailEnabled", false);
+        group.put("mailNickname", "userHelpdesk");
+        group.put("securityEnabled", true);
+        group.put("isAssignableToRole", true);
+        group.putArray("owners@odata.bind").add(baseUrl + "/users/" + adminId);
+        group.putArray("members@odata.bind").add(baseUrl + "/users/" + adminId).add(baseUrl + "/users/" + userId);
+        Answer created = step(results, "1", "Create a role-assignable security group", "POST", baseUrl + "/groups",
+                tokens.admin(), group, 201, List.of("the tutorial page shows 200 OK here; Graph answers 201 Created."));
+        String groupId = created != null && created.status() == 201 && created.body() != null
+                ? created.body().path("id").asText(null) : null;
+        if (groupId != null) {
+            note("the group got the new id " + groupId + ". The tutorial's text hard-codes the id of its own run, "
+                    + TUTORIAL_GROUP_ID + ", in steps 2 and 6 as if every run got it; this replay uses the id of step 1's "
+                    + "response instead" + (tokens.simulator()
+                    ? " (on the simulator, " + TUTORIAL_GROUP_ID + " is the seeded IT Helpdesk (User) group, left alone)." : "."));
+        }
+
+        // Step 2
+        if (groupId == null) {
+            skip(results, "2", "Make the group eligible for User Administrator for one year", 201);
+        } else {
+            ObjectNode eligibility = MAPPER.createObjectNode();
+            eligibility.put("action", "AdminAssign");
+            eligibility.put("justification", "Assign User Admin eligibility to IT Helpdesk (User) group");
+            eligibility.put("roleDefinitionId", USER_ADMINISTRATOR);
+            eligibility.put("directoryScopeId", "/");
+            eligibility.put("principalId", groupId);
+            ObjectNode schedule = eligibility.putObject("scheduleInfo");
+            schedule.put("startDateTime", now.toString());
+            schedule.putObject("expiration").put("endDateTime", now.plus(Duration.ofDays(365)).toString()).put("type", "AfterDateTime");
+            step(results, "2", "Make the group eligible for User Administrator for one year", "POST",
+                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests", tokens.admin(), eligibility, 201,
+                    List.of("the tutorial page shows 200 OK here; Graph answers 201 Created.",
+                            "dates: now (" + now + ") to now + 1 year instead of the tutorial's 2025-03-21 to 2026-03-21.",
+                            "principalId is the group of step 1 (the tutorial writes " + TUTORIAL_GROUP_ID + ")."));
+        }
+
+        // Step 3
+        Answer assignments = step(results, "3", "Confirm the user's current role assignments (an empty collection)", "GET",
+                baseUrl + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + userId + "'",
+                tokens.admin(), null, 200, List.of());
+        if (assignments != null && assignments.status() == 200 && assignments.body() != null
+                && assignments.body().path("value").size() > 0) {
+            note("the user already has " + assignments.body().path("value").size() + " active role assignment(s), where the "
+                    + "tutorial expects none; if one is User Administrator, step 4 will answer RoleAssignmentExists.");
+        }
+
+        // Step 4
+        ObjectNode activation = MAPPER.createObjectNode();
+        activation.put("action", "SelfActivate");
+        activation.put("principalId", userId);
+        activation.put("roleDefinitionId", USER_ADMINISTRATOR);
+        activation.put("directoryScopeId", "/");
+        activation.put("justification", "Need to invalidate all app refresh tokens for Contoso users.");
+        ObjectNode activationSchedule = activation.putObject("scheduleInfo");
+        activationSchedule.put("startDateTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        activationSchedule.putObject("expiration").put("type", "AfterDuration").put("duration", "PT5H");
+        activation.putObject("ticketInfo").put("ticketNumber", "CONTOSO:Security-012345").put("ticketSystem", "Contoso ICM");
+        Answer activated = step(results, "4", "The user self-activates the eligible assignment for five hours (signed in with MFA)",
+                "POST", baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests", tokens.user(), activation, 201,
+                List.of("the tutorial page shows 200 OK here; Graph answers 201 Created.",
+                        "startDateTime is now instead of the tutorial's 2025-03-21T11:46:00.000Z.",
+                        "the tutorial's text calls the action \"UserActivate\" but sends \"SelfActivate\", as this replay does."));
+
+        // Step 5
+        step(results, "5", "Confirm the role assignment (the user's own requests)", "GET",
+                baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=roleDefinition",
+                tokens.user(), null, 200, List.of());
+
+        // Step 6
+        if (groupId == null) {
+            skip(results, "6a", "Clean up: revoke the group's eligibility", 201);
+            skip(results, "6b", "Clean up: delete the group", 204);
+        } else {
+            ObjectNode remove = MAPPER.createObjectNode();
+            remove.put("action", "AdminRemove");
+            remove.put("principalId", groupId);
+            remove.put("roleDefinitionId", USER_ADMINISTRATOR);
+            remove.put("directoryScopeId", "/");
+            step(results, "6a", "Clean up: revoke the group's eligibility", "POST",
+                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests", tokens.admin(), remove, 201, List.of());
+            step(results, "6b", "Clean up: delete the group", "DELETE", baseUrl + "/groups/" + groupId, tokens.admin(), null, 204,
+                    List.of("the tutorial deletes /groups/" + ALINE_ID + ", which is Aline's user id, by mistake; this replay "
+                            + "deletes the group created in step 1."));
+        }
+        if (keepActivation) {
+            note("step 6c skipped (--keep-activation): the user's activation stays for its five hours.");
+        } else if (activated != null && activated.status() == 201) {
+            ObjectNode deactivate = MAPPER.createObjectNode();
+            deactivate.put("action", "adminRemove");
+            deactivate.put("principalId", userId);
+            deactivate.put("roleDefinitionId", USER_ADMINISTRATOR);
+            deactivate.put("directoryScopeId", "/");
+            deactivate.put("justification", "pimctl tutorial: clean up the replay's activation");
+            step(results, "6c", "Clean up (not in the tutorial): remove the user's activation", "POST",
+                    baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests", tokens.admin(), deactivate, 201,
+                    List.of("the tutorial leaves the activation for its five hours; a selfDeactivate within five minutes is "
+                            + "refused (ActiveDurationTooShort), so the administrator removes it, and a second replay (or "
+                            + "pimflow's own walkthrough for Aline) starts clean. --keep-activation skips this step."));
+        }
+        return summary(results);
+    }
+
+    private URI baseUrl() {
+        String value = graphBaseUrl == null ? "" : graphBaseUrl.strip();
+        while (value.endsWith("/")) {
+            value = value.substring(0, value.length() - 1);
+        }
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null) {
+                throw new URISyntaxException(value, "not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw Inputs.invalid(spec.commandLine(), "--graph-base-url", graphBaseUrl,
+                    "is not an http(s) URL like " + DEFAULT_BASE_URL);
+        }
+    }
+
+    /** The tokens: given, or minted by a pimflow Graph simulator at the base URL's host. */
+    private Tokens tokens(URI base) {
+        if (token != null) {
+            String user = userToken == null || userToken.isBlank() ? token : userToken;
+            String how = userToken == null || userToken.isBlank()
+                    ? "--token for every step (steps 4 and 5 then act as that token's user, which must be --user-id " + userId + ")"
+                    : "--token for the administrator's steps, --user-token for steps 4 and 5";
+            return new Tokens(token, user, how, false);
+        }
+        String origin = base.getScheme() + "://" + base.getRawAuthority();
+        Answer health;
+        try {
+            health = send("GET", origin + "/_simulator/health", null, null);
+        } catch (CliException e) {
+            throw new CliException("no --token given and " + e.getMessage() + " (start pimflow or the Graph simulator, or give "
+                    + "--graph-base-url and --token)");
+        }
+        if (health.status() != 200 || health.body() == null || !"UP".equals(health.body().path("status").asText())) {
+            throw new CliException(base + " is not a pimflow Graph simulator (GET " + origin + "/_simulator/health answered "
+                    + health.status() + "): give --token, a bearer token for Graph");
+        }
+        String admin = mint(origin, adminId);
+        String user = mint(origin, userId);
+        return new Tokens(admin, user, "from the simulator's POST " + origin + "/_simulator/tokens: the administrator " + adminId
+                + " and the user " + userId + ", both delegated, signed in with MFA (amr pwd, mfa)", true);
+    }
+
+    private String mint(String origin, String oid) {
+        ObjectNode claims = MAPPER.createObjectNode().put("oid", oid);
+        claims.putArray("amr").add("pwd").add("mfa");
+        Answer a = send("POST", origin + "/_simulator/tokens", null, claims.toString());
+        String minted = a.body() == null ? null : a.body().path("access_token").asText(null);
+        if (a.status() != 201 || minted == null) {
+            throw new CliException("the simulator's POST " + origin + "/_simulator/tokens answered " + a.status() + " without a token");
+        }
+        return minted;
+    }
+
+    private Answer step(List<Result> results, String number, String title, String method, String url, String bearer,
+                        JsonNode body, int expected, List<String> notes) {
+        out.println();
+        out.println("== Step " + number + ": " + title);
+        out.println(method + " " + url);
+        out.println("Authorization: Bearer ***");
+        String json = null;
+        if (body != null) {
+            json = body.toString();
+            out.println("Content-Type: application/json");
+            out.println();
+            out.println(pretty(body));
+        }
+        out.println();
+        Answer a;
+        try {
+            a = send(method, url, bearer, json);
+        } catch (CliException e) {
+            out.flush();
+            throw new CliException("tutorial step " + number + ": " + e.getMessage());
+        }
+        String verdict = a.status() == expected ? "ok" : "UNEXPECTED";
+        out.println("HTTP " + a.status() + " " + REASONS.getOrDefault(a.status(), "") + "   (expected " + expected + ": " + verdict + ")");
+        if (a.body() != null) {
+            out.println(pretty(a.body()));
+        } else if (a.raw() != null && !a.raw().isBlank()) {
+            out.println(a.raw());
+        }
+        for (String n : notes) {
+            note(n);
+        }
+        out.flush();
+        results.add(new Result(number, expected, a.status()));
+        return a;
+    }
+
+    private void skip(List<Result> results, String number, String title, int expected) {
+        out.println();
+        out.println("== Step " + number + ": " + title);
+        out.println("skipped: it needs the group id that step 1 did not return");
+        out.flush();
+        results.add(new Result(number, expected, null));
+    }
+
+    private void note(String text) {
+        out.println("Note: " + text);
+    }
+
+    private int summary(List<Result> results) {
+        List<Result> failed = results.stream().filter(r -> !r.ok()).toList();
+        StringBuilder statuses = new StringBuilder();
+        for (Result r : results) {
+            statuses.append(statuses.length() == 0 ? "" : ", ").append(r.step()).append(": ")
+                    .append(r.actual() == null ? "skipped" : r.actual());
+        }
+        out.println();
+        if (failed.isEmpty()) {
+            out.println("Summary: all " + results.size() + " steps got the status the spec gives (" + statuses + ").");
+            out.flush();
+            return Pimctl.EXIT_OK;
+        }
+        List<String> what = failed.stream().map(r -> "step " + r.step() + " " + (r.actual() == null ? "skipped" : "got " + r.actual())
+                + ", expected " + r.expected()).toList();
+        String line = failed.size() + " of " + results.size() + " steps did not get the status the spec gives: " + String.join("; ", what);
+        out.println("Summary: " + line + ".");
+        out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("pimctl: tutorial: " + line);
+        err.flush();
+        return Pimctl.EXIT_FAILURE;
+    }
+
+    private Answer send(String method, String url, String bearer, String json) {
+        HttpRequest.Builder b;
+        try {
+            b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("invalid URL " + url);
+        }
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        b.header("Accept", "application/json");
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode parsed = null;
+            if (r.body() != null && !r.body().isBlank()) {
+                try {
+                    parsed = MAPPER.readTree(r.body());
+                } catch (JsonProcessingException e) {
+                    parsed = null; // printed as it came
+                }
+            }
+            return new Answer(r.statusCode(), parsed, r.body());
+        } catch (HttpTimeoutException e) {
+            throw new CliException(method + " " + url + " got no answer within " + timeout.toSeconds() + " s (raise --timeout)");
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach " + URI.create(url).getRawAuthority() + " (connection refused)");
+        } catch (IOException e) {
+            throw new CliException(method + " " + url + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    /** Two-space indents, {@code "name": value}, and {@code []}/{@code {}} for empty containers, as Graph's docs print JSON. */
+    static final class Printer extends DefaultPrettyPrinter {
+        Printer() {
+            super(new DefaultPrettyPrinter()
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+                    .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+        }
+
+        Printer(DefaultPrettyPrinter base) {
+            super(base);
+        }
+
+        @Override
+        public Printer createInstance() {
+            return new Printer(this);
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+            if (nrOfValues == 0) {
+                _nesting--;
+                g.writeRaw(']');
+            } else {
+                super.writeEndArray(g, nrOfValues);
+            }
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+            if (nrOfEntries == 0) {
+                _nesting--;
+                g.writeRaw('}');
+            } else {
+                super.writeEndObject(g, nrOfEntries);
+            }
+        }
+    }
+
+    private static String pretty(JsonNode node) {
+        try {
+            return PRETTY.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            return node.toString();
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.pimflow.workflow.it;
+
+import ch.qos.logback.classic.Level;
+import com.azure.core.credential.TokenRequestContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.mfa.MfaAssertionSigner;
+import dev.pimflow.pim.simulator.GraphSimulator;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
+import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
+import dev.pimflow.workflow.support.TicketSystem;
+import dev.pimflow.workflow.support.TopicWatcher;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What outlives the orchestrator nodes of one separate-JVM test: a real KRaft broker (the product's own
+ * {@link EmbeddedKafkaServer}) and the Graph simulator, both in the test JVM, so that topics, offsets and the
+ * simulated tenant survive a {@code kill -9} of any node; plus a ticket system / MFA gateway ({@link TicketSystem})
+ * and a subscriber of every outbound topic ({@link TopicWatcher}). One per test method; {@link #close()} kills the
+ * nodes it started and removes the broker's files.
+ */
+public final class ItEnvironment implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "it-admin-" + UUID.randomUUID();
+    /** HS256 secret shared with the nodes (at least 32 bytes); not the development value. */
+    public static final String MFA_SECRET = "pimflow-it-mfa-secret-" + UUID.randomUUID();
+    public static final List<String> INBOUND_TOPICS = List.of("tickets.events", "pim.mfa.responses");
+    public static final List<String> OUTBOUND_TOPICS = List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "pim.audit",
+            "tickets.events.dlt", "pim.mfa.responses.dlt");
+    public static final String ADMIN_OID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // no Spring Boot in this JVM to set levels: keep the broker's and the clients' chatter out of the build output
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
+        for (String quiet : List.of("org.apache.kafka", "kafka", "state.change.logger", "org.apache.zookeeper")) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(quiet)).setLevel(Level.WARN);
+        }
+    }
+
+    public final String testName;
+    public final Path dir;
+    public final EmbeddedKafkaServer broker;
+    public final GraphSimulator simulator;
+    public final TicketSystem tickets;
+    public final TopicWatcher topics;
+    public final MfaAssertionSigner gateway = new MfaAssertionSigner(MFA_SECRET, Clock.systemUTC());
+    private final List<OrchestratorProcess> nodes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ItEnvironment(String testName) throws IOException {
+        this.testName = testName;
+        this.dir = Files.createTempDirectory("pimflow-it-");
+        Instant t0 = Instant.now();
+        this.broker = new EmbeddedKafkaServer(freePort(), dir.resolve("kafka")).start();
+        createTopics();
+        this.simulator = GraphSimulator.start(0);
+        this.tickets = new TicketSystem(broker.bootstrapServers());
+        this.topics = new TopicWatcher(broker.bootstrapServers(), OUTBOUND_TOPICS);
+        System.out.printf("[it] %s: broker %s, Graph simulator %s, ready in %d ms%n", testName, broker.bootstrapServers(),
+                simulator.baseUrl(), Duration.between(t0, Instant.now()).toMillis());
+    }
+
+    public static ItEnvironment start(String testName) {
+        try {
+            return new ItEnvironment(testName);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void createTopics() {
+        try (Admin admin = admin()) {
+            List<NewTopic> all = new ArrayList<>();
+            Stream.concat(INBOUND_TOPICS.stream(), OUTBOUND_TOPICS.stream()).distinct()
+                    .forEach(t -> all.add(new NewTopic(t, 3, (short) 1)));
+            admin.createTopics(all).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the topics", e);
+        }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    /**
+     * A node (not started) on this broker and simulator: the brief's settings, short retry cycles, a 5 s job lock so a
+     * job locked by a killed node is taken over in seconds, and the given database.
+     */
+    public OrchestratorProcess node(String nodeName, ItDatabase db, Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_PORT", Integer.toString(freePort()));
+        env.put("PIM_EMBEDDED_KAFKA_ENABLED", "false");
+        env.put("PIM_EMBEDDED_DATA_DIR", dir.resolve("data-" + nodeName).toString());
+        env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("PIM_SIMULATOR_ENABLED", "false");
+        env.put("PIM_GRAPH_BASE_URL", simulator.baseUrl());
+        env.put("PIM_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("PIM_MFA_SHARED_SECRET", MFA_SECRET);
+        env.put("PIM_MFA_DEV_GATEWAY_ENABLED", "false");
+        env.put("PIM_RETRY_VALIDATE", "R3/PT1S");
+        env.put("PIM_RETRY_ACTIVATE", "R5/PT1S");
+        env.put("PIM_RETRY_REVOKE", "R100/PT1S");
+        env.put("CAMUNDA_BPM_JOB_EXECUTION_LOCK_TIME_IN_MILLIS", "5000");
+        env.put("CAMUNDA_BPM_JOB_EXECUTION_WAIT_TIME_IN_MILLIS", "200");
+        env.put("CAMUNDA_BPM_JOB_EXECUTION_MAX_WAIT", "1000");
+        env.put("PIM_OUTBOX_POLL_INTERVAL", "PT0.2S");
+        env.putAll(db.env());
+        env.putAll(extraEnv);
+        int port = Integer.parseInt(env.get("SERVER_PORT"));
+        Path log = OrchestratorProcess.logDir().resolve(testName + "-" + nodeName + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        OrchestratorProcess node = new OrchestratorProcess(nodeName, port, env, List.of(args), log, ADMIN_PASSWORD);
+        nodes.add(node);
+        return node;
+    }
+
+    public OrchestratorProcess node(String nodeName, ItDatabase db) {
+        return node(nodeName, db, Map.of());
+    }
+
+    /** Waits until a consumer group has {@code members} members, all with partitions (the nodes share the topic). */
+    public ConsumerGroupDescription awaitGroupMembers(String group, int members, Duration timeout) {
+        try (Admin admin = admin()) {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group),
+                            d -> d.members().size() == members && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty()));
+        }
+    }
+
+    // ------------------------------------------------------------------ the ticket system and the MFA gateway
+
+    /** {@code ticket.activation-requested} for any role (TicketSystem's own helper asks for User Administrator). */
+    public String requestActivation(String ticketNumber, String principalId, String roleDefinitionId, String duration) {
+        ObjectNode data = tickets.activationRequest(ticketNumber, principalId, duration);
+        data.put("roleDefinitionId", roleDefinitionId);
+        return tickets.send("tickets.events", TicketSystem.CONTOSO_ICM + ":" + ticketNumber, EventTypes.TICKET_ACTIVATION_REQUESTED, data);
+    }
+
+    /** The MFA gateway's signed approval of a challenge, on {@code pim.mfa.responses}. */
+    public void approve(String principalId, String challengeId) {
+        tickets.respondToChallenge(challengeId, gateway.sign(principalId, challengeId, true, Duration.ofMinutes(5)));
+    }
+
+    /** Requests an activation, waits for its MFA challenge and approves it; returns the activation id. */
+    public String requestAndApprove(String ticketNumber, String principalId, String roleDefinitionId, String duration, Duration timeout) {
+        requestActivation(ticketNumber, principalId, roleDefinitionId, duration);
+        JsonNode challenge = awaitChallenge(ticketNumber, timeout);
+        approve(principalId, data(challenge, "challengeId"));
+        return data(challenge, "activationId");
+    }
+
+    // ------------------------------------------------------------------ what the topics show
+
+    public static String data(JsonNode event, String field) {
+        return event.path("data").path(field).asText();
+    }
+
+    public JsonNode awaitChallenge(String ticketNumber, Duration timeout) {
+        return topics.awaitEvent("pim.mfa.challenges", timeout, e -> ticketNumber.equals(data(e, "ticketNumber")));
+    }
+
+    public JsonNode awaitStatus(String activationId, String status, Duration timeout) {
+        return topics.awaitEvent("pim.activations", timeout, e -> activationId.equals(data(e, "activationId")) && status.equals(data(e, "status")));
+    }
+
+    public JsonNode awaitRevoked(String activationId, Duration timeout) {
+        return topics.awaitEvent("pim.revocations", timeout, e -> activationId.equals(data(e, "activationId")));
+    }
+
+    /** Every event of a topic about an activation (its data's activationId). */
+    public List<JsonNode> eventsOf(String topic, String activationId, Predicate<JsonNode> also) {
+        return topics.events(topic, e -> activationId.equals(data(e, "activationId")) && also.test(e));
+    }
+
+    /** Distinct CloudEvents ids among events: at-least-once delivery may repeat an id, a second id is a second fact. */
+    public static Set<String> ids(List<JsonNode> events) {
+        Set<String> ids = new LinkedHashSet<>();
+        events.forEach(e -> ids.add(e.path("id").asText()));
+        return ids;
+    }
+
+    /** Every CloudEvents id seen so far on the outbound topics. */
+    public Set<String> allOutboundIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (String topic : OUTBOUND_TOPICS) {
+            ids.addAll(ids(topics.events(topic, e -> true)));
+        }
+        return ids;
+    }
+
+    /**
+     * Each state change of the activation happened once: exactly one distinct CloudEvents id per given status on
+     * {@code pim.activations} and, when revoked, exactly one {@code activation.revoked} (repeats of an id are allowed).
+     */
+    public void assertOneFactEach(String activationId, String... statuses) {
+        for (String status : statuses) {
+            Set<String> distinct = ids(eventsOf("pim.activations", activationId, e -> status.equals(data(e, "status"))));
+            org.assertj.core.api.Assertions.assertThat(distinct).as("distinct '%s' status events of %s", status, activationId).hasSize(1);
+            if (status.equals("revoked")) {
+                org.assertj.core.api.Assertions.assertThat(ids(eventsOf("pim.revocations", activationId, e -> true)))
+                        .as("distinct activation.revoked events of %s", activationId).hasSize(1);
+            }
+        }
+    }
+
+    /** Every audit record the node's REST API shows for the activation also reached {@code pim.audit} (matched by hash). */
+    public void awaitAuditPublished(OrchestratorProcess node, String activationId, Duration timeout) {
+        List<String> hashes = new ArrayList<>();
+        node.activation(activationId).path("audit").forEach(r -> hashes.add(r.path("hash").asText()));
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            Set<String> published = new LinkedHashSet<>();
+            eventsOf("pim.audit", activationId, e -> true).forEach(e -> published.add(data(e, "hash")));
+            org.assertj.core.api.Assertions.assertThat(published).as("audit records of %s on pim.audit", activationId).containsAll(hashes);
+        });
+    }
+
+    // ------------------------------------------------------------------ the Graph simulator, over HTTP
+
+    /** Role template ids the principal holds active right now ({@code GET roleAssignments?$filter=principalId eq '…'}). */
+    public List<String> activeRoles(String principalId) {
+        String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
+        String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
+        HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))
+                .header("Authorization", "Bearer " + token).GET());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("roleAssignments answered " + r.statusCode() + ": " + r.body());
+        }
+        List<String> roles = new ArrayList<>();
+        json(r.body()).path("value").forEach(a -> roles.add(a.path("roleDefinitionId").asText()));
+        return roles;
+    }
+
+    /** {@code /_simulator/…} control calls (no token). */
+    public HttpResponse<String> simulatorControl(String method, String path, String body) {
+        String base = simulator.baseUrl().replace("/v1.0", "");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/_simulator" + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http(b);
+    }
+
+    /** Arms the simulator's fault switch; see connectors/pim/README.md "Control surface". */
+    public void armFault(String faultJson) {
+        HttpResponse<String> r = simulatorControl("POST", "/faults", faultJson);
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("POST /_simulator/faults answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** The faults still armed (a fault with count 1 disappears when the matching request arrives). */
+    public int armedFaults() {
+        return json(simulatorControl("GET", "/faults", null).body()).path("value").size();
+    }
+
+    /** Makes the principal directly eligible for a role at "/" for 30 days (adminAssign by the tenant's admin, as Graph wants it). */
+    public void makeEligible(String principalId, String roleDefinitionId) {
+        String adminToken = json(simulatorControl("POST", "/tokens", "{\"oid\":\"" + ADMIN_OID + "\",\"amr\":[\"pwd\",\"mfa\"]}").body())
+                .path("access_token").asText();
+        ObjectNode body = JSON.createObjectNode();
+        body.put("action", "adminAssign");
+        body.put("principalId", principalId);
+        body.put("roleDefinitionId", roleDefinitionId);
+        body.put("directoryScopeId", "/");
+        body.put("justification", "Eligibility for the two-node test");
+        ObjectNode schedule = body.putObject("scheduleInfo");
+        schedule.put("startDateTime", Instant.now().toString());
+        schedule.putObject("expiration").put("type", "afterDuration").put("duration", "P30D");
+        HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleEligibilityScheduleRequests"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("eligibility for " + roleDefinitionId + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    private HttpResponse<String> http(HttpRequest.Builder b) {
+        try {
+            return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (OrchestratorProcess node : nodes) {
+            try {
+                node.kill();
+            } catch (RuntimeException e) {
+                System.err.println("[it] " + e.getMessage());
+            }
+        }
+        closeQuietly(tickets);
+        try {
+            topics.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(simulator);
+        closeQuietly(broker);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[it] cannot delete " + dir + ": " + e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            System.err.println("[it] closing " + c + ": " + e);
+        }
+    }
+}
