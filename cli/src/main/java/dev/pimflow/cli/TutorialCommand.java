@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -86,11 +87,13 @@ class TutorialCommand implements Callable<Integer> {
     String userToken;
 
     @Option(names = "--admin-id", paramLabel = "<object-id>", defaultValue = ADMIN_ID,
-            description = "The administrator: owner and member of the group (default: the tutorial's ${DEFAULT-VALUE}).")
+            description = "The administrator: owner and member of the group (default: the oid of --token, else the "
+                    + "tutorial's ${DEFAULT-VALUE}).")
     String adminId;
 
     @Option(names = "--user-id", paramLabel = "<object-id>", defaultValue = ALINE_ID,
-            description = "The test user who activates the role (default: the tutorial's Aline Dupuy, ${DEFAULT-VALUE}).")
+            description = "The test user who activates the role (default: the oid of --user-token, else the tutorial's "
+                    + "Aline Dupuy, ${DEFAULT-VALUE}).")
     String userId;
 
     @Option(names = "--keep-activation",
@@ -269,11 +272,22 @@ class TutorialCommand implements Callable<Integer> {
     /** The tokens: given, or minted by a pimflow Graph simulator at the base URL's host. */
     private Tokens tokens(URI base) {
         if (token != null) {
-            String user = userToken == null || userToken.isBlank() ? token : userToken;
-            String how = userToken == null || userToken.isBlank()
-                    ? "--token for every step (steps 4 and 5 then act as that token's user, which must be --user-id " + userId + ")"
-                    : "--token for the administrator's steps, --user-token for steps 4 and 5";
-            return new Tokens(token, user, how, false);
+            boolean separateUser = userToken != null && !userToken.isBlank();
+            String how = separateUser
+                    ? "--token for the administrator's steps, --user-token for steps 4 and 5"
+                    : "--token for every step (steps 4 and 5 then act as that token's user, which must be --user-id)";
+            // the ids default to the tutorial's; with a real tenant's tokens, the tokens' own users are meant
+            String adminOid = matched("--admin-id") ? null : oid(token);
+            if (adminOid != null) {
+                adminId = adminOid;
+                how += "; --admin-id " + adminOid + " from the token's oid claim";
+            }
+            String userOid = matched("--user-id") || !separateUser ? null : oid(userToken);
+            if (userOid != null) {
+                userId = userOid;
+                how += "; --user-id " + userOid + " from the user token's oid claim";
+            }
+            return new Tokens(token, separateUser ? userToken : token, how, false);
         }
         String origin = base.getScheme() + "://" + base.getRawAuthority();
         Answer health;
@@ -291,6 +305,25 @@ class TutorialCommand implements Callable<Integer> {
         String user = mint(origin, userId);
         return new Tokens(admin, user, "from the simulator's POST " + origin + "/_simulator/tokens: the administrator " + adminId
                 + " and the user " + userId + ", both delegated, signed in with MFA (amr pwd, mfa)", true);
+    }
+
+    private boolean matched(String option) {
+        return spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** The {@code oid} claim of a JWT access token, read (not verified: Graph does that), or null if it has none. */
+    static String oid(String jwt) {
+        String[] parts = jwt.strip().split("\\.");
+        if (parts.length < 2) {
+            return null;
+        }
+        try {
+            JsonNode claims = MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1].replace("=", "")));
+            String oid = claims == null ? null : claims.path("oid").asText(null);
+            return oid != null && Inputs.GUID.matcher(oid).matches() ? oid : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private String mint(String origin, String oid) {

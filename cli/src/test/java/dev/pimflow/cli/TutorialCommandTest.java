@@ -96,7 +96,9 @@ class TutorialCommandTest {
         CliRun run = CliRun.run("tutorial", "--graph-base-url", simulator.baseUrl() + "/", "--token", admin, "--user-token", aline,
                 "--keep-activation");
         assertThat(run.exitCode()).as("stdout:%n%s", run.out()).isZero();
-        assertThat(run.out()).contains("Tokens: --token for the administrator's steps, --user-token for steps 4 and 5")
+        assertThat(run.out()).contains("Tokens: --token for the administrator's steps, --user-token for steps 4 and 5; --admin-id "
+                        + ContosoTenant.ADMIN_ID + " from the token's oid claim; --user-id " + ContosoTenant.ALINE_ID
+                        + " from the user token's oid claim")
                 .contains("step 6c skipped (--keep-activation)")
                 .contains("Summary: all 7 steps")
                 .doesNotContain(admin).doesNotContain(aline).doesNotContain(admin.substring(0, 40));

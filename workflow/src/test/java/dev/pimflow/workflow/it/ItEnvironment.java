@@ -62,6 +62,14 @@ public final class ItEnvironment implements AutoCloseable {
             "tickets.events.dlt", "pim.mfa.responses.dlt");
     public static final String ADMIN_OID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
 
+    /**
+     * Kafka's default session timeout is 45 s: a member killed with -9 keeps its partitions that long, and a node
+     * restarted in its place waits for it. 6 s (the broker's minimum) lets the tests see takeover in seconds.
+     */
+    static final List<String> KAFKA_CONSUMER_ARGS = List.of("--spring.kafka.consumer.properties[session.timeout.ms]=6000",
+            "--spring.kafka.consumer.properties[heartbeat.interval.ms]=1000");
+    private static volatile ItEnvironment current;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
@@ -93,6 +101,34 @@ public final class ItEnvironment implements AutoCloseable {
         this.topics = new TopicWatcher(broker.bootstrapServers(), OUTBOUND_TOPICS);
         System.out.printf("[it] %s: broker %s, Graph simulator %s, ready in %d ms%n", testName, broker.bootstrapServers(),
                 simulator.baseUrl(), Duration.between(t0, Instant.now()).toMillis());
+        current = this;
+    }
+
+    /** The environment of the running test (for {@link ItDiagnostics}). */
+    static ItEnvironment current() {
+        return current;
+    }
+
+    /** What the live nodes' engines hold (jobs, incidents, activations): printed when a test fails, before the kill. */
+    public void printDiagnostics() {
+        for (OrchestratorProcess node : nodes) {
+            if (!node.isAlive()) {
+                System.out.printf("[it] diagnostics: node %s is not running (log %s)%n", node.name(), node.log());
+                continue;
+            }
+            for (String path : List.of("/engine-rest/job", "/engine-rest/incident", "/engine-rest/process-instance", "/api/activations")) {
+                try {
+                    System.out.printf("[it] diagnostics %s %s: %s%n", node.name(), path, node.send("GET", path, null).body());
+                } catch (RuntimeException e) {
+                    System.out.printf("[it] diagnostics %s %s failed: %s%n", node.name(), path, e);
+                }
+            }
+            System.out.printf("[it] diagnostics %s log tail:%n%s%n", node.name(), node.tail(40));
+        }
+        topics.records("pim.activations", r -> true).forEach(r -> System.out.printf("[it] seen on pim.activations: %s%n",
+                new String(r.value(), StandardCharsets.UTF_8)));
+        topics.records("pim.revocations", r -> true).forEach(r -> System.out.printf("[it] seen on pim.revocations: %s%n",
+                new String(r.value(), StandardCharsets.UTF_8)));
     }
 
     public static ItEnvironment start(String testName) {
@@ -152,7 +188,9 @@ public final class ItEnvironment implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        OrchestratorProcess node = new OrchestratorProcess(nodeName, port, env, List.of(args), log, ADMIN_PASSWORD);
+        List<String> allArgs = new ArrayList<>(KAFKA_CONSUMER_ARGS);
+        allArgs.addAll(List.of(args));
+        OrchestratorProcess node = new OrchestratorProcess(nodeName, port, env, allArgs, log, ADMIN_PASSWORD);
         nodes.add(node);
         return node;
     }
@@ -349,6 +387,7 @@ public final class ItEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
+        current = null;
         for (OrchestratorProcess node : nodes) {
             try {
                 node.kill();

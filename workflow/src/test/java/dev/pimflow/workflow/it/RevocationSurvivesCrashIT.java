@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * {@code kill -9} at a chosen point, then started again on the same database; the broker and the Graph simulator
  * (in this JVM) live on. Each test shows the revocation still happens, once, and its events still go out (§6.3).
  */
+@ExtendWith(ItDiagnostics.class)
 class RevocationSurvivesCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final List<String> CLOSED_TRAIL = List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated",

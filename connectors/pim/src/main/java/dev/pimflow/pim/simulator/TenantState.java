@@ -761,7 +761,9 @@ final class TenantState {
       boolean future = start.isAfter(now);
       request.status = future ? "Granted" : "Provisioned";
       request.completedDateTime = future ? start : now;
-      request.targetScheduleId = existing.isEmpty() ? id : existing.get(0).id;
+      // spec 2.2: targetScheduleId equals the request's id for assign, activate and extend (Graph's adminExtend
+      // example too), so an update or extension answers with a schedule of its own that replaces the old one
+      request.targetScheduleId = id;
     }
     if (request.isValidationOnly) {
       return request; // validated, nothing persisted
@@ -778,12 +780,12 @@ final class TenantState {
         }
       }
       case ADMIN_UPDATE, ADMIN_EXTEND -> {
-        Schedule s = existing.get(0);
-        s.start = start;
-        s.end = end;
-        s.expirationType = expirationType;
-        s.duration = durationText;
+        Schedule old = existing.get(0);
+        Schedule s = new Schedule(kind, id, old.principalId, old.roleDefinitionId, old.directoryScopeId, old.appScopeId, id,
+            old.createdDateTime, old.assignmentType, old.memberType, old.activatedUsing, false, start, end, expirationType,
+            durationText);
         s.modifiedDateTime = now;
+        store.set(store.indexOf(old), s);
       }
       case ADMIN_REMOVE, SELF_DEACTIVATE -> store.removeAll(affected);
       default -> throw new IllegalStateException(action.toString());

@@ -47,12 +47,16 @@ final class ContractHttp {
 
   /** {@code target} is a path under the base URL, or an absolute URL (an {@code @odata.nextLink}, followed verbatim). */
   Response send(String method, String target, String token, String json) {
+    return send(method, target, token, json, UUID.randomUUID().toString());
+  }
+
+  Response send(String method, String target, String token, String json, String clientRequestId) {
     String url = target.startsWith("http://") || target.startsWith("https://") ? target : baseUrl + target;
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    b.header("client-request-id", UUID.randomUUID().toString());
+    b.header("client-request-id", clientRequestId);
     b.header("Accept", "application/json");
     if (json != null) {
       b.header("Content-Type", "application/json");

@@ -369,6 +369,21 @@ public abstract class GraphPimContract {
   }
 
   @Test
+  @DisplayName("app-only adminExtend (afterDuration PT3H): 201 Provisioned, 2.2's shape, targetScheduleId is the request's own id")
+  void adminExtend() {
+    adminAssign(null);
+    Response r = send(Actor.APP, "POST", ASSIGNMENT_REQUESTS, adminScheduleBody("adminExtend", null, "PT3H"));
+    expectStatus(r, 201);
+    JsonNode b = r.body();
+    assertShape("2.2-assignment-request-created.json", b, Keys.EXACT);
+    assertThat(b.get("action").asText()).isEqualTo("adminExtend");
+    assertStatus(b, "Provisioned");
+    assertThat(b.at("/scheduleInfo/expiration/duration").asText()).isEqualTo("PT3H");
+    assertThat(b.get("targetScheduleId").asText()).as("2.2: targetScheduleId = id for assign, activate and extend")
+        .isEqualTo(b.get("id").asText());
+  }
+
+  @Test
   @DisplayName("a second identical adminAssign: 400 RoleAssignmentExists, 6's envelope")
   void roleAssignmentExists() {
     adminAssign(null);
@@ -467,6 +482,18 @@ public abstract class GraphPimContract {
     }
     expectError(tooLong, "6-error-ExpirationRule.json");
     assertThat(tooLong.body().at("/error/message").asText()).contains("ExpirationRule");
+  }
+
+  @Test
+  @DisplayName("headers (spec 1): request-id, client-request-id echoing the caller's, Date, a JSON Content-Type")
+  void responseHeaders() {
+    ContractHttp.Response r = http.send("GET", RM + "roleAssignments?$filter=" + q("principalId eq '" + tenant().userId() + "'"),
+        token(Actor.ADMIN), null, "pimflow-contract-0001");
+    expectStatus(r, 200);
+    assertThat(r.header("request-id")).isNotBlank();
+    assertThat(r.header("client-request-id")).isEqualTo("pimflow-contract-0001");
+    assertThat(r.header("Date")).isNotBlank();
+    assertThat(r.header("Content-Type")).startsWith("application/json");
   }
 
   // ------------------------------------------------------------------ paging and throttling
@@ -614,8 +641,12 @@ public abstract class GraphPimContract {
   }
 
   private String adminAssignBody(Instant start) {
+    return adminScheduleBody("adminAssign", start, "PT5H");
+  }
+
+  private String adminScheduleBody(String action, Instant start, String duration) {
     ObjectNode b = ContractHttp.MAPPER.createObjectNode();
-    b.put("action", "adminAssign");
+    b.put("action", action);
     b.put("principalId", tenant().assigneeId());
     b.put("roleDefinitionId", tenant().roleDefinitionId());
     b.put("directoryScopeId", "/");
@@ -624,7 +655,7 @@ public abstract class GraphPimContract {
     if (start != null) {
       schedule.put("startDateTime", start.toString());
     }
-    schedule.putObject("expiration").put("type", "afterDuration").put("duration", "PT5H");
+    schedule.putObject("expiration").put("type", "afterDuration").put("duration", duration);
     b.putObject("ticketInfo").put("ticketNumber", TICKET_NUMBER).put("ticketSystem", TICKET_SYSTEM);
     return b.toString();
   }

@@ -1,0 +1,89 @@
+package dev.pimflow.workflow;
+
+import dev.pimflow.workflow.support.EndToEndTestBase;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * DESIGN §6.8: Cockpit, the engine REST API, the product REST API and the development MFA gateway reject anonymous
+ * callers and wrong credentials; the configured admin gets in.
+ */
+class AuthenticationIsRequiredTest extends EndToEndTestBase {
+    private static final String PASSWORD = "test-admin-password";
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @LocalServerPort
+    int port;
+
+    private static final List<String> APIS = List.of("/engine-rest/process-instance", "/engine-rest/incident", "/api/activations",
+            "/api/audit/verify", "/dev/mfa/challenges", "/actuator/info");
+
+    @Test
+    void apisRejectAnonymousAndWrongCredentialsAndAcceptTheAdmin() throws Exception {
+        for (String path : APIS) {
+            assertThat(get(path, null)).as("anonymous " + path).isEqualTo(401);
+            assertThat(get(path, basic("admin", "wrong-password"))).as("wrong password " + path).isEqualTo(401);
+            assertThat(get(path, basic("nobody", PASSWORD))).as("unknown user " + path).isEqualTo(401);
+        }
+        Thread.sleep(3100); // Camunda delays a user's next login after a failed one (brute-force protection)
+        for (String path : APIS) {
+            assertThat(get(path, basic("admin", PASSWORD))).as("admin " + path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void cockpitLoginRejectsWrongCredentialsAndAcceptsTheAdmin() throws Exception {
+        assertThat(cockpitLogin("admin", "admin")).isEqualTo(401);
+        assertThat(cockpitLogin("admin", "")).isEqualTo(401);
+        Thread.sleep(3100);
+        assertThat(cockpitLogin("admin", PASSWORD)).isEqualTo(200);
+    }
+
+    @Test
+    void cockpitDataNeedsALogin() throws Exception {
+        assertThat(get("/camunda/api/cockpit/plugin/base/default/process-definition/statistics", null)).isIn(401, 403);
+        assertThat(get("/camunda/api/engine/engine/default/process-definition", null)).isIn(401, 403);
+    }
+
+    @Test
+    void healthIsOpenForProbes() throws Exception {
+        assertThat(get("/actuator/health", null)).isEqualTo(200);
+    }
+
+    /** Logs in the way the Cockpit page does: with the session's CSRF token from the page, then the form. */
+    private int cockpitLogin(String user, String password) throws Exception {
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/")).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+        String csrf = page.headers().firstValue("X-XSRF-TOKEN").orElseGet(() -> cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals("XSRF-TOKEN")).map(java.net.HttpCookie::getValue).findFirst().orElseThrow());
+        String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/api/admin/auth/user/default/login/cockpit"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", csrf)
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private int get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
