@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
@@ -33,6 +34,10 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
 
     @LocalServerPort
     int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.camunda.bpm.engine.RuntimeService runtime;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.camunda.bpm.engine.ManagementService management;
 
     @AfterEach
     void resetSimulator() throws Exception {
@@ -85,7 +90,13 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         String activationId = requestAndApprove(ticket);
         String processInstanceId = processInstanceOf(activationId);
 
-        JsonNode incident = await().atMost(WAIT).until(() -> incidents(processInstanceId), list -> list.size() > 0).get(0);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.createIncidentQuery().processInstanceId(processInstanceId).count())
+                .as("incidents; jobs: %s", management.createJobQuery().processInstanceId(processInstanceId).list().stream()
+                        .map(j -> j.getId() + " retries=" + j.getRetries() + " due=" + j.getDuedate()).toList())
+                .isEqualTo(1));
+        List<JsonNode> shown = incidents(processInstanceId);
+        assertThat(shown).as("incidents over engine REST (what Cockpit shows)").hasSize(1);
+        JsonNode incident = shown.get(0);
         assertThat(incident.path("activityId").asText()).isEqualTo("Task_ActivateRole");
         assertThat(incident.path("incidentType").asText()).isEqualTo("failedJob");
         assertThat(incident.path("incidentMessage").asText()).contains("Activate role in PIM").contains("HTTP 500").contains("retry this job in Cockpit");
