@@ -2,7 +2,11 @@ package dev.pimflow.mfa;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -10,7 +14,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
@@ -33,6 +41,28 @@ public class MfaAssertionVerifier {
     public static MfaAssertionVerifier hs256(String sharedSecret, Clock clock) {
         byte[] secret = requireSecret(sharedSecret);
         return new MfaAssertionVerifier(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)), clock);
+    }
+
+    /**
+     * ES256/RS256 with the gateway's public keys (production): a JWKS document at an {@code https://} URL (fetched and
+     * cached, refreshed when an unknown key id appears) or in a local file ({@code file:} URL or path).
+     */
+    public static MfaAssertionVerifier jwks(String location, Clock clock) {
+        if (location == null || location.isBlank()) {
+            throw new IllegalArgumentException("pim.mfa.jwks-uri is required for ES256/RS256 verification");
+        }
+        JWKSource<SecurityContext> source;
+        try {
+            if (location.startsWith("https://") || location.startsWith("http://")) {
+                source = JWKSourceBuilder.create(new URL(location)).build();
+            } else {
+                Path path = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+                source = new ImmutableJWKSet<>(JWKSet.load(path.toFile()));
+            }
+        } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("pim.mfa.jwks-uri: cannot read a JWKS from " + location + ": " + e.getMessage(), e);
+        }
+        return new MfaAssertionVerifier(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), source), clock);
     }
 
     MfaAssertionVerifier(JWSVerificationKeySelector<SecurityContext> keySelector, Clock clock) {

@@ -46,6 +46,10 @@ public class PimConfiguration {
 
     @Bean
     public MfaAssertionVerifier mfaAssertionVerifier(PimProperties properties, Clock clock) {
+        if (properties.mfa().jwksUri() != null && !properties.mfa().jwksUri().isBlank()) {
+            log.info("MFA assertions are verified with the gateway's public keys from {} (ES256/RS256)", properties.mfa().jwksUri());
+            return MfaAssertionVerifier.jwks(properties.mfa().jwksUri(), clock);
+        }
         String secret = properties.mfa().sharedSecret();
         if (DEVELOPMENT_MFA_SECRET.equals(secret)) {
             log.warn("pim.mfa.shared-secret is the published DEVELOPMENT value (see README): anyone can sign MFA approvals. "
@@ -55,6 +59,7 @@ public class PimConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(name = "pim.mfa.dev-gateway-enabled", havingValue = "true")
     public MfaAssertionSigner mfaAssertionSigner(PimProperties properties, Clock clock) {
         return new MfaAssertionSigner(properties.mfa().sharedSecret(), clock);
     }

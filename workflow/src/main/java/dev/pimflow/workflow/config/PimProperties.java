@@ -51,12 +51,13 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
         }
     }
 
-    public record Mfa(String sharedSecret,
+    /** HS256 with {@code sharedSecret} (development), or ES256/RS256 with the gateway's JWKS at {@code jwksUri} (production). */
+    public record Mfa(String sharedSecret, String jwksUri,
                       @DefaultValue("PT5M") Duration challengeTimeout,
                       @DefaultValue("true") boolean devGatewayEnabled) {
         @Override
         public String toString() {
-            return "Mfa[sharedSecret=***, challengeTimeout=" + challengeTimeout + ", devGatewayEnabled=" + devGatewayEnabled + "]";
+            return "Mfa[sharedSecret=***, jwksUri=" + jwksUri + ", challengeTimeout=" + challengeTimeout + ", devGatewayEnabled=" + devGatewayEnabled + "]";
         }
     }
 
