@@ -58,7 +58,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         assertThat(patched.statusCode()).isEqualTo(204);
 
         String ticket = "CONTOSO:Fault-policy";
-        String activationId = requestAndApprove(ticket);
+        String activationId = requestAndApprove(ticket, "PT5H");
 
         JsonNode denied = awaitStatus(activationId, "denied").path("data");
         assertThat(denied.path("reason").asText()).contains("RoleAssignmentRequestPolicyValidationFailed").contains("ExpirationRule");
@@ -71,7 +71,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
                 {"status":429,"retryAfterSeconds":2,"count":3,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
         String ticket = "CONTOSO:Fault-429";
         Instant approved = Instant.now();
-        String activationId = requestAndApprove(ticket);
+        String activationId = requestAndApprove(ticket, "PT5H");
 
         awaitStatus(activationId, "active");
         assertThat(Duration.between(approved, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
@@ -87,7 +87,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         simulatorControl("POST", "/faults", """
                 {"status":500,"count":-1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
         String ticket = "CONTOSO:Fault-500";
-        String activationId = requestAndApprove(ticket);
+        String activationId = requestAndApprove(ticket, "PT5H");
         String processInstanceId = processInstanceOf(activationId);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.createIncidentQuery().processInstanceId(processInstanceId).count())
@@ -106,14 +106,6 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         tickets.closeTicket(ticket);
         awaitStatus(activationId, "cancelled");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-    }
-
-    private String requestAndApprove(String ticket) {
-        tickets.requestActivation(ticket, ALINE, "PT5H");
-        JsonNode challenge = awaitChallenge(ticket).path("data");
-        String challengeId = challenge.path("challengeId").asText();
-        tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
-        return challenge.path("activationId").asText();
     }
 
     private String processInstanceOf(String activationId) throws Exception {
@@ -147,11 +139,6 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
 
     private String token(String claims) throws Exception {
         return json.readTree(simulatorControl("POST", "/tokens", claims).body()).path("access_token").asText();
-    }
-
-    private HttpResponse<String> simulatorControl(String method, String path, String body) throws Exception {
-        String base = simulator.baseUrl().replace("/v1.0", "");
-        return send(method, base + "/_simulator" + path, null, body);
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {

@@ -10,10 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -28,8 +24,6 @@ import static org.awaitility.Awaitility.await;
  * second (R100/PT1S) through a 15-second outage, about the same number of attempts as 10 minutes in production.
  */
 class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @Autowired
     ManagementService management;
     @Autowired
@@ -39,22 +33,18 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
 
     @AfterEach
     void clearFaults() throws Exception {
-        control("DELETE", null);
+        simulatorControl("DELETE", "/faults", null);
     }
 
     @Test
     void revocationKeepsRetryingThroughAnOutageAndCompletesWhenPimReturns() throws Exception {
         String ticket = "CONTOSO:Outage-1";
-        tickets.requestActivation(ticket, ALINE, "PT1H");
-        JsonNode challenge = awaitChallenge(ticket).path("data");
-        String activationId = challenge.path("activationId").asText();
-        String challengeId = challenge.path("challengeId").asText();
-        tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
+        String activationId = requestAndApprove(ticket, "PT1H");
         awaitStatus(activationId, "active");
         String processInstanceId = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
 
         // PIM goes down: every assignment request answers 503
-        control("POST", "{\"status\":503,\"count\":-1,\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}");
+        simulatorControl("POST", "/faults", "{\"status\":503,\"count\":-1,\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}");
         Instant outageStart = Instant.now();
         tickets.closeTicket(ticket);
 
@@ -70,7 +60,7 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
 
         // PIM is back: the next attempt revokes
-        control("DELETE", null);
+        simulatorControl("DELETE", "/faults", null);
         JsonNode revoked = awaitRevoked(activationId).path("data");
         assertThat(revoked.path("reason").asText()).isEqualTo("ticket-closed");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
@@ -81,10 +71,4 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         return management.createJobQuery().processInstanceId(processInstanceId).activityId("Task_RevokeRole").singleResult();
     }
 
-    private void control(String method, String body) throws Exception {
-        String url = simulator.baseUrl().replace("/v1.0", "") + "/_simulator/faults";
-        http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -83,6 +83,23 @@ public abstract class EndToEndTestBase {
         return topics.awaitEvent("pim.revocations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText()));
     }
 
+    /** Requests an activation for Aline on the ticket and approves its MFA challenge; returns the activation id. */
+    protected String requestAndApprove(String ticket, String duration) {
+        tickets.requestActivation(ticket, TicketSystem.ALINE, duration);
+        JsonNode challenge = awaitChallenge(ticket).path("data");
+        String challengeId = challenge.path("challengeId").asText();
+        tickets.respondToChallenge(challengeId, gateway.sign(TicketSystem.ALINE, challengeId, true, Duration.ofMinutes(2)));
+        return challenge.path("activationId").asText();
+    }
+
+    /** The simulator's control surface ({@code /_simulator/faults}, {@code /reset}, {@code /tokens}). */
+    protected HttpResponse<String> simulatorControl(String method, String path, String body) throws Exception {
+        String url = simulator.baseUrl().replace("/v1.0", "") + "/_simulator" + path;
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** {@code GET roleAssignments?$filter=principalId eq '…'} against the simulator, over HTTP, as curl would. */
     protected List<String> activeRoles(String principalId) throws Exception {
         String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
