@@ -3,8 +3,12 @@ package dev.pimflow.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +23,7 @@ final class Inputs {
     private static final Pattern SCOPE = Pattern.compile("^/([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$");
     private static final Pattern TOPIC = Pattern.compile("^[A-Za-z0-9._-]{1,249}$");
     private static final Pattern SERVER = Pattern.compile("^(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9._-]+):\\d{1,5}$");
+    private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d{1,9}(?:\\.\\d{1,3})?)(ms|s|m|h)?$");
     static final Duration MAX_DURATION = Duration.ofDays(366);
 
     private Inputs() {
@@ -107,6 +112,66 @@ final class Inputs {
             }
         }
         return v;
+    }
+
+    /**
+     * An http(s) base URL without query or fragment, trailing slashes removed (so paths can be appended), e.g.
+     * http://localhost:8080 or http://localhost:8090/v1.0.
+     */
+    static URI httpUrl(CommandLine cmd, String option, String value, String example) {
+        String v = value == null ? "" : value.strip();
+        while (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            URI uri = new URI(v);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null) {
+                throw new URISyntaxException(v, "not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw invalid(cmd, option, value, "is not an http(s) URL like " + example);
+        }
+    }
+
+    /** A duration written for people: {@code 10} (seconds), {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT1M}. */
+    static Duration shortDuration(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        Matcher m = SHORT_DURATION.matcher(v);
+        if (m.matches()) {
+            double amount = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            double millis = switch (unit) {
+                case "ms" -> amount;
+                case "m" -> amount * 60_000;
+                case "h" -> amount * 3_600_000;
+                default -> amount * 1000;
+            };
+            return Duration.ofMillis(Math.round(millis));
+        }
+        try {
+            return Duration.parse(v.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 10s, 500ms, 2m, PT1M; a bare number is seconds)");
+        }
+    }
+
+    /** picocli's converter for {@link #shortDuration}: a bad value is a usage error that names the option. */
+    static final class ShortDuration implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return shortDuration(value);
+        }
+    }
+
+    /** Checks that {@code value} lies within [min, max]; a usage error naming the option otherwise. */
+    static Duration within(CommandLine cmd, String option, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new ParameterException(cmd, "Invalid value for option '" + option + "': must be between " + Http.seconds(min)
+                    + " and " + Http.seconds(max) + " seconds");
+        }
+        return value;
     }
 
     static ParameterException invalid(CommandLine cmd, String option, String value, String reason) {

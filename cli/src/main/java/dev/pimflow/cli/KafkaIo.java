@@ -1,5 +1,6 @@
 package dev.pimflow.cli;
 
+import dev.pimflow.contracts.EventCodec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -110,6 +112,11 @@ final class KafkaIo {
         }
     }
 
+    /** Publishes a structured-mode CloudEvent ({@code content-type: application/cloudevents+json}), as {@link #publish}. */
+    RecordMetadata publishEvent(String topic, String key, byte[] cloudEvent) {
+        return publish(topic, key, cloudEvent, Map.of(Events.CONTENT_TYPE_HEADER, EventCodec.contentType()));
+    }
+
     /** Fails with a one-line error when Kafka cannot be reached or the topic does not exist. */
     void requireTopic(String topic) {
         Admin admin = create(() -> Admin.create(adminConfig()));
@@ -137,20 +144,7 @@ final class KafkaIo {
     boolean read(String topic, boolean fromBeginning, Duration wait, boolean stopAtEnd, Consumer<ConsumerRecord<String, byte[]>> sink) {
         KafkaConsumer<String, byte[]> consumer = create(() -> new KafkaConsumer<>(consumerConfig()));
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, settings.timeout());
-            if (infos == null || infos.isEmpty()) {
-                throw topicMissing(topic);
-            }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            if (fromBeginning) {
-                consumer.seekToBeginning(partitions);
-            } else {
-                consumer.seekToEnd(partitions);
-            }
-            for (TopicPartition tp : partitions) {
-                consumer.position(tp, settings.timeout()); // resolve the start now, so nothing published from now on is missed
-            }
+            List<TopicPartition> partitions = assign(consumer, List.of(topic), fromBeginning);
             Map<TopicPartition, Long> end = stopAtEnd ? consumer.endOffsets(partitions, settings.timeout()) : Map.of();
             long deadline = System.nanoTime() + wait.toNanos();
             while (true) {
@@ -166,6 +160,76 @@ final class KafkaIo {
         } catch (KafkaException e) {
             throw translate(e, topic);
         } finally {
+            consumer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    /**
+     * Assigns every partition of {@code topics} (no consumer group) and resolves the start positions now, so that nothing
+     * published from now on is missed.
+     */
+    private List<TopicPartition> assign(KafkaConsumer<String, byte[]> consumer, List<String> topics, boolean fromBeginning) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, settings.timeout());
+            if (infos == null || infos.isEmpty()) {
+                throw topicMissing(topic);
+            }
+            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+        }
+        for (TopicPartition tp : partitions) {
+            consumer.position(tp, settings.timeout());
+        }
+        return partitions;
+    }
+
+    /**
+     * Starts watching {@code topics} from their current end: the returned {@link Watch} sees every record published after
+     * this returns (and none before). Fails with a one-line error when Kafka is unreachable or a topic is missing.
+     */
+    Watch watch(List<String> topics) {
+        KafkaConsumer<String, byte[]> consumer = create(() -> new KafkaConsumer<>(consumerConfig()));
+        try {
+            assign(consumer, topics, false);
+            return new Watch(consumer, String.join(", ", topics));
+        } catch (KafkaException e) {
+            consumer.close(CLOSE_TIMEOUT);
+            throw translate(e, String.join(", ", topics));
+        } catch (RuntimeException e) {
+            consumer.close(CLOSE_TIMEOUT);
+            throw e;
+        }
+    }
+
+    /** A consumer on the end of some topics, polled by one thread; close it when done. */
+    final class Watch implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final String topics;
+
+        private Watch(KafkaConsumer<String, byte[]> consumer, String topics) {
+            this.consumer = consumer;
+            this.topics = topics;
+        }
+
+        /** The records that arrived, waiting at most {@code max} for the first. */
+        List<ConsumerRecord<String, byte[]>> poll(Duration max) {
+            try {
+                List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+                consumer.poll(max).forEach(records::add);
+                return records;
+            } catch (KafkaException e) {
+                throw translate(e, topics);
+            }
+        }
+
+        @Override
+        public void close() {
             consumer.close(CLOSE_TIMEOUT);
         }
     }

@@ -1,7 +1,6 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.mfa.MfaAssertionSigner;
@@ -94,7 +93,15 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
 
     /** The structured-mode {@code mfa.response} CloudEvent (package-private for tests). */
     byte[] buildResponse(String eventId, String challenge, String principal, Secret key) {
-        String assertion = new MfaAssertionSigner(key.value(), clock).sign(principal, challenge, approved(), ASSERTION_TTL);
+        return response(eventId, challenge, principal, key, approved(), clock);
+    }
+
+    /**
+     * What an MFA gateway publishes once the person has decided: an {@code mfa.response} CloudEvent whose assertion is an
+     * HS256 JWS (amr pwd, mfa; valid {@link #ASSERTION_TTL}) signed with {@code key}. Also used by {@code pimctl demo}.
+     */
+    static byte[] response(String eventId, String challenge, String principal, Secret key, boolean approved, Clock clock) {
+        String assertion = new MfaAssertionSigner(key.value(), clock).sign(principal, challenge, approved, ASSERTION_TTL);
         return Events.codec().writeInbound(eventId, EventTypes.MFA_RESPONSE, Events.SOURCE, new MfaResponse(challenge, assertion));
     }
 
@@ -120,8 +127,7 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
             principal = found.get("principalId").asText();
         }
         String eventId = UUID.randomUUID().toString();
-        kafka.publish(target, challenge, buildResponse(eventId, challenge, principal, key),
-                Map.of(Events.CONTENT_TYPE_HEADER, EventCodec.contentType()));
+        kafka.publishEvent(target, challenge, buildResponse(eventId, challenge, principal, key));
         PrintWriter out = cmd.getOut();
         out.println((approved() ? "approved" : "denied") + " MFA challenge " + challenge + " for principal " + principal
                 + " (event " + eventId + " on " + target + ")");

@@ -112,18 +112,6 @@ class MfaPendingCommand implements Callable<Integer> {
             rows.add(new String[]{c.path("challengeId").asText(), c.path("principalId").asText("-"), role, ticket,
                     Events.formatTime(Events.parseTime(c.path("expiresAt").asText()))});
         }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
+        Table.print(out, rows);
     }
 }

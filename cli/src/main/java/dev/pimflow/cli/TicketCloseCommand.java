@@ -1,7 +1,6 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.TicketClosed;
 import picocli.CommandLine;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Spec;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -66,11 +64,16 @@ class TicketCloseCommand implements Callable<Integer> {
     }
 
     private byte[] buildEvent(TicketClosed closed) {
+        return event(eventId(), closed);
+    }
+
+    /** The structured-mode {@code ticket.closed} CloudEvent (no resolution, no field); also used by {@code pimctl demo}. */
+    static byte[] event(String eventId, TicketClosed closed) {
         ObjectNode data = Events.mapper().valueToTree(closed);
         if (data.path("resolution").isNull()) {
             data.remove("resolution");
         }
-        return Events.codec().writeInbound(eventId(), EventTypes.TICKET_CLOSED, Events.SOURCE, data);
+        return Events.codec().writeInbound(eventId, EventTypes.TICKET_CLOSED, Events.SOURCE, data);
     }
 
     @Override
@@ -79,8 +82,7 @@ class TicketCloseCommand implements Callable<Integer> {
         byte[] event = buildEvent(data);
         String target = Inputs.topic(spec.commandLine(), "--topic", topic);
         KafkaIo kafka = new KafkaIo(Pimctl.kafka(spec));
-        kafka.publish(target, TicketCommand.key(data.ticketSystem(), data.ticketNumber()), event,
-                Map.of(Events.CONTENT_TYPE_HEADER, EventCodec.contentType()));
+        kafka.publishEvent(target, TicketCommand.key(data.ticketSystem(), data.ticketNumber()), event);
         spec.commandLine().getOut().println(eventId());
         spec.commandLine().getOut().flush();
         return Pimctl.EXIT_OK;

@@ -1,7 +1,6 @@
 package dev.pimflow.cli;
 
 import dev.pimflow.contracts.ActivationRequested;
-import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +8,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -83,7 +81,12 @@ class TicketRequestCommand implements Callable<Integer> {
     }
 
     private byte[] buildEvent(ActivationRequested data) {
-        return Events.codec().writeInbound(eventId(), EventTypes.TICKET_ACTIVATION_REQUESTED, Events.SOURCE, data);
+        return event(eventId(), data);
+    }
+
+    /** The structured-mode {@code ticket.activation-requested} CloudEvent; also used by {@code pimctl demo}. */
+    static byte[] event(String eventId, ActivationRequested data) {
+        return Events.codec().writeInbound(eventId, EventTypes.TICKET_ACTIVATION_REQUESTED, Events.SOURCE, data);
     }
 
     @Override
@@ -92,8 +95,7 @@ class TicketRequestCommand implements Callable<Integer> {
         byte[] event = buildEvent(data);
         String target = Inputs.topic(spec.commandLine(), "--topic", topic);
         KafkaIo kafka = new KafkaIo(Pimctl.kafka(spec));
-        kafka.publish(target, TicketCommand.key(data.ticketSystem(), data.ticketNumber()), event,
-                Map.of(Events.CONTENT_TYPE_HEADER, EventCodec.contentType()));
+        kafka.publishEvent(target, TicketCommand.key(data.ticketSystem(), data.ticketNumber()), event);
         spec.commandLine().getOut().println(eventId());
         spec.commandLine().getOut().flush();
         return Pimctl.EXIT_OK;

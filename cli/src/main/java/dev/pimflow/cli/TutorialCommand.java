@@ -17,13 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -100,8 +94,7 @@ class TutorialCommand implements Callable<Integer> {
             description = "Skip step 6c: leave the user's activation in place for its five hours, as the tutorial does.")
     boolean keepActivation;
 
-    private HttpClient http;
-    private Duration timeout;
+    private Http http;
     private PrintWriter out;
 
     /** One step's outcome; {@code actual} is null when the step could not run. */
@@ -110,8 +103,6 @@ class TutorialCommand implements Callable<Integer> {
             return actual != null && actual == expected;
         }
     }
-
-    private record Answer(int status, JsonNode body, String raw) {}
 
     private record Tokens(String admin, String user, String how, boolean simulator) {}
 
@@ -123,12 +114,7 @@ class TutorialCommand implements Callable<Integer> {
         if (token != null && token.isBlank()) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--token': must not be empty");
         }
-        Integer seconds = spec.findOption("--timeout").getValue();
-        if (seconds == null || seconds < 1 || seconds > 600) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--timeout': must be between 1 and 600 seconds");
-        }
-        timeout = Duration.ofSeconds(seconds);
-        http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        http = new Http(Pimctl.callTimeout(spec));
         out = spec.commandLine().getOut();
         String baseUrl = base.toString();
 
@@ -154,7 +140,7 @@ class TutorialCommand implements Callable<Integer> {
         group.put("isAssignableToRole", true);
         group.putArray("owners@odata.bind").add(baseUrl + "/users/" + adminId);
         group.putArray("members@odata.bind").add(baseUrl + "/users/" + adminId).add(baseUrl + "/users/" + userId);
-        Answer created = step(results, "1", "Create a role-assignable security group", "POST", baseUrl + "/groups",
+        Http.Answer created = step(results, "1", "Create a role-assignable security group", "POST", baseUrl + "/groups",
                 tokens.admin(), group, 201, List.of("the tutorial page shows 200 OK here; Graph answers 201 Created."));
         String groupId = created != null && created.status() == 201 && created.body() != null
                 ? created.body().path("id").asText(null) : null;
@@ -186,7 +172,7 @@ class TutorialCommand implements Callable<Integer> {
         }
 
         // Step 3
-        Answer assignments = step(results, "3", "Confirm the user's current role assignments (an empty collection)", "GET",
+        Http.Answer assignments = step(results, "3", "Confirm the user's current role assignments (an empty collection)", "GET",
                 baseUrl + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + userId + "'",
                 tokens.admin(), null, 200, List.of());
         if (assignments != null && assignments.status() == 200 && assignments.body() != null
@@ -206,7 +192,7 @@ class TutorialCommand implements Callable<Integer> {
         activationSchedule.put("startDateTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         activationSchedule.putObject("expiration").put("type", "AfterDuration").put("duration", "PT5H");
         activation.putObject("ticketInfo").put("ticketNumber", "CONTOSO:Security-012345").put("ticketSystem", "Contoso ICM");
-        Answer activated = step(results, "4", "The user self-activates the eligible assignment for five hours (signed in with MFA)",
+        Http.Answer activated = step(results, "4", "The user self-activates the eligible assignment for five hours (signed in with MFA)",
                 "POST", baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests", tokens.user(), activation, 201,
                 List.of("the tutorial page shows 200 OK here; Graph answers 201 Created.",
                         "startDateTime is now instead of the tutorial's 2025-03-21T11:46:00.000Z.",
@@ -252,21 +238,7 @@ class TutorialCommand implements Callable<Integer> {
     }
 
     private URI baseUrl() {
-        String value = graphBaseUrl == null ? "" : graphBaseUrl.strip();
-        while (value.endsWith("/")) {
-            value = value.substring(0, value.length() - 1);
-        }
-        try {
-            URI uri = new URI(value);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null
-                    || uri.getQuery() != null || uri.getFragment() != null) {
-                throw new URISyntaxException(value, "not an http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw Inputs.invalid(spec.commandLine(), "--graph-base-url", graphBaseUrl,
-                    "is not an http(s) URL like " + DEFAULT_BASE_URL);
-        }
+        return Inputs.httpUrl(spec.commandLine(), "--graph-base-url", graphBaseUrl, DEFAULT_BASE_URL);
     }
 
     /** The tokens: given, or minted by a pimflow Graph simulator at the base URL's host. */
@@ -290,7 +262,7 @@ class TutorialCommand implements Callable<Integer> {
             return new Tokens(token, separateUser ? userToken : token, how, false);
         }
         String origin = base.getScheme() + "://" + base.getRawAuthority();
-        Answer health;
+        Http.Answer health;
         try {
             health = send("GET", origin + "/_simulator/health", null, null);
         } catch (CliException e) {
@@ -329,7 +301,15 @@ class TutorialCommand implements Callable<Integer> {
     private String mint(String origin, String oid) {
         ObjectNode claims = MAPPER.createObjectNode().put("oid", oid);
         claims.putArray("amr").add("pwd").add("mfa");
-        Answer a = send("POST", origin + "/_simulator/tokens", null, claims.toString());
+        return mintSimulatorToken(http, origin, claims);
+    }
+
+    /**
+     * A bearer token from a pimflow Graph simulator's {@code POST <origin>/_simulator/tokens}: delegated for
+     * {@code {"oid": ..., "amr": [...]}}, app-only (the orchestrator's application permissions) for {@code {}}.
+     */
+    static String mintSimulatorToken(Http http, String origin, ObjectNode claims) {
+        Http.Answer a = http.send("POST", origin + "/_simulator/tokens", Map.of(), claims.toString());
         String minted = a.body() == null ? null : a.body().path("access_token").asText(null);
         if (a.status() != 201 || minted == null) {
             throw new CliException("the simulator's POST " + origin + "/_simulator/tokens answered " + a.status() + " without a token");
@@ -337,7 +317,7 @@ class TutorialCommand implements Callable<Integer> {
         return minted;
     }
 
-    private Answer step(List<Result> results, String number, String title, String method, String url, String bearer,
+    private Http.Answer step(List<Result> results, String number, String title, String method, String url, String bearer,
                         JsonNode body, int expected, List<String> notes) {
         out.println();
         out.println("== Step " + number + ": " + title);
@@ -351,7 +331,7 @@ class TutorialCommand implements Callable<Integer> {
             out.println(pretty(body));
         }
         out.println();
-        Answer a;
+        Http.Answer a;
         try {
             a = send(method, url, bearer, json);
         } catch (CliException e) {
@@ -409,44 +389,8 @@ class TutorialCommand implements Callable<Integer> {
         return Pimctl.EXIT_FAILURE;
     }
 
-    private Answer send(String method, String url, String bearer, String json) {
-        HttpRequest.Builder b;
-        try {
-            b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("invalid URL " + url);
-        }
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        b.header("Accept", "application/json");
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode parsed = null;
-            if (r.body() != null && !r.body().isBlank()) {
-                try {
-                    parsed = MAPPER.readTree(r.body());
-                } catch (JsonProcessingException e) {
-                    parsed = null; // printed as it came
-                }
-            }
-            return new Answer(r.statusCode(), parsed, r.body());
-        } catch (HttpTimeoutException e) {
-            throw new CliException(method + " " + url + " got no answer within " + timeout.toSeconds() + " s (raise --timeout)");
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach " + URI.create(url).getRawAuthority() + " (connection refused)");
-        } catch (IOException e) {
-            throw new CliException(method + " " + url + " failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        }
+    private Http.Answer send(String method, String url, String bearer, String json) {
+        return http.send(method, url, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer), json);
     }
 
     /** Two-space indents, {@code "name": value}, and {@code []}/{@code {}} for empty containers, as Graph's docs print JSON. */

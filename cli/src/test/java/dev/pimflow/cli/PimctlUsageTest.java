@@ -114,6 +114,18 @@ class PimctlUsageTest {
         assertUsageError(after, "'--bootstrap-servers'");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"10, 10000", "10s, 10000", "1.5s, 1500", "500ms, 500", "2m, 120000", "1h, 3600000", "PT1M, 60000", "pt30s, 30000"})
+    void durationsAreWrittenForPeople(String text, long millis) {
+        assertThat(Inputs.shortDuration(text)).isEqualTo(java.time.Duration.ofMillis(millis));
+    }
+
+    @Test
+    void aBadDurationIsAUsageErrorNamingTheOption() {
+        assertUsageError(CliRun.run("events", "--timeout", "soon", NO_KAFKA), "'--timeout'", "'soon' is not a duration");
+        assertUsageError(CliRun.run("events", "--timeout", "700s", NO_KAFKA), "'--timeout'", "between 1 and 600 seconds");
+    }
+
     @Test
     void versionIsPrinted() {
         CliRun run = CliRun.run("--version");

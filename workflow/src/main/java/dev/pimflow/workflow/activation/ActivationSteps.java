@@ -10,6 +10,7 @@ import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.metrics.PimflowMetrics;
 import dev.pimflow.workflow.outbox.Outbox;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
@@ -33,16 +34,20 @@ public class ActivationSteps {
     private final Outbox outbox;
     private final PimProperties.Topics topics;
     private final Clock clock;
+    private final PimflowMetrics metrics;
 
-    public ActivationSteps(ActivationStore store, AuditTrail audit, Outbox outbox, PimProperties properties, Clock clock) {
+    public ActivationSteps(ActivationStore store, AuditTrail audit, Outbox outbox, PimProperties properties, Clock clock,
+                           PimflowMetrics metrics) {
         this.store = store;
         this.audit = audit;
         this.outbox = outbox;
         this.topics = properties.topics();
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public void requested(Activation a, String eventId, String actor) {
+        metrics.statusChanged(a.status());
         record(a, actor, "requested", "accepted", Map.of("eventId", eventId, "duration", a.requestedDuration(),
                 "directoryScopeId", a.directoryScopeId(), "justification", a.justification()));
     }
@@ -70,6 +75,7 @@ public class ActivationSteps {
     }
 
     public void mfaDecided(Activation a, boolean approved, String assertionId) {
+        metrics.mfaDecided(a, approved ? "approved" : "denied");
         record(a, a.principalId(), approved ? "mfa-approved" : "mfa-denied", approved ? "approved" : "denied",
                 Map.of("challengeId", a.challengeId(), "assertionId", assertionId));
     }
@@ -80,6 +86,9 @@ public class ActivationSteps {
 
     public void denied(Activation a, String reason) {
         store.ended(a.id(), ActivationStatus.DENIED, reason);
+        if ("mfa-timeout".equals(reason)) {
+            metrics.mfaDecided(a, "timeout");
+        }
         status(a, ActivationStatus.DENIED, reason, null, null, null);
         String action = switch (reason) {
             case "mfa-timeout" -> "mfa-expired";
@@ -91,6 +100,7 @@ public class ActivationSteps {
 
     public void activated(Activation a, Assignment assignment) {
         store.activated(a.id(), ActivationStatus.ACTIVE, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
+        metrics.activated(a);
         status(a, ActivationStatus.ACTIVE, null, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("pimRequestId", assignment.requestId());
@@ -112,6 +122,7 @@ public class ActivationSteps {
     public void revoked(Activation a, String reason, Removal removal) {
         Instant now = clock.instant();
         store.ended(a.id(), ActivationStatus.REVOKED, reason);
+        metrics.revoked(a, reason, now);
         status(a, ActivationStatus.REVOKED, reason, a.startDateTime(), a.endDateTime(), a.pimRequestId());
         outbox.publish(topics.revocations(), a.principalId(), EventTypes.ACTIVATION_REVOKED, a.id(),
                 new ActivationRevoked(a.id(), a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), a.ticketSystem(),
@@ -137,6 +148,7 @@ public class ActivationSteps {
     }
 
     private void status(Activation a, String status, String reason, Instant start, Instant end, String pimRequestId) {
+        metrics.statusChanged(status);
         outbox.publish(topics.activations(), a.id(), EventTypes.ACTIVATION_STATUS, a.id(),
                 new ActivationStatus(a.id(), a.ticketSystem(), a.ticketNumber(), a.principalId(), a.roleDefinitionId(),
                         a.directoryScopeId(), status, reason, start, end, pimRequestId));

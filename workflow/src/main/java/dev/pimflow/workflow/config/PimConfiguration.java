@@ -11,6 +11,8 @@ import dev.pimflow.pim.graph.GraphClientSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
 import dev.pimflow.pim.simulator.GraphSimulator;
+import dev.pimflow.workflow.metrics.MeteredPimDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,7 +75,7 @@ public class PimConfiguration {
     }
 
     @Bean
-    public PimDirectory pimDirectory(PimProperties properties, ObjectProvider<GraphSimulator> simulator) {
+    public PimDirectory pimDirectory(PimProperties properties, ObjectProvider<GraphSimulator> simulator, MeterRegistry meterRegistry) {
         PimProperties.Graph g = properties.graph();
         String baseUrl = g.baseUrl();
         if (baseUrl == null || baseUrl.isBlank()) {
@@ -87,7 +89,8 @@ public class PimConfiguration {
         TokenCredential credential = GraphCredentials.create(new GraphAuthSettings(g.auth(), g.tenantId(), g.clientId(),
                 g.clientSecret(), g.certificatePath(), g.certificatePassword()));
         log.info("PIM calls go to {} (auth: {})", baseUrl, g.auth());
-        return new GraphPimClient(new GraphClientSettings(baseUrl, g.requestTimeout(), g.maxAttempts(), g.initialBackoff(), g.maxBackoff()),
-                credential);
+        // timed and counted by operation and Graph error code (pimflow_graph_*); its base URL feeds the graph health indicator
+        return new MeteredPimDirectory(new GraphPimClient(new GraphClientSettings(baseUrl, g.requestTimeout(), g.maxAttempts(),
+                g.initialBackoff(), g.maxBackoff()), credential), baseUrl, meterRegistry);
     }
 }

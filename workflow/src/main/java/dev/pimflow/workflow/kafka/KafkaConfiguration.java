@@ -2,6 +2,7 @@ package dev.pimflow.workflow.kafka;
 
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.metrics.PimflowMetrics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -43,10 +44,14 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    public CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template) {
+    public CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template, PimflowMetrics metrics) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (ConsumerRecord<?, ?> record, Exception e) -> new TopicPartition(record.topic() + ".dlt", -1));
-        recoverer.setHeadersFunction((record, e) -> reasonHeaders(record, e));
+        recoverer.setHeadersFunction((record, e) -> {
+            Headers headers = reasonHeaders(record, e);
+            metrics.deadLettered(record.topic() + ".dlt", headers.lastHeader(FIELD_HEADER) != null);
+            return headers;
+        });
         ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(8);
         backOff.setInitialInterval(200);
         backOff.setMultiplier(2.0);

@@ -12,9 +12,14 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The orchestrator's database for a separate-JVM test: an H2 file (the embedded default's kind) under the test's
- * directory, or a fresh PostgreSQL database {@code pimflow_it_<random>} on 127.0.0.1:5432 (trust auth, user
- * postgres), created here and dropped by {@link #close()}.
+ * The orchestrator's database for a separate-JVM test: the embedded default's H2 file (the product's own
+ * {@code spring.datasource.url}, pointed at the test's directory through {@code PIM_EMBEDDED_DATA_DIR}), or a fresh
+ * PostgreSQL database {@code pimflow_it_<random>} on 127.0.0.1:5432 (trust auth, user postgres), created here and
+ * dropped by {@link #close()}.
+ *
+ * <p>To try H2 connection settings without changing the product (for example a candidate fix), set the system property
+ * {@code pimflow.it.h2-url-options} (e.g. {@code -Dpimflow.it.h2-url-options=";WRITE_DELAY=0"}): the nodes then get
+ * {@code SPRING_DATASOURCE_URL=jdbc:h2:file:<dir>/pimflow;DB_CLOSE_ON_EXIT=FALSE<options>}.
  */
 public abstract class ItDatabase implements AutoCloseable {
     public static final String POSTGRES_HOST = "127.0.0.1";
@@ -95,6 +100,21 @@ public abstract class ItDatabase implements AutoCloseable {
         @Override
         public String password() {
             return "";
+        }
+
+        /** The product's default URL (application.yaml) under this directory, unless options are being tried. */
+        @Override
+        public Map<String, String> env() {
+            Map<String, String> env = new LinkedHashMap<>();
+            String options = System.getProperty("pimflow.it.h2-url-options", "");
+            if (options.isBlank()) {
+                env.put("PIM_EMBEDDED_DATA_DIR", dir.toString());
+            } else {
+                env.put("SPRING_DATASOURCE_URL", url() + ";DB_CLOSE_ON_EXIT=FALSE" + options);
+                env.put("SPRING_DATASOURCE_USERNAME", username());
+                env.put("SPRING_DATASOURCE_PASSWORD", password());
+            }
+            return env;
         }
 
         @Override

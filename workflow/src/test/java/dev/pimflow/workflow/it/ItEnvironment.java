@@ -39,7 +39,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -54,9 +53,10 @@ import static org.awaitility.Awaitility.await;
  * nodes it started and removes the broker's files.
  */
 public final class ItEnvironment implements AutoCloseable {
-    public static final String ADMIN_PASSWORD = "it-admin-" + UUID.randomUUID();
-    /** HS256 secret shared with the nodes (at least 32 bytes); not the development value. */
-    public static final String MFA_SECRET = "pimflow-it-mfa-secret-" + UUID.randomUUID();
+    /** The nodes' admin password; NoSecretInLogsIT looks for it in target/it-logs. */
+    public static final String ADMIN_PASSWORD = "it-admin-password";
+    /** HS256 secret shared with the nodes (at least 32 bytes), not the development value; NoSecretInLogsIT looks for it too. */
+    public static final String MFA_SECRET = "it-mfa-shared-secret-of-the-separate-jvm-tests";
     public static final List<String> INBOUND_TOPICS = List.of("tickets.events", "pim.mfa.responses");
     public static final List<String> OUTBOUND_TOPICS = List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "pim.audit",
             "tickets.events.dlt", "pim.mfa.responses.dlt");
@@ -123,7 +123,20 @@ public final class ItEnvironment implements AutoCloseable {
                     System.out.printf("[it] diagnostics %s %s failed: %s%n", node.name(), path, e);
                 }
             }
+            try {
+                for (JsonNode a : JSON.readTree(node.send("GET", "/api/activations", null).body())) {
+                    System.out.printf("[it] diagnostics %s audit of %s: %s%n", node.name(), a.path("id").asText(),
+                            node.activation(a.path("id").asText()).path("audit"));
+                }
+            } catch (IOException | RuntimeException e) {
+                System.out.printf("[it] diagnostics %s audit failed: %s%n", node.name(), e);
+            }
             System.out.printf("[it] diagnostics %s log tail:%n%s%n", node.name(), node.tail(40));
+        }
+        try {
+            System.out.printf("[it] diagnostics: PIM roles active for Aline now: %s%n", activeRoles(TicketSystem.ALINE));
+        } catch (RuntimeException e) {
+            System.out.printf("[it] diagnostics: PIM roles failed: %s%n", e);
         }
         topics.records("pim.activations", r -> true).forEach(r -> System.out.printf("[it] seen on pim.activations: %s%n",
                 new String(r.value(), StandardCharsets.UTF_8)));

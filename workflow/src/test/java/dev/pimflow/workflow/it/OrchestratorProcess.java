@@ -247,6 +247,15 @@ public final class OrchestratorProcess implements AutoCloseable {
         }
     }
 
+    /** How many lines of this node's log (all its runs) contain the text. */
+    public long logLinesContaining(String text) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private void appendToLog(String text) {
         try {
             Files.writeString(log, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -1,0 +1,633 @@
+package dev.pimflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.ActivationRequested;
+import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.TicketClosed;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+
+/**
+ * {@code pimctl demo}: the README walkthrough's story, played against a running orchestrator (the embedded default) from
+ * outside its JVM, as a ticket system, an MFA gateway and an auditor would: request, MFA challenge and signed approval,
+ * activation (seen in the Graph simulator), ticket closure, revocation (gone from Graph), audit chain verified. Every
+ * step is printed with the time elapsed; a step that fails ends the demo with one line saying which step and what to check.
+ *
+ * <p>The ticket number is unique per run, so a demo never meets a live activation of an earlier one; when a demo stops
+ * after its request (a failed step, Ctrl-C) it closes its ticket, so nothing it started stays pending or active.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Play the walkthrough's story against a running orchestrator (the embedded default), step by step, "
+                + "with a timeline.",
+                "The steps (as in the README's walkthrough):",
+                "  1. Aline (d9771b4c-06c5-491a-92cb-3aa4e225a725) holds no User Administrator assignment in the Graph simulator;",
+                "  2. the ticket system asks for User Administrator for her (ticket.activation-requested on tickets.events, "
+                        + "ticket system Contoso ICM, the tutorial's justification);",
+                "  3. the MFA challenge arrives on pim.mfa.challenges and is approved with a signed assertion, as "
+                        + "'pimctl mfa approve' does (env PIM_MFA_SHARED_SECRET, else the development secret);",
+                "  4. activation.status active arrives on pim.activations, and Graph shows the assignment;",
+                "  5. after --close-after the ticket closes (ticket.closed); activation.revoked (reason ticket-closed) "
+                        + "arrives on pim.revocations, and the assignment is gone from Graph;",
+                "  6. the activation's audit trail and the whole audit chain are checked over the REST API.",
+                "Needs Kafka (--bootstrap-servers), the REST API (--url, --user, env PIM_ADMIN_PASSWORD or --password-file) "
+                        + "and the Graph simulator (--graph-base-url). --timeout bounds each step's wait (default here: 60s).",
+                "The default ticket number is the tutorial's with a random suffix, so runs do not collide; if the demo stops "
+                        + "after its request (a failed step, Ctrl-C), it closes its ticket so that nothing stays active.",
+                "Exit code 0 when the story completes, 1 when a step fails (the error line names the step and what to check)."})
+class DemoCommand implements Callable<Integer> {
+    static final String TUTORIAL_TICKET = "CONTOSO:Security-012345";
+    static final String TICKET_SYSTEM = TicketCommand.DEFAULT_SYSTEM;
+    static final String ALINE_ID = TutorialCommand.ALINE_ID;
+    static final String USER_ADMINISTRATOR = TutorialCommand.USER_ADMINISTRATOR;
+    static final String JUSTIFICATION = "Need to invalidate all app refresh tokens for Contoso users.";
+    static final String ACTIVATIONS_TOPIC = "pim.activations";
+    static final String REVOCATIONS_TOPIC = "pim.revocations";
+    static final List<String> WATCHED = List.of(MfaCommand.CHALLENGES_TOPIC, ACTIVATIONS_TOPIC, REVOCATIONS_TOPIC);
+    static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(60);
+    /** Each single call (Kafka, REST, Graph) waits at most this long, whatever the steps may. */
+    static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Set<String> ENDED = Set.of(ActivationStatus.DENIED, ActivationStatus.FAILED, ActivationStatus.CANCELLED);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--ticket", paramLabel = "<number>",
+            description = "Ticket number (default: the tutorial's " + TUTORIAL_TICKET + " with a random suffix, e.g. "
+                    + TUTORIAL_TICKET + "-k3f9). A ticket that has activations already is refused: the story needs a fresh one.")
+    String ticket;
+
+    @Option(names = "--duration", paramLabel = "<ISO-8601>", defaultValue = "PT5H",
+            description = "Requested duration (default: ${DEFAULT-VALUE}; the role allows at most PT8H).")
+    String duration;
+
+    @Option(names = "--close-after", paramLabel = "<duration>", defaultValue = "5s", converter = Inputs.ShortDuration.class,
+            description = "How long the role stays active before the ticket closes (default: ${DEFAULT-VALUE}; e.g. 0, 30s, 2m).")
+    Duration closeAfter;
+
+    @Option(names = "--graph-base-url", paramLabel = "<url>", defaultValue = TutorialCommand.DEFAULT_BASE_URL,
+            description = "The Graph simulator the orchestrator uses (default: ${DEFAULT-VALUE}); tokens come from its "
+                    + "POST /_simulator/tokens.")
+    String graphBaseUrl;
+
+    /** Where the MFA secret is looked up; tests replace it. */
+    Map<String, String> environment = System.getenv();
+    /** How the demo reaches Kafka; tests replace it. */
+    BiFunction<KafkaSettings, List<String>, Bus> buses = DemoCommand::kafkaBus;
+    Clock clock = Clock.systemUTC();
+    /** ✔ and … marks, or ASCII; null: whatever stdout's encoding can show. Tests set it. */
+    Boolean unicode;
+
+    /** What the demo needs of Kafka: publish CloudEvents, and see what is published on the watched topics from now on. */
+    interface Bus extends AutoCloseable {
+        void publish(String topic, String key, byte[] cloudEvent);
+
+        List<ConsumerRecord<String, byte[]>> poll(Duration max);
+
+        @Override
+        void close();
+    }
+
+    static Bus kafkaBus(KafkaSettings settings, List<String> topics) {
+        KafkaIo kafka = new KafkaIo(settings);
+        KafkaIo.Watch watch = kafka.watch(topics);
+        return new Bus() {
+            @Override
+            public void publish(String topic, String key, byte[] cloudEvent) {
+                kafka.publishEvent(topic, key, cloudEvent);
+            }
+
+            @Override
+            public List<ConsumerRecord<String, byte[]>> poll(Duration max) {
+                return watch.poll(max);
+            }
+
+            @Override
+            public void close() {
+                watch.close();
+            }
+        };
+    }
+
+    /** A step of the story did not go as the walkthrough says (the step itself is named in the error line). */
+    static final class StepFailed extends CliException {
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+
+    private record Seen(String topic, Events.View event) {
+    }
+
+    // the run's state
+    private Timeline timeline;
+    private String step = "preflight";
+    private String ticketNumber;
+    private Duration stepTimeout;
+    private Bus bus;
+    private Orchestrator api;
+    private Graph graph;
+    private final List<Seen> seen = new ArrayList<>();
+    private final AtomicBoolean ticketOpen = new AtomicBoolean();
+    private String activationId;
+    private Thread hook;
+
+    @Override
+    public Integer call() {
+        CommandLine cmd = spec.commandLine();
+        ticketNumber = ticket == null ? TUTORIAL_TICKET + "-" + suffix() : Inputs.name(cmd, "--ticket", ticket, 100);
+        Duration requested = Inputs.duration(cmd, "--duration", duration);
+        Inputs.within(cmd, "--close-after", closeAfter, Duration.ZERO, Duration.ofHours(1));
+        URI graphBase = Inputs.httpUrl(cmd, "--graph-base-url", graphBaseUrl, TutorialCommand.DEFAULT_BASE_URL);
+        stepTimeout = matched("--timeout") ? Pimctl.callTimeout(spec) : DEFAULT_STEP_TIMEOUT;
+        Duration callTimeout = stepTimeout.compareTo(MAX_CALL_TIMEOUT) < 0 ? stepTimeout : MAX_CALL_TIMEOUT;
+        KafkaSettings kafka = Pimctl.kafka(spec, callTimeout);
+        api = Pimctl.orchestrator(spec, callTimeout);
+        MfaAnswerCommand.Secret secret = MfaAnswerCommand.resolveSecret(cmd, null, environment);
+        graph = new Graph(graphBase, new Http(callTimeout));
+
+        PrintWriter out = cmd.getOut();
+        timeline = new Timeline(out, System.console() != null, unicode != null ? unicode : unicode());
+        out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
+        out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for " + requested
+                + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
+        out.println("  orchestrator " + api.base() + " (user " + api.user() + "), Kafka " + kafka.bootstrapServers() + ", Graph "
+                + graphBase + "; each step waits at most " + Http.seconds(stepTimeout) + " s");
+        out.println();
+        out.flush();
+
+        hook = new Thread(() -> {
+            if (closeTicket("pimctl demo interrupted")) {
+                PrintWriter err = cmd.getErr();
+                err.println("pimctl: demo interrupted: closed ticket " + ticketNumber + " so that its activation does not stay active");
+                err.flush();
+            }
+        }, "pimctl-demo-cleanup");
+        try {
+            story(requested, secret, kafka);
+        } catch (CliException e) {
+            timeline.fail(Pimctl.oneLine(e.getMessage()));
+            String cleanup = "";
+            if (ticketOpen.get()) {
+                cleanup = closeTicket("pimctl demo stopped: " + step + " failed")
+                        ? " (closed ticket " + ticketNumber + ": nothing stays active)"
+                        : " (closing the ticket failed too: pimctl ticket close --ticket " + ticketNumber + ")";
+                if (!ticketOpen.get()) {
+                    timeline.ok("closed ticket " + ticketNumber + ", so nothing the demo started stays pending or active");
+                }
+            }
+            throw new CliException("demo " + step + " failed: " + e.getMessage() + cleanup, e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // shutting down already, or never added
+            }
+            if (bus != null) {
+                bus.close();
+            }
+        }
+        return Pimctl.EXIT_OK;
+    }
+
+    private void story(Duration requested, MfaAnswerCommand.Secret secret, KafkaSettings kafka) {
+        // preflight: the REST API answers and takes the password, before anything is published
+        step = "preflight (orchestrator REST API)";
+        timeline.waiting("checking the orchestrator's REST API");
+        JsonNode liveForAline = api.listActivations(null, ALINE_ID, ActivationStatus.ACTIVE, 10).body();
+        // a used ticket would not play the story (a live request is a no-op, a closed ticket is denied), and closing it
+        // when the demo stops would end activations the demo did not start
+        JsonNode used = api.listActivations(ticketNumber, null, null, 1).body();
+        if (!used.isEmpty()) {
+            throw new StepFailed("ticket " + ticketNumber + " has been used already (activation " + used.get(0).path("id").asText()
+                    + ", " + used.get(0).path("status").asText() + "): run the demo without --ticket, or with a new one");
+        }
+        timeline.ok("orchestrator answers at " + api.base() + " (user " + api.user() + ")");
+
+        step = "step 1 (Aline has no role yet)";
+        List<JsonNode> before = graph.userAdministrator();
+        if (!before.isEmpty()) {
+            String hint = liveForAline.isEmpty()
+                    ? "remove it first (it was not made by pimflow; e.g. 'pimctl tutorial --keep-activation' leaves one)"
+                    : "revoke it first: pimctl activation revoke " + liveForAline.get(0).path("id").asText() + " --reason \"demo\"";
+            throw new StepFailed("Aline already holds User Administrator in Graph (assignment " + before.get(0).path("id").asText()
+                    + "), so PIM would refuse the demo's activation: " + hint);
+        }
+        timeline.ok("Graph: Aline holds no User Administrator assignment");
+
+        step = "step 2 (activation request)";
+        timeline.waiting("connecting to Kafka at " + kafka.bootstrapServers());
+        bus = buses.apply(kafka, WATCHED);
+        timeline.ok("watching " + String.join(", ", WATCHED));
+        String requestEvent = UUID.randomUUID().toString();
+        ActivationRequested request = new ActivationRequested(TICKET_SYSTEM, ticketNumber, ALINE_ID, USER_ADMINISTRATOR, "/",
+                JUSTIFICATION, requested);
+        Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C from now on closes the ticket
+        ticketOpen.set(true);
+        try {
+            bus.publish(TicketCommand.DEFAULT_TOPIC, TicketCommand.key(TICKET_SYSTEM, ticketNumber),
+                    TicketRequestCommand.event(requestEvent, request));
+        } catch (CliException e) {
+            ticketOpen.set(false); // nothing was requested
+            throw e;
+        }
+        timeline.ok("activation requested (event " + timeline.abbreviate(requestEvent) + ")");
+
+        step = "step 3 (MFA challenge)";
+        timeline.waiting("waiting for the MFA challenge");
+        Seen challenge = await("the MFA challenge",
+                s -> EventTypes.MFA_CHALLENGE.equals(s.event().type()) && ALINE_ID.equalsIgnoreCase(s.event().text("principalId")),
+                "no mfa.challenge within " + Http.seconds(stepTimeout) + " s: is the orchestrator running with the development "
+                        + "MFA gateway? (pimctl mfa pending; pimctl events --topic pim.activations --from-beginning --ticket "
+                        + ticketNumber + ")");
+        String challengeId = challenge.event().text("challengeId");
+        activationId = challenge.event().text("activationId");
+        if (challengeId == null) {
+            throw new StepFailed("the mfa.challenge for ticket " + ticketNumber + " has no challengeId");
+        }
+        String role = challenge.event().text("roleDisplayName");
+        timeline.ok("MFA challenge " + timeline.abbreviate(challengeId) + " for " + (role == null ? USER_ADMINISTRATOR : role)
+                + ", expires " + Events.formatTime(Events.parseTime(challenge.event().text("expiresAt")))
+                + " (activation " + activationId + ")");
+        step = "step 3 (MFA approval)";
+        String responseEvent = UUID.randomUUID().toString();
+        bus.publish(MfaCommand.RESPONSES_TOPIC, challengeId,
+                MfaAnswerCommand.response(responseEvent, challengeId, ALINE_ID, secret, true, clock));
+        timeline.ok("MFA approved: assertion signed for Aline with " + (secret.development() ? "the development secret"
+                : "PIM_MFA_SHARED_SECRET") + " (event " + timeline.abbreviate(responseEvent) + ")");
+
+        step = "step 4 (activation)";
+        timeline.waiting("waiting for activation.status active");
+        Seen active;
+        try {
+            active = await("activation.status active", s -> EventTypes.ACTIVATION_STATUS.equals(s.event().type())
+                            && ActivationStatus.ACTIVE.equals(s.event().text("status")) && ours(s),
+                    "no activation.status active within " + Http.seconds(stepTimeout) + " s after the MFA approval");
+        } catch (StepFailed e) {
+            throw new StepFailed(e.getMessage() + diagnosis());
+        }
+        activationId = active.event().text("activationId") == null ? activationId : active.event().text("activationId");
+        timeline.ok("activation " + activationId + " active until " + Events.formatTime(Events.parseTime(active.event().text("endDateTime"))));
+        List<JsonNode> assigned = graph.userAdministrator();
+        if (assigned.isEmpty()) {
+            throw new StepFailed("activation.status is active, but Graph at " + graph.base + " shows no User Administrator "
+                    + "assignment for Aline: does the orchestrator use another Graph (pim.graph.base-url) than --graph-base-url?");
+        }
+        timeline.ok("Graph: Aline holds User Administrator (assignment " + assigned.get(0).path("id").asText()
+                + ", scope " + assigned.get(0).path("directoryScopeId").asText("/") + ")");
+
+        step = "step 5 (ticket closure)";
+        if (!closeAfter.isZero()) {
+            timeline.waiting("the incident is resolved; closing the ticket in " + Http.seconds(closeAfter) + " s");
+            pause(closeAfter);
+        }
+        String closeEvent = publishClose("incident resolved (pimctl demo)");
+        timeline.ok("ticket closed (event " + timeline.abbreviate(closeEvent) + ")");
+        step = "step 5 (revocation)";
+        timeline.waiting("waiting for activation.revoked");
+        Seen revoked;
+        try {
+            revoked = await("activation.revoked", s -> EventTypes.ACTIVATION_REVOKED.equals(s.event().type()) && ours(s),
+                    "no activation.revoked within " + Http.seconds(stepTimeout) + " s after the ticket closed");
+        } catch (StepFailed e) {
+            throw new StepFailed(e.getMessage() + diagnosis());
+        }
+        String reason = revoked.event().text("reason");
+        timeline.ok("activation revoked, reason " + reason + ("ticket-closed".equals(reason) ? ""
+                : " (the walkthrough expects ticket-closed: it ended before the ticket closed, "
+                + ("expired".equals(reason) ? "its duration ran out" : "revoked otherwise") + ")"));
+        List<JsonNode> after = graph.userAdministrator();
+        if (!after.isEmpty()) {
+            throw new StepFailed("activation.revoked arrived, but Graph at " + graph.base + " still shows User Administrator for "
+                    + "Aline (assignment " + after.get(0).path("id").asText() + "): see the activation in Cockpit and "
+                    + "'pimctl audit show " + activationId + "'");
+        }
+        timeline.ok("Graph: the assignment is gone");
+
+        step = "step 6 (audit)";
+        Http.Answer trail = api.activation(activationId);
+        if (trail.status() == 404) {
+            throw new StepFailed("the REST API knows no activation " + activationId + ": is --url the orchestrator that "
+                    + "published the events?");
+        }
+        List<String> actions = new ArrayList<>();
+        trail.body().path("audit").forEach(r -> actions.add(r.path("action").asText()));
+        timeline.ok("audit trail: " + actions.size() + (actions.size() == 1 ? " record: " : " records: ") + String.join(", ", actions));
+        JsonNode verification = api.verifyAudit().body();
+        if (!verification.path("intact").asBoolean(false)) {
+            throw new StepFailed(AuditCommand.verdict(verification) + " (pimctl audit verify)");
+        }
+        timeline.ok(AuditCommand.verdict(verification));
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.println();
+        out.println("Story complete in " + timeline.elapsed() + ". Look closer:");
+        out.println("  pimctl audit show " + activationId);
+        out.println("  pimctl events --topic pim.activations --from-beginning --wait 0 --ticket " + ticketNumber);
+        out.flush();
+    }
+
+    /** Closes the demo's ticket if its request went out and it is not closed yet; whether this call closed it. */
+    private boolean closeTicket(String resolution) {
+        try {
+            return publishClose(resolution) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Publishes ticket.closed once; returns its event id, or null when it was sent already. */
+    private String publishClose(String resolution) {
+        if (!ticketOpen.compareAndSet(true, false)) {
+            return null;
+        }
+        String eventId = UUID.randomUUID().toString();
+        TicketClosed closed = new TicketClosed(TICKET_SYSTEM, ticketNumber, clock.instant().truncatedTo(ChronoUnit.MILLIS), resolution);
+        try {
+            bus.publish(TicketCommand.DEFAULT_TOPIC, TicketCommand.key(TICKET_SYSTEM, ticketNumber), TicketCloseCommand.event(eventId, closed));
+        } catch (RuntimeException e) {
+            ticketOpen.set(true);
+            throw e;
+        }
+        return eventId;
+    }
+
+    /** An event of the demo's activation (all watched events are of its ticket already). */
+    private boolean ours(Seen s) {
+        String id = s.event().text("activationId");
+        return activationId == null || id == null || activationId.equalsIgnoreCase(id);
+    }
+
+    /**
+     * Reads the watched topics until an event of the demo's ticket matches {@code wanted}; fails on timeout, and at once
+     * when the orchestrator reports the activation denied, failed or cancelled.
+     */
+    private Seen await(String what, Predicate<Seen> wanted, String timeoutMessage) {
+        long start = System.nanoTime();
+        long deadline = start + stepTimeout.toNanos();
+        while (true) {
+            for (Seen s : seen) {
+                ended(s);
+                if (wanted.test(s)) {
+                    timeline.clearProgress();
+                    return s;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                timeline.clearProgress();
+                throw new StepFailed(timeoutMessage);
+            }
+            for (ConsumerRecord<String, byte[]> r : bus.poll(Duration.ofNanos(Math.min(left, Duration.ofMillis(250).toNanos())))) {
+                Events.View e = Events.parse(r);
+                if (ticketNumber.equals(e.text("ticketNumber"))
+                        && (e.text("ticketSystem") == null || TICKET_SYSTEM.equals(e.text("ticketSystem")))) {
+                    seen.add(new Seen(r.topic(), e));
+                }
+            }
+            timeline.progress("waiting for " + what, Duration.ofNanos(System.nanoTime() - start), stepTimeout);
+        }
+    }
+
+    /** Fails the step when the orchestrator ended the activation without it becoming active. */
+    private void ended(Seen s) {
+        if (!EventTypes.ACTIVATION_STATUS.equals(s.event().type()) || !ours(s)) {
+            return;
+        }
+        String status = s.event().text("status");
+        if (!ENDED.contains(status)) {
+            return;
+        }
+        timeline.clearProgress();
+        ticketOpen.set(false); // nothing of the demo's is pending or active: no need to close the ticket
+        String reason = s.event().text("reason");
+        String id = s.event().text("activationId");
+        String hint;
+        if (reason != null && reason.contains("closed")) {
+            hint = "ticket " + ticketNumber + " was closed before: run the demo without --ticket, or with a new one";
+        } else if ("mfa-timeout".equals(reason)) {
+            hint = "the MFA challenge expired before the approval arrived";
+        } else {
+            hint = "see 'pimctl audit show " + id + "'";
+        }
+        throw new StepFailed("the orchestrator reports the activation " + status + (reason == null ? "" : ", reason " + reason) + ": " + hint);
+    }
+
+    /** After a timeout: what the activation's audit trail says last, to point at the cause. Best effort. */
+    private String diagnosis() {
+        if (activationId == null) {
+            return "";
+        }
+        try {
+            Http.Answer a = api.activation(activationId);
+            JsonNode audit = a.body() == null ? null : a.body().path("audit");
+            if (audit == null || !audit.isArray() || audit.isEmpty()) {
+                return "";
+            }
+            JsonNode last = audit.get(audit.size() - 1);
+            String action = last.path("action").asText();
+            JsonNode d = last.path("details");
+            String details = d.hasNonNull("reason") ? Pimctl.oneLine(d.get("reason").asText())
+                    : d.hasNonNull("message") ? Pimctl.oneLine(d.get("message").asText()) : AuditCommand.details(d);
+            if ("mfa-rejected".equals(action)) {
+                return ": the orchestrator rejected the MFA approval (" + details + "): set PIM_MFA_SHARED_SECRET to its "
+                        + "pim.mfa.shared-secret";
+            }
+            if ("incident".equals(action)) {
+                return ": the process has an incident (" + details + "): see Cockpit";
+            }
+            return ": the activation's last audit record is " + action + " " + last.path("outcome").asText()
+                    + " (pimctl audit show " + activationId + ")";
+        } catch (RuntimeException e) {
+            return " (pimctl audit show " + activationId + ")";
+        }
+    }
+
+    private void pause(Duration d) {
+        long start = System.nanoTime();
+        long end = start + d.toNanos();
+        try {
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.max(1, Math.min(200, (end - System.nanoTime()) / 1_000_000)));
+                timeline.progress("waiting to close the ticket", Duration.ofNanos(System.nanoTime() - start), d);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        } finally {
+            timeline.clearProgress();
+        }
+    }
+
+    private boolean matched(String option) {
+        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
+            if (c.getParseResult() != null && c.getParseResult().hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String suffix() {
+        return Integer.toString(36 * 36 * 36 + ThreadLocalRandom.current().nextInt(35 * 36 * 36 * 36), 36);
+    }
+
+    /** Whether stdout can show ✔ and …; else the timeline uses ASCII marks. */
+    private static boolean unicode() {
+        String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+        try {
+            Charset cs = name == null ? Charset.defaultCharset() : Charset.forName(name);
+            return cs.newEncoder().canEncode("✔…✘");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The Graph simulator: Aline's User Administrator assignments, with an app-only token it mints. */
+    private static final class Graph {
+        final URI base;
+        final Http http;
+        String token;
+
+        Graph(URI base, Http http) {
+            this.base = base;
+            this.http = http;
+        }
+
+        List<JsonNode> userAdministrator() {
+            String origin = base.getScheme() + "://" + base.getRawAuthority();
+            String url = base + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + ALINE_ID + "'";
+            Http.Answer a;
+            try {
+                if (token == null) {
+                    try {
+                        token = TutorialCommand.mintSimulatorToken(http, origin, Events.mapper().createObjectNode());
+                    } catch (Http.Unreachable e) {
+                        throw e;
+                    } catch (CliException e) {
+                        throw new CliException(base + " is not a pimflow Graph simulator (" + e.getMessage() + "): the demo reads "
+                                + "Aline's role assignments there (set --graph-base-url)");
+                    }
+                }
+                a = http.send("GET", url, Map.of("Authorization", "Bearer " + token), null);
+            } catch (Http.Unreachable e) {
+                throw new CliException(e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the Graph simulator at " + base)
+                        + ": is the orchestrator running with its embedded simulator? (set --graph-base-url)");
+            }
+            if (a.status() != 200 || a.body() == null || !a.body().path("value").isArray()) {
+                throw new CliException("GET " + base + "/roleManagement/directory/roleAssignments answered " + a.status()
+                        + (a.body() != null && a.body().has("error") ? ": " + Pimctl.oneLine(a.body().path("error").path("message").asText()) : ""));
+            }
+            List<JsonNode> found = new ArrayList<>();
+            for (JsonNode assignment : a.body().path("value")) {
+                if (USER_ADMINISTRATOR.equalsIgnoreCase(assignment.path("roleDefinitionId").asText())) {
+                    found.add(assignment);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** {@code [ 0.4s] ✔ text} lines, and on a terminal a progress line that is rewritten while a step waits. */
+    static final class Timeline {
+        private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(10);
+        private final PrintWriter out;
+        private final boolean tty;
+        private final String ok;
+        private final String waiting;
+        private final String failed;
+        private final String ellipsis;
+        private final long start = System.nanoTime();
+        private boolean progressShown;
+        private long lastProgress;
+        private long plainProgressDue = PLAIN_PROGRESS_EVERY.toNanos();
+
+        Timeline(PrintWriter out, boolean tty, boolean unicode) {
+            this.out = out;
+            this.tty = tty;
+            this.ok = unicode ? "✔" : "ok";
+            this.waiting = unicode ? "…" : "..";
+            this.failed = unicode ? "✘" : "!!";
+            this.ellipsis = unicode ? "…" : "...";
+        }
+
+        String elapsed() {
+            return String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9);
+        }
+
+        private String stamp() {
+            return String.format(Locale.ROOT, "[%4.1fs]", (System.nanoTime() - start) / 1e9);
+        }
+
+        String abbreviate(String id) {
+            return id == null || id.length() <= 8 ? String.valueOf(id) : id.substring(0, 8) + ellipsis;
+        }
+
+        void ok(String text) {
+            line(ok, text);
+        }
+
+        void waiting(String text) {
+            line(waiting, text);
+            plainProgressDue = PLAIN_PROGRESS_EVERY.toNanos();
+        }
+
+        void fail(String text) {
+            line(failed, text);
+        }
+
+        private void line(String mark, String text) {
+            clearProgress();
+            out.println(stamp() + " " + mark + " " + text);
+            out.flush();
+        }
+
+        /** On a terminal: rewrites one line about twice a second; otherwise a line every ten seconds of waiting. */
+        void progress(String text, Duration waited, Duration limit) {
+            long now = System.nanoTime();
+            if (tty) {
+                if (now - lastProgress < 200_000_000L) {
+                    return;
+                }
+                lastProgress = now;
+                out.print("\r\033[K" + stamp() + " " + waiting + " " + text + " (" + waited.toSeconds() + " s of " + Http.seconds(limit) + " s)");
+                out.flush();
+                progressShown = true;
+            } else if (waited.toNanos() >= plainProgressDue) {
+                plainProgressDue += PLAIN_PROGRESS_EVERY.toNanos();
+                out.println(stamp() + " " + waiting + " still " + text + " (" + waited.toSeconds() + " s of " + Http.seconds(limit) + " s)");
+                out.flush();
+            }
+        }
+
+        void clearProgress() {
+            if (progressShown) {
+                out.print("\r\033[K");
+                out.flush();
+                progressShown = false;
+            }
+        }
+    }
+}

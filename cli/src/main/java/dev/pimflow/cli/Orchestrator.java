@@ -1,0 +1,139 @@
+package dev.pimflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The orchestrator's REST API ({@code /api}, HTTP Basic as the admin user): activations, their audit trail, the audit
+ * chain's verification and manual revoke. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
+ * one-line {@link CliException}s here; the statuses a command expects (404, 409, 400) are left to it.
+ *
+ * <p>The password is only ever put in the Authorization header; {@link #toString()} and every message leave it out.
+ */
+final class Orchestrator {
+    private final URI base;
+    private final String user;
+    private final String authorization;
+    private final String passwordFrom;
+    private final Http http;
+
+    Orchestrator(URI base, String user, String password, String passwordFrom, Http http) {
+        this.base = base;
+        this.user = user;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.passwordFrom = passwordFrom;
+        this.http = http;
+    }
+
+    URI base() {
+        return base;
+    }
+
+    String user() {
+        return user;
+    }
+
+    /** {@code GET /api/activations} with the filters that are not null. */
+    Http.Answer listActivations(String ticket, String principal, String status, int limit) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (ticket != null) {
+            query.put("ticket", ticket);
+        }
+        if (principal != null) {
+            query.put("principal", principal);
+        }
+        if (status != null) {
+            query.put("status", status);
+        }
+        query.put("limit", String.valueOf(limit));
+        StringJoiner q = new StringJoiner("&", "?", "");
+        query.forEach((k, v) -> q.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return expectJson(call("GET", "/api/activations" + q, null), "GET", "/api/activations", true);
+    }
+
+    /** {@code GET /api/activations/{id}}: 200 with {activation, audit}, or 404 (left to the caller). */
+    Http.Answer activation(String id) {
+        Http.Answer a = call("GET", "/api/activations/" + id, null);
+        return a.status() == 404 && hasError(a) ? a : expectJson(a, "GET", "/api/activations/" + id, false);
+    }
+
+    /** {@code GET /api/audit/verify}. */
+    Http.Answer verifyAudit() {
+        return expectJson(call("GET", "/api/audit/verify", null), "GET", "/api/audit/verify", false);
+    }
+
+    /** {@code POST /api/activations/{id}/revoke}: 202, or 400/404/409 with {@code {"error": ...}} (left to the caller). */
+    Http.Answer revoke(String id, String reason) {
+        String path = "/api/activations/" + id + "/revoke";
+        String body = Events.mapper().createObjectNode().put("reason", reason).toString();
+        Http.Answer a = call("POST", path, body);
+        if ((a.status() == 400 || a.status() == 404 || a.status() == 409) && hasError(a)) {
+            return a;
+        }
+        return expectJson(a, "POST", path, false);
+    }
+
+    /** The {@code error} text of a {@code {"error": ...}} answer, else the body as text (shortened), else the status. */
+    static String error(Http.Answer a) {
+        if (a.body() != null && a.body().hasNonNull("error")) {
+            return Pimctl.oneLine(a.body().get("error").asText());
+        }
+        String raw = a.raw() == null ? "" : Pimctl.oneLine(a.raw());
+        if (raw.isEmpty()) {
+            return "HTTP " + a.status();
+        }
+        return raw.length() > 200 ? raw.substring(0, 200) + "..." : raw;
+    }
+
+    private static boolean hasError(Http.Answer a) {
+        return a.body() != null && a.body().hasNonNull("error");
+    }
+
+    private Http.Answer call(String method, String path, String json) {
+        String url = base + path;
+        Http.Answer a;
+        try {
+            a = http.send(method, url, Map.of("Authorization", authorization), json);
+        } catch (Http.Unreachable e) {
+            throw new CliException(e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the orchestrator at " + base)
+                    + ": is it running? (set --url or PIMFLOW_URL)");
+        }
+        if (a.status() == 401) {
+            String check = passwordFrom.equals(Pimctl.PASSWORD_ENV) ? "set " + Pimctl.PASSWORD_ENV
+                    : "check " + passwordFrom + " (or set " + Pimctl.PASSWORD_ENV + ")";
+            throw new CliException("the orchestrator at " + base + " refused user '" + user + "' (401 Unauthorized): " + check
+                    + " to the admin password it printed at its first start (and --user, if not admin)");
+        }
+        if (a.status() == 403) {
+            throw new CliException("the orchestrator at " + base + " does not let user '" + user + "' " + method + " " + path
+                    + " (403 Forbidden): use the admin user (--user)");
+        }
+        return a;
+    }
+
+    private Http.Answer expectJson(Http.Answer a, String method, String path, boolean array) {
+        if (!a.ok()) {
+            String hint = a.status() == 404 || (a.status() >= 300 && a.status() < 400)
+                    ? ": is " + base + " a pimflow orchestrator? (check --url)" : "";
+            throw new CliException(method + " " + base + path + " answered " + a.status() + ": " + error(a) + hint);
+        }
+        JsonNode body = a.body();
+        if (body == null || (array ? !body.isArray() : !body.isObject())) {
+            throw new CliException(method + " " + base + path + " did not answer a JSON " + (array ? "array" : "object")
+                    + ": is " + base + " a pimflow orchestrator? (check --url)");
+        }
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return "Orchestrator[" + base + ", user " + user + ", password from " + passwordFrom + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pimflow.workflow.health;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.pim.PimDirectory;
+import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.metrics.MeteredPimDirectory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * {@code graph}: the Graph base URL the orchestrator's {@link PimDirectory} calls answers within
+ * {@code management.health.graph.timeout} (default 5 s). With {@code pim.graph.auth=simulator} that is the simulator's
+ * {@code GET /_simulator/health}, which must say UP; for Microsoft Graph any HTTP answer of the base URL counts (without a
+ * token Graph answers 401): it proves name resolution, the network path, any proxy and TLS, not the credentials.
+ * No token is sent. Off with {@code management.health.graph.enabled=false}.
+ */
+@Component("graphHealthIndicator")
+@ConditionalOnEnabledHealthIndicator("graph")
+public class GraphHealthIndicator extends AbstractHealthIndicator {
+    private final String baseUrl;
+    private final boolean simulator;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public GraphHealthIndicator(PimDirectory directory, PimProperties properties,
+                                @Value("${management.health.graph.timeout:PT5S}") Duration timeout) {
+        super("Graph health check failed");
+        this.baseUrl = directory instanceof MeteredPimDirectory metered ? metered.baseUrl() : null;
+        this.simulator = "simulator".equalsIgnoreCase(properties.graph().auth());
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).proxy(ProxySelector.getDefault())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) throws Exception {
+        if (baseUrl == null) {
+            builder.unknown().withDetail("reason", "the PimDirectory does not tell its base URL");
+            return;
+        }
+        builder.withDetail("baseUrl", baseUrl).withDetail("mode", simulator ? "simulator" : "graph");
+        URI target = simulator ? simulatorHealth(URI.create(baseUrl)) : URI.create(baseUrl);
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            builder.down().withDetail("error", "no answer from " + target + " within " + timeout);
+            return;
+        } catch (IOException e) {
+            builder.down().withDetail("error", "cannot reach " + target + ": " + e);
+            return;
+        }
+        builder.withDetail("httpStatus", response.statusCode());
+        if (!simulator) {
+            builder.up();
+            return;
+        }
+        String status = response.statusCode() == 200 ? status(response.body()) : null;
+        if ("UP".equals(status)) {
+            builder.up();
+        } else {
+            builder.down().withDetail("error", target + " answered " + response.statusCode() + (status == null ? "" : " status " + status));
+        }
+    }
+
+    /** {@code http://host:8090/v1.0} -> {@code http://host:8090/_simulator/health}. */
+    static URI simulatorHealth(URI base) {
+        return base.resolve("/_simulator/health");
+    }
+
+    private String status(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node.path("status").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.pimflow.workflow.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.pimflow.workflow.it.ItEnvironment.data;
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * DESIGN §6.3 "every outbound event is delivered at least once, with a stable id; none is lost when the process dies
+ * between the database commit and the Kafka send", kill point 4: the node runs with its outbox relay switched off
+ * ({@code PIM_OUTBOX_RELAY_ENABLED=false}), so every event of an activation's way to "active" is committed but unsent
+ * when the node is killed with -9. The restarted node (relay on) sends each of them, with the id it was given at
+ * commit time.
+ */
+@ExtendWith(ItDiagnostics.class)
+class OutboxSurvivesCrashIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private ItEnvironment env;
+    private ItDatabase db;
+
+    @BeforeEach
+    void startEnvironment(TestInfo test) {
+        env = ItEnvironment.start(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void stopEnvironment() {
+        env.close();
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void eventsCommittedButUnsentAtTheKillAreAllDeliveredAfterRestart() throws Exception {
+        db = ItDatabase.h2(env.dir);
+        OrchestratorProcess node = env.node("node", db, Map.of("PIM_OUTBOX_RELAY_ENABLED", "false")).startAndAwaitReady();
+        String ticket = "CONTOSO:Crash-outbox";
+        env.tickets.requestActivation(ticket, ALINE, "PT1H");
+
+        // nothing reaches the topics: follow the activation through the REST API
+        JsonNode pending = await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> node.activations(ticket), l -> l.size() == 1 && l.get(0).path("status").asText().equals("pending-mfa")
+                        && !l.get(0).path("challengeId").isNull()).get(0);
+        String activationId = pending.path("id").asText();
+        env.approve(ALINE, pending.path("challengeId").asText());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> node.activations(ticket).get(0).path("status").asText(), "active"::equals);
+        assertThat(env.activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
+
+        node.kill();
+        assertThat(env.allOutboundIds()).as("the relay was off: nothing was sent").isEmpty();
+
+        // what the killed node left in its outbox, read from its database file
+        List<OutboxRow> rows = outbox(db);
+        rows.forEach(r -> System.out.printf("[it] in the outbox at the kill: %s %s %s%n", r.topic(), r.type(), r.eventId()));
+        Map<String, Long> byType = rows.stream().collect(Collectors.groupingBy(OutboxRow::type, Collectors.counting()));
+        assertThat(byType).as("outbox rows by type").containsEntry("mfa.challenge", 1L).containsEntry("activation.status", 2L)
+                .containsEntry("audit.record", 5L);
+        assertThat(rows).filteredOn(r -> r.type().equals("activation.status")).extracting(r -> data(r.event(), "status"))
+                .containsExactly("pending-mfa", "active");
+        assertThat(rows).filteredOn(r -> r.type().equals("audit.record")).extracting(r -> data(r.event(), "action"))
+                .containsExactly("requested", "validated", "mfa-challenged", "mfa-approved", "activated");
+
+        node.set("PIM_OUTBOX_RELAY_ENABLED", "true").startAndAwaitReady();
+
+        // every row arrives on its topic with the id it had in the outbox (at least once: repeats allowed, none missing)
+        for (OutboxRow row : rows) {
+            JsonNode delivered = env.topics.awaitEvent(row.topic(), WAIT, e -> row.eventId().equals(e.path("id").asText()));
+            assertThat(delivered.path("type").asText()).isEqualTo(row.type());
+            assertThat(delivered.path("data")).isEqualTo(row.event().path("data"));
+        }
+
+        // and the activation goes on as usual
+        env.tickets.closeTicket(ticket);
+        assertThat(data(env.awaitRevoked(activationId, WAIT), "reason")).isEqualTo("ticket-closed");
+        env.awaitStatus(activationId, "revoked", WAIT);
+        assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+        env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
+        assertThat(node.verifyAudit().path("intact").asBoolean()).as("audit chain intact").isTrue();
+        env.awaitAuditPublished(node, activationId, WAIT);
+    }
+
+    record OutboxRow(long id, String eventId, String topic, String type, JsonNode event) {
+    }
+
+    private static List<OutboxRow> outbox(ItDatabase db) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, event_id, topic, event_type, payload FROM outbox ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(new OutboxRow(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"), rs.getString("event_type"),
+                        ItEnvironment.json(rs.getString("payload"))));
+            }
+        }
+        return rows;
+    }
+}

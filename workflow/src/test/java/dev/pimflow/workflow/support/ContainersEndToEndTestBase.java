@@ -1,0 +1,129 @@
+package dev.pimflow.workflow.support;
+
+import com.azure.core.credential.TokenRequestContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.mfa.MfaAssertionSigner;
+import dev.pimflow.pim.simulator.GraphSimulator;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Testcontainers mode: the whole orchestrator as in {@link EndToEndTestBase}, but against a Kafka broker (KRaft) and a
+ * PostgreSQL server in containers, the way a deployment runs them. It deliberately does not extend
+ * {@link EndToEndTestBase}, whose {@code @EmbeddedKafka} would be inherited; it offers the same helpers instead.
+ *
+ * <p>Where no Docker engine answers, {@link DockerEngineCondition} skips the class before any container or Spring
+ * context starts. The containers are started once per JVM (on first use of a subclass) and removed by Testcontainers'
+ * reaper when the JVM ends. Images: {@code pimflow.test.kafka-image} (default {@value #KAFKA_IMAGE}) and
+ * {@code pimflow.test.postgres-image} (default {@value #POSTGRES_IMAGE}), the same as docker-compose.yml.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "camunda.bpm.process-engine-name=containers-test")
+@ActiveProfiles("test")
+@ExtendWith(DockerEngineCondition.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ContainersEndToEndTestBase {
+    public static final String KAFKA_IMAGE = "apache/kafka:3.9.1";
+    public static final String POSTGRES_IMAGE = "postgres:16-alpine";
+    protected static final Duration WAIT = Duration.ofSeconds(60);
+
+    protected static final KafkaContainer KAFKA =
+            new KafkaContainer(DockerImageName.parse(System.getProperty("pimflow.test.kafka-image", KAFKA_IMAGE)));
+    protected static final PostgreSQLContainer<?> POSTGRES =
+            new PostgreSQLContainer<>(DockerImageName.parse(System.getProperty("pimflow.test.postgres-image", POSTGRES_IMAGE))
+                    .asCompatibleSubstituteFor("postgres"))
+                    .withDatabaseName("pimflow").withUsername("pimflow").withPassword("pimflow");
+
+    static {
+        // class initialisation happens only when a subclass runs, i.e. after DockerEngineCondition let it
+        KAFKA.start();
+        POSTGRES.start();
+    }
+
+    @DynamicPropertySource
+    static void containers(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::getBootstrapServers);
+        registry.add("spring.datasource.url", POSTGRES::getJdbcUrl);
+        registry.add("spring.datasource.username", POSTGRES::getUsername);
+        registry.add("spring.datasource.password", POSTGRES::getPassword);
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "10");
+    }
+
+    @Autowired
+    protected GraphSimulator simulator;
+    @Autowired
+    protected AuditTrail audit;
+
+    protected TicketSystem tickets;
+    protected TopicWatcher topics;
+    protected final MfaAssertionSigner gateway = new MfaAssertionSigner(EndToEndTestBase.DEV_SECRET, Clock.systemUTC());
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    void connect() {
+        tickets = new TicketSystem(KAFKA.getBootstrapServers());
+        topics = new TopicWatcher(KAFKA.getBootstrapServers(), List.of("pim.mfa.challenges", "pim.activations", "pim.revocations",
+                "pim.audit", "tickets.events.dlt", "pim.mfa.responses.dlt"));
+    }
+
+    @AfterAll
+    void disconnect() throws InterruptedException {
+        if (tickets != null) {
+            tickets.close();
+        }
+        if (topics != null) {
+            topics.close();
+        }
+    }
+
+    protected JsonNode awaitChallenge(String ticketNumber) {
+        return topics.awaitEvent("pim.mfa.challenges", WAIT, e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText()));
+    }
+
+    protected JsonNode awaitStatus(String activationId, String status) {
+        return topics.awaitEvent("pim.activations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText())
+                && status.equals(e.path("data").path("status").asText()));
+    }
+
+    protected JsonNode awaitRevoked(String activationId) {
+        return topics.awaitEvent("pim.revocations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText()));
+    }
+
+    /** {@code GET roleAssignments?$filter=principalId eq '…'} against the simulator, over HTTP, as curl would. */
+    protected List<String> activeRoles(String principalId) throws Exception {
+        String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
+        String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("roleAssignments answered " + response.statusCode() + ": " + response.body());
+        }
+        List<String> roles = new ArrayList<>();
+        json.readTree(response.body()).path("value").forEach(a -> roles.add(a.path("roleDefinitionId").asText()));
+        return roles;
+    }
+}
