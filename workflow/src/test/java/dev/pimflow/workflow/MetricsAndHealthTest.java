@@ -31,8 +31,8 @@ import static org.awaitility.Awaitility.await;
  * caller and only the overall status to anyone else.
  */
 @AutoConfigureObservability(tracing = false)
-// its own engine name: engine REST and Cockpit look engines up by name in a JVM-wide registry
-@TestPropertySource(properties = {"pim.metrics.database-refresh=PT0.2S", "camunda.bpm.process-engine-name=metrics-test"})
+// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a JVM-wide registry
+@TestPropertySource(properties = {"pim.metrics.database-refresh=PT0.2S", "camunda.bpm.process-engine-name=metricstest"})
 class MetricsAndHealthTest extends EndToEndTestBase {
     private static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)");

@@ -37,8 +37,8 @@ import static org.awaitility.Awaitility.await;
  * commit and the send, the events wait in the outbox; when the broker is back, every one of them is delivered with
  * the id it got at commit time.
  */
-// its own engine name: engine REST and Cockpit look engines up by name in a JVM-wide registry
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "camunda.bpm.process-engine-name=broker-outage-test")
+// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a JVM-wide registry
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "camunda.bpm.process-engine-name=brokeroutagetest")
 @ActiveProfiles("test")
 class OutboundEventsSurviveABrokerOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -95,6 +95,12 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
                         .map(j -> j.getId() + " retries=" + j.getRetries() + " due=" + j.getDuedate()).toList())
                 .isEqualTo(1));
         List<JsonNode> shown = incidents(processInstanceId);
+        if (shown.isEmpty()) {
+            for (String path : List.of("/engine-rest/engine", "/engine-rest/incident", "/engine-rest/process-instance?processInstanceIds=" + processInstanceId)) {
+                System.out.println("DEBUG " + path + " -> " + http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            }
+        }
         assertThat(shown).as("incidents over engine REST (what Cockpit shows)").hasSize(1);
         JsonNode incident = shown.get(0);
         assertThat(incident.path("activityId").asText()).isEqualTo("Task_ActivateRole");

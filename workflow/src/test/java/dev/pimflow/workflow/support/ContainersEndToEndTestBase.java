@@ -41,7 +41,7 @@ import java.util.List;
  * reaper when the JVM ends. Images: {@code pimflow.test.kafka-image} (default {@value #KAFKA_IMAGE}) and
  * {@code pimflow.test.postgres-image} (default {@value #POSTGRES_IMAGE}), the same as docker-compose.yml.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "camunda.bpm.process-engine-name=containers-test")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "camunda.bpm.process-engine-name=containerstest")
 @ActiveProfiles("test")
 @ExtendWith(DockerEngineCondition.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

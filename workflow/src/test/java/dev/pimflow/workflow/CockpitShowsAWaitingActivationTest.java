@@ -1,0 +1,236 @@
+package dev.pimflow.workflow;
+
+import dev.pimflow.workflow.support.EndToEndTestBase;
+import dev.pimflow.workflow.support.TicketSystem;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The operator's view (README, walkthrough step 4): in a real browser, an admin logs in to Cockpit, finds the running
+ * activation of a ticket by its business key (the ticket number) in the process's instance list and sees its token
+ * waiting at <em>Active until</em> on the rendered BPMN diagram. Leaves a screenshot in
+ * {@code target/cockpit/waiting-activation.png}.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code scripts/install-browser.sh}). Without them the
+ * test is skipped, unless {@code -Dpimflow.browser.required=true} (CI), which makes it fail instead.
+ */
+class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
+    private static final String PASSWORD = "test-admin-password";
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String PROCESS_NAME = "Ticket-linked role activation";
+    /** The event-based gateway the token waits at once the role is active: "Active until". */
+    private static final String WAITING_ACTIVITY_ID = "Gateway_AwaitEnd";
+    private static final String WAITING_ACTIVITY_NAME = "Active until";
+    /** Chromium starts slowly on a busy 2-core machine; Cockpit's bundles are large. */
+    private static final Duration BROWSER_WAIT = Duration.ofSeconds(60);
+    private static final Path OUTPUT = Path.of("target", "cockpit");
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void anOperatorFindsTheActivationByItsTicketAndSeesItWaitingUntilTheEnd() throws Exception {
+        requireBrowser();
+
+        // an activation that is active and waits at "Active until" (five hours: it stays there for the whole test)
+        String ticket = "CONTOSO:Cockpit-" + System.currentTimeMillis();
+        String activationId = requestAndApprove(ticket, "PT5H");
+        awaitStatus(activationId, "active");
+        assertThat(activeRoles(TicketSystem.ALINE)).contains(TicketSystem.USER_ADMINISTRATOR);
+
+        Files.createDirectories(OUTPUT);
+        Path profile = Files.createTempDirectory("pimflow-chromium-");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        WebDriver driver = null;
+        try {
+            driver = new ChromeDriver(service, chromeOptions(profile));
+            driver.manage().timeouts().pageLoadTimeout(BROWSER_WAIT).scriptTimeout(BROWSER_WAIT);
+            WebDriverWait wait = new WebDriverWait(driver, BROWSER_WAIT, Duration.ofMillis(250));
+            try {
+                logIn(driver, wait);
+                String instanceId = findInstanceByBusinessKey(driver, wait, ticket);
+                assertWaitingAtActiveUntil(driver, wait, ticket, instanceId);
+                screenshot(driver, OUTPUT.resolve("waiting-activation.png"));
+            } catch (Throwable t) {
+                saveFailureEvidence(driver);
+                throw t;
+            }
+        } finally {
+            if (driver != null) {
+                driver.quit();
+            }
+            service.stop();
+            deleteQuietly(profile);
+        }
+    }
+
+    /** Skips when the browser is not installed, or fails when {@code pimflow.browser.required=true} (CI). */
+    private static void requireBrowser() {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (installed) {
+            return;
+        }
+        String message = CHROMIUM + " and " + CHROMEDRIVER + " are needed (Debian's chromium and chromium-driver): "
+                + "run scripts/install-browser.sh";
+        if (Boolean.getBoolean("pimflow.browser.required")) {
+            fail(message + " (pimflow.browser.required=true: not skipping)");
+        }
+        Assumptions.abort("Cockpit browser test skipped: " + message);
+    }
+
+    private static ChromeOptions chromeOptions(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // without the background-networking flags, Chromium's connections are refused by this machine's closed network
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1600,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        return options;
+    }
+
+    /** Cockpit's login page: the form posts the credentials with the session's CSRF token, as a person's browser does. */
+    private void logIn(WebDriver driver, WebDriverWait wait) {
+        driver.get("http://localhost:" + port + "/camunda/app/cockpit/default/");
+        WebElement user = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[ng-model='username']")));
+        user.clear();
+        user.sendKeys("admin");
+        WebElement password = driver.findElement(By.cssSelector("input[ng-model='password']"));
+        password.clear();
+        password.sendKeys(PASSWORD);
+        driver.findElement(By.cssSelector("form button[type='submit']")).click();
+        // logged in: the login form is gone and the header shows the user's menu
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("input[ng-model='password']")));
+        wait.until(d -> !d.getCurrentUrl().contains("/login"));
+    }
+
+    /**
+     * Processes → the process → its process instances, filtered by business key in the list's search box; opens the
+     * instance whose row shows the ticket. Returns the instance id, read from the link the operator follows.
+     */
+    private String findInstanceByBusinessKey(WebDriver driver, WebDriverWait wait, String ticket) {
+        driver.get("http://localhost:" + port + "/camunda/app/cockpit/default/#/processes");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText(PROCESS_NAME))).click();
+        wait.until(ExpectedConditions.urlContains("#/process-definition/"));
+
+        // the instance list has loaded (its search box is re-rendered while the tab loads)
+        By instanceLinks = By.xpath("//tr[.//a[contains(@href, '/process-instance/')]]");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(instanceLinks));
+        // the instance list's search: its default criterion is "Business Key" (typing a value and Enter adds the pill);
+        // Angular may still replace the box: then the typing is retried on the new one
+        By searchBox = By.cssSelector("[cam-widget-search] input.main-field");
+        By pill = By.xpath("//*[@cam-widget-search-pill][contains(normalize-space(.), '" + ticket + "')]");
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            if (!d.findElements(pill).isEmpty()) {
+                return true;
+            }
+            WebElement search = d.findElement(searchBox);
+            search.click();
+            search.clear();
+            search.sendKeys(ticket);
+            search.sendKeys(Keys.ENTER);
+            return !d.findElements(pill).isEmpty();
+        });
+
+        // the filter applied: the list shows one instance, the ticket's (its Business Key column)
+        String href = wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            List<WebElement> rows = d.findElements(instanceLinks);
+            if (rows.size() != 1 || !rows.get(0).getText().contains(ticket)) {
+                return null;
+            }
+            return rows.get(0).findElement(By.xpath(".//a[contains(@href, '/process-instance/')]")).getAttribute("href");
+        });
+        String instanceId = href.replaceAll(".*/process-instance/([^/?#]+).*", "$1");
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.xpath("//tr//a[contains(@href, '/process-instance/" + instanceId + "')]")).click();
+            return true;
+        });
+        wait.until(ExpectedConditions.urlContains("#/process-instance/" + instanceId));
+        return instanceId;
+    }
+
+    /** The instance page: diagram rendered, the running-instance badge on "Active until", the business key shown. */
+    private void assertWaitingAtActiveUntil(WebDriver driver, WebDriverWait wait, String ticket, String instanceId) {
+        // the diagram: bpmn-js has drawn the waiting gateway
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".djs-container g.djs-element[data-element-id='" + WAITING_ACTIVITY_ID + "']")));
+        // the token: Cockpit's "Running Activity Instances" badge in the gateway's overlay, counting one
+        By badge = By.cssSelector(".djs-overlays[data-container-id='" + WAITING_ACTIVITY_ID + "'] .badge.instance-count");
+        wait.until(ExpectedConditions.textToBe(badge, "1"));
+        assertThat(driver.findElement(badge).isDisplayed()).as("running-instance badge on " + WAITING_ACTIVITY_NAME).isTrue();
+        // the token is there and nowhere else: no other activity of the diagram carries a visible badge
+        List<String> withTokens = driver.findElements(By.cssSelector(".djs-overlays .badge.instance-count")).stream()
+                .filter(WebElement::isDisplayed)
+                .map(b -> b.findElement(By.xpath("ancestor::*[contains(@class, 'djs-overlays')]")).getAttribute("data-container-id"))
+                .toList();
+        assertThat(withTokens).containsExactly(WAITING_ACTIVITY_ID);
+
+        // the gateway's label in the diagram
+        String label = driver.findElement(By.cssSelector("g.djs-element[data-element-id='" + WAITING_ACTIVITY_ID + "_label']"))
+                .getAttribute("textContent");
+        assertThat(label).isEqualTo(WAITING_ACTIVITY_NAME);
+        // the page shows the instance's business key (the ticket) and the waiting activity in the activity instance tree
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), ticket));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), WAITING_ACTIVITY_NAME));
+        assertThat(driver.getCurrentUrl()).contains(instanceId);
+        // let the last paint settle (fonts, overlay positions) before the screenshot: bpmn-js lays out in an animation frame
+        ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
+    }
+
+    private static void screenshot(WebDriver driver, Path target) throws IOException {
+        File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** On failure: what the browser showed, and its page source, next to the screenshot. */
+    private static void saveFailureEvidence(WebDriver driver) {
+        if (driver == null) {
+            return;
+        }
+        try {
+            screenshot(driver, OUTPUT.resolve("failure.png"));
+            Files.writeString(OUTPUT.resolve("failure.html"), driver.getCurrentUrl() + "\n" + driver.getPageSource());
+        } catch (Exception ignored) {
+            // the original failure matters more
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind
+        }
+    }
+}
