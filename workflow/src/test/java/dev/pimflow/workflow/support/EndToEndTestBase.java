@@ -59,10 +59,25 @@ public abstract class EndToEndTestBase {
                 "pim.audit", "tickets.events.dlt", "pim.mfa.responses.dlt"));
     }
 
+    @Autowired
+    private org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
+
+    /**
+     * The test classes share one orchestrator and one simulator: whatever a class left live is closed here, so the next
+     * class starts with no active assignment (PIM allows one per principal, role and scope).
+     */
     @AfterAll
-    void disconnect() throws InterruptedException {
-        tickets.close();
-        topics.close();
+    void closeLiveActivationsAndDisconnect() throws InterruptedException {
+        try {
+            String live = "SELECT ticket_system, ticket_number FROM activation WHERE status IN ('requested', 'pending-mfa', 'active')";
+            for (var row : jdbcTemplate.queryForList(live)) {
+                tickets.closeTicket((String) row.get("ticket_system"), (String) row.get("ticket_number"));
+            }
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> jdbcTemplate.queryForList(live).isEmpty());
+        } finally {
+            tickets.close();
+            topics.close();
+        }
     }
 
     protected JsonNode awaitChallenge(String ticketNumber) {

@@ -63,12 +63,16 @@ public class TicketSystem implements AutoCloseable {
     }
 
     public String closeTicket(String ticketNumber) {
+        return closeTicket(CONTOSO_ICM, ticketNumber);
+    }
+
+    public String closeTicket(String ticketSystem, String ticketNumber) {
         ObjectNode data = codec.mapper().createObjectNode();
-        data.put("ticketSystem", CONTOSO_ICM);
+        data.put("ticketSystem", ticketSystem);
         data.put("ticketNumber", ticketNumber);
         data.put("closedAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
         data.put("resolution", "Refresh tokens invalidated.");
-        return send("tickets.events", CONTOSO_ICM + ":" + ticketNumber, EventTypes.TICKET_CLOSED, data);
+        return send("tickets.events", ticketSystem + ":" + ticketNumber, EventTypes.TICKET_CLOSED, data);
     }
 
     public void respondToChallenge(String challengeId, String assertion) {
