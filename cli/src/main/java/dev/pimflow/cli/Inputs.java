@@ -174,6 +174,19 @@ final class Inputs {
         return value;
     }
 
+    /**
+     * Checks a built ticket event against the orchestrator's own contract (the JSON Schemas of the contracts module),
+     * so pimctl refuses exactly what the orchestrator would dead-letter; the field is reported as the option that set it.
+     */
+    static void contract(CommandLine cmd, byte[] event, java.util.Map<String, String> optionOfField, java.util.Map<String, String> valueOfOption) {
+        try {
+            Events.codec().read(event, new org.apache.kafka.common.header.internals.RecordHeaders(), dev.pimflow.contracts.EventTypes.TICKET_EVENTS);
+        } catch (dev.pimflow.contracts.InvalidEventException e) {
+            String option = optionOfField.getOrDefault(e.field(), e.field());
+            throw invalid(cmd, option, valueOfOption.get(option), e.reason());
+        }
+    }
+
     static ParameterException invalid(CommandLine cmd, String option, String value, String reason) {
         String what = option.startsWith("<") ? "parameter " : "option ";
         return new ParameterException(cmd, "Invalid value for " + what + "'" + option + "': " + quote(value) + " " + reason);

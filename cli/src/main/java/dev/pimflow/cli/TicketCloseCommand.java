@@ -64,7 +64,12 @@ class TicketCloseCommand implements Callable<Integer> {
     }
 
     private byte[] buildEvent(TicketClosed closed) {
-        return event(eventId(), closed);
+        byte[] event = event(eventId(), closed);
+        Inputs.contract(spec.commandLine(), event,
+                java.util.Map.of("data.ticketSystem", "--ticket-system", "data.ticketNumber", "--ticket", "data.resolution", "--resolution"),
+                java.util.Map.of("--ticket-system", String.valueOf(ticketSystem), "--ticket", String.valueOf(ticketNumber),
+                        "--resolution", String.valueOf(resolution)));
+        return event;
     }
 
     /** The structured-mode {@code ticket.closed} CloudEvent (no resolution, no field); also used by {@code pimctl demo}. */

