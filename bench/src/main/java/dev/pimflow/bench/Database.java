@@ -1,0 +1,139 @@
+package dev.pimflow.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A fresh database for one system under test: an H2 file in the run's temp directory (the orchestrator's embedded
+ * default, same URL options), or a new PostgreSQL database on 127.0.0.1:5432 (trust auth, user postgres), dropped at the end.
+ */
+final class Database implements AutoCloseable {
+    static final String PG_HOST_URL = System.getProperty("pimflow.bench.postgres-url", "jdbc:postgresql://127.0.0.1:5432/");
+    static final String PG_USER = System.getProperty("pimflow.bench.postgres-user", "postgres");
+
+    final String kind;
+    final String url;
+    final String user;
+    final String password;
+    final String pgName;
+    private final boolean keep;
+
+    private Database(String kind, String url, String user, String password, String pgName, boolean keep) {
+        this.kind = kind;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.pgName = pgName;
+        this.keep = keep;
+    }
+
+    /**
+     * The URL options of the orchestrator's H2 database (workflow application.yaml: a commit is on disk when it returns);
+     * override with -Dpimflow.bench.h2-options=... if the orchestrator's change.
+     */
+    static final String H2_OPTIONS = System.getProperty("pimflow.bench.h2-options", ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+
+    /** H2 file {@code <dir>/pimflow}, as the orchestrator's application.yaml builds it from pim.embedded.data-dir. */
+    static Database h2(Path dir) {
+        return new Database("h2", "jdbc:h2:file:" + dir.resolve("pimflow") + H2_OPTIONS, "sa", "", null, false);
+    }
+
+    static Database postgres(String label, boolean keep) {
+        String name = "pimflow_bench_" + (System.currentTimeMillis() / 1000) + "_" + label;
+        try (Connection c = DriverManager.getConnection(PG_HOST_URL + "postgres", PG_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL is not answering at " + PG_HOST_URL + " as " + PG_USER + ": " + e.getMessage(), e);
+        }
+        return new Database("postgres", PG_HOST_URL + name, PG_USER, "", name, keep);
+    }
+
+    static Database create(String kind, Path dir, String label, boolean keep) {
+        return switch (kind) {
+            case "h2" -> h2(dir);
+            case "postgres", "postgresql", "pg" -> postgres(label, keep);
+            default -> throw new IllegalArgumentException("--db must be h2 or postgres, not " + kind);
+        };
+    }
+
+    boolean isPostgres() {
+        return pgName != null;
+    }
+
+    /** The environment that points the orchestrator at this database. */
+    Map<String, String> orchestratorEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (isPostgres()) {
+            env.put("SPRING_DATASOURCE_URL", url);
+            env.put("SPRING_DATASOURCE_USERNAME", user);
+            env.put("SPRING_DATASOURCE_PASSWORD", password);
+        }
+        return env;
+    }
+
+    /** PostgreSQL's own counters for this database (commits, rows written), to difference over a window. */
+    Map<String, Long> pgStats() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (!isPostgres()) {
+            return m;
+        }
+        try (Connection c = DriverManager.getConnection(PG_HOST_URL + "postgres", PG_USER, "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_fetched, "
+                     + "blks_read, blks_hit FROM pg_stat_database WHERE datname = '" + pgName + "'")) {
+            if (rs.next()) {
+                for (String col : new String[] {"xact_commit", "xact_rollback", "tup_inserted", "tup_updated", "tup_deleted", "tup_fetched",
+                        "blks_read", "blks_hit"}) {
+                    m.put(col, rs.getLong(col));
+                }
+            }
+        } catch (SQLException e) {
+            m.put("error", -1L);
+        }
+        return m;
+    }
+
+    static Map<String, Object> perLifecycle(Map<String, Long> before, Map<String, Long> after, long lifecycles) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (var e : after.entrySet()) {
+            Long b = before.get(e.getKey());
+            if (b != null && lifecycles > 0) {
+                long d = e.getValue() - b;
+                m.put(e.getKey(), d);
+                m.put(e.getKey() + "PerLifecycle", Env.round((double) d / lifecycles));
+            }
+        }
+        return m;
+    }
+
+    /** A single-value query against this database (PostgreSQL only: the H2 file is locked by its owner). */
+    long count(String sql) {
+        if (!isPostgres()) {
+            return -1;
+        }
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isPostgres() && !keep) {
+            try (Connection c = DriverManager.getConnection(PG_HOST_URL + "postgres", PG_USER, "");
+                 Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + pgName + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("[bench] could not drop " + pgName + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.pimflow.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
+import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The engine floor: a standalone Camunda 7.24 engine on the same kind of database, with the orchestrator's engine
+ * settings (history level audit; job executor 3..10 threads, queue 3, acquisition wait 1000 ms, max wait 5000 ms, lock
+ * 120 s; strong UUIDs; authorization on; Hikari pool of 20), running the orchestrator's BPMN with no-op delegates
+ * (bench/src/main/resources/floor). Driven through the Java API with the orchestrator's threading: one thread takes
+ * ticket events (start by message, close by business key + ticketSystem), one takes MFA responses (correlate by
+ * process instance); the job executor runs validate, activate and revoke. Same six engine transactions per lifecycle
+ * as the orchestrator, none of its own work (audit chain, outbox, activation rows, Graph calls, Kafka).
+ */
+final class EngineFloor implements Workload.Driver {
+    private static volatile EngineFloor current;
+
+    private final Tracker tracker;
+    private final HikariDataSource dataSource;
+    private final ProcessEngine engine;
+    private final RuntimeService runtime;
+    private final ExecutorService ticketEvents;
+    private final ExecutorService mfaResponses;
+    final Map<String, Object> settings = new LinkedHashMap<>();
+
+    EngineFloor(Database db, Tracker tracker, int ingestThreads) {
+        this.tracker = tracker;
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(db.url);
+        hc.setUsername(db.user);
+        hc.setPassword(db.password);
+        hc.setMaximumPoolSize(20); // spring.datasource.hikari.maximum-pool-size
+        hc.setAutoCommit(false);
+        dataSource = new HikariDataSource(hc);
+        StandaloneProcessEngineConfiguration cfg = new StandaloneProcessEngineConfiguration();
+        cfg.setProcessEngineName("floor-" + UUID.randomUUID());
+        cfg.setDataSource(dataSource);
+        cfg.setDatabaseSchemaUpdate("true");
+        cfg.setHistory("audit");
+        cfg.setIdGenerator(new StrongUuidGenerator());
+        cfg.setAuthorizationEnabled(true);
+        cfg.setEnforceHistoryTimeToLive(false);
+        DefaultJobExecutor jobs = new DefaultJobExecutor();
+        jobs.setCorePoolSize(3);
+        jobs.setMaxPoolSize(10);
+        jobs.setQueueSize(3);
+        jobs.setWaitTimeInMillis(1000);
+        jobs.setMaxWait(5000);
+        jobs.setLockTimeInMillis(120_000);
+        cfg.setJobExecutor(jobs);
+        cfg.setJobExecutorActivate(true);
+        settings.put("jdbcUrl", db.url);
+        settings.put("history", "audit");
+        settings.put("jobExecutor", "core 3, max 10, queue 3, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
+                + ", wait 1000 ms, maxWait 5000 ms, lock 120000 ms");
+        settings.put("idGenerator", "StrongUuidGenerator");
+        settings.put("authorization", true);
+        settings.put("jdbcBatchProcessing", cfg.isJdbcBatchProcessing());
+        settings.put("hikariMaximumPoolSize", 20);
+        settings.put("ingestThreads", ingestThreads);
+        current = this;
+        engine = cfg.buildProcessEngine();
+        engine.getRepositoryService().createDeployment().addClasspathResource("floor/ticket-activation-floor.bpmn").deploy();
+        runtime = engine.getRuntimeService();
+        ticketEvents = Executors.newFixedThreadPool(ingestThreads, r -> new Thread(r, "floor-ticket-events"));
+        mfaResponses = Executors.newFixedThreadPool(ingestThreads, r -> new Thread(r, "floor-mfa-responses"));
+    }
+
+    @Override
+    public String name() {
+        return "engine-floor";
+    }
+
+    @Override
+    public void request(Tracker.Rec r, Duration duration) {
+        tracker.requested(r);
+        ticketEvents.execute(() -> guarded(r, () -> {
+            Map<String, Object> vars = new HashMap<>();
+            vars.put("activationId", UUID.randomUUID().toString());
+            vars.put("ticketSystem", Workload.TICKET_SYSTEM);
+            vars.put("ticketNumber", r.ticket);
+            vars.put("principalId", r.principal);
+            vars.put("roleDefinitionId", Workload.USER_ADMINISTRATOR);
+            vars.put("directoryScopeId", r.scope);
+            vars.put("duration", duration.toString());
+            vars.put("mfaTimeout", "PT5M");
+            vars.put("status", "requested");
+            runtime.createMessageCorrelation("ticket.activation-requested").processInstanceBusinessKey(r.ticket)
+                    .setVariables(vars).correlateStartMessage();
+        }));
+    }
+
+    private void challengeCommitted(String ticket, String processInstanceId, String challengeId) {
+        Tracker.Rec r = tracker.get(ticket);
+        if (r == null || !tracker.challenged(r, challengeId, processInstanceId)) {
+            return;
+        }
+        tracker.approved(r);
+        mfaResponses.execute(() -> guarded(r, () -> runtime.createMessageCorrelation("mfa.response")
+                .processInstanceId(processInstanceId).setVariable("mfaApproved", true).correlateWithResult()));
+    }
+
+    @Override
+    public void close(Tracker.Rec r) {
+        tracker.closed(r);
+        ticketEvents.execute(() -> guarded(r, () -> runtime.createMessageCorrelation("ticket.closed")
+                .processInstanceBusinessKey(r.ticket).processInstanceVariableEquals("ticketSystem", Workload.TICKET_SYSTEM)
+                .correlateAllWithResult()));
+    }
+
+    private void guarded(Tracker.Rec r, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            tracker.failed(r, "engine: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        ticketEvents.shutdownNow();
+        mfaResponses.shutdownNow();
+        engine.close();
+        dataSource.close();
+    }
+
+    private static void afterCommit(Runnable r) {
+        Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, ctx -> r.run());
+    }
+
+    // ------------------------------------------------------------------ no-op delegates (what the BPMN names)
+
+    public static final class Validate implements JavaDelegate {
+        @Override
+        public void execute(DelegateExecution execution) {
+            execution.setVariable("roleDisplayName", "User Administrator");
+            execution.setVariable("requestValid", true);
+        }
+    }
+
+    public static final class IssueChallenge implements JavaDelegate {
+        @Override
+        public void execute(DelegateExecution execution) {
+            String challengeId = UUID.randomUUID().toString();
+            execution.setVariable("challengeId", challengeId);
+            execution.setVariable("status", "pending-mfa");
+            String ticket = execution.getProcessBusinessKey();
+            String pid = execution.getProcessInstanceId();
+            afterCommit(() -> current.challengeCommitted(ticket, pid, challengeId));
+        }
+    }
+
+    public static final class Activate implements JavaDelegate {
+        @Override
+        public void execute(DelegateExecution execution) {
+            Duration d = Duration.parse((String) execution.getVariable("duration"));
+            Instant end = Instant.now().plus(d);
+            execution.setVariable("endDateTime", Date.from(end));
+            execution.setVariable("pimRequestId", UUID.randomUUID().toString());
+            execution.setVariable("status", "active");
+            String ticket = execution.getProcessBusinessKey();
+            afterCommit(() -> {
+                Tracker.Rec r = current.tracker.get(ticket);
+                if (r != null) {
+                    current.tracker.active(r, end.toEpochMilli());
+                }
+            });
+        }
+    }
+
+    public static final class Revoke implements JavaDelegate {
+        @Override
+        public void execute(DelegateExecution execution) {
+            execution.setVariable("status", "revoked");
+            String ticket = execution.getProcessBusinessKey();
+            String reason = String.valueOf(execution.getVariable("revokeReason"));
+            afterCommit(() -> {
+                Tracker.Rec r = current.tracker.get(ticket);
+                if (r != null) {
+                    current.tracker.revoked(r, reason, System.currentTimeMillis());
+                }
+            });
+        }
+    }
+
+    public static final class NoOp implements JavaDelegate {
+        @Override
+        public void execute(DelegateExecution execution) {
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.pimflow.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+
+/**
+ * What the load looks like (who asks for what, for how long, and whether the ticket closes once the role is active)
+ * and how it is paced: a fixed rate (open loop) or as fast as the system absorbs (a cap on activations in flight).
+ */
+final class Workload {
+    static final String TICKET_SYSTEM = "Bench ICM";
+    static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    /** The simulator's seeded users (ContosoTenant): Aline and the admin through the helpdesk group, Bob once seeded. */
+    static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    static final String ADMIN = "e2330663-f949-41b5-a3dc-faeb793e14c6";
+    static final String BOB = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
+
+    final String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+    final List<String> principals;
+    /** Given the activation's index, the duration to ask for (computed when the request is sent). */
+    final LongFunction<Duration> duration;
+    final boolean closeOnActive;
+    final Duration hold;
+
+    Workload(List<String> principals, LongFunction<Duration> duration, boolean closeOnActive, Duration hold) {
+        this.principals = principals;
+        this.duration = duration;
+        this.closeOnActive = closeOnActive;
+        this.hold = hold;
+    }
+
+    String ticket(int i) {
+        return "BENCH-" + runId + "-" + i;
+    }
+
+    String principal(int i) {
+        return principals.get(i % principals.size());
+    }
+
+    /**
+     * A scope of its own per activation: PIM allows one active assignment per (principal, role, scope) and the simulator
+     * cannot create users, so a few principals with tenant-wide ("/") eligibility activate at many administrative units.
+     */
+    String scope(int i) {
+        return "/administrativeUnits/" + UUID.nameUUIDFromBytes((runId + ":" + i).getBytes());
+    }
+
+    interface Driver extends AutoCloseable {
+        String name();
+
+        /** Sends (or performs) the activation request; must call tracker.requested(r) when it is sent. */
+        void request(Tracker.Rec r, Duration duration);
+
+        /** Closes the ticket; must call tracker.closed(r) when the close is sent. */
+        void close(Tracker.Rec r);
+
+        @Override
+        default void close() throws Exception {
+        }
+    }
+
+    /**
+     * @param rate activations per second, 0 = as fast as the system absorbs (bounded by maxInFlight)
+     * @param count stop after this many requests (0 = by duration only)
+     */
+    record Plan(double rate, int maxInFlight, Duration warmup, Duration duration, int count, Duration drain) {
+    }
+
+    /** Moments of the run (System.nanoTime) that the results are cut by. */
+    record Run(long start, long warmEnd, long sendEnd, long drainEnd, int sent, boolean drained) {
+    }
+
+    static Run run(Tracker t, Driver driver, Workload w, Plan p, Runnable atWarmEnd, Runnable atSendEnd) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(p.maxInFlight());
+        ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "bench-closer");
+            th.setDaemon(true);
+            return th;
+        });
+        t.listener = new Tracker.Listener() {
+            @Override
+            public void onActive(Tracker.Rec r) {
+                if (w.closeOnActive) {
+                    if (w.hold.isZero()) {
+                        driver.close(r);
+                    } else {
+                        closer.schedule(() -> driver.close(r), w.hold.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+
+            @Override
+            public void onFinished(Tracker.Rec r) {
+                inFlight.release();
+            }
+        };
+        t.restart();
+        long start = System.nanoTime();
+        long warmEnd = start + p.warmup().toNanos();
+        long sendEnd = warmEnd + p.duration().toNanos();
+        long period = p.rate() > 0 ? (long) (1e9 / p.rate()) : 0;
+        int i = 0;
+        long lastReport = start;
+        boolean warmed = false;
+        while (true) {
+            long now = System.nanoTime();
+            if (!warmed && now >= warmEnd) {
+                warmed = true;
+                atWarmEnd.run();
+            }
+            if (now >= sendEnd || (p.count() > 0 && i >= p.count())) {
+                break;
+            }
+            if (period > 0) {
+                long due = start + i * period;
+                if (due > now) {
+                    LockSupport.parkNanos(due - now);
+                }
+            }
+            if (!inFlight.tryAcquire(Math.max(1, (sendEnd - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            Tracker.Rec r = t.newRec(i, w.ticket(i), w.principal(i), w.scope(i));
+            driver.request(r, w.duration.apply(i));
+            i++;
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                lastReport = System.nanoTime();
+                progress(t, driver, i);
+            }
+        }
+        if (!warmed) {
+            atWarmEnd.run();
+        }
+        long actualSendEnd = System.nanoTime();
+        atSendEnd.run();
+        long drainDeadline = actualSendEnd + p.drain().toNanos();
+        while (t.outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
+            Thread.sleep(100);
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                lastReport = System.nanoTime();
+                progress(t, driver, i);
+            }
+        }
+        closer.shutdownNow();
+        progress(t, driver, i);
+        return new Run(start, warmEnd, Math.min(sendEnd, actualSendEnd), System.nanoTime(), i, t.outstanding.get() == 0);
+    }
+
+    static void progress(Tracker t, Driver driver, int sent) {
+        long revoked = t.all().stream().filter(r -> r.revoked != 0).count();
+        System.out.printf("[bench] %s t=%.0fs sent=%d revoked=%d active=%d outstanding=%d failed=%d load=%s%n", driver.name(),
+                t.seconds(System.nanoTime()), sent, revoked, t.activeNow.get(), t.outstanding.get(), t.failures.get(), Env.loadAverage());
+    }
+}
