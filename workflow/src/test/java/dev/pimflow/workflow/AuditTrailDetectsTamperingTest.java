@@ -36,6 +36,7 @@ class AuditTrailDetectsTamperingTest extends EndToEndTestBase {
     void editedOrDeletedAuditRowsAreDetectedByVerify() throws Exception {
         tickets.requestActivation("CONTOSO:Audit-1", BOB, "PT1H");
         String activationId = awaitStatusOfTicket("CONTOSO:Audit-1", "denied").path("data").path("activationId").asText();
+        awaitAuditChained();
         JsonNode intact = verify();
         assertThat(intact.path("intact").asBoolean()).isTrue();
 

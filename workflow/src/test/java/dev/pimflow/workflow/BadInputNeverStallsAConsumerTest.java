@@ -66,6 +66,7 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
     void everyMalformedEventIsDeadLetteredWithItsFieldAndNothingElseChanges() throws Exception {
         List<Case> corpus = corpus();
         long activations = count("activation");
+        awaitAuditChained();
         long auditRecords = count("audit_record");
         long instances = history.createHistoricProcessInstanceQuery().count();
 
@@ -96,6 +97,7 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
         // nothing of the corpus became state: only the one good request added an activation, an instance and its audit
         String activationId = challenge.path("data").path("activationId").asText();
         assertThat(count("activation")).isEqualTo(activations + 1);
+        awaitAuditChained();
         assertThat(history.createHistoricProcessInstanceQuery().count()).isEqualTo(instances + 1);
         assertThat(count("audit_record") - auditRecords).isEqualTo(
                 jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE activation_id = ?", Long.class, activationId));

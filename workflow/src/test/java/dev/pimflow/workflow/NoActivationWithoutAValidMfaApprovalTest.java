@@ -77,7 +77,7 @@ class NoActivationWithoutAValidMfaApprovalTest extends EndToEndTestBase {
         assertThat(reasons.get("for an unknown challenge")).isEqualTo("data.challengeId: unknown challenge");
 
         // audited, nothing activated
-        assertThat(audit.forActivation(activationId).stream().filter(r -> r.action().equals("mfa-rejected")).count()).isEqualTo(forgeries.size());
+        assertThat(chainedAudit(activationId).stream().filter(r -> r.action().equals("mfa-rejected")).count()).isEqualTo(forgeries.size());
         assertThat(status(activationId)).isEqualTo("pending-mfa");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
@@ -87,7 +87,7 @@ class NoActivationWithoutAValidMfaApprovalTest extends EndToEndTestBase {
         awaitStatus(activationId, "active");
         String replay = sendMfaResponse(challengeId, approval);
         assertThat(awaitDeadLetter(replay)).isEqualTo("data.assertion: assertion already used");
-        List<AuditRecord> records = audit.forActivation(activationId);
+        List<AuditRecord> records = chainedAudit(activationId);
         assertThat(records.get(records.size() - 1).details()).containsEntry("reason", "assertion already used");
         assertThat(records.stream().filter(r -> r.action().equals("mfa-approved")).count()).isEqualTo(1);
 

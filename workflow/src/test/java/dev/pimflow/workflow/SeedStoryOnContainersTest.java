@@ -78,7 +78,7 @@ class SeedStoryOnContainersTest extends ContainersEndToEndTestBase {
     }
 
     private void assertAuditTrail(String activationId, List<String> actions) {
-        List<AuditRecord> records = audit.forActivation(activationId);
+        List<AuditRecord> records = chainedAudit(activationId);
         assertThat(records).extracting(AuditRecord::action).containsExactlyElementsOf(actions);
         assertThat(audit.verify().intact()).isTrue();
         // every record is also published to pim.audit, through the outbox

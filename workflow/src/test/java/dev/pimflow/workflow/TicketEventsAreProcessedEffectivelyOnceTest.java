@@ -90,7 +90,7 @@ class TicketEventsAreProcessedEffectivelyOnceTest extends EndToEndTestBase {
         return new Snapshot(
                 jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE ticket_number = ?", Long.class, TICKET),
                 history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(TICKET).count(),
-                audit.forActivation(activationId).stream().map(AuditRecord::action).collect(Collectors.toList()));
+                chainedAudit(activationId).stream().map(AuditRecord::action).collect(Collectors.toList()));
     }
 
     private void rewind(String listenerId, String group, String topic) throws Exception {

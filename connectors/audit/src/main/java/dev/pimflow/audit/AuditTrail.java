@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,16 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The append-only, hash-chained audit trail. {@link #append} must run inside the caller's transaction (the step that
- * caused the record), so a record exists exactly when its step committed.
+ * The append-only, hash-chained audit trail, in two steps (ADR 0003):
+ * <ol>
+ * <li>{@link #record} runs inside the caller's transaction (the step that caused the record) and only inserts the
+ * record into {@code audit_pending}, so a record exists exactly when its step committed, and no step waits for
+ * another step's transaction;</li>
+ * <li>{@link #chainPending} (the chainer, in its own short transaction) locks the chain's head row, takes committed
+ * pending records in id order, assigns {@code seq}, {@code prevHash} and {@code hash}, moves them to
+ * {@code audit_record} and advances the head: one lock and one head update per batch instead of per step.</li>
+ * </ol>
+ * Steps of one activation commit one after the other, so its records are chained in step order.
  */
 public class AuditTrail {
     public static final String GENESIS_HASH = "0".repeat(64);
@@ -46,24 +55,64 @@ public class AuditTrail {
         this.clock = clock;
     }
 
-    public AuditRecord append(AuditEntry e) {
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
-        long seq = ((Number) head.get("last_seq")).longValue() + 1;
-        String prevHash = (String) head.get("last_hash");
+    /** Writes the record, unchained, in the caller's transaction. */
+    public void record(AuditEntry e) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Map<String, Object> details = e.details() == null ? Map.of() : e.details();
-        AuditRecord unsigned = new AuditRecord(seq, e.activationId(), at, e.actor(), e.action(), e.outcome(), e.ticketSystem(),
-                e.ticketNumber(), e.principalId(), e.roleDefinitionId(), details, prevHash, null);
-        String hash = hash(unsigned);
         jdbc.update("""
+                INSERT INTO audit_pending (activation_id, at, actor, action, outcome, ticket_system, ticket_number,
+                    principal_id, role_definition_id, details)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                e.activationId(), OffsetDateTime.ofInstant(at, ZoneOffset.UTC), e.actor(), e.action(), e.outcome(),
+                e.ticketSystem(), e.ticketNumber(), e.principalId(), e.roleDefinitionId(), canonicalJson(details));
+    }
+
+    /**
+     * Chains up to {@code max} committed pending records, oldest first. Must run in a transaction: the head row stays
+     * locked until it commits, so chainers on several nodes take turns and never fork the chain.
+     *
+     * @return the records chained, in chain order (empty when nothing was pending)
+     */
+    public List<AuditRecord> chainPending(int max) {
+        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+        List<Pending> pending = jdbc.query("SELECT * FROM audit_pending ORDER BY id LIMIT " + max, PENDING);
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        long seq = ((Number) head.get("last_seq")).longValue();
+        String prevHash = (String) head.get("last_hash");
+        List<AuditRecord> chained = new ArrayList<>(pending.size());
+        List<Object[]> rows = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            seq++;
+            AuditRecord r = p.record(seq, prevHash);
+            String hash = hash(r);
+            r = new AuditRecord(r.seq(), r.activationId(), r.at(), r.actor(), r.action(), r.outcome(), r.ticketSystem(), r.ticketNumber(),
+                    r.principalId(), r.roleDefinitionId(), r.details(), prevHash, hash);
+            chained.add(r);
+            rows.add(new Object[]{seq, r.activationId(), OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC), r.actor(), r.action(), r.outcome(),
+                    r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(), p.detailsJson(), prevHash, hash});
+            prevHash = hash;
+        }
+        jdbc.batchUpdate("""
                 INSERT INTO audit_record (seq, activation_id, at, actor, action, outcome, ticket_system, ticket_number,
                     principal_id, role_definition_id, details, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                seq, e.activationId(), OffsetDateTime.ofInstant(at, ZoneOffset.UTC), e.actor(), e.action(), e.outcome(),
-                e.ticketSystem(), e.ticketNumber(), e.principalId(), e.roleDefinitionId(), canonicalJson(details), prevHash, hash);
-        jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1", seq, hash);
-        return new AuditRecord(seq, e.activationId(), at, e.actor(), e.action(), e.outcome(), e.ticketSystem(), e.ticketNumber(),
-                e.principalId(), e.roleDefinitionId(), details, prevHash, hash);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        jdbc.batchUpdate("DELETE FROM audit_pending WHERE id = ?", pending.stream().map(p -> new Object[]{p.id()}).toList());
+        jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1", seq, prevHash);
+        return chained;
+    }
+
+    /** Records committed but not chained yet (the chainer's backlog). */
+    public long pendingCount() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM audit_pending", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** Records of one activation committed but not chained yet. */
+    public long pendingFor(String activationId) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM audit_pending WHERE activation_id = ?", Long.class, activationId);
+        return n == null ? 0 : n;
     }
 
     public List<AuditRecord> forActivation(String activationId) {
@@ -98,14 +147,15 @@ public class AuditTrail {
             prev[0] = r.hash();
         });
         if (failure.get() != null) {
-            return failure.get();
+            return failure.get().withPending(pendingCount());
         }
         Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
         long lastSeq = ((Number) head.get("last_seq")).longValue();
         if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
-            return AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")");
+            return AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")")
+                    .withPending(pendingCount());
         }
-        return AuditVerification.ok(checked[0]);
+        return AuditVerification.ok(checked[0]).withPending(pendingCount());
     }
 
     /** SHA-256 (hex) over prevHash, a newline, and the canonical JSON of every field but the hashes. */
@@ -145,6 +195,18 @@ public class AuditTrail {
             rs.getLong("seq"), rs.getString("activation_id"), instant(rs), rs.getString("actor"), rs.getString("action"),
             rs.getString("outcome"), rs.getString("ticket_system"), rs.getString("ticket_number"), rs.getString("principal_id"),
             rs.getString("role_definition_id"), details(rs.getString("details")), rs.getString("prev_hash"), rs.getString("hash"));
+
+    private record Pending(long id, String activationId, Instant at, String actor, String action, String outcome, String ticketSystem,
+                           String ticketNumber, String principalId, String roleDefinitionId, String detailsJson) {
+        AuditRecord record(long seq, String prevHash) {
+            return new AuditRecord(seq, activationId, at, actor, action, outcome, ticketSystem, ticketNumber, principalId, roleDefinitionId,
+                    details(detailsJson), prevHash, null);
+        }
+    }
+
+    private static final RowMapper<Pending> PENDING = (ResultSet rs, int n) -> new Pending(rs.getLong("id"), rs.getString("activation_id"),
+            instant(rs), rs.getString("actor"), rs.getString("action"), rs.getString("outcome"), rs.getString("ticket_system"),
+            rs.getString("ticket_number"), rs.getString("principal_id"), rs.getString("role_definition_id"), rs.getString("details"));
 
     private static Instant instant(ResultSet rs) throws SQLException {
         OffsetDateTime at = rs.getObject("at", OffsetDateTime.class);

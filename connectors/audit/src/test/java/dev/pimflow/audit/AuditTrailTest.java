@@ -8,10 +8,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** DESIGN §6.7: editing or deleting any record is detected by verify, which names the first bad sequence number. */
 class AuditTrailTest {
@@ -21,13 +23,15 @@ class AuditTrailTest {
     @BeforeEach
     void setUp() {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__audit.sql")).execute(ds);
+        new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__audit.sql"),
+                new ClassPathResource("db/migration/V3__audit_pending.sql")).execute(ds);
         jdbc = new JdbcTemplate(ds);
         trail = new AuditTrail(jdbc, Clock.systemUTC());
         for (int i = 1; i <= 5; i++) {
-            trail.append(new AuditEntry("act-" + (i % 2), "pimflow", "step-" + i, "ok", "Contoso ICM", "CONTOSO:Security-012345",
+            trail.record(new AuditEntry("act-" + (i % 2), "pimflow", "step-" + i, "ok", "Contoso ICM", "CONTOSO:Security-012345",
                     "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of("n", i, "note", "é \"quoted\"")));
         }
+        trail.chainPending(100);
     }
 
     @Test
@@ -37,6 +41,42 @@ class AuditTrailTest {
         assertThat(v.recordsChecked()).isEqualTo(5);
         assertThat(trail.forActivation("act-1")).extracting(AuditRecord::seq).containsExactly(1L, 3L, 5L);
         assertThat(trail.forActivation("act-1").get(0).details()).containsEntry("n", 1);
+    }
+
+    @Test
+    void recordsAreChainedOnlyByTheChainerInTheOrderTheyWereRecorded() {
+        trail.record(entry("act-7", "first"));
+        trail.record(entry("act-7", "second"));
+        assertThat(trail.forActivation("act-7")).isEmpty();
+        assertThat(trail.pendingFor("act-7")).isEqualTo(2);
+        assertThat(trail.verify().recordsPending()).isEqualTo(2);
+        assertThat(trail.verify().intact()).isTrue();
+
+        List<AuditRecord> chained = trail.chainPending(1);
+        assertThat(chained).extracting(AuditRecord::seq, AuditRecord::action).containsExactly(tuple(6L, "first"));
+        assertThat(trail.chainPending(100)).extracting(AuditRecord::seq, AuditRecord::action).containsExactly(tuple(7L, "second"));
+        assertThat(trail.chainPending(100)).isEmpty();
+
+        assertThat(trail.forActivation("act-7").get(1).prevHash()).isEqualTo(trail.forActivation("act-7").get(0).hash());
+        assertThat(trail.pendingCount()).isZero();
+        AuditVerification v = trail.verify();
+        assertThat(v.intact()).isTrue();
+        assertThat(v.recordsChecked()).isEqualTo(7);
+        assertThat(v.recordsPending()).isZero();
+    }
+
+    @Test
+    void aChainedRecordCarriesWhatTheStepRecordedAndVerifiesByItsOwnHash() {
+        AuditRecord r = trail.forActivation("act-1").get(0);
+        assertThat(r.action()).isEqualTo("step-1");
+        assertThat(r.details()).containsEntry("note", "é \"quoted\"");
+        assertThat(AuditTrail.hash(r)).isEqualTo(r.hash());
+        assertThat(r.prevHash()).isEqualTo(AuditTrail.GENESIS_HASH);
+    }
+
+    private static AuditEntry entry(String activationId, String action) {
+        return new AuditEntry(activationId, "pimflow", action, "ok", "Contoso ICM", "CONTOSO:Security-012345",
+                "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.pimflow.workflow.activation;
 
 import dev.pimflow.audit.AuditEntry;
-import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationRevoked;
 import dev.pimflow.contracts.ActivationStatus;
@@ -9,6 +8,8 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.Removal;
+import dev.pimflow.workflow.audit.AuditChainer;
+import dev.pimflow.workflow.audit.AuditSignal;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.metrics.PimflowMetrics;
 import dev.pimflow.workflow.outbox.Outbox;
@@ -35,9 +36,11 @@ public class ActivationSteps {
     private final PimProperties.Topics topics;
     private final Clock clock;
     private final PimflowMetrics metrics;
+    private final AuditSignal auditSignal;
 
     public ActivationSteps(ActivationStore store, AuditTrail audit, Outbox outbox, PimProperties properties, Clock clock,
-                           PimflowMetrics metrics) {
+                           PimflowMetrics metrics, AuditSignal auditSignal) {
+        this.auditSignal = auditSignal;
         this.store = store;
         this.audit = audit;
         this.outbox = outbox;
@@ -154,9 +157,10 @@ public class ActivationSteps {
                         a.directoryScopeId(), status, reason, start, end, pimRequestId));
     }
 
+    /** The record is chained and published to {@code pim.audit} by the {@link AuditChainer} once this step commits. */
     private void record(Activation a, String actor, String action, String outcome, Map<String, Object> details) {
-        AuditRecord r = audit.append(new AuditEntry(a.id(), actor, action, outcome, a.ticketSystem(), a.ticketNumber(),
+        audit.record(new AuditEntry(a.id(), actor, action, outcome, a.ticketSystem(), a.ticketNumber(),
                 a.principalId(), a.roleDefinitionId(), details));
-        outbox.publish(topics.audit(), a.id(), EventTypes.AUDIT_RECORD, a.id(), r);
+        auditSignal.wakeAfterCommit();
     }
 }

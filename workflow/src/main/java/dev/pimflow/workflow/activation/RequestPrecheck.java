@@ -4,10 +4,14 @@ import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
+import dev.pimflow.workflow.config.PimProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,29 +19,51 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rejects a request that names a role or a principal the directory does not know, before anything is written, so it
  * goes to the DLT as bad input (DESIGN §6.5) instead of starting a process. Only a definite answer from PIM rejects:
  * when PIM is unreachable the request goes ahead and the process's own validation (retried) decides.
+ * <p>
+ * A principal the directory answered for is remembered for {@code pim.precheck.principal-ttl}, so the listener does
+ * not call Graph for every request of the same people. This only decides where a request for a principal deleted in
+ * the meantime ends up (denied by the process's validation, which asks Graph again, instead of the DLT); nothing is
+ * activated on the strength of the cache.
  */
 @Component
 public class RequestPrecheck {
     private static final Logger log = LoggerFactory.getLogger(RequestPrecheck.class);
 
-    private final PimDirectory pim;
-    private final Map<String, Boolean> knownRoles = new ConcurrentHashMap<>();
+    static final int MAX_REMEMBERED_PRINCIPALS = 100_000;
 
-    public RequestPrecheck(PimDirectory pim) {
+    private final PimDirectory pim;
+    private final Clock clock;
+    private final Duration principalTtl;
+    private final RoleCatalog roles;
+    private final Map<String, Instant> knownPrincipals = new ConcurrentHashMap<>();
+
+    public RequestPrecheck(PimDirectory pim, RoleCatalog roles, Clock clock, PimProperties properties) {
         this.pim = pim;
+        this.roles = roles;
+        this.clock = clock;
+        this.principalTtl = properties.precheck().principalTtl();
     }
 
     public void check(ActivationRequested r) {
         try {
-            if (!knownRoles.containsKey(r.roleDefinitionId().toLowerCase())) {
-                pim.roleDefinition(r.roleDefinitionId());
-                knownRoles.put(r.roleDefinitionId().toLowerCase(), Boolean.TRUE);
-            }
+            roles.role(r.roleDefinitionId());
         } catch (PimException e) {
             reject(e, "data.roleDefinitionId", "unknown role");
         }
+        String principal = r.principalId().toLowerCase();
+        Instant now = clock.instant();
+        Instant knownUntil = knownPrincipals.get(principal);
+        if (knownUntil != null && now.isBefore(knownUntil)) {
+            return;
+        }
         try {
             pim.eligibility(r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
+            if (!principalTtl.isZero() && !principalTtl.isNegative()) {
+                if (knownPrincipals.size() >= MAX_REMEMBERED_PRINCIPALS) {
+                    knownPrincipals.clear();
+                }
+                knownPrincipals.put(principal, now.plus(principalTtl));
+            }
         } catch (PimException e) {
             reject(e, "data.principalId", "unknown principal");
         }

@@ -9,7 +9,8 @@ import java.time.Duration;
 @ConfigurationProperties("pim")
 public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded embedded, @DefaultValue Simulator simulator,
                             @DefaultValue Graph graph, @DefaultValue Mfa mfa, @DefaultValue Admin admin,
-                            @DefaultValue Retry retry, @DefaultValue Outbox outbox) {
+                            @DefaultValue Retry retry, @DefaultValue Outbox outbox,
+                            @DefaultValue Audit audit, @DefaultValue Precheck precheck) {
 
     public record Topics(@DefaultValue("tickets.events") String tickets,
                          @DefaultValue("pim.mfa.challenges") String mfaChallenges,
@@ -41,7 +42,8 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
                         @DefaultValue("PT10S") Duration requestTimeout,
                         @DefaultValue("4") int maxAttempts,
                         @DefaultValue("PT0.5S") Duration initialBackoff,
-                        @DefaultValue("PT30S") Duration maxBackoff) {
+                        @DefaultValue("PT30S") Duration maxBackoff,
+                        @DefaultValue("PT5M") Duration roleCacheTtl) {
         /** Never prints the secrets. */
         @Override
         public String toString() {
@@ -78,5 +80,19 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
     /** {@code relayEnabled=false} leaves events in the outbox (used to prove that a crash before sending loses nothing). */
     public record Outbox(@DefaultValue("PT1S") Duration pollInterval, @DefaultValue("200") int batchSize,
                          @DefaultValue("true") boolean relayEnabled) {
+    }
+
+    /**
+     * The audit chainer (ADR 0003): it is woken after every commit that recorded audit entries and links up to
+     * {@code chainBatchSize} of them per transaction; {@code chainInterval} bounds the wait for other nodes' records.
+     */
+    public record Audit(@DefaultValue("PT1S") Duration chainInterval, @DefaultValue("500") int chainBatchSize) {
+    }
+
+    /**
+     * The ticket listener's check that role and principal exist before it writes anything: a principal the directory
+     * answered for is not asked about again for {@code principalTtl} ({@code PT0S}: ask every time).
+     */
+    public record Precheck(@DefaultValue("PT10M") Duration principalTtl) {
     }
 }

@@ -32,7 +32,8 @@ public class MfaResponseListener {
         this.tx = tx;
     }
 
-    @KafkaListener(id = "mfa-responses", groupId = "pimflow.mfa-responses", topics = "${pim.topics.mfa-responses}")
+    @KafkaListener(id = "mfa-responses", groupId = "pimflow.mfa-responses", topics = "${pim.topics.mfa-responses}",
+            concurrency = "${pim.kafka.mfa-consumers:3}")
     public void onMfaResponse(ConsumerRecord<String, byte[]> record) {
         InboundEvent event = codec.read(record.value(), record.headers(), Set.of(EventTypes.MFA_RESPONSE));
         MfaResponse response = codec.data(event, MfaResponse.class);

@@ -41,7 +41,7 @@ public class TicketEventListener {
     }
 
     @KafkaListener(id = "ticket-events", groupId = "pimflow.ticket-events", topics = "${pim.topics.tickets}",
-            concurrency = "${pim.kafka.ticket-consumers:1}")
+            concurrency = "${pim.kafka.ticket-consumers:3}")
     public void onTicketEvent(ConsumerRecord<String, byte[]> record) {
         InboundEvent event = codec.read(record.value(), record.headers(), EventTypes.TICKET_EVENTS);
         Object data = switch (event.type()) {

@@ -3,13 +3,13 @@ package dev.pimflow.workflow.outbox;
 import dev.pimflow.contracts.EventCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,21 +32,35 @@ public class Outbox {
 
     /** @return the event id */
     public String publish(String topic, String key, String type, String subject, Object data) {
-        String eventId = UUID.randomUUID().toString();
-        String payload = new String(codec.write(eventId, type, subject, data), StandardCharsets.UTF_8);
-        jdbc.update("INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                eventId, topic, key, type, payload, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    signal.wake();
-                }
-            });
-        } else {
-            signal.wake();
+        return publishAll(List.of(new Outgoing(topic, key, type, subject, data))).get(0);
+    }
+
+    /** Writes several events in one batched statement. @return their event ids, in order */
+    public List<String> publishAll(List<Outgoing> events) {
+        if (events.isEmpty()) {
+            return List.of();
         }
-        return eventId;
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        List<String> ids = new ArrayList<>(events.size());
+        List<Object[]> rows = new ArrayList<>(events.size());
+        for (Outgoing e : events) {
+            String eventId = UUID.randomUUID().toString();
+            ids.add(eventId);
+            rows.add(new Object[]{eventId, e.topic(), e.key(), e.type(),
+                    new String(codec.write(eventId, e.type(), e.subject(), e.data()), StandardCharsets.UTF_8), now});
+        }
+        String sql = "INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+        if (rows.size() == 1) {
+            jdbc.update(sql, rows.get(0));
+        } else {
+            jdbc.batchUpdate(sql, rows);
+        }
+        signal.wakeAfterCommit();
+        return ids;
+    }
+
+    /** One outbound event: the Kafka topic and key, and the CloudEvent's type, subject and data. */
+    public record Outgoing(String topic, String key, String type, String subject, Object data) {
     }
 
     public long backlog() {

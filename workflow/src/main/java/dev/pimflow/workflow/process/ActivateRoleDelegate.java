@@ -52,7 +52,5 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         Assignment normalised = new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
         steps.activated(a, normalised);
         execution.setVariable(Vars.END_DATE_TIME, Date.from(end));
-        execution.setVariable(Vars.PIM_REQUEST_ID, assignment.requestId());
-        execution.setVariable(Vars.STATUS, "active");
     }
 }

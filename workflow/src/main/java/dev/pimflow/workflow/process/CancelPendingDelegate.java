@@ -32,7 +32,6 @@ public class CancelPendingDelegate extends ActivationDelegate {
         Removal removal = mayHaveActivated && !store.anotherActive(a)
                 ? pim.remove(RevokeRoleDelegate.removalRequest(a, "Ticket closed before activation completed"))
                 : new Removal(null, false);
-        execution.setVariable(Vars.STATUS, "cancelled");
         steps.cancelled(a, removal);
     }
 }

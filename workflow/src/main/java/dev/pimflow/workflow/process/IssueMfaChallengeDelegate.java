@@ -30,8 +30,6 @@ public class IssueMfaChallengeDelegate extends ActivationDelegate {
         String challengeId = UUID.randomUUID().toString();
         Duration timeout = Duration.parse((String) execution.getVariable(Vars.MFA_TIMEOUT));
         Instant expiresAt = clock.instant().plus(timeout);
-        execution.setVariable(Vars.CHALLENGE_ID, challengeId);
-        execution.setVariable(Vars.STATUS, "pending-mfa");
         steps.challengeIssued(a, challengeId, expiresAt);
     }
 }

@@ -40,21 +40,15 @@ public final class ProcessElements {
     public static final class Vars {
         public static final String ACTIVATION_ID = "activationId";
         public static final String TICKET_SYSTEM = "ticketSystem";
-        public static final String TICKET_NUMBER = "ticketNumber";
         public static final String PRINCIPAL_ID = "principalId";
         public static final String ROLE_DEFINITION_ID = "roleDefinitionId";
         public static final String ROLE_DISPLAY_NAME = "roleDisplayName";
-        public static final String DIRECTORY_SCOPE_ID = "directoryScopeId";
-        public static final String DURATION = "duration";
         public static final String REQUEST_VALID = "requestValid";
         public static final String DENY_REASON = "denyReason";
         public static final String MFA_TIMEOUT = "mfaTimeout";
-        public static final String CHALLENGE_ID = "challengeId";
         public static final String MFA_APPROVED = "mfaApproved";
         public static final String END_DATE_TIME = "endDateTime";
-        public static final String PIM_REQUEST_ID = "pimRequestId";
         public static final String REVOKE_REASON = "revokeReason";
-        public static final String STATUS = "status";
 
         private Vars() {
         }

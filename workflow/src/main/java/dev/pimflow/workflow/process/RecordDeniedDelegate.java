@@ -21,7 +21,6 @@ public class RecordDeniedDelegate extends ActivationDelegate {
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
         Object reason = execution.getVariable(Vars.DENY_REASON);
-        execution.setVariable(Vars.STATUS, "denied");
         steps.denied(a, reason == null ? "denied" : reason.toString());
     }
 }

@@ -30,7 +30,6 @@ public class RevokeRoleDelegate extends ActivationDelegate {
     protected void execute(DelegateExecution execution, Activation a) {
         String reason = String.valueOf(execution.getVariable(Vars.REVOKE_REASON));
         Removal removal = pim.remove(removalRequest(a, "Revoked by pimflow: " + reason));
-        execution.setVariable(Vars.STATUS, "revoked");
         steps.revoked(a, reason, removal);
     }
 

@@ -6,6 +6,7 @@ import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.RoleDefinition;
 import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.activation.RoleCatalog;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
@@ -21,15 +22,19 @@ import static dev.pimflow.workflow.process.ProcessElements.Vars;
 /**
  * Checks the request against PIM: the role exists, the principal is eligible (directly or through a group), and the
  * role's activation policy (maximum duration, justification, ticket) is met; and the ticket is not already closed.
+ * Role definition and policy come from the {@link RoleCatalog} (cached); eligibility is asked every time.
  */
 @Component("validateRequest")
 public class ValidateRequestDelegate extends ActivationDelegate {
     private final PimDirectory pim;
     private final ClosedTickets closedTickets;
     private final ActivationSteps steps;
+    private final RoleCatalog roles;
 
-    public ValidateRequestDelegate(ActivationStore store, PimDirectory pim, ClosedTickets closedTickets, ActivationSteps steps) {
+    public ValidateRequestDelegate(ActivationStore store, PimDirectory pim, ClosedTickets closedTickets, ActivationSteps steps,
+                                   RoleCatalog roles) {
         super(store);
+        this.roles = roles;
         this.pim = pim;
         this.closedTickets = closedTickets;
         this.steps = steps;
@@ -51,7 +56,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
             return "ticket-closed";
         }
         try {
-            RoleDefinition role = pim.roleDefinition(a.roleDefinitionId());
+            RoleDefinition role = roles.role(a.roleDefinitionId());
             store.roleResolved(a.id(), role.displayName());
             execution.setVariable(Vars.ROLE_DISPLAY_NAME, role.displayName());
             details.put("roleDisplayName", role.displayName());
@@ -65,7 +70,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
                 details.put("eligibleViaGroup", eligibility.viaDisplayName());
             }
 
-            ActivationPolicy policy = pim.activationPolicy(a.roleDefinitionId());
+            ActivationPolicy policy = roles.policy(a.roleDefinitionId());
             Duration requested = Duration.parse(a.requestedDuration());
             details.put("policyMaximumDuration", String.valueOf(policy.maximumDuration()));
             if (policy.maximumDuration() != null && requested.compareTo(policy.maximumDuration()) > 0) {

@@ -66,6 +66,8 @@ class OutboxSurvivesCrashIT {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> node.activations(ticket).get(0).path("status").asText(), "active"::equals);
         assertThat(env.activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
+        // the audit chainer links the records and writes their pim.audit events to the outbox in its own transaction
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> node.verifyAudit().path("recordsPending").asLong(), n -> n == 0);
 
         node.kill();
         assertThat(env.allOutboundIds()).as("the relay was off: nothing was sent").isEmpty();

@@ -78,9 +78,11 @@ class TwoNodesShareTheWorkIT {
             tickets.add(new Ticket("CONTOSO:Scale-" + (i + 1), roles.get(i), i % 2 == 0 ? SHORT : LONG));
         }
 
-        // one after the other: the first creates the schema, the second finds it
-        OrchestratorProcess a = env.node("a", db).startAndAwaitReady();
-        OrchestratorProcess b = env.node("b", db).startAndAwaitReady();
+        // one after the other: the first creates the schema, the second finds it; one consumer thread per listener and
+        // node, so that each node's single member must hold partitions of its own (the nodes share each topic)
+        Map<String, String> oneConsumerEach = Map.of("PIM_KAFKA_TICKET_CONSUMERS", "1", "PIM_KAFKA_MFA_CONSUMERS", "1");
+        OrchestratorProcess a = env.node("a", db, oneConsumerEach).startAndAwaitReady();
+        OrchestratorProcess b = env.node("b", db, oneConsumerEach).startAndAwaitReady();
         for (String group : List.of("pimflow.ticket-events", "pimflow.mfa-responses")) {
             ConsumerGroupDescription d = env.awaitGroupMembers(group, 2, WAIT);
             System.out.printf("[it] group %s: %s%n", group, d.members().stream().map(m -> m.clientId() + "@" + m.host() + "="

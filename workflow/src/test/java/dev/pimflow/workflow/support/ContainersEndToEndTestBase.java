@@ -3,6 +3,7 @@ package dev.pimflow.workflow.support;
 import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
@@ -98,6 +99,17 @@ public abstract class ContainersEndToEndTestBase {
         if (topics != null) {
             topics.close();
         }
+    }
+
+    /** The activation's audit records, once the chainer has linked every record its committed steps wrote (ADR 0003). */
+    protected List<AuditRecord> chainedAudit(String activationId) {
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> audit.pendingFor(activationId) == 0);
+        return audit.forActivation(activationId);
+    }
+
+    /** Waits until no audit record is waiting for the chainer. */
+    protected void awaitAuditChained() {
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> audit.pendingCount() == 0);
     }
 
     protected JsonNode awaitChallenge(String ticketNumber) {

@@ -68,6 +68,11 @@ public final class GraphPimClient implements PimDirectory {
   public static final String DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
 
   private static final Logger log = LoggerFactory.getLogger(GraphPimClient.class);
+  /**
+   * Error codes that callers treat as an outcome, not a fault, logged at INFO: removing an assignment that PIM already
+   * ended (every revocation at the end of a duration races PIM's own expiry) answers {@code RoleAssignmentDoesNotExist}.
+   */
+  private static final java.util.Set<String> EXPECTED_OUTCOMES = java.util.Set.of("RoleAssignmentDoesNotExist");
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String RM = "/roleManagement/directory/";
   private static final Set<String> DENY_CODES =
@@ -427,9 +432,14 @@ public final class GraphPimClient implements PimDirectory {
           return parse(response.body(), method, target);
         }
         failure = error(status, response.body(), response.headers());
-        log.warn("Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {}, attempt {}/{})", method, target,
-            status, failure.code(), ms, clientRequestId, response.headers().firstValue("request-id").orElse("-"),
-            attempt, settings.maxAttempts());
+        if (EXPECTED_OUTCOMES.contains(failure.code())) {
+          log.info("Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {})", method, target,
+              status, failure.code(), ms, clientRequestId, response.headers().firstValue("request-id").orElse("-"));
+        } else {
+          log.warn("Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {}, attempt {}/{})", method, target,
+              status, failure.code(), ms, clientRequestId, response.headers().firstValue("request-id").orElse("-"),
+              attempt, settings.maxAttempts());
+        }
       } catch (HttpTimeoutException e) {
         failure = new PimException(Kind.RETRY, "Timeout",
             "Timeout: Graph did not answer " + method + " " + target + " within " + settings.requestTimeout(), 0, null, e);

@@ -1,0 +1,9 @@
+package dev.pimflow.workflow.audit;
+
+import dev.pimflow.workflow.outbox.WakeUp;
+import org.springframework.stereotype.Component;
+
+/** Wakes the audit chainer as soon as a transaction that recorded audit entries has committed. */
+@Component
+public class AuditSignal extends WakeUp {
+}
