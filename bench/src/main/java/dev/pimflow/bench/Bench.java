@@ -147,7 +147,7 @@ public final class Bench {
 
         @Option(names = "--floor-ingest-threads", description = "engine floor: threads taking ticket events and MFA responses each, "
                 + "like the orchestrator's listener concurrency; default ${DEFAULT-VALUE}")
-        int floorIngestThreads = 1;
+        int floorIngestThreads = 3;
 
         @Option(names = "--pipeline-workers", description = "plain pipeline: worker threads; default ${DEFAULT-VALUE}")
         int pipelineWorkers = 4;
@@ -210,6 +210,7 @@ public final class Bench {
             try (Database database = Database.create(db, tmp, "floor", keepDb); EngineFloor floor = new EngineFloor(database, t, floorIngestThreads);
                  ThreadSampler sampler = sampleInterval.isZero() ? null : new ThreadSampler(-1, sampleInterval.toMillis())) {
                 phase.put("engineSettings", floor.settings);
+                phase.put("postgresMaintenance", database.maintenance);
                 Object[] marks = new Object[4];
                 Workload.Run run = Workload.run(t, floor, w, plan, () -> {
                     marks[0] = Env.Cpu.now(-1);
@@ -329,6 +330,7 @@ public final class Bench {
             orch = new OrchestratorProcess(c.jar.toAbsolutePath(), tmp.resolve("orchestrator"), database,
                     broker == null ? null : broker.bootstrapServers(), sim == null ? null : sim.baseUrl(),
                     sim == null ? c.jvmOptsWithSimulator() : c.jvmOpts, c.extraEnv);
+            phase.put("postgresMaintenance", database.maintenance);
             phase.put("orchestratorEnv", orch.maskedEnv());
             phase.put("orchestratorCommand", String.join(" ", orch.command));
             orch.start(Duration.ofMinutes(4));

@@ -24,11 +24,12 @@ import java.util.concurrent.Executors;
 
 /**
  * The engine floor: a standalone Camunda 7.24 engine on the same kind of database, with the orchestrator's engine
- * settings (history level audit; job executor 3..10 threads, queue 3, acquisition wait 1000 ms, max wait 5000 ms, lock
- * 120 s; strong UUIDs; authorization on; Hikari pool of 20), running the orchestrator's BPMN with no-op delegates
- * (bench/src/main/resources/floor). Driven through the Java API with the orchestrator's threading: one thread takes
- * ticket events (start by message, close by business key + ticketSystem), one takes MFA responses (correlate by
- * process instance); the job executor runs validate, activate and revoke. Same six engine transactions per lifecycle
+ * settings (history level audit; job executor 3..10 threads, queue 10, 10 jobs per acquisition, acquisition wait 200 ms,
+ * max wait 1000 ms, lock 120 s, acquisition by due date with pimflow's index on the due date; strong UUIDs;
+ * authorization on; Hikari pool of 20), running the orchestrator's BPMN with no-op delegates
+ * (bench/src/main/resources/floor). Driven through the Java API with the orchestrator's threading: N threads take
+ * ticket events (start by message, close by process instance), N take MFA responses (correlate by process
+ * instance), N = the orchestrator's listener concurrency (3); the job executor runs validate, activate and revoke. Same six engine transactions per lifecycle
  * as the orchestrator, none of its own work (audit chain, outbox, activation rows, Graph calls, Kafka).
  */
 final class EngineFloor implements Workload.Driver {
@@ -41,6 +42,8 @@ final class EngineFloor implements Workload.Driver {
     private final ExecutorService ticketEvents;
     private final ExecutorService mfaResponses;
     final Map<String, Object> settings = new LinkedHashMap<>();
+    /** Requested durations by ticket: the orchestrator keeps them in its activation row, not in a process variable. */
+    private final Map<String, Duration> durations = new java.util.concurrent.ConcurrentHashMap<>();
 
     EngineFloor(Database db, Tracker tracker, int ingestThreads) {
         this.tracker = tracker;
@@ -62,16 +65,19 @@ final class EngineFloor implements Workload.Driver {
         DefaultJobExecutor jobs = new DefaultJobExecutor();
         jobs.setCorePoolSize(3);
         jobs.setMaxPoolSize(10);
-        jobs.setQueueSize(3);
-        jobs.setWaitTimeInMillis(1000);
-        jobs.setMaxWait(5000);
+        jobs.setQueueSize(10);
+        jobs.setMaxJobsPerAcquisition(10);
+        jobs.setWaitTimeInMillis(200);
+        jobs.setMaxWait(1000);
         jobs.setLockTimeInMillis(120_000);
         cfg.setJobExecutor(jobs);
         cfg.setJobExecutorActivate(true);
+        cfg.setEnsureJobDueDateNotNull(true);
+        cfg.setJobExecutorAcquireByDueDate(true);
         settings.put("jdbcUrl", db.url);
         settings.put("history", "audit");
-        settings.put("jobExecutor", "core 3, max 10, queue 3, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
-                + ", wait 1000 ms, maxWait 5000 ms, lock 120000 ms");
+        settings.put("jobExecutor", "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
+                + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by due date (index on DUEDATE_)");
         settings.put("idGenerator", "StrongUuidGenerator");
         settings.put("authorization", true);
         settings.put("jdbcBatchProcessing", cfg.isJdbcBatchProcessing());
@@ -79,6 +85,13 @@ final class EngineFloor implements Workload.Driver {
         settings.put("ingestThreads", ingestThreads);
         current = this;
         engine = cfg.buildProcessEngine();
+        // the orchestrator's JobAcquisitionByDueDate adds this index after the engine created its schema
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE INDEX IF NOT EXISTS PIMFLOW_IDX_JOB_DUEDATE ON ACT_RU_JOB (DUEDATE_)");
+            c.commit();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not create the job due-date index: " + e.getMessage(), e);
+        }
         engine.getRepositoryService().createDeployment().addClasspathResource("floor/ticket-activation-floor.bpmn").deploy();
         runtime = engine.getRuntimeService();
         ticketEvents = Executors.newFixedThreadPool(ingestThreads, r -> new Thread(r, "floor-ticket-events"));
@@ -93,17 +106,14 @@ final class EngineFloor implements Workload.Driver {
     @Override
     public void request(Tracker.Rec r, Duration duration) {
         tracker.requested(r);
+        durations.put(r.ticket, duration);
         ticketEvents.execute(() -> guarded(r, () -> {
             Map<String, Object> vars = new HashMap<>();
             vars.put("activationId", UUID.randomUUID().toString());
             vars.put("ticketSystem", Workload.TICKET_SYSTEM);
-            vars.put("ticketNumber", r.ticket);
             vars.put("principalId", r.principal);
             vars.put("roleDefinitionId", Workload.USER_ADMINISTRATOR);
-            vars.put("directoryScopeId", r.scope);
-            vars.put("duration", duration.toString());
             vars.put("mfaTimeout", "PT5M");
-            vars.put("status", "requested");
             runtime.createMessageCorrelation("ticket.activation-requested").processInstanceBusinessKey(r.ticket)
                     .setVariables(vars).correlateStartMessage();
         }));
@@ -122,9 +132,9 @@ final class EngineFloor implements Workload.Driver {
     @Override
     public void close(Tracker.Rec r) {
         tracker.closed(r);
+        // r.activationId holds the floor's process instance id (see challengeCommitted)
         ticketEvents.execute(() -> guarded(r, () -> runtime.createMessageCorrelation("ticket.closed")
-                .processInstanceBusinessKey(r.ticket).processInstanceVariableEquals("ticketSystem", Workload.TICKET_SYSTEM)
-                .correlateAllWithResult()));
+                .processInstanceId(r.activationId).correlateAllWithResult()));
     }
 
     private void guarded(Tracker.Rec r, Runnable work) {
@@ -161,8 +171,6 @@ final class EngineFloor implements Workload.Driver {
         @Override
         public void execute(DelegateExecution execution) {
             String challengeId = UUID.randomUUID().toString();
-            execution.setVariable("challengeId", challengeId);
-            execution.setVariable("status", "pending-mfa");
             String ticket = execution.getProcessBusinessKey();
             String pid = execution.getProcessInstanceId();
             afterCommit(() -> current.challengeCommitted(ticket, pid, challengeId));
@@ -172,11 +180,9 @@ final class EngineFloor implements Workload.Driver {
     public static final class Activate implements JavaDelegate {
         @Override
         public void execute(DelegateExecution execution) {
-            Duration d = Duration.parse((String) execution.getVariable("duration"));
+            Duration d = current.durations.get(execution.getProcessBusinessKey());
             Instant end = Instant.now().plus(d);
             execution.setVariable("endDateTime", Date.from(end));
-            execution.setVariable("pimRequestId", UUID.randomUUID().toString());
-            execution.setVariable("status", "active");
             String ticket = execution.getProcessBusinessKey();
             afterCommit(() -> {
                 Tracker.Rec r = current.tracker.get(ticket);
@@ -190,7 +196,6 @@ final class EngineFloor implements Workload.Driver {
     public static final class Revoke implements JavaDelegate {
         @Override
         public void execute(DelegateExecution execution) {
-            execution.setVariable("status", "revoked");
             String ticket = execution.getProcessBusinessKey();
             String reason = String.valueOf(execution.getVariable("revokeReason"));
             afterCommit(() -> {
