@@ -10,7 +10,7 @@ import java.time.Duration;
 public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded embedded, @DefaultValue Simulator simulator,
                             @DefaultValue Graph graph, @DefaultValue Mfa mfa, @DefaultValue Admin admin,
                             @DefaultValue Retry retry, @DefaultValue Outbox outbox,
-                            @DefaultValue Audit audit, @DefaultValue Precheck precheck) {
+                            @DefaultValue Audit audit, @DefaultValue Precheck precheck, @DefaultValue Inbound inbound) {
 
     public record Topics(@DefaultValue("tickets.events") String tickets,
                          @DefaultValue("pim.mfa.challenges") String mfaChallenges,
@@ -94,5 +94,12 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
      * answered for is not asked about again for {@code principalTtl} ({@code PT0S}: ask every time).
      */
     public record Precheck(@DefaultValue("PT10M") Duration principalTtl) {
+    }
+
+    /**
+     * The deduplication log of inbound event ids: ids older than {@code retention} are pruned every
+     * {@code pruneInterval}. Keep the retention longer than the inbound topics' retention.
+     */
+    public record Inbound(@DefaultValue("P30D") Duration retention, @DefaultValue("PT1H") Duration pruneInterval) {
     }
 }
