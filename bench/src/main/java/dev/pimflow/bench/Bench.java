@@ -210,7 +210,7 @@ public final class Bench {
             try (Database database = Database.create(db, tmp, "floor", keepDb); EngineFloor floor = new EngineFloor(database, t, floorIngestThreads);
                  ThreadSampler sampler = sampleInterval.isZero() ? null : new ThreadSampler(-1, sampleInterval.toMillis())) {
                 phase.put("engineSettings", floor.settings);
-                phase.put("postgresMaintenance", database.maintenance);
+                phase.put("postgresMaintenance", database.maintenance());
                 Object[] marks = new Object[4];
                 Workload.Run run = Workload.run(t, floor, w, plan, () -> {
                     marks[0] = Env.Cpu.now(-1);
@@ -226,6 +226,7 @@ public final class Bench {
                     }
                 });
                 fill(phase, t, run, plan, (Env.Cpu) marks[0], (Env.Cpu) marks[2], castStats(marks[1]), castStats(marks[3]));
+                phase.put("postgresMaintenance", database.maintenance());
                 if (sampler != null) {
                     phase.put("threads", sampler.result(8));
                 }
@@ -330,7 +331,7 @@ public final class Bench {
             orch = new OrchestratorProcess(c.jar.toAbsolutePath(), tmp.resolve("orchestrator"), database,
                     broker == null ? null : broker.bootstrapServers(), sim == null ? null : sim.baseUrl(),
                     sim == null ? c.jvmOptsWithSimulator() : c.jvmOpts, c.extraEnv);
-            phase.put("postgresMaintenance", database.maintenance);
+            phase.put("postgresMaintenance", database.maintenance());
             phase.put("orchestratorEnv", orch.maskedEnv());
             phase.put("orchestratorCommand", String.join(" ", orch.command));
             orch.start(Duration.ofMinutes(4));
@@ -382,6 +383,7 @@ public final class Bench {
                     }
                 });
                 fill(phase, t, run, plan, (Env.Cpu) marks[0], (Env.Cpu) marks[2], castStats(marks[1]), castStats(marks[3]));
+                phase.put("postgresMaintenance", database.maintenance());
                 if (sampler != null) {
                     phase.put("threads", sampler.result(10));
                     if (marks[4] != null && marks[5] != null) {
