@@ -439,7 +439,11 @@ public final class Bench {
         return phase;
     }
 
-    /** Samples, once a second, how far the system's consumers lag and (PostgreSQL) the outbox and executable-job backlogs. */
+    /**
+     * Samples, once a second, how far the system's consumers lag and (PostgreSQL) the outbox, executable-job and
+     * audit-chainer backlogs ({@code audit_pending}: records committed by their steps but not yet chained; -1 where the
+     * table does not exist, as for the engine floor).
+     */
     static final class Monitor implements AutoCloseable {
         private final List<long[]> rows = new ArrayList<>();
         private final Thread thread;
@@ -454,8 +458,9 @@ public final class Bench {
                         long mfaLag = KafkaDriver.lag(admin, mfaGroup, "pim.mfa.responses");
                         long outbox = db.count("SELECT COUNT(*) FROM outbox");
                         long jobs = db.count("SELECT COUNT(*) FROM act_ru_job WHERE (duedate_ IS NULL OR duedate_ <= now()) AND retries_ > 0");
+                        long auditPending = db.count("SELECT COUNT(*) FROM audit_pending");
                         synchronized (rows) {
-                            rows.add(new long[] {s, ticketLag, mfaLag, outbox, jobs, t.activeNow.get()});
+                            rows.add(new long[] {s, ticketLag, mfaLag, outbox, jobs, t.activeNow.get(), auditPending});
                         }
                         Thread.sleep(1000);
                     }
@@ -470,14 +475,16 @@ public final class Bench {
         Map<String, Object> result() {
             Map<String, Object> m = new LinkedHashMap<>();
             synchronized (rows) {
-                m.put("columns", List.of("second", "ticketEventsLag", "mfaResponsesLag", "outboxRows(pg)", "executableJobs(pg)", "activeSeen"));
-                long[] maxes = new long[6];
+                m.put("columns", List.of("second", "ticketEventsLag", "mfaResponsesLag", "outboxRows(pg)", "executableJobs(pg)", "activeSeen",
+                        "auditPending(pg)"));
+                long[] maxes = new long[7];
                 for (long[] r : rows) {
-                    for (int i = 1; i < 6; i++) {
+                    for (int i = 1; i < 7; i++) {
                         maxes[i] = Math.max(maxes[i], r[i]);
                     }
                 }
-                m.put("max", Map.of("ticketEventsLag", maxes[1], "mfaResponsesLag", maxes[2], "outboxRows", maxes[3], "executableJobs", maxes[4]));
+                m.put("max", Map.of("ticketEventsLag", maxes[1], "mfaResponsesLag", maxes[2], "outboxRows", maxes[3], "executableJobs", maxes[4],
+                        "auditPending", maxes[6]));
                 m.put("perSecond", new ArrayList<>(rows));
             }
             return m;

@@ -5,9 +5,7 @@ import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.outbox.Outbox;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import dev.pimflow.workflow.outbox.SignalledWorker;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -20,23 +18,18 @@ import java.util.List;
  * head row; only the chainers of the nodes take turns on it.
  */
 @Component
-public class AuditChainer implements SmartLifecycle {
-    private static final Logger log = LoggerFactory.getLogger(AuditChainer.class);
-
+public class AuditChainer extends SignalledWorker {
     private final AuditTrail audit;
     private final Outbox outbox;
     private final TransactionTemplate tx;
-    private final AuditSignal signal;
     private final PimProperties.Audit settings;
     private final String auditTopic;
-    private volatile boolean running;
-    private Thread thread;
 
     public AuditChainer(AuditTrail audit, Outbox outbox, TransactionTemplate tx, AuditSignal signal, PimProperties properties) {
+        super("audit-chainer", signal);
         this.audit = audit;
         this.outbox = outbox;
         this.tx = tx;
-        this.signal = signal;
         this.settings = properties.audit();
         this.auditTopic = properties.topics().audit();
     }
@@ -54,57 +47,23 @@ public class AuditChainer implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this::loop, "audit-chainer");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void loop() {
-        Duration backoff = Duration.ofMillis(200);
-        while (running) {
-            try {
-                int chained = chainBatch();
-                backoff = Duration.ofMillis(200);
-                if (chained < settings.chainBatchSize()) {
-                    signal.await(settings.chainInterval());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                log.warn("Audit chainer could not link pending records, will retry in {} ms: {}", backoff.toMillis(), e.toString());
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
-            }
-        }
+    protected int runBatch() {
+        return chainBatch();
     }
 
     @Override
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected int batchSize() {
+        return settings.chainBatchSize();
     }
 
     @Override
-    public boolean isRunning() {
-        return running;
+    protected Duration pollInterval() {
+        return settings.chainInterval();
+    }
+
+    @Override
+    protected String failureDescription() {
+        return "Audit chainer could not link pending records";
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -27,24 +26,21 @@ import java.util.concurrent.TimeUnit;
  * Several orchestrator nodes share the outbox: on PostgreSQL rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
  */
 @Component
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay extends SignalledWorker {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final OutboxSignal signal;
     private final PimProperties.Outbox settings;
     private final String lockClause;
-    private volatile boolean running;
-    private Thread thread;
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka, OutboxSignal signal,
                        PimProperties properties, DataSource dataSource) {
+        super("outbox-relay", signal);
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
-        this.signal = signal;
         this.settings = properties.outbox();
         this.lockClause = isPostgres(dataSource) ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
     }
@@ -58,64 +54,37 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected boolean enabled() {
         if (!settings.relayEnabled()) {
             log.warn("Outbox relay disabled (pim.outbox.relay-enabled=false): outbound events stay in the outbox");
-            return;
         }
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        return settings.relayEnabled();
     }
 
     @Override
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected int runBatch() {
+        return relayBatch();
     }
 
     @Override
-    public boolean isRunning() {
-        return running;
+    protected int batchSize() {
+        return settings.batchSize();
+    }
+
+    @Override
+    protected Duration pollInterval() {
+        return settings.pollInterval();
+    }
+
+    @Override
+    protected String failureDescription() {
+        return "Outbox relay could not send";
     }
 
     @Override
     public int getPhase() {
         // start after the Kafka producer factory is usable, stop before it goes away
         return Integer.MAX_VALUE - 1000;
-    }
-
-    private void loop() {
-        Duration backoff = Duration.ofMillis(200);
-        while (running) {
-            try {
-                int sent = relayBatch();
-                backoff = Duration.ofMillis(200);
-                if (sent < settings.batchSize()) {
-                    signal.await(settings.pollInterval());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Outbox relay could not send, will retry in {} ms: {}", backoff.toMillis(), e.toString());
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
-            }
-        }
     }
 
     /** Sends one batch; returns how many rows were sent and deleted. */

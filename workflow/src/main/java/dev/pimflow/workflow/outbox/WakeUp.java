@@ -27,19 +27,19 @@ public class WakeUp {
             return;
         }
         // one synchronization per transaction and worker, however many rows the transaction wrote
-        if (TransactionSynchronizationManager.hasResource(this)) {
-            return;
-        }
-        TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(WakeUp.this);
-                if (status == STATUS_COMMITTED) {
-                    wake();
-                }
+        for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
+            if (registered instanceof AfterCommit a && a.owner() == this) {
+                return;
             }
-        });
+        }
+        TransactionSynchronizationManager.registerSynchronization(new AfterCommit(this));
+    }
+
+    private record AfterCommit(WakeUp owner) implements TransactionSynchronization {
+        @Override
+        public void afterCommit() {
+            owner.wake();
+        }
     }
 
     /** Waits until woken or {@code max} has passed. */
