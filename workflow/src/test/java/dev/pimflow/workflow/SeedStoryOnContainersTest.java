@@ -1,88 +1,11 @@
 package dev.pimflow.workflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.workflow.support.ContainersEndToEndTestBase;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * {@link SeedStoryEndToEndTest} in Testcontainers mode: the same story and the same assertions, with the orchestrator on
+ * {@link SeedStoryScenarios} in Testcontainers mode: the same story and the same assertions, with the orchestrator on
  * a Kafka container (KRaft) and a PostgreSQL container. Skipped where there is no Docker engine (see
- * {@code DockerEngineCondition}). Keep the two in step.
+ * {@code DockerEngineCondition}).
  */
-class SeedStoryOnContainersTest extends ContainersEndToEndTestBase {
-
-    @Test
-    void ticketClosureRevokesTheActivationBeforeItsEnd() throws Exception {
-        String ticket = "CONTOSO:Security-012345";
-        tickets.requestActivation(ticket, ALINE, "PT5H");
-
-        JsonNode challenge = awaitChallenge(ticket);
-        String activationId = challenge.path("data").path("activationId").asText();
-        assertThat(challenge.path("data").path("principalId").asText()).isEqualTo(ALINE);
-        assertThat(challenge.path("data").path("roleDisplayName").asText()).isEqualTo("User Administrator");
-        awaitStatus(activationId, "pending-mfa");
-
-        String challengeId = challenge.path("data").path("challengeId").asText();
-        tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
-
-        JsonNode active = awaitStatus(activationId, "active").path("data");
-        Instant start = Instant.parse(active.path("startDateTime").asText());
-        Instant end = Instant.parse(active.path("endDateTime").asText());
-        assertThat(Duration.between(start, end)).isEqualTo(Duration.ofHours(5));
-        assertThat(active.path("pimRequestId").asText()).isNotBlank();
-        assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
-
-        tickets.closeTicket(ticket);
-
-        JsonNode revoked = awaitRevoked(activationId).path("data");
-        assertThat(revoked.path("reason").asText()).isEqualTo("ticket-closed");
-        assertThat(revoked.path("principalId").asText()).isEqualTo(ALINE);
-        awaitStatus(activationId, "revoked");
-        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-
-        assertAuditTrail(activationId, List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated",
-                "revoke-requested", "revoked"));
-    }
-
-    @Test
-    void endOfDurationRevokesTheActivation() throws Exception {
-        String ticket = "CONTOSO:Security-012399";
-        tickets.requestActivation(ticket, ALINE, "PT3S");
-
-        JsonNode challenge = awaitChallenge(ticket);
-        String activationId = challenge.path("data").path("activationId").asText();
-        String challengeId = challenge.path("data").path("challengeId").asText();
-        tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
-
-        JsonNode active = awaitStatus(activationId, "active").path("data");
-        assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
-        Instant end = Instant.parse(active.path("endDateTime").asText());
-
-        JsonNode revoked = awaitRevoked(activationId).path("data");
-        assertThat(revoked.path("reason").asText()).isEqualTo("expired");
-        Instant revokedAt = Instant.parse(revoked.path("revokedAt").asText());
-        assertThat(revokedAt).isAfterOrEqualTo(end.minusMillis(1));
-        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-
-        assertAuditTrail(activationId, List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked"));
-    }
-
-    private void assertAuditTrail(String activationId, List<String> actions) {
-        List<AuditRecord> records = chainedAudit(activationId);
-        assertThat(records).extracting(AuditRecord::action).containsExactlyElementsOf(actions);
-        assertThat(audit.verify().intact()).isTrue();
-        // every record is also published to pim.audit, through the outbox
-        await().atMost(WAIT).until(() -> topics.events("pim.audit", e -> activationId.equals(e.path("data").path("activationId").asText())).size(),
-                n -> n == actions.size());
-    }
+class SeedStoryOnContainersTest extends ContainersEndToEndTestBase implements SeedStoryScenarios {
 }

@@ -46,7 +46,7 @@ import java.util.List;
 @ActiveProfiles("test")
 @ExtendWith(DockerEngineCondition.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ContainersEndToEndTestBase {
+public abstract class ContainersEndToEndTestBase implements EndToEndHarness {
     public static final String KAFKA_IMAGE = "apache/kafka:3.9.1";
     public static final String POSTGRES_IMAGE = "postgres:16-alpine";
     protected static final Duration WAIT = Duration.ofSeconds(60);
@@ -101,8 +101,35 @@ public abstract class ContainersEndToEndTestBase {
         }
     }
 
+    @Override
+    public TicketSystem tickets() {
+        return tickets;
+    }
+
+    @Override
+    public TopicWatcher topics() {
+        return topics;
+    }
+
+    @Override
+    public MfaAssertionSigner gateway() {
+        return gateway;
+    }
+
+    @Override
+    public Duration waitTime() {
+        return WAIT;
+    }
+
+    @Override
+    public boolean auditIntact() {
+        return audit.verify().intact();
+    }
+
+
     /** The activation's audit records, once the chainer has linked every record its committed steps wrote (ADR 0003). */
-    protected List<AuditRecord> chainedAudit(String activationId) {
+    @Override
+    public List<AuditRecord> chainedAudit(String activationId) {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> audit.pendingFor(activationId) == 0);
         return audit.forActivation(activationId);
     }
@@ -112,21 +139,25 @@ public abstract class ContainersEndToEndTestBase {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> audit.pendingCount() == 0);
     }
 
-    protected JsonNode awaitChallenge(String ticketNumber) {
+    @Override
+    public JsonNode awaitChallenge(String ticketNumber) {
         return topics.awaitEvent("pim.mfa.challenges", WAIT, e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText()));
     }
 
-    protected JsonNode awaitStatus(String activationId, String status) {
+    @Override
+    public JsonNode awaitStatus(String activationId, String status) {
         return topics.awaitEvent("pim.activations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText())
                 && status.equals(e.path("data").path("status").asText()));
     }
 
-    protected JsonNode awaitRevoked(String activationId) {
+    @Override
+    public JsonNode awaitRevoked(String activationId) {
         return topics.awaitEvent("pim.revocations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText()));
     }
 
     /** {@code GET roleAssignments?$filter=principalId eq '…'} against the simulator, over HTTP, as curl would. */
-    protected List<String> activeRoles(String principalId) throws Exception {
+    @Override
+    public List<String> activeRoles(String principalId) throws Exception {
         String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
         String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))

@@ -36,7 +36,7 @@ import java.util.List;
 @ActiveProfiles("test")
 @EmbeddedKafka(kraft = true, partitions = 3)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class EndToEndTestBase {
+public abstract class EndToEndTestBase implements EndToEndHarness {
     public static final String DEV_SECRET = "pimflow-development-mfa-secret-not-for-production";
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -81,8 +81,35 @@ public abstract class EndToEndTestBase {
         }
     }
 
+    @Override
+    public TicketSystem tickets() {
+        return tickets;
+    }
+
+    @Override
+    public TopicWatcher topics() {
+        return topics;
+    }
+
+    @Override
+    public MfaAssertionSigner gateway() {
+        return gateway;
+    }
+
+    @Override
+    public Duration waitTime() {
+        return WAIT;
+    }
+
+    @Override
+    public boolean auditIntact() {
+        return audit.verify().intact();
+    }
+
+
     /** The activation's audit records, once the chainer has linked every record its committed steps wrote (ADR 0003). */
-    protected List<AuditRecord> chainedAudit(String activationId) {
+    @Override
+    public List<AuditRecord> chainedAudit(String activationId) {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> audit.pendingFor(activationId) == 0);
         return audit.forActivation(activationId);
     }
@@ -92,11 +119,13 @@ public abstract class EndToEndTestBase {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> audit.pendingCount() == 0);
     }
 
-    protected JsonNode awaitChallenge(String ticketNumber) {
+    @Override
+    public JsonNode awaitChallenge(String ticketNumber) {
         return topics.awaitEvent("pim.mfa.challenges", WAIT, e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText()));
     }
 
-    protected JsonNode awaitStatus(String activationId, String status) {
+    @Override
+    public JsonNode awaitStatus(String activationId, String status) {
         return topics.awaitEvent("pim.activations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText())
                 && status.equals(e.path("data").path("status").asText()));
     }
@@ -106,7 +135,8 @@ public abstract class EndToEndTestBase {
                 && status.equals(e.path("data").path("status").asText()));
     }
 
-    protected JsonNode awaitRevoked(String activationId) {
+    @Override
+    public JsonNode awaitRevoked(String activationId) {
         return topics.awaitEvent("pim.revocations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText()));
     }
 
@@ -128,7 +158,8 @@ public abstract class EndToEndTestBase {
     }
 
     /** {@code GET roleAssignments?$filter=principalId eq '…'} against the simulator, over HTTP, as curl would. */
-    protected List<String> activeRoles(String principalId) throws Exception {
+    @Override
+    public List<String> activeRoles(String principalId) throws Exception {
         String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
         String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))
