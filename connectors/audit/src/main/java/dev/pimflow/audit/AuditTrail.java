@@ -121,6 +121,10 @@ public class AuditTrail {
 
     /** Walks the whole chain in order and reports the first record whose sequence, link or hash does not verify. */
     public AuditVerification verify() {
+        return walkChain().withPending(pendingCount());
+    }
+
+    private AuditVerification walkChain() {
         AtomicReference<AuditVerification> failure = new AtomicReference<>();
         long[] expected = {1};
         String[] prev = {GENESIS_HASH};
@@ -147,15 +151,14 @@ public class AuditTrail {
             prev[0] = r.hash();
         });
         if (failure.get() != null) {
-            return failure.get().withPending(pendingCount());
+            return failure.get();
         }
         Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
         long lastSeq = ((Number) head.get("last_seq")).longValue();
         if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
-            return AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")")
-                    .withPending(pendingCount());
+            return AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")");
         }
-        return AuditVerification.ok(checked[0]).withPending(pendingCount());
+        return AuditVerification.ok(checked[0]);
     }
 
     /** SHA-256 (hex) over prevHash, a newline, and the canonical JSON of every field but the hashes. */

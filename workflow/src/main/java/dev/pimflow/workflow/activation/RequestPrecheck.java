@@ -10,10 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rejects a request that names a role or a principal the directory does not know, before anything is written, so it
@@ -32,16 +28,13 @@ public class RequestPrecheck {
     static final int MAX_REMEMBERED_PRINCIPALS = 100_000;
 
     private final PimDirectory pim;
-    private final Clock clock;
-    private final Duration principalTtl;
     private final RoleCatalog roles;
-    private final Map<String, Instant> knownPrincipals = new ConcurrentHashMap<>();
+    private final ExpiringCache<Boolean> knownPrincipals;
 
     public RequestPrecheck(PimDirectory pim, RoleCatalog roles, Clock clock, PimProperties properties) {
         this.pim = pim;
         this.roles = roles;
-        this.clock = clock;
-        this.principalTtl = properties.precheck().principalTtl();
+        this.knownPrincipals = new ExpiringCache<>(clock, properties.precheck().principalTtl(), MAX_REMEMBERED_PRINCIPALS);
     }
 
     public void check(ActivationRequested r) {
@@ -50,20 +43,11 @@ public class RequestPrecheck {
         } catch (PimException e) {
             reject(e, "data.roleDefinitionId", "unknown role");
         }
-        String principal = r.principalId().toLowerCase();
-        Instant now = clock.instant();
-        Instant knownUntil = knownPrincipals.get(principal);
-        if (knownUntil != null && now.isBefore(knownUntil)) {
-            return;
-        }
         try {
-            pim.eligibility(r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
-            if (!principalTtl.isZero() && !principalTtl.isNegative()) {
-                if (knownPrincipals.size() >= MAX_REMEMBERED_PRINCIPALS) {
-                    knownPrincipals.clear();
-                }
-                knownPrincipals.put(principal, now.plus(principalTtl));
-            }
+            knownPrincipals.get(r.principalId(), principal -> {
+                pim.eligibility(principal, r.roleDefinitionId(), r.directoryScopeId());
+                return Boolean.TRUE;
+            });
         } catch (PimException e) {
             reject(e, "data.principalId", "unknown principal");
         }

@@ -8,11 +8,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Role definitions and their activation policies, remembered for {@code pim.graph.role-cache-ttl}: they are the same
@@ -22,41 +17,26 @@ import java.util.function.Function;
  */
 @Component
 public class RoleCatalog {
+    /** More roles than a tenant defines (only roles that exist are remembered). */
+    static final int MAX_ROLES = 10_000;
+
     private final PimDirectory pim;
-    private final Clock clock;
-    private final Duration ttl;
-    private final Map<String, Cached<RoleDefinition>> roles = new ConcurrentHashMap<>();
-    private final Map<String, Cached<ActivationPolicy>> policies = new ConcurrentHashMap<>();
+    private final ExpiringCache<RoleDefinition> roles;
+    private final ExpiringCache<ActivationPolicy> policies;
 
     public RoleCatalog(PimDirectory pim, Clock clock, PimProperties properties) {
         this.pim = pim;
-        this.clock = clock;
-        this.ttl = properties.graph().roleCacheTtl();
+        Duration ttl = properties.graph().roleCacheTtl();
+        this.roles = new ExpiringCache<>(clock, ttl, MAX_ROLES);
+        this.policies = new ExpiringCache<>(clock, ttl, MAX_ROLES);
     }
 
     /** The role definition; an unknown role throws PIM's {@code PimException} and is not remembered. */
     public RoleDefinition role(String roleDefinitionId) {
-        return cached(roles, roleDefinitionId, pim::roleDefinition);
+        return roles.get(roleDefinitionId, pim::roleDefinition);
     }
 
     public ActivationPolicy policy(String roleDefinitionId) {
-        return cached(policies, roleDefinitionId, pim::activationPolicy);
-    }
-
-    private <T> T cached(Map<String, Cached<T>> cache, String id, Function<String, T> load) {
-        String key = id.toLowerCase(Locale.ROOT);
-        Instant now = clock.instant();
-        Cached<T> hit = cache.get(key);
-        if (hit != null && now.isBefore(hit.until())) {
-            return hit.value();
-        }
-        T value = load.apply(id);
-        if (!ttl.isZero() && !ttl.isNegative()) {
-            cache.put(key, new Cached<>(value, now.plus(ttl)));
-        }
-        return value;
-    }
-
-    private record Cached<T>(T value, Instant until) {
+        return policies.get(roleDefinitionId, pim::activationPolicy);
     }
 }

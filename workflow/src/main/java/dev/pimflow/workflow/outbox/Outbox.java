@@ -49,12 +49,7 @@ public class Outbox {
             rows.add(new Object[]{eventId, e.topic(), e.key(), e.type(),
                     new String(codec.write(eventId, e.type(), e.subject(), e.data()), StandardCharsets.UTF_8), now});
         }
-        String sql = "INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)";
-        if (rows.size() == 1) {
-            jdbc.update(sql, rows.get(0));
-        } else {
-            jdbc.batchUpdate(sql, rows);
-        }
+        jdbc.batchUpdate("INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
         signal.wakeAfterCommit();
         return ids;
     }

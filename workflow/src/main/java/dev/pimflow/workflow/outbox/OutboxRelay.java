@@ -2,6 +2,7 @@ package dev.pimflow.workflow.outbox;
 
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.store.Databases;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
@@ -13,7 +14,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +42,7 @@ public class OutboxRelay extends SignalledWorker {
         this.tx = tx;
         this.kafka = kafka;
         this.settings = properties.outbox();
-        this.lockClause = isPostgres(dataSource) ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
-    }
-
-    private static boolean isPostgres(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-        } catch (Exception e) {
-            return false;
-        }
+        this.lockClause = Databases.isPostgres(dataSource) ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
     }
 
     @Override

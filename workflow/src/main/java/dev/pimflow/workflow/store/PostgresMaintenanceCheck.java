@@ -8,7 +8,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 
 /**
  * Warns at start when the PostgreSQL server runs without autovacuum: Camunda's runtime tables are written and deleted
@@ -37,11 +36,7 @@ public class PostgresMaintenanceCheck {
 
     /** The server's autovacuum setting, or null when the database is not PostgreSQL (or cannot say). */
     String autovacuum() {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
-                return null;
-            }
-        } catch (Exception e) {
+        if (!Databases.isPostgres(dataSource)) {
             return null;
         }
         try {
