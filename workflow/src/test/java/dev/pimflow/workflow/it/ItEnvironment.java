@@ -1,28 +1,27 @@
 package dev.pimflow.workflow.it;
 
 import ch.qos.logback.classic.Level;
-import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
-import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
+import dev.pimflow.workflow.support.SimulatorRoles;
 import dev.pimflow.workflow.support.TicketSystem;
 import dev.pimflow.workflow.support.TopicWatcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.TestInfo;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -88,6 +87,7 @@ public final class ItEnvironment implements AutoCloseable {
     public final TopicWatcher topics;
     public final MfaAssertionSigner gateway = new MfaAssertionSigner(MFA_SECRET, Clock.systemUTC());
     private final List<OrchestratorProcess> nodes = new ArrayList<>();
+    private final List<ItDatabase> databases = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ItEnvironment(String testName) throws IOException {
@@ -142,6 +142,21 @@ public final class ItEnvironment implements AutoCloseable {
                 new String(r.value(), StandardCharsets.UTF_8)));
         topics.records("pim.revocations", r -> true).forEach(r -> System.out.printf("[it] seen on pim.revocations: %s%n",
                 new String(r.value(), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * An environment named after the test class and method, plus the parameter of a parameterised test (whose display
+     * name is its parameter, e.g. POSTGRES; a plain test's display name is "method()").
+     */
+    public static ItEnvironment start(TestInfo test) {
+        String parameter = test.getDisplayName().endsWith(")") ? "" : "-" + test.getDisplayName();
+        return start(test.getTestClass().orElseThrow().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName() + parameter);
+    }
+
+    /** The database the test's nodes share; closed (a PostgreSQL one dropped) by {@link #close()} after the nodes are gone. */
+    public <D extends ItDatabase> D database(D db) {
+        databases.add(db);
+        return db;
     }
 
     public static ItEnvironment start(String testName) {
@@ -312,16 +327,7 @@ public final class ItEnvironment implements AutoCloseable {
 
     /** Role template ids the principal holds active right now ({@code GET roleAssignments?$filter=principalId eq '…'}). */
     public List<String> activeRoles(String principalId) {
-        String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
-        String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
-        HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))
-                .header("Authorization", "Bearer " + token).GET());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("roleAssignments answered " + r.statusCode() + ": " + r.body());
-        }
-        List<String> roles = new ArrayList<>();
-        json(r.body()).path("value").forEach(a -> roles.add(a.path("roleDefinitionId").asText()));
-        return roles;
+        return SimulatorRoles.activeRoles(simulator.baseUrl(), principalId);
     }
 
     /** {@code /_simulator/…} control calls (no token). */
@@ -416,6 +422,7 @@ public final class ItEnvironment implements AutoCloseable {
         }
         closeQuietly(simulator);
         closeQuietly(broker);
+        databases.forEach(ItDatabase::close);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

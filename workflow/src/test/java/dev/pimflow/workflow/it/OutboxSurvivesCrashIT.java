@@ -35,24 +35,20 @@ class OutboxSurvivesCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private ItEnvironment env;
-    private ItDatabase db;
 
     @BeforeEach
     void startEnvironment(TestInfo test) {
-        env = ItEnvironment.start(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
+        env = ItEnvironment.start(test);
     }
 
     @AfterEach
     void stopEnvironment() {
         env.close();
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test
     void eventsCommittedButUnsentAtTheKillAreAllDeliveredAfterRestart() throws Exception {
-        db = ItDatabase.h2(env.dir);
+        ItDatabase db = env.database(ItDatabase.h2(env.dir));
         OrchestratorProcess node = env.node("node", db, Map.of("PIM_OUTBOX_RELAY_ENABLED", "false")).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-outbox";
         env.tickets.requestActivation(ticket, ALINE, "PT1H");

@@ -33,28 +33,22 @@ class RevocationSurvivesCrashIT {
     private static final List<String> EXPIRED_TRAIL = List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked");
 
     private ItEnvironment env;
-    private ItDatabase db;
 
     @BeforeEach
     void startEnvironment(TestInfo test) {
-        // a parameterised test's display name is its parameter (e.g. POSTGRES), a plain test's is "method()"
-        String parameter = test.getDisplayName().endsWith(")") ? "" : "-" + test.getDisplayName();
-        env = ItEnvironment.start(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName() + parameter);
+        env = ItEnvironment.start(test);
     }
 
     @AfterEach
     void stopEnvironment() {
         env.close();
-        if (db != null) {
-            db.close();
-        }
     }
 
     /** Kill point 1: right after the activation committed ({@code active} seen on the topic); the closure comes after the restart. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(ItDatabase.Kind.class)
     void killedRightAfterActivation_closureAfterRestartRevokes(ItDatabase.Kind kind) {
-        db = ItDatabase.create(kind, env.dir);
+        ItDatabase db = env.database(ItDatabase.create(kind, env.dir));
         OrchestratorProcess node = env.node("node-" + kind.name().toLowerCase(), db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-after-active-" + kind;
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);
@@ -79,7 +73,7 @@ class RevocationSurvivesCrashIT {
     /** Kill point 2: the end-of-duration timer becomes due while no orchestrator runs; the restarted one revokes as {@code expired}. */
     @Test
     void killedBeforeTheEndOfDuration_restartAfterItRevokesAsExpired() {
-        db = ItDatabase.h2(env.dir);
+        ItDatabase db = env.database(ItDatabase.h2(env.dir));
         OrchestratorProcess node = env.node("node", db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-expiry";
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT8S", WAIT);
@@ -113,7 +107,7 @@ class RevocationSurvivesCrashIT {
      */
     @Test
     void killedWhileTheRemoveCallIsInFlight_restartRevokesExactlyOnce() {
-        db = ItDatabase.h2(env.dir);
+        ItDatabase db = env.database(ItDatabase.h2(env.dir));
         OrchestratorProcess node = env.node("node", db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-during-revoke";
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);

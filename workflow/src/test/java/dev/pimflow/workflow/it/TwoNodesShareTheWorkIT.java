@@ -44,19 +44,15 @@ class TwoNodesShareTheWorkIT {
     private static final String LONG = "PT2H";
 
     private ItEnvironment env;
-    private ItDatabase db;
 
     @BeforeEach
     void startEnvironment(TestInfo test) {
-        env = ItEnvironment.start(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
+        env = ItEnvironment.start(test);
     }
 
     @AfterEach
     void stopEnvironment() {
         env.close();
-        if (db != null) {
-            db.close();
-        }
     }
 
     record Ticket(String number, String role, String duration) {
@@ -67,7 +63,7 @@ class TwoNodesShareTheWorkIT {
 
     @Test
     void theSurvivingNodeCompletesEveryActivationAndRevocation() throws Exception {
-        db = ItDatabase.postgres();
+        ItDatabase db = env.database(ItDatabase.postgres());
         // Aline is eligible for User Administrator through her group (the seed); direct eligibility for five more roles
         List<String> moreRoles = List.of(HELPDESK_ADMINISTRATOR, GROUPS_ADMINISTRATOR, SECURITY_READER, GLOBAL_READER, SECURITY_OPERATOR);
         moreRoles.forEach(role -> env.makeEligible(ALINE, role));
@@ -147,7 +143,7 @@ class TwoNodesShareTheWorkIT {
         JsonNode verification = b.verifyAudit();
         System.out.printf("[it] audit verification: %s%n", verification);
         assertThat(verification.path("intact").asBoolean()).as("audit chain intact").isTrue();
-        await().atMost(WAIT).until(() -> outboxBacklog(), n -> n == 0);
+        await().atMost(WAIT).until(() -> outboxBacklog(db), n -> n == 0);
         try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM activation WHERE status <> 'revoked'")) {
             rs.next();
@@ -155,7 +151,7 @@ class TwoNodesShareTheWorkIT {
         }
     }
 
-    private long outboxBacklog() throws Exception {
+    private static long outboxBacklog(ItDatabase db) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
             rs.next();
             return rs.getLong(1);

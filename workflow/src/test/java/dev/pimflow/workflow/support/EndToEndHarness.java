@@ -30,7 +30,7 @@ public interface EndToEndHarness {
     Duration waitTime();
 
     /** Role template ids the principal holds active, as the Graph simulator answers {@code GET roleAssignments}. */
-    List<String> activeRoles(String principalId) throws Exception;
+    List<String> activeRoles(String principalId);
 
     default JsonNode awaitChallenge(String ticketNumber) {
         return topics().awaitEvent("pim.mfa.challenges", waitTime(), e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText()));

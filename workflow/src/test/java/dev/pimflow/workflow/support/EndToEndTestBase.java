@@ -1,13 +1,10 @@
 package dev.pimflow.workflow.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.azure.core.credential.TokenRequestContext;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
-import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -18,14 +15,11 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.ActiveProfiles;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,7 +45,6 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     protected TopicWatcher topics;
     protected final MfaAssertionSigner gateway = new MfaAssertionSigner(DEV_SECRET, Clock.systemUTC());
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
     void connect() {
@@ -123,18 +116,8 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** {@code GET roleAssignments?$filter=principalId eq '…'} against the simulator, over HTTP, as curl would. */
     @Override
-    public List<String> activeRoles(String principalId) throws Exception {
-        String filter = URLEncoder.encode("principalId eq '" + principalId + "'", StandardCharsets.UTF_8).replace("+", "%20");
-        String token = SimulatorTokenCredential.appOnly().getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")).getToken();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleAssignments?$filter=" + filter))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("roleAssignments answered " + response.statusCode() + ": " + response.body());
-        }
-        List<String> roles = new ArrayList<>();
-        json.readTree(response.body()).path("value").forEach(a -> roles.add(a.path("roleDefinitionId").asText()));
-        return roles;
+    public List<String> activeRoles(String principalId) {
+        return SimulatorRoles.activeRoles(simulator.baseUrl(), principalId);
     }
 }
