@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The engine floor: a standalone Camunda 7.24 engine on the same kind of database, with the orchestrator's engine
- * settings (history level audit; job executor 3..10 threads, queue 10, 10 jobs per acquisition, acquisition wait 200 ms,
+ * settings (history level activity; job executor 3..10 threads, queue 10, 10 jobs per acquisition, acquisition wait 200 ms,
  * max wait 1000 ms, lock 120 s, acquisition by due date with pimflow's index on the due date; strong UUIDs;
  * authorization on; Hikari pool of 20), running the orchestrator's BPMN with no-op delegates
  * (bench/src/main/resources/floor). Driven through the Java API with the orchestrator's threading: N threads take
@@ -58,7 +58,7 @@ final class EngineFloor implements Workload.Driver {
         cfg.setProcessEngineName("floor-" + UUID.randomUUID());
         cfg.setDataSource(dataSource);
         cfg.setDatabaseSchemaUpdate("true");
-        cfg.setHistory("audit");
+        cfg.setHistory("activity"); // camunda.bpm.history-level
         cfg.setIdGenerator(new StrongUuidGenerator());
         cfg.setAuthorizationEnabled(true);
         cfg.setEnforceHistoryTimeToLive(false);
@@ -75,7 +75,7 @@ final class EngineFloor implements Workload.Driver {
         cfg.setEnsureJobDueDateNotNull(true);
         cfg.setJobExecutorAcquireByDueDate(true);
         settings.put("jdbcUrl", db.url);
-        settings.put("history", "audit");
+        settings.put("history", "activity");
         settings.put("jobExecutor", "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
                 + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by due date (index on DUEDATE_)");
         settings.put("idGenerator", "StrongUuidGenerator");
