@@ -1,6 +1,7 @@
 package dev.pimflow.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
 import dev.pimflow.workflow.support.TicketSystem;
 import dev.pimflow.workflow.support.TopicWatcher;
@@ -90,11 +91,18 @@ class OutboundEventsSurviveABrokerOutageTest {
         assertThat(revoke.statusCode()).isEqualTo(202);
         String id = activationId;
         await().atMost(WAIT).until(() -> "revoked".equals(jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, id)));
-        List<String> pending = jdbc.queryForList("SELECT event_id FROM outbox ORDER BY id", String.class);
+        // the revocation's audit records are chained, but not published: the chain is their outbox (ADR 0004)
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM audit_pending", Long.class) == 0);
+        List<String> pendingRows = jdbc.queryForList("SELECT event_id FROM outbox ORDER BY id", String.class);
         List<String> pendingTypes = jdbc.queryForList("SELECT event_type FROM outbox ORDER BY id", String.class);
-        assertThat(pendingTypes).contains("activation.status", "activation.revoked", "audit.record");
+        assertThat(pendingTypes).contains("activation.status", "activation.revoked");
+        List<String> pendingAudit = unpublishedAuditEventIds();
+        assertThat(pendingAudit).as("audit records of the revocation not yet published").hasSizeGreaterThanOrEqualTo(2);
         Thread.sleep(3000); // the relay keeps failing meanwhile; nothing may be dropped
-        assertThat(jdbc.queryForList("SELECT event_id FROM outbox ORDER BY id", String.class)).containsAll(pending);
+        assertThat(jdbc.queryForList("SELECT event_id FROM outbox ORDER BY id", String.class)).containsAll(pendingRows);
+        assertThat(unpublishedAuditEventIds()).containsAll(pendingAudit);
+        List<String> pending = new java.util.ArrayList<>(pendingRows);
+        pending.addAll(pendingAudit);
 
         // the broker returns (same log directory): every pending event arrives, with the id it got at commit
         broker = new EmbeddedKafkaServer(PORT, DIR).start();
@@ -112,8 +120,14 @@ class OutboundEventsSurviveABrokerOutageTest {
         await().atMost(WAIT).until(() -> backlog() == 0);
     }
 
+    /** Outbox rows plus chained audit records not yet published. */
     private long backlog() {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
+        return jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class) + unpublishedAuditEventIds().size();
+    }
+
+    private List<String> unpublishedAuditEventIds() {
+        return jdbc.queryForList("SELECT hash FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1) ORDER BY seq",
+                String.class).stream().map(AuditTrail::eventId).toList();
     }
 
     private static int freePort() {

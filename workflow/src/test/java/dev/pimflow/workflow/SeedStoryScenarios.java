@@ -82,7 +82,7 @@ interface SeedStoryScenarios extends EndToEndHarness {
         List<AuditRecord> records = chainedAudit(activationId);
         assertThat(records).extracting(AuditRecord::action).containsExactlyElementsOf(actions);
         assertThat(auditIntact()).isTrue();
-        // every record is also published to pim.audit, through the outbox
+        // every record is also published to pim.audit, from the chain (ADR 0004)
         await().atMost(waitTime()).until(() -> topics().events("pim.audit", e -> activationId.equals(e.path("data").path("activationId").asText())).size(),
                 n -> n == actions.size());
     }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * pending records in id order, assigns {@code seq}, {@code prevHash} and {@code hash}, moves them to
  * {@code audit_record} and advances the head: one lock and one head update per batch instead of per step.</li>
  * </ol>
+ * The chain is also its own outbox (ADR 0004): {@link #lockUnpublished} and {@link #published} let the relay send the
+ * chained records to {@code pim.audit} in seq order behind a cursor, with ids derived from their hashes.
  * Steps of one activation commit one after the other, so its records are chained in step order.
  */
 public class AuditTrail {
@@ -101,6 +104,46 @@ public class AuditTrail {
         jdbc.batchUpdate("DELETE FROM audit_pending WHERE id = ?", pending.stream().map(p -> new Object[]{p.id()}).toList());
         jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1", seq, prevHash);
         return chained;
+    }
+
+    /**
+     * The records to publish next (ADR 0004): locks the publication cursor and returns up to {@code max} chained records
+     * after it, in seq order. Must run in a transaction that ends with {@link #published} once Kafka acknowledged them,
+     * so a crash in between sends them again (same event ids). With {@code skipLocked} a cursor locked by another node's
+     * relay yields nothing instead of waiting (PostgreSQL); without it the caller waits its turn (H2, one node).
+     */
+    public List<AuditRecord> lockUnpublished(int max, boolean skipLocked) {
+        List<Long> cursor = jdbc.queryForList("SELECT last_seq FROM audit_published WHERE id = 1 FOR UPDATE"
+                + (skipLocked ? " SKIP LOCKED" : ""), Long.class);
+        if (cursor.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("SELECT * FROM audit_record WHERE seq > ? ORDER BY seq LIMIT " + max, ROW, cursor.get(0));
+    }
+
+    /** Advances the publication cursor to {@code seq} (in the transaction of {@link #lockUnpublished}). */
+    public void published(long seq) {
+        jdbc.update("UPDATE audit_published SET last_seq = ? WHERE id = 1 AND last_seq < ?", seq, seq);
+    }
+
+    /** Chained records not yet acknowledged by Kafka. */
+    public long unpublishedCount() {
+        Long n = jdbc.queryForObject("SELECT h.last_seq - p.last_seq FROM audit_chain_head h, audit_published p WHERE h.id = 1 AND p.id = 1",
+                Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * The CloudEvents id of a record's {@code audit.record} event: derived from its hash, which is unique along the
+     * chain (it covers the record's seq and its predecessor's hash), so every send of the record carries the same id.
+     */
+    public static String eventId(AuditRecord r) {
+        return eventId(r.hash());
+    }
+
+    /** {@link #eventId(AuditRecord)} from the record's hash alone. */
+    public static String eventId(String recordHash) {
+        return UUID.nameUUIDFromBytes(("pimflow:audit.record:" + recordHash).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** Records committed but not chained yet (the chainer's backlog). */

@@ -24,7 +24,7 @@ class AuditTrailTest {
     void setUp() {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__audit.sql"),
-                new ClassPathResource("db/migration/V3__audit_pending.sql")).execute(ds);
+                new ClassPathResource("db/migration/V3__audit_pending.sql"), new ClassPathResource("db/migration/V5__audit_published.sql")).execute(ds);
         jdbc = new JdbcTemplate(ds);
         trail = new AuditTrail(jdbc, Clock.systemUTC());
         for (int i = 1; i <= 5; i++) {
@@ -41,6 +41,33 @@ class AuditTrailTest {
         assertThat(v.recordsChecked()).isEqualTo(5);
         assertThat(trail.forActivation("act-1")).extracting(AuditRecord::seq).containsExactly(1L, 3L, 5L);
         assertThat(trail.forActivation("act-1").get(0).details()).containsEntry("n", 1);
+    }
+
+    @Test
+    void chainedRecordsArePublishedInSeqOrderBehindACursorAndResentWithTheSameIdsUntilAcknowledged() {
+        assertThat(trail.unpublishedCount()).isEqualTo(5);
+        List<AuditRecord> first = trail.lockUnpublished(3, false);
+        assertThat(first).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L);
+        // not acknowledged (the relay's transaction rolled back or the node died): the same records come again
+        assertThat(trail.lockUnpublished(3, false)).extracting(AuditTrail::eventId)
+                .containsExactlyElementsOf(first.stream().map(AuditTrail::eventId).toList());
+
+        trail.published(3);
+        assertThat(trail.unpublishedCount()).isEqualTo(2);
+        assertThat(trail.lockUnpublished(100, false)).extracting(AuditRecord::seq).containsExactly(4L, 5L);
+        trail.published(2); // a cursor never moves back
+        assertThat(trail.lockUnpublished(100, false)).extracting(AuditRecord::seq).containsExactly(4L, 5L);
+        trail.published(5);
+        assertThat(trail.lockUnpublished(100, false)).isEmpty();
+        assertThat(trail.unpublishedCount()).isZero();
+
+        trail.record(entry("act-8", "later"));
+        assertThat(trail.lockUnpublished(100, false)).as("pending records are published only once chained").isEmpty();
+        trail.chainPending(100);
+        assertThat(trail.lockUnpublished(100, false)).extracting(AuditRecord::seq, AuditRecord::action).containsExactly(tuple(6L, "later"));
+
+        List<String> ids = trail.forActivation("act-1").stream().map(AuditTrail::eventId).toList();
+        assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(UUID.fromString(id)).isNotNull());
     }
 
     @Test

@@ -226,14 +226,23 @@ public class EventCodec {
         return format.serialize(event(id, type, subject, data));
     }
 
+    /** As {@link #write(String, String, String, Object)}, with the event's {@code time} given, for an event rebuilt from stored facts. */
+    public byte[] write(String id, String type, String subject, OffsetDateTime time, Object data) {
+        return format.serialize(event(id, type, subject, time, data));
+    }
+
     public CloudEvent event(String id, String type, String subject, Object data) {
+        return event(id, type, subject, OffsetDateTime.now(java.time.ZoneOffset.UTC), data);
+    }
+
+    private CloudEvent event(String id, String type, String subject, OffsetDateTime time, Object data) {
         try {
             return CloudEventBuilder.v1()
                     .withId(id)
                     .withType(type)
                     .withSource(SOURCE)
                     .withSubject(subject)
-                    .withTime(OffsetDateTime.now(java.time.ZoneOffset.UTC))
+                    .withTime(time)
                     .withDataContentType("application/json")
                     .withData(mapper.writeValueAsBytes(data))
                     .build();

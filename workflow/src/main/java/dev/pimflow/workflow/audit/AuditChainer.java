@@ -2,9 +2,8 @@ package dev.pimflow.workflow.audit;
 
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.config.PimProperties;
-import dev.pimflow.workflow.outbox.Outbox;
+import dev.pimflow.workflow.outbox.OutboxSignal;
 import dev.pimflow.workflow.outbox.SignalledWorker;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -13,34 +12,32 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Links committed audit records into the hash chain (ADR 0003) and publishes each chained record to
- * {@code pim.audit} through the outbox, both in one short transaction per batch. Steps never wait for the chain's
- * head row; only the chainers of the nodes take turns on it.
+ * Links committed audit records into the hash chain (ADR 0003), one short transaction per batch, and wakes the outbox
+ * relay, which publishes the chained records to {@code pim.audit} from the chain itself (ADR 0004). Steps never wait
+ * for the chain's head row; only the chainers of the nodes take turns on it.
  */
 @Component
 public class AuditChainer extends SignalledWorker {
     private final AuditTrail audit;
-    private final Outbox outbox;
+    private final OutboxSignal relay;
     private final TransactionTemplate tx;
     private final PimProperties.Audit settings;
-    private final String auditTopic;
 
-    public AuditChainer(AuditTrail audit, Outbox outbox, TransactionTemplate tx, AuditSignal signal, PimProperties properties) {
+    public AuditChainer(AuditTrail audit, OutboxSignal relay, TransactionTemplate tx, AuditSignal signal, PimProperties properties) {
         super("audit-chainer", signal);
         this.audit = audit;
-        this.outbox = outbox;
+        this.relay = relay;
         this.tx = tx;
         this.settings = properties.audit();
-        this.auditTopic = properties.topics().audit();
     }
 
     /** Chains one batch; returns how many records it linked. */
     public int chainBatch() {
         Integer n = tx.execute(status -> {
             List<AuditRecord> chained = audit.chainPending(settings.chainBatchSize());
-            outbox.publishAll(chained.stream()
-                    .map(r -> new Outbox.Outgoing(auditTopic, r.activationId(), EventTypes.AUDIT_RECORD, r.activationId(), r))
-                    .toList());
+            if (!chained.isEmpty()) {
+                relay.wakeAfterCommit();
+            }
             return chained.size();
         });
         return n == null ? 0 : n;
@@ -68,7 +65,7 @@ public class AuditChainer extends SignalledWorker {
 
     @Override
     public int getPhase() {
-        // stops before the outbox relay (higher phase stops first), so the relay can still send what the last batch wrote
+        // stops before the outbox relay (higher phase stops first), so the relay can still send what the last batch chained
         return Integer.MAX_VALUE - 900;
     }
 }

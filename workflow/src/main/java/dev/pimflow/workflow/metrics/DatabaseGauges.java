@@ -18,7 +18,8 @@ import java.time.OffsetDateTime;
  * not {@code sum}):
  * <ul>
  *   <li>{@value #ACTIVE} [{@code pimflow_activations_active}]: activations active in PIM right now;</li>
- *   <li>{@value #OUTBOX_BACKLOG} [{@code pimflow_outbox_backlog}]: outbound events committed but not yet acknowledged by Kafka;</li>
+ *   <li>{@value #OUTBOX_BACKLOG} [{@code pimflow_outbox_backlog}]: outbound events committed but not yet acknowledged by Kafka
+ *   (outbox rows, and chained audit records behind the publication cursor, ADR 0004);</li>
  *   <li>{@value #OUTBOX_OLDEST} [{@code pimflow_outbox_oldest_age_seconds}]: how long the oldest of them has waited (0 when empty).</li>
  * </ul>
  * The values are refreshed in the background every {@code pim.metrics.database-refresh} (default 5 s), so a scrape
@@ -42,9 +43,9 @@ public class DatabaseGauges {
         this.jdbc = jdbc;
         this.clock = clock;
         Gauge.builder(ACTIVE, this, g -> g.active).description("Activations active in PIM (from the database)").register(registry);
-        Gauge.builder(OUTBOX_BACKLOG, this, g -> g.backlog).description("Rows in the outbox, not yet acknowledged by Kafka").register(registry);
+        Gauge.builder(OUTBOX_BACKLOG, this, g -> g.backlog).description("Outbound events not yet acknowledged by Kafka (outbox rows and unpublished audit records)").register(registry);
         Gauge.builder(OUTBOX_OLDEST, this, g -> g.oldestAgeSeconds).baseUnit("seconds")
-                .description("Age of the oldest outbox row (0 when the outbox is empty)").register(registry);
+                .description("Age of the oldest outbound event not yet acknowledged (0 when there is none)").register(registry);
     }
 
     @Scheduled(initialDelay = 0, fixedDelayString = "${pim.metrics.database-refresh:PT5S}")
@@ -53,8 +54,15 @@ public class DatabaseGauges {
             Long n = jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, ActivationStatus.ACTIVE);
             Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
             OffsetDateTime oldest = jdbc.queryForObject("SELECT MIN(created_at) FROM outbox", OffsetDateTime.class);
+            Long records = jdbc.queryForObject("SELECT h.last_seq - p.last_seq FROM audit_chain_head h, audit_published p WHERE h.id = 1 AND p.id = 1",
+                    Long.class);
+            OffsetDateTime oldestRecord = jdbc.queryForObject("SELECT MIN(at) FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1)",
+                    OffsetDateTime.class);
+            if (oldest == null || (oldestRecord != null && oldestRecord.isBefore(oldest))) {
+                oldest = oldestRecord;
+            }
             active = n == null ? 0 : n;
-            backlog = rows == null ? 0 : rows;
+            backlog = (rows == null ? 0 : rows) + (records == null ? 0 : records);
             oldestAgeSeconds = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis() / 1000.0);
             if (failing) {
                 log.info("Database gauges are read again");

@@ -1,6 +1,9 @@
 package dev.pimflow.workflow.outbox;
 
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.EventCodec;
+import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Databases;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * Sends outbox rows to Kafka in id order and deletes them once acknowledged (acks=all, idempotent producer). A row is
  * deleted only after its send succeeded, so a crash anywhere resends it (at least once, same CloudEvents id).
  * Several orchestrator nodes share the outbox: on PostgreSQL rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ * <p>
+ * The audit chain is an outbox of its own (ADR 0004): after the outbox rows, the relay sends the chained audit records
+ * behind the publication cursor to {@code pim.audit}, in seq order, and advances the cursor once Kafka acknowledged them;
+ * one node at a time holds the cursor, and a record's event id is derived from its hash, so a resend repeats it.
  */
 @Component
 public class OutboxRelay extends SignalledWorker {
@@ -33,16 +41,24 @@ public class OutboxRelay extends SignalledWorker {
     private final TransactionTemplate tx;
     private final KafkaTemplate<String, byte[]> kafka;
     private final PimProperties.Outbox settings;
+    private final AuditTrail audit;
+    private final EventCodec codec;
+    private final String auditTopic;
+    private final boolean skipLocked;
     private final String lockClause;
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka, OutboxSignal signal,
-                       PimProperties properties, DataSource dataSource) {
+                       PimProperties properties, DataSource dataSource, AuditTrail audit, EventCodec codec) {
         super("outbox-relay", signal);
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
         this.settings = properties.outbox();
-        this.lockClause = Databases.isPostgres(dataSource) ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
+        this.audit = audit;
+        this.codec = codec;
+        this.auditTopic = properties.topics().audit();
+        this.skipLocked = Databases.isPostgres(dataSource);
+        this.lockClause = skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
     }
 
     @Override
@@ -55,7 +71,9 @@ public class OutboxRelay extends SignalledWorker {
 
     @Override
     protected int runBatch() {
-        return relayBatch();
+        int rows = relayBatch();
+        int records = relayAuditBatch();
+        return Math.max(rows, records);
     }
 
     @Override
@@ -91,21 +109,50 @@ public class OutboxRelay extends SignalledWorker {
             }
             List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
-                sends.add(kafka.send(record));
+                sends.add(send(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8)));
             }
-            try {
-                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("Kafka did not acknowledge " + rows.size() + " outbox events: " + e.getMessage(), e);
-            }
+            awaitAcks(sends, "outbox events");
             List<Object[]> ids = rows.stream().map(r -> new Object[]{r.id()}).toList();
             jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", ids);
             log.debug("Outbox relay sent {} events", rows.size());
             return rows.size();
         });
         return sent == null ? 0 : sent;
+    }
+
+    /** Sends one batch of chained audit records behind the publication cursor; returns how many were acknowledged. */
+    public int relayAuditBatch() {
+        Integer sent = tx.execute(status -> {
+            List<AuditRecord> records = audit.lockUnpublished(settings.batchSize(), skipLocked);
+            if (records.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+            for (AuditRecord r : records) {
+                // the event is rebuilt from the record on every send: same id, same time (the record's), same data
+                sends.add(send(auditTopic, r.activationId(), codec.write(AuditTrail.eventId(r), EventTypes.AUDIT_RECORD, r.activationId(),
+                        r.at().atOffset(ZoneOffset.UTC), r)));
+            }
+            awaitAcks(sends, "audit records");
+            audit.published(records.get(records.size() - 1).seq());
+            log.debug("Outbox relay sent {} audit records", records.size());
+            return records.size();
+        });
+        return sent == null ? 0 : sent;
+    }
+
+    private CompletableFuture<?> send(String topic, String key, byte[] payload) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, payload);
+        record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+        return kafka.send(record);
+    }
+
+    private static void awaitAcks(List<CompletableFuture<?>> sends, String what) {
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka did not acknowledge " + sends.size() + " " + what + ": " + e.getMessage(), e);
+        }
     }
 
     private record Row(long id, String eventId, String topic, String key, String type, String payload) {

@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.audit.AuditTrail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ import static org.awaitility.Awaitility.await;
  * DESIGN §6.3 "every outbound event is delivered at least once, with a stable id; none is lost when the process dies
  * between the database commit and the Kafka send", kill point 4: the node runs with its outbox relay switched off
  * ({@code PIM_OUTBOX_RELAY_ENABLED=false}), so every event of an activation's way to "active" is committed but unsent
- * when the node is killed with -9. The restarted node (relay on) sends each of them, with the id it was given at
- * commit time.
+ * when the node is killed with -9. The restarted node (relay on) sends each of them: outbox rows with the id they were
+ * given at commit time, audit records (published from the chain, ADR 0004) with the id derived from their hash.
  */
 @ExtendWith(ItDiagnostics.class)
 class OutboxSurvivesCrashIT {
@@ -62,7 +63,7 @@ class OutboxSurvivesCrashIT {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> node.activations(ticket).get(0).path("status").asText(), "active"::equals);
         assertThat(env.activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
-        // the audit chainer links the records and writes their pim.audit events to the outbox in its own transaction
+        // the audit chainer links the records in its own transaction; the relay (off) would publish them from the chain
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> node.verifyAudit().path("recordsPending").asLong(), n -> n == 0);
 
         node.kill();
@@ -72,11 +73,13 @@ class OutboxSurvivesCrashIT {
         List<OutboxRow> rows = outbox(db);
         rows.forEach(r -> System.out.printf("[it] in the outbox at the kill: %s %s %s%n", r.topic(), r.type(), r.eventId()));
         Map<String, Long> byType = rows.stream().collect(Collectors.groupingBy(OutboxRow::type, Collectors.counting()));
-        assertThat(byType).as("outbox rows by type").containsEntry("mfa.challenge", 1L).containsEntry("activation.status", 2L)
-                .containsEntry("audit.record", 5L);
+        assertThat(byType).as("outbox rows by type").containsOnly(Map.entry("mfa.challenge", 1L), Map.entry("activation.status", 2L));
         assertThat(rows).filteredOn(r -> r.type().equals("activation.status")).extracting(r -> data(r.event(), "status"))
                 .containsExactly("pending-mfa", "active");
-        assertThat(rows).filteredOn(r -> r.type().equals("audit.record")).extracting(r -> data(r.event(), "action"))
+        // and the chained audit records behind the publication cursor (ADR 0004): the chain is their outbox
+        List<UnpublishedRecord> records = unpublishedAudit(db);
+        records.forEach(r -> System.out.printf("[it] unpublished audit record at the kill: %d %s %s%n", r.seq(), r.action(), r.eventId()));
+        assertThat(records).extracting(UnpublishedRecord::action)
                 .containsExactly("requested", "validated", "mfa-challenged", "mfa-approved", "activated");
 
         node.set("PIM_OUTBOX_RELAY_ENABLED", "true").startAndAwaitReady();
@@ -87,6 +90,15 @@ class OutboxSurvivesCrashIT {
             assertThat(delivered.path("type").asText()).isEqualTo(row.type());
             assertThat(delivered.path("data")).isEqualTo(row.event().path("data"));
         }
+        // every audit record arrives on pim.audit with the id derived from its hash, in chain order
+        List<Long> seqs = new ArrayList<>();
+        for (UnpublishedRecord r : records) {
+            JsonNode delivered = env.topics.awaitEvent("pim.audit", WAIT, e -> r.eventId().equals(e.path("id").asText()));
+            assertThat(delivered.path("type").asText()).isEqualTo("audit.record");
+            assertThat(data(delivered, "hash")).isEqualTo(r.hash());
+            seqs.add(delivered.path("data").path("seq").asLong());
+        }
+        assertThat(seqs).isSorted();
 
         // and the activation goes on as usual
         env.tickets.closeTicket(ticket);
@@ -99,6 +111,23 @@ class OutboxSurvivesCrashIT {
     }
 
     record OutboxRow(long id, String eventId, String topic, String type, JsonNode event) {
+    }
+
+    record UnpublishedRecord(long seq, String action, String hash) {
+        String eventId() {
+            return AuditTrail.eventId(hash);
+        }
+    }
+
+    private static List<UnpublishedRecord> unpublishedAudit(ItDatabase db) throws SQLException {
+        List<UnpublishedRecord> records = new ArrayList<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT seq, action, hash FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1) ORDER BY seq")) {
+            while (rs.next()) {
+                records.add(new UnpublishedRecord(rs.getLong("seq"), rs.getString("action"), rs.getString("hash")));
+            }
+        }
+        return records;
     }
 
     private static List<OutboxRow> outbox(ItDatabase db) throws SQLException {
