@@ -113,7 +113,6 @@ final class EngineFloor implements Workload.Driver {
             vars.put("ticketSystem", Workload.TICKET_SYSTEM);
             vars.put("principalId", r.principal);
             vars.put("roleDefinitionId", Workload.USER_ADMINISTRATOR);
-            vars.put("mfaTimeout", "PT5M");
             runtime.createMessageCorrelation("ticket.activation-requested").processInstanceBusinessKey(r.ticket)
                     .setVariables(vars).correlateStartMessage();
         }));
@@ -163,7 +162,7 @@ final class EngineFloor implements Workload.Driver {
         @Override
         public void execute(DelegateExecution execution) {
             execution.setVariable("roleDisplayName", "User Administrator");
-            execution.setVariable("requestValid", true);
+            execution.setVariable("requestValid", org.camunda.bpm.engine.variable.Variables.booleanValue(true, true)); // transient, as in the orchestrator
         }
     }
 

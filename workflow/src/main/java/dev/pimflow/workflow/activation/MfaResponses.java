@@ -75,9 +75,15 @@ public class MfaResponses {
         return null;
     }
 
+    /**
+     * Whether the process still waits for this message (a ticket closed while pending has already taken the token
+     * away, though the cancellation job has not run yet). Asked as an execution query: it finds the instance's
+     * executions by process instance id and their subscriptions by execution id, both indexed, where an event
+     * subscription query by process instance id reads every {@code mfa.response} subscription of every instance.
+     */
     private boolean waitingForMfa(Activation a) {
-        return runtime.createEventSubscriptionQuery().processInstanceId(a.processInstanceId())
-                .eventType("message").eventName(ProcessElements.MESSAGE_MFA_RESPONSE).count() > 0;
+        return runtime.createExecutionQuery().processInstanceId(a.processInstanceId())
+                .messageEventSubscriptionName(ProcessElements.MESSAGE_MFA_RESPONSE).count() > 0;
     }
 
     private InvalidEventException reject(Activation a, String field, String reason) {

@@ -3,7 +3,6 @@ package dev.pimflow.workflow.activation;
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.TicketClosed;
-import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStatuses;
@@ -34,16 +33,14 @@ public class TicketEvents {
     private final ClosedTickets closedTickets;
     private final ActivationSteps steps;
     private final RuntimeService runtime;
-    private final PimProperties properties;
     private final Clock clock;
 
     public TicketEvents(ActivationStore store, ClosedTickets closedTickets, ActivationSteps steps, RuntimeService runtime,
-                        PimProperties properties, Clock clock) {
+                        Clock clock) {
         this.store = store;
         this.closedTickets = closedTickets;
         this.steps = steps;
         this.runtime = runtime;
-        this.properties = properties;
         this.clock = clock;
     }
 
@@ -70,7 +67,6 @@ public class TicketEvents {
         vars.put(Vars.TICKET_SYSTEM, a.ticketSystem());
         vars.put(Vars.PRINCIPAL_ID, a.principalId());
         vars.put(Vars.ROLE_DEFINITION_ID, a.roleDefinitionId());
-        vars.put(Vars.MFA_TIMEOUT, properties.mfa().challengeTimeout().toString());
         ProcessInstance instance = runtime.createMessageCorrelation(ProcessElements.MESSAGE_ACTIVATION_REQUESTED)
                 .processInstanceBusinessKey(a.ticketNumber())
                 .setVariables(vars)

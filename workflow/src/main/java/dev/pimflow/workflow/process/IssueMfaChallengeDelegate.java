@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.process;
 
 import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -11,24 +12,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
-
-/** Sends the person an MFA challenge ({@code mfa.challenge} through the outbox); the process then waits, bounded. */
+/**
+ * Sends the person an MFA challenge ({@code mfa.challenge} through the outbox); the process then waits, bounded by
+ * {@code pim.mfa.challenge-timeout}, which the BPMN's timer reads from this bean ({@code ${issueMfaChallenge.timeout}})
+ * in the same transaction: the challenge's expiry and the timer agree.
+ */
 @Component("issueMfaChallenge")
 public class IssueMfaChallengeDelegate extends ActivationDelegate {
     private final ActivationSteps steps;
     private final Clock clock;
+    private final Duration timeout;
 
-    public IssueMfaChallengeDelegate(ActivationStore store, ActivationSteps steps, Clock clock) {
+    public IssueMfaChallengeDelegate(ActivationStore store, ActivationSteps steps, Clock clock, PimProperties properties) {
         super(store);
         this.steps = steps;
         this.clock = clock;
+        this.timeout = properties.mfa().challengeTimeout();
+    }
+
+    /** The MFA timer's duration (ISO 8601). */
+    public String getTimeout() {
+        return timeout.toString();
     }
 
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
         String challengeId = UUID.randomUUID().toString();
-        Duration timeout = Duration.parse((String) execution.getVariable(Vars.MFA_TIMEOUT));
         Instant expiresAt = clock.instant().plus(timeout);
         steps.challengeIssued(a, challengeId, expiresAt);
     }

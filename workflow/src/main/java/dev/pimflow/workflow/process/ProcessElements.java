@@ -45,7 +45,6 @@ public final class ProcessElements {
         public static final String ROLE_DISPLAY_NAME = "roleDisplayName";
         public static final String REQUEST_VALID = "requestValid";
         public static final String DENY_REASON = "denyReason";
-        public static final String MFA_TIMEOUT = "mfaTimeout";
         public static final String MFA_APPROVED = "mfaApproved";
         public static final String END_DATE_TIME = "endDateTime";
         public static final String REVOKE_REASON = "revokeReason";

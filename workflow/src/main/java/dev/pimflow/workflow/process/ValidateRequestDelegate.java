@@ -11,6 +11,7 @@ import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -44,7 +45,8 @@ public class ValidateRequestDelegate extends ActivationDelegate {
     protected void execute(DelegateExecution execution, Activation a) {
         Map<String, Object> details = new LinkedHashMap<>();
         String reason = check(a, details, execution);
-        execution.setVariable(Vars.REQUEST_VALID, reason == null);
+        // transient: the gateway right after reads it in this transaction; nothing later needs it stored
+        execution.setVariable(Vars.REQUEST_VALID, Variables.booleanValue(reason == null, true));
         if (reason != null) {
             execution.setVariable(Vars.DENY_REASON, reason);
         }
