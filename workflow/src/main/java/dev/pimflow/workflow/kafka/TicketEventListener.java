@@ -16,10 +16,12 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.List;
+
 /**
- * Consumes {@code tickets.events}. Bad input throws {@link InvalidEventException} before anything is written, and the
- * error handler sends it to the DLT; a good event is acted on in one transaction together with its id, so a
- * redelivery is recognised and skipped (DESIGN §6.4, §6.5).
+ * Consumes {@code tickets.events}, a poll's records at a time. Bad input throws {@link InvalidEventException} before
+ * anything is written, and the error handler sends it to the DLT; good events are acted on together with their ids in
+ * one transaction per poll ({@link TransactionalBatch}), so a redelivery is recognised and skipped (DESIGN §6.4, §6.5).
  */
 @Component
 public class TicketEventListener {
@@ -28,21 +30,26 @@ public class TicketEventListener {
     private final EventCodec codec;
     private final InboundEventLog inbound;
     private final TicketEvents tickets;
-    private final TransactionTemplate tx;
     private final RequestPrecheck precheck;
+    private final TransactionalBatch<Prepared> batch;
 
     public TicketEventListener(EventCodec codec, InboundEventLog inbound, TicketEvents tickets, TransactionTemplate tx,
                                RequestPrecheck precheck) {
         this.codec = codec;
         this.inbound = inbound;
         this.tickets = tickets;
-        this.tx = tx;
         this.precheck = precheck;
+        this.batch = new TransactionalBatch<>(tx, this::prepare, this::apply);
     }
 
     @KafkaListener(id = "ticket-events", groupId = "pimflow.ticket-events", topics = "${pim.topics.tickets}",
-            concurrency = "${pim.kafka.ticket-consumers:3}")
-    public void onTicketEvent(ConsumerRecord<String, byte[]> record) {
+            concurrency = "${pim.kafka.ticket-consumers:3}", batch = "true")
+    public void onTicketEvents(List<ConsumerRecord<String, byte[]>> records) {
+        batch.handle(records);
+    }
+
+    /** Decodes and checks one record (schema, key, known role and principal); writes nothing. */
+    private Prepared prepare(ConsumerRecord<String, byte[]> record) {
         InboundEvent event = codec.read(record.value(), record.headers(), EventTypes.TICKET_EVENTS);
         Object data = switch (event.type()) {
             case EventTypes.TICKET_ACTIVATION_REQUESTED -> codec.data(event, ActivationRequested.class);
@@ -53,17 +60,24 @@ public class TicketEventListener {
         if (data instanceof ActivationRequested r) {
             precheck.check(r);
         }
-        tx.executeWithoutResult(status -> {
-            if (!inbound.firstSeen(record.topic(), event.id(), event.type())) {
-                log.info("Event {} ({}) already processed: skipped", event.id(), event.type());
-                return;
-            }
-            if (data instanceof ActivationRequested r) {
-                tickets.activationRequested(event, r);
-            } else if (data instanceof TicketClosed c) {
-                tickets.ticketClosed(event, c);
-            }
-        });
+        return new Prepared(event, data);
+    }
+
+    /** Acts on one prepared record inside the batch's transaction, together with its id (so a redelivery is skipped). */
+    private RuntimeException apply(ConsumerRecord<String, byte[]> record, Prepared p) {
+        if (!inbound.firstSeen(record.topic(), p.event().id(), p.event().type())) {
+            log.info("Event {} ({}) already processed: skipped", p.event().id(), p.event().type());
+            return null;
+        }
+        if (p.data() instanceof ActivationRequested r) {
+            tickets.activationRequested(p.event(), r);
+        } else if (p.data() instanceof TicketClosed c) {
+            tickets.ticketClosed(p.event(), c);
+        }
+        return null;
+    }
+
+    private record Prepared(InboundEvent event, Object data) {
     }
 
     /** The key is {@code <ticketSystem>:<ticketNumber>} (DESIGN §3), which keeps one ticket's events in order. */
