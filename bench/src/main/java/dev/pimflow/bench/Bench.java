@@ -207,6 +207,7 @@ public final class Bench {
             Map<String, Object> phase = new LinkedHashMap<>();
             phase.put("system", "engine-floor");
             phase.put("loadBefore", Env.loadAverage());
+            phase.put("cpuCalibrationMsBefore", Env.cpuCalibrationMs());
             try (Database database = Database.create(db, tmp, "floor", keepDb); EngineFloor floor = new EngineFloor(database, t, floorIngestThreads);
                  ThreadSampler sampler = sampleInterval.isZero() ? null : new ThreadSampler(-1, sampleInterval.toMillis())) {
                 phase.put("engineSettings", floor.settings);
@@ -243,6 +244,7 @@ public final class Bench {
             Map<String, Object> phase = new LinkedHashMap<>();
             phase.put("system", "plain-pipeline");
             phase.put("loadBefore", Env.loadAverage());
+            phase.put("cpuCalibrationMsBefore", Env.cpuCalibrationMs());
             String secret = "bench-plain-pipeline-secret-0123456789abcdef";
             try (BenchBroker broker = new BenchBroker(tmp.resolve("kafka")); GraphSimulator sim = GraphSimulator.start(0)) {
                 broker.createTopics();
@@ -315,6 +317,7 @@ public final class Bench {
         Map<String, Object> phase = new LinkedHashMap<>();
         phase.put("system", "orchestrator");
         phase.put("loadBefore", Env.loadAverage());
+        phase.put("cpuCalibrationMsBefore", Env.cpuCalibrationMs());
         BenchBroker broker = null;
         GraphSimulator sim = null;
         Database database = null;

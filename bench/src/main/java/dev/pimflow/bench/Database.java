@@ -168,15 +168,30 @@ final class Database implements AutoCloseable {
         } catch (SQLException e) {
             m.put("error", -1L);
         }
+        // rows written (inserted + updated + deleted) per table: which tables a lifecycle writes to, and how often
+        try (Connection c = DriverManager.getConnection(PG_HOST_URL + pgName, PG_USER, "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables")) {
+            while (rs.next()) {
+                m.put(ROWS_WRITTEN + rs.getString("relname"), rs.getLong("w"));
+            }
+        } catch (SQLException e) {
+            m.put("error", -1L);
+        }
         return m;
     }
+
+    private static final String ROWS_WRITTEN = "rowsWritten.";
 
     static Map<String, Object> perLifecycle(Map<String, Long> before, Map<String, Long> after, long lifecycles) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (var e : after.entrySet()) {
-            Long b = before.get(e.getKey());
+            Long b = before.getOrDefault(e.getKey(), e.getKey().startsWith(ROWS_WRITTEN) ? 0L : null);
             if (b != null && lifecycles > 0) {
                 long d = e.getValue() - b;
+                if (d == 0 && e.getKey().startsWith(ROWS_WRITTEN)) {
+                    continue;
+                }
                 m.put(e.getKey(), d);
                 m.put(e.getKey() + "PerLifecycle", Env.round((double) d / lifecycles));
             }

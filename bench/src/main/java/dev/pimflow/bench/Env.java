@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,33 @@ final class Env {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * Milliseconds a fixed single-threaded computation takes (SHA-256 over 32 MiB, best of 5): the machine's speed
+     * at that moment. On a burstable or shared VM it changes during a session (this bench's machine took from 0.44 to
+     * 0.69 s for the same loop within ten minutes of load), so figures from different runs are compared with it.
+     */
+    static double cpuCalibrationMs() {
+        byte[] block = new byte[1 << 20];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 31);
+        }
+        double best = Double.MAX_VALUE;
+        try {
+            for (int round = 0; round < 5; round++) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 32; i++) {
+                    sha.update(block);
+                }
+                sha.digest();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return round(best);
     }
 
     static Map<String, Object> machine(String javaCommand) {

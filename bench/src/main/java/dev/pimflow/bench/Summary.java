@@ -25,7 +25,7 @@ final class Summary implements Callable<Integer> {
         try (var s = Files.list(out)) {
             s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
         }
-        System.out.println("| result | system | load before → after | lifecycles/s | req→challenge p50 / p99 | approval→active p50 / p99 "
+        System.out.println("| result | system | load before → after (CPU calibration, ms) | lifecycles/s | req→challenge p50 / p99 | approval→active p50 / p99 "
                 + "| close→revoked p50 / p99 | CPU ms per lifecycle (orchestrator · bench JVM · PostgreSQL) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         List<String> timers = new ArrayList<>();
@@ -51,8 +51,9 @@ final class Summary implements Callable<Integer> {
                         ? cpu.path("orchestrator").path("cpuMsPerLifecycle").asText() + " · " + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText()
                         : "– · " + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText();
                 cpuCell += " · " + (r.path("settings").path("db").asText().equals("postgres") ? cpu.path("allPostgresProcesses").path("cpuMsPerLifecycle").asText() : "–");
-                System.out.printf(Locale.ROOT, "| %s | %s | %s → %s | %s | %s | %s | %s | %s |%n", name, p.path("system").asText(),
+                System.out.printf(Locale.ROOT, "| %s | %s | %s → %s%s | %s | %s | %s | %s | %s |%n", name, p.path("system").asText(),
                         p.path("loadBefore").asText(), p.path("loadAfter").asText(),
+                        p.has("cpuCalibrationMsBefore") ? " (" + p.path("cpuCalibrationMsBefore").asText() + ")" : "",
                         p.path("throughput").path("lifecyclesCompletedPerSecond").asText(), pair(lat, "request->challenge"),
                         pair(lat, "approval->active"), pair(lat, "close->revoked"), cpuCell);
             }
