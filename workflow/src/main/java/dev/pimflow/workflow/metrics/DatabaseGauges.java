@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.metrics;
 
+import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,14 +34,16 @@ public class DatabaseGauges {
     public static final String OUTBOX_OLDEST = "pimflow.outbox.oldest.age";
 
     private final JdbcTemplate jdbc;
+    private final AuditTrail audit;
     private final Clock clock;
     private volatile double active = Double.NaN;
     private volatile double backlog = Double.NaN;
     private volatile double oldestAgeSeconds = Double.NaN;
     private volatile boolean failing;
 
-    public DatabaseGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry registry) {
+    public DatabaseGauges(JdbcTemplate jdbc, AuditTrail audit, Clock clock, MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.clock = clock;
         Gauge.builder(ACTIVE, this, g -> g.active).description("Activations active in PIM (from the database)").register(registry);
         Gauge.builder(OUTBOX_BACKLOG, this, g -> g.backlog).description("Outbound events not yet acknowledged by Kafka (outbox rows and unpublished audit records)").register(registry);
@@ -54,15 +57,14 @@ public class DatabaseGauges {
             Long n = jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, ActivationStatus.ACTIVE);
             Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
             OffsetDateTime oldest = jdbc.queryForObject("SELECT MIN(created_at) FROM outbox", OffsetDateTime.class);
-            Long records = jdbc.queryForObject("SELECT h.last_seq - p.last_seq FROM audit_chain_head h, audit_published p WHERE h.id = 1 AND p.id = 1",
-                    Long.class);
+            long records = audit.unpublishedCount();
             OffsetDateTime oldestRecord = jdbc.queryForObject("SELECT MIN(at) FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1)",
                     OffsetDateTime.class);
             if (oldest == null || (oldestRecord != null && oldestRecord.isBefore(oldest))) {
                 oldest = oldestRecord;
             }
             active = n == null ? 0 : n;
-            backlog = (rows == null ? 0 : rows) + (records == null ? 0 : records);
+            backlog = (rows == null ? 0 : rows) + records;
             oldestAgeSeconds = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis() / 1000.0);
             if (failing) {
                 log.info("Database gauges are read again");
