@@ -133,6 +133,13 @@ public class AuditTrail {
         return n == null ? 0 : n;
     }
 
+    /** When the oldest chained record not yet acknowledged by Kafka was recorded; null when every one was. */
+    public Instant oldestUnpublishedAt() {
+        OffsetDateTime at = jdbc.queryForObject("SELECT MIN(at) FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1)",
+                OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
     /**
      * The CloudEvents id of a record's {@code audit.record} event: derived from its hash, which is unique along the
      * chain (it covers the record's seq and its predecessor's hash), so every send of the record carries the same id.

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 
 /**
@@ -56,16 +57,15 @@ public class DatabaseGauges {
         try {
             Long n = jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, ActivationStatus.ACTIVE);
             Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
-            OffsetDateTime oldest = jdbc.queryForObject("SELECT MIN(created_at) FROM outbox", OffsetDateTime.class);
+            OffsetDateTime oldestRow = jdbc.queryForObject("SELECT MIN(created_at) FROM outbox", OffsetDateTime.class);
             long records = audit.unpublishedCount();
-            OffsetDateTime oldestRecord = jdbc.queryForObject("SELECT MIN(at) FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1)",
-                    OffsetDateTime.class);
-            if (oldest == null || (oldestRecord != null && oldestRecord.isBefore(oldest))) {
-                oldest = oldestRecord;
+            Instant oldest = audit.oldestUnpublishedAt();
+            if (oldestRow != null && (oldest == null || oldestRow.toInstant().isBefore(oldest))) {
+                oldest = oldestRow.toInstant();
             }
             active = n == null ? 0 : n;
             backlog = (rows == null ? 0 : rows) + records;
-            oldestAgeSeconds = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis() / 1000.0);
+            oldestAgeSeconds = oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
             if (failing) {
                 log.info("Database gauges are read again");
                 failing = false;
