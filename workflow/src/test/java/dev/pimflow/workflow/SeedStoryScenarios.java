@@ -57,13 +57,7 @@ interface SeedStoryScenarios extends EndToEndHarness {
 
     @Test
     default void endOfDurationRevokesTheActivation() throws Exception {
-        String ticket = "CONTOSO:Security-012399";
-        tickets().requestActivation(ticket, ALINE, "PT3S");
-
-        JsonNode challenge = awaitChallenge(ticket);
-        String activationId = challenge.path("data").path("activationId").asText();
-        String challengeId = challenge.path("data").path("challengeId").asText();
-        tickets().respondToChallenge(challengeId, gateway().sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
+        String activationId = requestAndApprove("CONTOSO:Security-012399", "PT3S");
 
         JsonNode active = awaitStatus(activationId, "active").path("data");
         assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);

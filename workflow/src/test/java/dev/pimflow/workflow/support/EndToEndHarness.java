@@ -50,6 +50,15 @@ public interface EndToEndHarness {
         return topics().awaitEvent("pim.revocations", waitTime(), e -> activationId.equals(e.path("data").path("activationId").asText()));
     }
 
+    /** Requests an activation for Aline on the ticket and approves its MFA challenge; returns the activation id. */
+    default String requestAndApprove(String ticket, String duration) {
+        tickets().requestActivation(ticket, TicketSystem.ALINE, duration);
+        JsonNode challenge = awaitChallenge(ticket).path("data");
+        String challengeId = challenge.path("challengeId").asText();
+        tickets().respondToChallenge(challengeId, gateway().sign(TicketSystem.ALINE, challengeId, true, Duration.ofMinutes(2)));
+        return challenge.path("activationId").asText();
+    }
+
     /** The activation's audit records, once the chainer has linked every record its committed steps wrote (ADR 0003). */
     default List<AuditRecord> chainedAudit(String activationId) {
         await().atMost(waitTime()).until(() -> audit().pendingFor(activationId) == 0);

@@ -1,6 +1,5 @@
 package dev.pimflow.workflow.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.mfa.MfaAssertionSigner;
@@ -97,15 +96,6 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     @Override
     public AuditTrail audit() {
         return audit;
-    }
-
-    /** Requests an activation for Aline on the ticket and approves its MFA challenge; returns the activation id. */
-    protected String requestAndApprove(String ticket, String duration) {
-        tickets.requestActivation(ticket, TicketSystem.ALINE, duration);
-        JsonNode challenge = awaitChallenge(ticket).path("data");
-        String challengeId = challenge.path("challengeId").asText();
-        tickets.respondToChallenge(challengeId, gateway.sign(TicketSystem.ALINE, challengeId, true, Duration.ofMinutes(2)));
-        return challenge.path("activationId").asText();
     }
 
     /** The simulator's control surface ({@code /_simulator/faults}, {@code /reset}, {@code /tokens}). */
