@@ -15,19 +15,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The simulated tenant: directory objects, role definitions, policies, schedules and the request log.
- * Every public operation is {@code synchronized}: the state is small and requests are short, so one lock
- * keeps each request's checks and effects atomic.
+ * Every public operation is {@code synchronized}: requests are short, so one lock keeps each request's checks
+ * and effects atomic. Schedules and requests are indexed ({@link ScheduleStore}, {@link RequestLog}) so that a
+ * request, a membership read or the lazy expiry costs the same with 100,000 schedules as with ten; only the
+ * listings walk everything.
  */
 final class TenantState {
 
@@ -62,10 +70,10 @@ final class TenantState {
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private final Map<String, BuiltInRoles.Role> roles = new LinkedHashMap<>();
   private final Map<String, Policy> policies = new LinkedHashMap<>();
-  private final List<Schedule> eligibilities = new ArrayList<>();
-  private final List<Schedule> assignments = new ArrayList<>();
-  private final List<ScheduleRequest> eligibilityRequests = new ArrayList<>();
-  private final List<ScheduleRequest> assignmentRequests = new ArrayList<>();
+  private final ScheduleStore eligibilities = new ScheduleStore();
+  private final ScheduleStore assignments = new ScheduleStore();
+  private final RequestLog eligibilityRequests = new RequestLog();
+  private final RequestLog assignmentRequests = new RequestLog();
 
   TenantState(String tenantId, Clock clock) {
     this.tenantId = tenantId;
@@ -96,11 +104,11 @@ final class TenantState {
   }
 
   synchronized void addSchedule(Schedule s) {
-    (s.kind == Kind.ELIGIBILITY ? eligibilities : assignments).add(s);
+    store(s.kind).add(s);
   }
 
   synchronized void addRequest(ScheduleRequest r) {
-    (r.kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests).add(r);
+    log(r.kind).add(r);
   }
 
   // ---------------------------------------------------------------- users and groups
@@ -132,19 +140,16 @@ final class TenantState {
       }
     }
     // Active directory roles show up too, as directoryRole objects (clients must filter by @odata.type).
-    Set<String> seen = new LinkedHashSet<>();
-    for (Schedule s : assignments) {
-      if (s.current(now) && s.principalId.equalsIgnoreCase(userId) && seen.add(key(s.roleDefinitionId))) {
-        BuiltInRoles.Role r = roles.get(key(s.roleDefinitionId));
-        ObjectNode j = Json.obj();
-        j.put("@odata.type", "#microsoft.graph.directoryRole");
-        j.put("id", UUID.nameUUIDFromBytes(("directoryRole:" + r.id()).getBytes(StandardCharsets.UTF_8)).toString());
-        j.putNull("deletedDateTime");
-        j.put("description", r.description());
-        j.put("displayName", r.displayName());
-        j.put("roleTemplateId", r.id());
-        out.add(j);
-      }
+    for (Schedule s : assignments.firstCurrentPerRole(userId, now)) {
+      BuiltInRoles.Role r = roles.get(key(s.roleDefinitionId));
+      ObjectNode j = Json.obj();
+      j.put("@odata.type", "#microsoft.graph.directoryRole");
+      j.put("id", UUID.nameUUIDFromBytes(("directoryRole:" + r.id()).getBytes(StandardCharsets.UTF_8)).toString());
+      j.putNull("deletedDateTime");
+      j.put("description", r.description());
+      j.put("displayName", r.displayName());
+      j.put("roleTemplateId", r.id());
+      out.add(j);
     }
     return out;
   }
@@ -298,8 +303,8 @@ final class TenantState {
     Group g = requireGroup(id);
     groups.remove(key(g.id));
     // A deleted role-assignable group takes its eligible and active role assignments with it.
-    eligibilities.removeIf(s -> s.principalId.equalsIgnoreCase(g.id));
-    assignments.removeIf(s -> s.principalId.equalsIgnoreCase(g.id));
+    eligibilities.removePrincipal(g.id);
+    assignments.removePrincipal(g.id);
   }
 
   // ---------------------------------------------------------------- role definitions
@@ -344,44 +349,45 @@ final class TenantState {
 
   synchronized List<ObjectNode> requests(Kind kind) {
     purge();
-    return (kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests).stream()
-        .map(ScheduleRequest::toJson)
-        .toList();
+    return log(kind).all.stream().map(ScheduleRequest::toJson).toList();
   }
 
   synchronized ObjectNode request(Kind kind, String id) {
-    for (ScheduleRequest r : kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests) {
-      if (r.id.equalsIgnoreCase(id)) {
-        return r.toJson();
-      }
+    ScheduleRequest r = log(kind).find(id);
+    if (r == null) {
+      throw GraphError.notFound(id);
     }
-    throw GraphError.notFound(id);
+    return r.toJson();
   }
 
   synchronized List<ObjectNode> schedules(Kind kind) {
     purge();
-    return store(kind).stream().map(Schedule::scheduleJson).toList();
+    return store(kind).all().map(Schedule::scheduleJson).toList();
   }
 
   synchronized List<ObjectNode> instances(Kind kind) {
     Instant now = purge();
-    return store(kind).stream().filter(s -> s.current(now)).map(Schedule::instanceJson).toList();
+    return store(kind).all().filter(s -> s.current(now)).map(Schedule::instanceJson).toList();
   }
 
   synchronized List<ObjectNode> roleAssignments() {
     Instant now = purge();
-    return assignments.stream().filter(s -> s.current(now)).map(Schedule::roleAssignmentJson).toList();
+    return assignments.all().filter(s -> s.current(now)).map(Schedule::roleAssignmentJson).toList();
   }
 
-  private List<Schedule> store(Kind kind) {
+  private ScheduleStore store(Kind kind) {
     return kind == Kind.ELIGIBILITY ? eligibilities : assignments;
+  }
+
+  private RequestLog log(Kind kind) {
+    return kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests;
   }
 
   /** Drops schedules whose end has passed (Graph does this by itself; the simulator does it lazily). */
   private Instant purge() {
     Instant now = clock.instant();
-    eligibilities.removeIf(s -> s.end != null && !s.end.isAfter(now));
-    assignments.removeIf(s -> s.end != null && !s.end.isAfter(now));
+    eligibilities.purge(now);
+    assignments.purge(now);
     return now;
   }
 
@@ -689,11 +695,11 @@ final class TenantState {
     }
 
     // 5. state
-    List<Schedule> store = store(kind);
+    ScheduleStore store = store(kind);
     String p = principalId;
     String r = roleId;
-    List<Schedule> existing = store.stream().filter(s -> s.covers(p, r, scope)).toList();
-    List<Schedule> affected = existing;
+    List<Slot> existing = store.covering(p, r, scope);
+    List<Slot> affected = existing;
     switch (action) {
       case ADMIN_ASSIGN -> {
         if (!existing.isEmpty()) {
@@ -701,11 +707,7 @@ final class TenantState {
         }
       }
       case SELF_ACTIVATE -> {
-        boolean pending = assignmentRequests.stream()
-            .anyMatch(q -> "PendingApproval".equals(q.status) && q.action == Action.SELF_ACTIVATE
-                && q.principalId.equalsIgnoreCase(p) && q.roleDefinitionId.equalsIgnoreCase(r)
-                && RoleSchedules.scopesEqual(q.directoryScopeId, scope));
-        if (pending) {
+        if (assignmentRequests.hasPendingActivation(p, r, scope)) {
           throw GraphError.badRequest(
               "PendingRoleAssignmentRequest", "There already exists a pending role assignment request for this role.");
         }
@@ -719,12 +721,12 @@ final class TenantState {
         }
       }
       case SELF_DEACTIVATE -> {
-        affected = existing.stream().filter(s -> "Activated".equals(s.assignmentType)).toList();
+        affected = existing.stream().filter(s -> "Activated".equals(s.schedule.assignmentType)).toList();
         if (affected.isEmpty()) {
           throw GraphError.badRequest("RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
         }
-        for (Schedule s : affected) {
-          if (s.start.plus(MINIMUM_ACTIVE_DURATION).isAfter(now)) {
+        for (Slot s : affected) {
+          if (s.schedule.start.plus(MINIMUM_ACTIVE_DURATION).isAfter(now)) {
             throw GraphError.badRequest(
                 "ActiveDurationTooShort", "The Active duration is too short. Miniumum Required is 5 minutes.");
           }
@@ -780,36 +782,36 @@ final class TenantState {
         }
       }
       case ADMIN_UPDATE, ADMIN_EXTEND -> {
-        Schedule old = existing.get(0);
+        Schedule old = existing.get(0).schedule;
         Schedule s = new Schedule(kind, id, old.principalId, old.roleDefinitionId, old.directoryScopeId, old.appScopeId, id,
             old.createdDateTime, old.assignmentType, old.memberType, old.activatedUsing, false, start, end, expirationType,
             durationText);
         s.modifiedDateTime = now;
-        store.set(store.indexOf(old), s);
+        store.replace(existing.get(0), s); // in place: the listing order does not change
       }
-      case ADMIN_REMOVE, SELF_DEACTIVATE -> store.removeAll(affected);
+      case ADMIN_REMOVE, SELF_DEACTIVATE -> affected.forEach(store::remove);
       default -> throw new IllegalStateException(action.toString());
     }
-    (kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests).add(request);
+    log(kind).add(request);
     return request;
   }
 
   /** POST .../{id}/cancel: only requests that have not taken effect yet. */
   synchronized void cancel(Kind kind, String requestId) {
-    for (ScheduleRequest r : kind == Kind.ELIGIBILITY ? eligibilityRequests : assignmentRequests) {
-      if (r.id.equalsIgnoreCase(requestId)) {
-        if (!"Granted".equals(r.status) && !"PendingApproval".equals(r.status)) {
-          throw GraphError.badRequest(
-              "InvalidRoleAssignmentRequest", "Only requests in status Granted or PendingApproval can be canceled; this one is " + r.status + ".");
-        }
-        if ("Granted".equals(r.status)) {
-          store(kind).removeIf(s -> s.id.equals(r.targetScheduleId) && s.start.isAfter(clock.instant()));
-        }
-        r.status = kind == Kind.ELIGIBILITY ? "Revoked" : "Canceled";
-        return;
-      }
+    RequestLog log = log(kind);
+    ScheduleRequest r = log.find(requestId);
+    if (r == null) {
+      throw GraphError.notFound(requestId);
     }
-    throw GraphError.notFound(requestId);
+    if (!"Granted".equals(r.status) && !"PendingApproval".equals(r.status)) {
+      throw GraphError.badRequest(
+          "InvalidRoleAssignmentRequest", "Only requests in status Granted or PendingApproval can be canceled; this one is " + r.status + ".");
+    }
+    if ("Granted".equals(r.status)) {
+      store(kind).removeNotStarted(r.targetScheduleId, clock.instant());
+    }
+    r.status = kind == Kind.ELIGIBILITY ? "Revoked" : "Canceled";
+    log.statusChanged(r);
   }
 
   private static boolean supported(Kind kind, Action action) {
@@ -835,11 +837,10 @@ final class TenantState {
       }
     }
     for (String c : candidates) {
-      for (Schedule s : eligibilities) {
-        if (s.current(now) && s.principalId.equalsIgnoreCase(c) && s.roleDefinitionId.equalsIgnoreCase(roleId)
-            && ("/".equals(s.directoryScopeId) || RoleSchedules.scopesEqual(s.directoryScopeId, scope))) {
-          return s;
-        }
+      // tenant-wide ("/" covers exactly the scope "/") or at the requested scope, whichever comes first
+      Schedule s = eligibilities.firstCurrent(now, c, roleId, "/", scope);
+      if (s != null) {
+        return s;
       }
     }
     return null;
@@ -847,10 +848,8 @@ final class TenantState {
 
   /** Admin writes by a signed-in user need an active Privileged Role Administrator or Global Administrator role. */
   private boolean holdsRoleAdministration(String userId, Instant now) {
-    return assignments.stream()
-        .anyMatch(s -> s.current(now) && s.principalId.equalsIgnoreCase(userId) && "/".equals(s.directoryScopeId)
-            && (s.roleDefinitionId.equalsIgnoreCase(BuiltInRoles.GLOBAL_ADMINISTRATOR)
-                || s.roleDefinitionId.equalsIgnoreCase(BuiltInRoles.PRIVILEGED_ROLE_ADMINISTRATOR)));
+    return assignments.firstCurrent(now, userId, BuiltInRoles.GLOBAL_ADMINISTRATOR, "/") != null
+        || assignments.firstCurrent(now, userId, BuiltInRoles.PRIVILEGED_ROLE_ADMINISTRATOR, "/") != null;
   }
 
   private ObjectNode createdBy(Caller caller) {
@@ -889,5 +888,318 @@ final class TenantState {
 
   private static boolean isBlank(String s) {
     return s == null || s.isBlank();
+  }
+
+  // ---------------------------------------------------------------- indexes
+
+  /**
+   * The form of an id under which {@link String#equalsIgnoreCase} (so {@link Schedule#covers} and
+   * {@link RoleSchedules#scopesEqual}) becomes plain equality: per char, the lower case of the upper case, which
+   * is what equalsIgnoreCase compares for chars outside the surrogate range (checked over all such pairs). Unlike
+   * {@link #key} (toLowerCase) it folds a Greek capital sigma like every other sigma, and a dotted capital I to "i",
+   * as equalsIgnoreCase matches them. {@code s} itself when nothing changes.
+   */
+  private static String fold(String s) {
+    if (s == null) {
+      return null;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (foldChar(c) != c) {
+        char[] out = s.toCharArray();
+        for (int j = i; j < out.length; j++) {
+          out[j] = foldChar(out[j]);
+        }
+        return new String(out);
+      }
+    }
+    return s;
+  }
+
+  private static char foldChar(char c) {
+    if (c < 0x80) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+    return Character.toLowerCase(Character.toUpperCase(c));
+  }
+
+  /**
+   * Whether {@link #fold} expresses equalsIgnoreCase for s: not when it holds surrogates (equalsIgnoreCase compares
+   * supplementary characters by code point), where lookups scan instead. A fold keeps surrogates and never makes
+   * one, so a foldable id can never match a stored id with surrogates, either way.
+   */
+  private static boolean foldable(String s) {
+    if (s != null) {
+      for (int i = 0; i < s.length(); i++) {
+        if (Character.isSurrogate(s.charAt(i))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** (principal, role, directory scope) folded: equal keys if and only if {@link Schedule#covers}, for foldable ids. */
+  private record CoverKey(String principal, String role, String scope) {
+
+    static CoverKey of(String principal, String role, String scope) {
+      return new CoverKey(fold(principal), fold(role), fold(scope));
+    }
+
+    static boolean expresses(String principal, String role, String scope) {
+      return foldable(principal) && foldable(role) && foldable(scope);
+    }
+  }
+
+  /** A schedule's place in its store. An update or extension swaps the schedule and keeps the place. */
+  private static final class Slot {
+    static final Comparator<Slot> BY_SEQ = Comparator.comparingLong(s -> s.seq);
+    static final Comparator<Slot> BY_END = Comparator.comparing((Slot s) -> s.end).thenComparingLong(s -> s.seq);
+
+    final long seq; // listing order
+    Schedule schedule;
+    Instant end; // schedule.end as indexed in byEnd
+
+    Slot(long seq) {
+      this.seq = seq;
+    }
+  }
+
+  /**
+   * One kind's schedules, listed in insertion order (an update replaces in place), with indexes that agree
+   * exactly with a scan of that listing:
+   * <ul>
+   *   <li>{@code byCover}: {@link CoverKey} to the slots it covers, in listing order (ids with surrogates: scan);
+   *   <li>{@code byId}: schedule id (exact, like {@code cancel} compares it) to slots;
+   *   <li>{@code byPrincipal}: folded principal, then {@link TenantState#key} of the role, to slots in listing
+   *       order, for the directoryRole entries of transitiveMemberOf;
+   *   <li>{@code byEnd}: slots with an end, soonest first, for the lazy expiry.
+   * </ul>
+   * The caller holds the tenant's lock.
+   */
+  private static final class ScheduleStore {
+    private final Set<Slot> listed = new LinkedHashSet<>();
+    private final Map<CoverKey, List<Slot>> byCover = new HashMap<>();
+    private final Map<String, List<Slot>> byId = new HashMap<>();
+    private final Map<String, Map<String, NavigableSet<Slot>>> byPrincipal = new HashMap<>();
+    private final NavigableSet<Slot> byEnd = new TreeSet<>(Slot.BY_END);
+    private long nextSeq;
+
+    Stream<Schedule> all() {
+      return listed.stream().map(slot -> slot.schedule);
+    }
+
+    void add(Schedule s) {
+      Slot slot = new Slot(nextSeq++);
+      listed.add(slot);
+      index(slot, s);
+    }
+
+    void remove(Slot slot) {
+      if (listed.remove(slot)) {
+        unindex(slot);
+      }
+    }
+
+    void replace(Slot slot, Schedule s) {
+      unindex(slot);
+      index(slot, s);
+    }
+
+    /** Removes the schedules whose end has passed: end <= now. */
+    void purge(Instant now) {
+      while (!byEnd.isEmpty() && !byEnd.first().end.isAfter(now)) {
+        remove(byEnd.first());
+      }
+    }
+
+    /** The slots covering (principal, role, scope), in listing order; a copy, so the caller may change the store. */
+    List<Slot> covering(String principal, String role, String scope) {
+      return List.copyOf(matching(principal, role, scope));
+    }
+
+    /** The first current schedule, in listing order, covering (principal, role, one of the scopes); or null. */
+    Schedule firstCurrent(Instant now, String principal, String role, String... scopes) {
+      Slot first = null;
+      for (String scope : scopes) {
+        for (Slot slot : matching(principal, role, scope)) {
+          if (slot.schedule.current(now)) {
+            if (first == null || slot.seq < first.seq) {
+              first = slot;
+            }
+            break;
+          }
+        }
+      }
+      return first == null ? null : first.schedule;
+    }
+
+    /**
+     * For each role the principal holds now, its first current schedule in listing order; in the order of those
+     * schedules in the listing (so, as a scan of the listing meets the roles). Roles are told apart by
+     * {@link TenantState#key}.
+     */
+    List<Schedule> firstCurrentPerRole(String principal, Instant now) {
+      List<Slot> firsts = new ArrayList<>();
+      if (!foldable(principal)) {
+        Set<String> seen = new HashSet<>();
+        for (Slot slot : listed) {
+          Schedule s = slot.schedule;
+          if (s.current(now) && s.principalId.equalsIgnoreCase(principal) && seen.add(key(s.roleDefinitionId))) {
+            firsts.add(slot);
+          }
+        }
+      } else {
+        for (NavigableSet<Slot> ofRole : byPrincipal.getOrDefault(fold(principal), Map.of()).values()) {
+          for (Slot slot : ofRole) { // after a purge only schedules that start later are skipped
+            if (slot.schedule.current(now)) {
+              firsts.add(slot);
+              break;
+            }
+          }
+        }
+        firsts.sort(Slot.BY_SEQ);
+      }
+      return firsts.stream().map(slot -> slot.schedule).toList();
+    }
+
+    /** Removes every schedule of the principal (compared ignoring case). */
+    void removePrincipal(String principal) {
+      List<Slot> doomed = new ArrayList<>();
+      if (!foldable(principal)) {
+        listed.stream().filter(slot -> slot.schedule.principalId.equalsIgnoreCase(principal)).forEach(doomed::add);
+      } else {
+        byPrincipal.getOrDefault(fold(principal), Map.of()).values().forEach(doomed::addAll);
+      }
+      doomed.forEach(this::remove);
+    }
+
+    /** Removes the schedules with this id (exact) that have not started at {@code now}. */
+    void removeNotStarted(String id, Instant now) {
+      if (id == null) {
+        return;
+      }
+      for (Slot slot : List.copyOf(byId.getOrDefault(id, List.of()))) {
+        if (slot.schedule.start.isAfter(now)) {
+          remove(slot);
+        }
+      }
+    }
+
+    /** The live bucket (do not change the store while iterating it), or the result of a scan. */
+    private List<Slot> matching(String principal, String role, String scope) {
+      if (principal == null || role == null) {
+        return List.of(); // covers(null, ...) is false for every schedule
+      }
+      if (!CoverKey.expresses(principal, role, scope)) {
+        return listed.stream().filter(slot -> slot.schedule.covers(principal, role, scope)).toList();
+      }
+      return byCover.getOrDefault(CoverKey.of(principal, role, scope), List.of());
+    }
+
+    private void index(Slot slot, Schedule s) {
+      slot.schedule = s;
+      slot.end = s.end;
+      CoverKey cover = CoverKey.of(s.principalId, s.roleDefinitionId, s.directoryScopeId);
+      insert(byCover.computeIfAbsent(cover, k -> new ArrayList<>(1)), slot);
+      insert(byId.computeIfAbsent(s.id, k -> new ArrayList<>(1)), slot);
+      byPrincipal.computeIfAbsent(fold(s.principalId), k -> new HashMap<>())
+          .computeIfAbsent(key(s.roleDefinitionId), k -> new TreeSet<>(Slot.BY_SEQ))
+          .add(slot);
+      if (slot.end != null) {
+        byEnd.add(slot);
+      }
+    }
+
+    private void unindex(Slot slot) {
+      Schedule s = slot.schedule;
+      detach(byCover, CoverKey.of(s.principalId, s.roleDefinitionId, s.directoryScopeId), slot);
+      detach(byId, s.id, slot);
+      String principal = fold(s.principalId);
+      Map<String, NavigableSet<Slot>> ofPrincipal = byPrincipal.get(principal);
+      NavigableSet<Slot> ofRole = ofPrincipal.get(key(s.roleDefinitionId));
+      ofRole.remove(slot);
+      if (ofRole.isEmpty()) {
+        ofPrincipal.remove(key(s.roleDefinitionId));
+        if (ofPrincipal.isEmpty()) {
+          byPrincipal.remove(principal);
+        }
+      }
+      if (slot.end != null) {
+        byEnd.remove(slot);
+      }
+    }
+
+    /** Keeps a bucket in listing order (buckets are short: a few schedules per key or id at most). */
+    private static void insert(List<Slot> bucket, Slot slot) {
+      int i = bucket.size();
+      while (i > 0 && bucket.get(i - 1).seq > slot.seq) {
+        i--;
+      }
+      bucket.add(i, slot);
+    }
+
+    private static <K> void detach(Map<K, List<Slot>> index, K key, Slot slot) {
+      List<Slot> bucket = index.get(key);
+      bucket.remove(slot);
+      if (bucket.isEmpty()) {
+        index.remove(key);
+      }
+    }
+  }
+
+  /**
+   * One kind's request log: append-only apart from status changes, listed in order. Looked up by id (ignoring
+   * case; the first request with that id, as a scan would find it) and, for selfActivate, by the pending
+   * activations of a (principal, role, scope).
+   */
+  private static final class RequestLog {
+    final List<ScheduleRequest> all = new ArrayList<>();
+    private final Map<String, ScheduleRequest> byId = new HashMap<>();
+    private final Map<CoverKey, List<ScheduleRequest>> pendingActivations = new HashMap<>();
+
+    void add(ScheduleRequest r) {
+      all.add(r);
+      byId.putIfAbsent(fold(r.id), r);
+      if (pendingActivation(r)) {
+        pendingActivations
+            .computeIfAbsent(CoverKey.of(r.principalId, r.roleDefinitionId, r.directoryScopeId), k -> new ArrayList<>(1))
+            .add(r);
+      }
+    }
+
+    ScheduleRequest find(String id) {
+      if (id == null) {
+        return null;
+      }
+      if (!foldable(id)) {
+        return all.stream().filter(r -> r.id.equalsIgnoreCase(id)).findFirst().orElse(null);
+      }
+      return byId.get(fold(id));
+    }
+
+    /** Call after changing a request's status: a request that is no longer pending leaves the pending index. */
+    void statusChanged(ScheduleRequest r) {
+      if (!pendingActivation(r)) {
+        CoverKey k = CoverKey.of(r.principalId, r.roleDefinitionId, r.directoryScopeId);
+        List<ScheduleRequest> bucket = pendingActivations.get(k);
+        if (bucket != null && bucket.remove(r) && bucket.isEmpty()) {
+          pendingActivations.remove(k);
+        }
+      }
+    }
+
+    boolean hasPendingActivation(String principal, String role, String scope) {
+      if (!CoverKey.expresses(principal, role, scope)) {
+        return all.stream().anyMatch(q -> pendingActivation(q) && q.principalId.equalsIgnoreCase(principal)
+            && q.roleDefinitionId.equalsIgnoreCase(role) && RoleSchedules.scopesEqual(q.directoryScopeId, scope));
+      }
+      List<ScheduleRequest> bucket = pendingActivations.getOrDefault(CoverKey.of(principal, role, scope), List.of());
+      return bucket.stream().anyMatch(RequestLog::pendingActivation);
+    }
+
+    private static boolean pendingActivation(ScheduleRequest q) {
+      return "PendingApproval".equals(q.status) && q.action == Action.SELF_ACTIVATE;
+    }
   }
 }
