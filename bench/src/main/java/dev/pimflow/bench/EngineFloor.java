@@ -9,6 +9,9 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.history.AbstractHistoryLevel;
+import org.camunda.bpm.engine.impl.history.event.HistoryEventType;
+import org.camunda.bpm.engine.impl.history.event.HistoryEventTypes;
 import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
 import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
 
@@ -17,14 +20,16 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * The engine floor: a standalone Camunda 7.24 engine on the same kind of database, with the orchestrator's engine
- * settings (history level activity; job executor 3..10 threads, queue 10, 10 jobs per acquisition, acquisition wait 200 ms,
+ * settings (history level lean: process instances, incidents and operators' actions only; job executor 3..10 threads, queue 10, 10 jobs per acquisition, acquisition wait 200 ms,
  * max wait 1000 ms, lock 120 s, acquisition by due date with pimflow's index on the due date; strong UUIDs;
  * authorization on; Hikari pool of 20), running the orchestrator's BPMN with no-op delegates
  * (bench/src/main/resources/floor). Driven through the Java API with the orchestrator's threading: N threads take
@@ -58,7 +63,8 @@ final class EngineFloor implements Workload.Driver {
         cfg.setProcessEngineName("floor-" + UUID.randomUUID());
         cfg.setDataSource(dataSource);
         cfg.setDatabaseSchemaUpdate("true");
-        cfg.setHistory("activity"); // camunda.bpm.history-level
+        cfg.setCustomHistoryLevels(List.of(new LeanHistory()));
+        cfg.setHistory(LeanHistory.NAME); // camunda.bpm.history-level
         cfg.setIdGenerator(new StrongUuidGenerator());
         cfg.setAuthorizationEnabled(true);
         cfg.setEnforceHistoryTimeToLive(false);
@@ -75,7 +81,7 @@ final class EngineFloor implements Workload.Driver {
         cfg.setEnsureJobDueDateNotNull(true);
         cfg.setJobExecutorAcquireByDueDate(true);
         settings.put("jdbcUrl", db.url);
-        settings.put("history", "activity");
+        settings.put("history", LeanHistory.NAME);
         settings.put("jobExecutor", "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
                 + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by due date (index on DUEDATE_)");
         settings.put("idGenerator", "StrongUuidGenerator");
@@ -209,6 +215,32 @@ final class EngineFloor implements Workload.Driver {
     public static final class NoOp implements JavaDelegate {
         @Override
         public void execute(DelegateExecution execution) {
+        }
+    }
+
+    /** The orchestrator's history level {@code lean} (workflow: process/LeanHistory.java): the same id, name and events. */
+    static final class LeanHistory extends AbstractHistoryLevel {
+        static final String NAME = "lean";
+        private static final Set<HistoryEventType> PRODUCED = Set.of(
+                HistoryEventTypes.PROCESS_INSTANCE_START, HistoryEventTypes.PROCESS_INSTANCE_UPDATE,
+                HistoryEventTypes.PROCESS_INSTANCE_MIGRATE, HistoryEventTypes.PROCESS_INSTANCE_END,
+                HistoryEventTypes.INCIDENT_CREATE, HistoryEventTypes.INCIDENT_MIGRATE, HistoryEventTypes.INCIDENT_DELETE,
+                HistoryEventTypes.INCIDENT_RESOLVE, HistoryEventTypes.INCIDENT_UPDATE,
+                HistoryEventTypes.USER_OPERATION_LOG);
+
+        @Override
+        public int getId() {
+            return 10;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean isHistoryEventProduced(HistoryEventType eventType, Object entity) {
+            return PRODUCED.contains(eventType);
         }
     }
 }

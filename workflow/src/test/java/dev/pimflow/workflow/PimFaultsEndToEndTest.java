@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * How PIM's answers map to the process (issue "PIM fidelity", DESIGN §6.6): a policy refusal ends the activation
  * denied with Graph's code; throttling with Retry-After is waited out without an incident; a permanent server error
- * becomes an incident that Cockpit (engine REST) shows.
+ * becomes an incident that Cockpit (engine REST) shows, and an operator's retry of it is kept in Camunda's history.
  */
 class PimFaultsEndToEndTest extends EndToEndTestBase {
     private final HttpClient http = HttpClient.newHttpClient();
@@ -114,6 +114,55 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
     }
 
+    /**
+     * The default history level (lean) keeps the incident and the operator's retry of the failed job through the engine
+     * REST API (what Cockpit's "retry" button calls), and the finished instance, but no activity history: each step is
+     * in pimflow's audit trail instead.
+     */
+    @Test
+    void anOperatorsRetryAfterAnIncidentIsKeptInCamundaHistory() throws Exception {
+        simulatorControl("POST", "/faults", """
+                {"status":500,"count":-1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
+        String ticket = "CONTOSO:Fault-retry";
+        String activationId = requestAndApprove(ticket, "PT5H");
+        String processInstanceId = processInstanceOf(activationId);
+        await().atMost(WAIT).until(() -> incidents(processInstanceId).size() == 1);
+        String jobId = management.createJobQuery().processInstanceId(processInstanceId).singleResult().getId();
+
+        simulatorControl("DELETE", "/faults", null);
+        HttpResponse<String> retried = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/engine-rest/job/" + jobId + "/retries"))
+                .header("Authorization", basic()).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"retries\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(204);
+        awaitStatus(activationId, "active");
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+
+        assertThat(engineRest("/engine-rest/history/process-instance?processInstanceId=" + processInstanceId))
+                .singleElement().satisfies(p -> assertThat(p.path("state").asText()).isEqualTo("COMPLETED"));
+        assertThat(engineRest("/engine-rest/history/incident?processInstanceId=" + processInstanceId))
+                .singleElement().satisfies(i -> {
+                    assertThat(i.path("activityId").asText()).isEqualTo("Task_ActivateRole");
+                    assertThat(i.path("resolved").asBoolean()).as("resolved by the retry").isTrue();
+                });
+        assertThat(engineRest("/engine-rest/history/user-operation?jobId=" + jobId))
+                .anySatisfy(o -> {
+                    assertThat(o.path("operationType").asText()).isEqualTo("SetJobRetries");
+                    assertThat(o.path("userId").asText()).isEqualTo("admin");
+                });
+        assertThat(engineRest("/engine-rest/history/activity-instance?processInstanceId=" + processInstanceId))
+                .as("no activity history at level lean").isEmpty();
+    }
+
+    private List<JsonNode> engineRest(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+                .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(pathAndQuery + ": " + r.body()).isEqualTo(200);
+        List<JsonNode> out = new java.util.ArrayList<>();
+        json.readTree(r.body()).forEach(out::add);
+        return out;
+    }
+
     private String processInstanceOf(String activationId) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/activations/" + activationId))
                 .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -121,13 +170,8 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
     }
 
     /** What Cockpit shows: the engine REST API's incidents of the instance. */
-    private java.util.List<JsonNode> incidents(String processInstanceId) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/engine-rest/incident?processInstanceId=" + processInstanceId))
-                .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        java.util.List<JsonNode> out = new java.util.ArrayList<>();
-        json.readTree(r.body()).forEach(out::add);
-        return out;
+    private List<JsonNode> incidents(String processInstanceId) throws Exception {
+        return engineRest("/engine-rest/incident?processInstanceId=" + processInstanceId);
     }
 
     private static String basic() {

@@ -43,8 +43,11 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
  * One test per path of ticket-activation.bpmn, with the real delegates and the Graph simulator; the job executor is
  * off, so each test drives jobs and timers itself and asserts the path taken.
  */
-// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a JVM-wide registry
-@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false", "camunda.bpm.process-engine-name=processtest"})
+// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a JVM-wide registry;
+// history level activity, because the path assertions (hasPassed) read Camunda's activity history, which the default
+// level (lean) does not keep
+@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false", "camunda.bpm.process-engine-name=processtest",
+        "camunda.bpm.history-level=activity"})
 @ActiveProfiles("test")
 @EmbeddedKafka(kraft = true, partitions = 1)
 class TicketActivationProcessTest {
