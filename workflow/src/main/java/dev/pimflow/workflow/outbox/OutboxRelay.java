@@ -27,7 +27,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends outbox rows to Kafka in id order and deletes them once acknowledged (acks=all, idempotent producer). A row is
  * deleted only after its send succeeded, so a crash anywhere resends it (at least once, same CloudEvents id).
- * Several orchestrator nodes share the outbox: on PostgreSQL rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ * Several orchestrator nodes share the outbox, and one of them relays at a time: on PostgreSQL a batch first takes a
+ * transaction-scoped advisory lock and a node that does not get it sends nothing. Were the nodes to claim disjoint
+ * batches ({@code SKIP LOCKED}), a later batch could reach Kafka before an earlier one, and an activation's
+ * {@code revoked} before its {@code active} (after a broker outage both wait in the outbox);
+ * {@code OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest} shows it. H2 is the single-node embedded default.
  * <p>
  * The audit chain is an outbox of its own (ADR 0004): after the outbox rows, the relay sends the chained audit records
  * behind the publication cursor to {@code pim.audit}, in seq order, and advances the cursor once Kafka acknowledged them;
@@ -44,8 +48,10 @@ public class OutboxRelay extends SignalledWorker {
     private final AuditTrail audit;
     private final EventCodec codec;
     private final String auditTopic;
-    private final boolean skipLocked;
-    private final String lockClause;
+    private final boolean postgres;
+
+    /** Key of the PostgreSQL advisory lock that makes one node at a time the outbox's relay. */
+    static final long RELAY_LOCK = 0x70696d666c6f77L; // "pimflow"
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka, OutboxSignal signal,
                        PimProperties properties, DataSource dataSource, AuditTrail audit, EventCodec codec) {
@@ -57,8 +63,7 @@ public class OutboxRelay extends SignalledWorker {
         this.audit = audit;
         this.codec = codec;
         this.auditTopic = properties.topics().audit();
-        this.skipLocked = Databases.isPostgres(dataSource);
-        this.lockClause = skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
+        this.postgres = Databases.isPostgres(dataSource);
     }
 
     @Override
@@ -100,8 +105,11 @@ public class OutboxRelay extends SignalledWorker {
     /** Sends one batch; returns how many rows were sent and deleted. */
     public int relayBatch() {
         Integer sent = tx.execute(status -> {
+            if (postgres && !Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK))) {
+                return 0; // another node is relaying
+            }
             List<Row> rows = jdbc.query("SELECT id, event_id, topic, record_key, event_type, payload FROM outbox ORDER BY id LIMIT "
-                            + settings.batchSize() + " " + lockClause,
+                            + settings.batchSize() + " FOR UPDATE",
                     (rs, n) -> new Row(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"), rs.getString("record_key"),
                             rs.getString("event_type"), rs.getString("payload")));
             if (rows.isEmpty()) {
@@ -123,7 +131,7 @@ public class OutboxRelay extends SignalledWorker {
     /** Sends one batch of chained audit records behind the publication cursor; returns how many were acknowledged. */
     public int relayAuditBatch() {
         Integer sent = tx.execute(status -> {
-            List<AuditRecord> records = audit.lockUnpublished(settings.batchSize(), skipLocked);
+            List<AuditRecord> records = audit.lockUnpublished(settings.batchSize(), postgres);
             if (records.isEmpty()) {
                 return 0;
             }
