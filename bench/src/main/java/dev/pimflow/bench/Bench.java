@@ -658,8 +658,8 @@ public final class Bench {
         }
 
         void fillTimers(Map<String, Object> phase, Tracker t) {
-            Histogram seen = new Histogram(3_600_000_000L, 3);
-            Histogram stamped = new Histogram(3_600_000_000L, 3);
+            Histogram seen = new Histogram(3);
+            Histogram stamped = new Histogram(3);
             long early = 0;
             long expired = 0;
             long otherReason = 0;

@@ -235,7 +235,7 @@ final class Tracker {
     Map<String, Histogram> histograms(Predicate<Rec> include) {
         Map<String, Histogram> m = new LinkedHashMap<>();
         STAGES.forEach((name, st) -> {
-            Histogram h = new Histogram(3_600_000_000L, 3);
+            Histogram h = new Histogram(3); // auto-resizing: a timers run's request -> revoked spans its whole build-up (over an hour at 100,000)
             for (Rec r : byTicket.values()) {
                 if (include.test(r) && st.from(r) != 0 && st.to(r) != 0 && st.to(r) >= st.from(r)) {
                     h.recordValue(Math.max(1, (st.to(r) - st.from(r)) / 1000));
