@@ -84,8 +84,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
 
     @Test
     void permanentServerErrorBecomesAnIncidentThatCockpitShows() throws Exception {
-        simulatorControl("POST", "/faults", """
-                {"status":500,"count":-1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
+        failEveryAssignmentRequest();
         String ticket = "CONTOSO:Fault-500";
         String activationId = requestAndApprove(ticket, "PT5H");
         String processInstanceId = processInstanceOf(activationId);
@@ -121,8 +120,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
      */
     @Test
     void anOperatorsRetryAfterAnIncidentIsKeptInCamundaHistory() throws Exception {
-        simulatorControl("POST", "/faults", """
-                {"status":500,"count":-1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
+        failEveryAssignmentRequest();
         String ticket = "CONTOSO:Fault-retry";
         String activationId = requestAndApprove(ticket, "PT5H");
         String processInstanceId = processInstanceOf(activationId);
@@ -152,6 +150,12 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
                 });
         assertThat(engineRest("/engine-rest/history/activity-instance?processInstanceId=" + processInstanceId))
                 .as("no activity history at level lean").isEmpty();
+    }
+
+    /** Every roleAssignmentScheduleRequests POST answers 500 until the faults are deleted: activation runs out of retries. */
+    private void failEveryAssignmentRequest() throws Exception {
+        simulatorControl("POST", "/faults", """
+                {"status":500,"count":-1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
     }
 
     private List<JsonNode> engineRest(String pathAndQuery) throws Exception {
