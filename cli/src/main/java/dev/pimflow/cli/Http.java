@@ -58,6 +58,8 @@ final class Http {
         }
         headers.forEach(b::header);
         b.header("Accept", "application/json");
+        // the orchestrator's audit trail names the surface an operator used (pimctl or the product REST API)
+        b.header("User-Agent", "pimctl");
         if (json != null) {
             b.header("Content-Type", "application/json");
             b.method(method, HttpRequest.BodyPublishers.ofString(json));

@@ -26,8 +26,9 @@ class AuthenticationIsRequiredTest extends EndToEndTestBase {
     @LocalServerPort
     int port;
 
-    private static final List<String> APIS = List.of("/engine-rest/process-instance", "/engine-rest/incident", "/api/activations",
-            "/api/audit/verify", "/dev/mfa/challenges", "/actuator/info");
+    // /engine-rest/engine (the engine names) is one Camunda's own filter lets through anonymously (issue 17, finding 8)
+    private static final List<String> APIS = List.of("/engine-rest/process-instance", "/engine-rest/incident", "/engine-rest/engine",
+            "/api/activations", "/api/audit/verify", "/dev/mfa/challenges", "/actuator/info", "/api/openapi.json");
 
     @Test
     void apisRejectAnonymousAndWrongCredentialsAndAcceptTheAdmin() throws Exception {
@@ -57,8 +58,26 @@ class AuthenticationIsRequiredTest extends EndToEndTestBase {
     }
 
     @Test
-    void healthIsOpenForProbes() throws Exception {
+    void healthIsOpenForProbesWithoutDetails() throws Exception {
         assertThat(get("/actuator/health", null)).isEqualTo(200);
+        String anonymous = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(anonymous).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    /** Issue 17, finding 8: the embedded default's HTTP port answers on loopback only (SERVER_ADDRESS opens it). */
+    @Test
+    void httpAnswersOnLoopbackOnly() throws Exception {
+        java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this host has no non-loopback IPv4 address to try");
+        assertThat(get("/actuator/health", null)).isEqualTo(200); // on loopback it answers
+        try (java.net.Socket s = new java.net.Socket()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.connect(new java.net.InetSocketAddress(external, port), 2000))
+                    .as("connect to " + external.getHostAddress() + ":" + port).isInstanceOf(java.io.IOException.class);
+        }
     }
 
     /** Logs in the way the Cockpit page does: with the session's CSRF token from the page, then the form. */

@@ -9,6 +9,7 @@ import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.mfa.MfaAssertionSigner;
+import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.activation.MfaResponses;
 import dev.pimflow.workflow.activation.TicketEvents;
 import dev.pimflow.workflow.process.ProcessElements;
@@ -65,6 +66,8 @@ class TicketActivationProcessTest {
     TransactionTemplate tx;
     @Autowired
     EventCodec codec;
+    @Autowired
+    dev.pimflow.audit.AuditTrail audit;
 
     private final MfaAssertionSigner gateway = new MfaAssertionSigner(dev.pimflow.workflow.support.EndToEndTestBase.DEV_SECRET, java.time.Clock.systemUTC());
     private String ticket;
@@ -196,7 +199,46 @@ class TicketActivationProcessTest {
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
     }
 
+    /**
+     * DESIGN §6.1 against insiders: an mfa.response correlated with {@code mfaApproved=true} by anyone but pimflow's MFA
+     * path (here in-process, around every surface's guard) moves the token to the activation step, which finds no
+     * approval pimflow verified, assigns nothing and denies.
+     */
+    @Test
+    void mfaMessageWithoutAVerifiedApprovalIsDeniedAtTheActivationStep() {
+        ProcessInstance pi = request(ALINE, "PT1H");
+        run(pi, TASK_VALIDATE_REQUEST);
+        runtime.createMessageCorrelation(MESSAGE_MFA_RESPONSE).processInstanceId(pi.getId())
+                .setVariable(ProcessElements.Vars.MFA_APPROVED, true).correlate();
+        assertThat(pi).isWaitingAt(TASK_ACTIVATE_ROLE);
+        run(pi, TASK_ACTIVATE_ROLE);
+        assertThat(pi).hasPassedInOrder(TASK_ACTIVATE_ROLE, TASK_RECORD_DENIED, END_DENIED).hasNotPassed(END_ACTIVATED).isEnded();
+        assertThat(activation(pi).status()).isEqualTo("denied");
+        assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
+        assertThat(activation(pi).pimRequestId()).isNull();
+        assertThat(auditActions(pi)).contains("activation-refused");
+    }
+
+    /** The same for a token moved past Await MFA with Camunda's process instance modification. */
+    @Test
+    void instanceModifiedPastTheMfaWaitIsDeniedAtTheActivationStep() {
+        ProcessInstance pi = request(ALINE, "PT1H");
+        run(pi, TASK_VALIDATE_REQUEST);
+        runtime.createProcessInstanceModification(pi.getId()).startBeforeActivity(TASK_ACTIVATE_ROLE)
+                .cancelAllForActivity(GATEWAY_AWAIT_MFA).execute();
+        run(pi, TASK_ACTIVATE_ROLE);
+        assertThat(pi).hasPassed(TASK_RECORD_DENIED, END_DENIED).hasNotPassed(END_ACTIVATED).isEnded();
+        assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
+        assertThat(activation(pi).pimRequestId()).isNull();
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
+
+    private java.util.List<String> auditActions(ProcessInstance pi) {
+        String id = activation(pi).id();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> audit.pendingFor(id) == 0);
+        return audit.forActivation(id).stream().map(dev.pimflow.audit.AuditRecord::action).toList();
+    }
 
     private ProcessInstance requestAndApprove() {
         ProcessInstance pi = request(ALINE, "PT1H");

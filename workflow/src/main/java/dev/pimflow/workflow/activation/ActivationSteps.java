@@ -29,6 +29,8 @@ import java.util.Map;
 @Component
 public class ActivationSteps {
     public static final String SYSTEM_ACTOR = "pimflow";
+    /** Deny reason when the activation step finds no approval pimflow verified (DESIGN §6.1). */
+    public static final String MFA_NOT_VERIFIED = "mfa-not-verified";
 
     private final ActivationStore store;
     private final AuditTrail audit;
@@ -87,6 +89,12 @@ public class ActivationSteps {
         record(a, "mfa-gateway", "mfa-rejected", "rejected", Map.of("challengeId", String.valueOf(a.challengeId()), "reason", reason));
     }
 
+    /** The activation step was reached without an approval pimflow verified: nothing is assigned in PIM. */
+    public void activationRefused(Activation a, String why) {
+        record(a, SYSTEM_ACTOR, "activation-refused", "refused", Map.of("reason", MFA_NOT_VERIFIED, "detail", why,
+                "challengeId", String.valueOf(a.challengeId())));
+    }
+
     public void denied(Activation a, String reason) {
         store.ended(a.id(), ActivationStatus.DENIED, reason);
         if ("mfa-timeout".equals(reason)) {
@@ -118,8 +126,8 @@ public class ActivationSteps {
         record(a, actor, "revoke-requested", "ticket-closed", Map.of("eventId", eventId, "statusAtClosure", a.status()));
     }
 
-    public void manualRevokeRequested(Activation a, String actor, String reason) {
-        record(a, actor, "revoke-requested", "manual", Map.of("reason", reason));
+    public void manualRevokeRequested(Activation a, String actor, String reason, String surface) {
+        record(a, actor, "revoke-requested", "manual", Map.of("reason", reason, "surface", surface));
     }
 
     public void revoked(Activation a, String reason, Removal removal) {

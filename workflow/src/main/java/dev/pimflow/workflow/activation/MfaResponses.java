@@ -9,6 +9,7 @@ import dev.pimflow.mfa.MfaRejectedException;
 import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.MfaApprovals;
 import dev.pimflow.workflow.store.UsedAssertions;
 import org.camunda.bpm.engine.RuntimeService;
 import org.slf4j.Logger;
@@ -34,9 +35,11 @@ public class MfaResponses {
     private final ActivationSteps steps;
     private final RuntimeService runtime;
     private final Clock clock;
+    private final MfaApprovals approvals;
 
     public MfaResponses(ActivationStore store, UsedAssertions usedAssertions, MfaAssertionVerifier verifier, ActivationSteps steps,
-                        RuntimeService runtime, Clock clock) {
+                        RuntimeService runtime, Clock clock, MfaApprovals approvals) {
+        this.approvals = approvals;
         this.store = store;
         this.usedAssertions = usedAssertions;
         this.verifier = verifier;
@@ -67,6 +70,10 @@ public class MfaResponses {
             return reject(a, "data.challengeId", "challenge expired at " + a.challengeExpiresAt());
         }
         steps.mfaDecided(a, decision.approved(), decision.assertionId());
+        if (decision.approved()) {
+            // the proof the activation step checks: the process variable below only routes the token
+            approvals.approved(a.id(), a.challengeId(), decision.assertionId());
+        }
         runtime.createMessageCorrelation(ProcessElements.MESSAGE_MFA_RESPONSE)
                 .processInstanceId(a.processInstanceId())
                 .setVariable(Vars.MFA_APPROVED, decision.approved())

@@ -6,6 +6,7 @@ import dev.pimflow.audit.AuditVerification;
 import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.security.RequestSurface;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.RuntimeService;
@@ -79,7 +80,7 @@ public class ActivationController {
             if (!ActivationStatus.ACTIVE.equals(a.status())) {
                 return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "activation " + id + " is " + a.status() + ", not active"));
             }
-            steps.manualRevokeRequested(a, "user:" + caller.getName(), body.reason());
+            steps.manualRevokeRequested(a, "user:" + caller.getName(), body.reason(), RequestSurface.surfaceOr(RequestSurface.PRODUCT_REST));
             runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED).processInstanceId(a.processInstanceId()).correlateWithResult();
             return ResponseEntity.accepted().body(Map.of("activationId", id, "status", "revoke-requested"));
         });

@@ -2,7 +2,9 @@ package dev.pimflow.workflow.devgateway;
 
 import dev.pimflow.contracts.MfaChallenge;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import dev.pimflow.workflow.security.OperatorAudit;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,9 +21,11 @@ import java.util.Map;
 @ConditionalOnProperty(name = "pim.mfa.dev-gateway-enabled", havingValue = "true")
 public class DevMfaGatewayController {
     private final DevMfaGateway gateway;
+    private final OperatorAudit audit;
 
-    public DevMfaGatewayController(DevMfaGateway gateway) {
+    public DevMfaGatewayController(DevMfaGateway gateway, OperatorAudit audit) {
         this.gateway = gateway;
+        this.audit = audit;
     }
 
     @GetMapping
@@ -30,19 +34,26 @@ public class DevMfaGatewayController {
     }
 
     @PostMapping("/{challengeId}/approve")
-    public ResponseEntity<?> approve(@PathVariable String challengeId) {
-        return answer(challengeId, true);
+    public ResponseEntity<?> approve(@PathVariable String challengeId, Authentication caller) {
+        return answer(challengeId, true, caller);
     }
 
     @PostMapping("/{challengeId}/deny")
-    public ResponseEntity<?> deny(@PathVariable String challengeId) {
-        return answer(challengeId, false);
+    public ResponseEntity<?> deny(@PathVariable String challengeId, Authentication caller) {
+        return answer(challengeId, false, caller);
     }
 
-    private ResponseEntity<?> answer(String challengeId, boolean approved) {
+    /**
+     * The assertion the gateway signs names the principal, as a real gateway's would; the audit trail also records who
+     * actually answered through this development gateway, before the response reaches the orchestrator.
+     */
+    private ResponseEntity<?> answer(String challengeId, boolean approved, Authentication caller) {
         if (gateway.find(challengeId).isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no open challenge " + challengeId + " (unknown, answered or expired)"));
         }
+        MfaChallenge open = gateway.find(challengeId).orElseThrow();
+        audit.onActivation(caller.getName(), "dev-mfa-answered", approved ? "approved" : "denied", open.activationId(),
+                Map.of("challengeId", challengeId, "onBehalfOf", open.principalId()));
         MfaChallenge c = gateway.answer(challengeId, approved);
         return ResponseEntity.accepted().body(Map.of("challengeId", c.challengeId(), "activationId", c.activationId(),
                 "decision", approved ? "approved" : "denied"));

@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.process;
 
+import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.PimDirectory;
@@ -7,6 +8,7 @@ import dev.pimflow.pim.PimException;
 import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.MfaApprovals;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -26,15 +28,28 @@ import static dev.pimflow.workflow.process.ProcessElements.Vars;
 public class ActivateRoleDelegate extends ActivationDelegate {
     private final PimDirectory pim;
     private final ActivationSteps steps;
+    private final MfaApprovals approvals;
 
-    public ActivateRoleDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps) {
+    public ActivateRoleDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps, MfaApprovals approvals) {
         super(store);
         this.pim = pim;
         this.steps = steps;
+        this.approvals = approvals;
     }
 
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
+        // DESIGN §6.1 against insiders: the token may have reached this task by a correlated message, an edited variable
+        // or an instance modification; only an approval pimflow verified and recorded for this challenge lets it pass
+        if (!ActivationStatus.PENDING_MFA.equals(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
+            steps.activationRefused(a, "no MFA approval verified by pimflow for challenge " + a.challengeId()
+                    + " (activation is " + a.status() + ")");
+            if (!ActivationStatus.PENDING_MFA.equals(a.status())) {
+                return; // active, ended or not yet challenged: this step changes nothing
+            }
+            execution.setVariable(Vars.DENY_REASON, ActivationSteps.MFA_NOT_VERIFIED);
+            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, ActivationSteps.MFA_NOT_VERIFIED);
+        }
         Duration duration = Duration.parse(a.requestedDuration());
         Assignment assignment;
         try {

@@ -3,10 +3,22 @@ package dev.pimflow.workflow.security;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -19,9 +31,11 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Authentication everywhere (DESIGN §6.8). The product API, the development MFA gateway and the actuator (but its
- * health) take HTTP Basic checked against Camunda's identity service, so Cockpit, engine REST and the product share
- * one set of users. Cockpit authenticates with its own login; engine REST with Camunda's Basic filter.
+ * Authentication everywhere and least privilege (DESIGN §6.8). The product API, the development MFA gateway and the
+ * actuator (but its health) take HTTP Basic checked against Camunda's identity service, so Cockpit, engine REST and the
+ * product share one set of users, and what each may do follows its Camunda groups ({@link Roles}). Cockpit
+ * authenticates with its own login; engine REST with Camunda's Basic filter; inside the engine, {@link EngineGuard}
+ * refuses to every user what would move the process.
  */
 @Configuration
 public class SecurityConfiguration {
@@ -32,7 +46,16 @@ public class SecurityConfiguration {
         return http.securityMatcher("/api/**", "/dev/**", "/actuator/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .anyRequest().authenticated())
+                        .requestMatchers("/dev/**").hasRole(Roles.ADMIN)
+                        .requestMatchers("/api/audit/**").hasAnyRole(Roles.AUDITOR, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/api/activations/*/revoke").hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/activations", "/api/activations/**")
+                        .hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
+                        .requestMatchers("/actuator/**").hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/openapi.json", "/api/openapi.json/**", "/api/swagger-ui.html",
+                                "/api/swagger-ui/**").hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
+                        // anything else under these paths is for nobody (a login alone grants nothing)
+                        .anyRequest().denyAll())
                 .authenticationProvider(camundaUsers)
                 .httpBasic(Customizer.withDefaults())
                 .csrf(c -> c.disable())
@@ -49,8 +72,9 @@ public class SecurityConfiguration {
                 .build();
     }
 
+    /** HTTP Basic against Camunda's users; the product roles come from the user's Camunda groups ({@link Roles}). */
     @Bean
-    public AuthenticationProvider camundaUsers(IdentityService identity) {
+    public AuthenticationProvider camundaUsers(IdentityService identity, Roles roles) {
         return new AuthenticationProvider() {
             @Override
             public Authentication authenticate(Authentication authentication) throws AuthenticationException {
@@ -59,7 +83,8 @@ public class SecurityConfiguration {
                 if (user == null || credentials == null || !identity.checkPassword(user, credentials.toString())) {
                     throw new BadCredentialsException("bad credentials");
                 }
-                return UsernamePasswordAuthenticationToken.authenticated(user, null, AuthorityUtils.createAuthorityList("ROLE_USER"));
+                return UsernamePasswordAuthenticationToken.authenticated(user, null,
+                        AuthorityUtils.createAuthorityList(roles.of(user).stream().map(r -> "ROLE_" + r).toArray(String[]::new)));
             }
 
             @Override
@@ -67,6 +92,55 @@ public class SecurityConfiguration {
                 return UsernamePasswordAuthenticationToken.class.isAssignableFrom(type);
             }
         };
+    }
+
+    /** Labels each request with its surface for the audit trail; runs first, around everything else. */
+    @Bean
+    public FilterRegistrationBean<RequestSurface> requestSurface() {
+        FilterRegistrationBean<RequestSurface> registration = new FilterRegistrationBean<>(new RequestSurface());
+        registration.addUrlPatterns("/*");
+        registration.setName("pimflow-request-surface");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /**
+     * Camunda's Basic filter lets {@code /engine-rest/engine} (the list of engine names) through without checking
+     * credentials; nothing but the health status answers anonymously, so this filter asks for credentials on every
+     * engine REST path and checks them on that one (Camunda's filter checks them on the others).
+     */
+    @Bean
+    public FilterRegistrationBean<OncePerRequestFilter> engineRestNeedsCredentials(ObjectProvider<IdentityService> identity) {
+        // the provider: servlet filters are made when the web server starts, before Flyway; the engine must come after it
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                String auth = request.getHeader("Authorization");
+                String path = request.getRequestURI().substring(request.getContextPath().length());
+                boolean enginesList = path.equals("/engine-rest/engine") || path.equals("/engine-rest/engine/");
+                if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6) || (enginesList && !valid(identity.getObject(), auth))) {
+                    response.setHeader("WWW-Authenticate", "Basic realm=\"default\"");
+                    response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+                    return;
+                }
+                chain.doFilter(request, response);
+            }
+        });
+        registration.addUrlPatterns("/engine-rest/*");
+        registration.setName("pimflow-engine-rest-credentials");
+        registration.setOrder(100);
+        return registration;
+    }
+
+    private static boolean valid(IdentityService identity, String basic) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon > 0 && identity.checkPassword(decoded.substring(0, colon), decoded.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Bean

@@ -60,6 +60,10 @@ public class ActivationStore {
         return n != null && n > 0;
     }
 
+    public Optional<Activation> findByProcessInstance(String processInstanceId) {
+        return jdbc.query("SELECT * FROM activation WHERE process_instance_id = ?", ROW, processInstanceId).stream().findFirst();
+    }
+
     public Optional<Activation> findByChallenge(String challengeId) {
         return jdbc.query("SELECT * FROM activation WHERE challenge_id = ?", ROW, challengeId).stream().findFirst();
     }

@@ -1,0 +1,251 @@
+package dev.pimflow.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.workflow.security.OperatorAudit;
+import dev.pimflow.workflow.security.Roles;
+import dev.pimflow.workflow.support.EndToEndTestBase;
+import dev.pimflow.workflow.support.OrchestratorHttp;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.identity.User;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 17, finding 2: a login is not a role. A Camunda user with no group could approve anyone's MFA through the
+ * development gateway, list and revoke every activation and read the metrics; now each surface asks for the role
+ * (README "Who may do what"), and what an operator or the admin does is in the audit trail with who and how.
+ */
+class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "a-long-test-password-1";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    IdentityService identity;
+    @Autowired
+    ManagementService management;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private OrchestratorHttp nobody;
+    private OrchestratorHttp operator;
+    private OrchestratorHttp auditor;
+    private OrchestratorHttp admin;
+
+    @BeforeAll
+    void users() {
+        nobody = new OrchestratorHttp(port, user("mallory", null), PASSWORD);
+        operator = new OrchestratorHttp(port, user("olivia", Roles.OPERATORS), PASSWORD);
+        auditor = new OrchestratorHttp(port, user("audrey", Roles.AUDITORS), PASSWORD);
+        admin = new OrchestratorHttp(port, "admin", "test-admin-password");
+    }
+
+    @Test
+    void aUserWithoutARoleCanNeitherApproveNorListNorRevokeNorReadMetrics() throws Exception {
+        String ticket = "CONTOSO:Roles-1";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = awaitChallenge(ticket).path("data");
+        String challengeId = challenge.path("challengeId").asText();
+        String activationId = challenge.path("activationId").asText();
+
+        assertThat(nobody.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/dev/mfa/challenges").statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/api/activations").statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/api/activations/" + activationId).statusCode()).isEqualTo(403);
+        assertThat(nobody.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}").statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/api/audit/verify").statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/actuator/prometheus").statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/actuator/health").body()).doesNotContain("components");
+        // engine REST answers, but shows nothing it was not authorized to see
+        assertThat(JSON.readTree(nobody.get("/engine-rest/process-instance/count").body()).path("count").asLong()).isZero();
+
+        // neither the operator nor the auditor may use the development gateway
+        assertThat(operator.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
+        assertThat(auditor.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
+        awaitAuditChained();
+        assertThat(status(activationId)).isEqualTo("pending-mfa");
+
+        // the admin may, and the audit trail names the admin, not only the principal the assertion speaks for
+        assertThat(admin.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(202);
+        awaitStatus(activationId, "active");
+        AuditRecord answered = chainedAudit(activationId).stream().filter(r -> r.action().equals("dev-mfa-answered")).findFirst().orElseThrow();
+        assertThat(answered.actor()).isEqualTo("user:admin");
+        assertThat(answered.details()).containsEntry("surface", "dev-mfa-gateway").containsEntry("onBehalfOf", ALINE);
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+    }
+
+    @Test
+    void theOperatorReadsRetriesAndRevokesAndIsAuditedTheAuditorReadsTheTrail() throws Exception {
+        String ticket = "CONTOSO:Roles-2";
+        String activationId = requestAndApprove(ticket, "PT1H");
+        awaitStatus(activationId, "active");
+        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+
+        assertThat(operator.get("/api/activations?ticket=" + ticket).statusCode()).isEqualTo(200);
+        assertThat(operator.get("/actuator/info").statusCode()).isEqualTo(200); // prometheus: MetricsAndHealthTest
+        assertThat(operator.get("/api/audit/verify").statusCode()).isEqualTo(403);
+        assertThat(auditor.get("/api/audit/verify").statusCode()).isEqualTo(200);
+        assertThat(auditor.get("/api/activations/" + activationId).statusCode()).isEqualTo(200);
+        assertThat(auditor.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}").statusCode()).isEqualTo(403);
+        assertThat(auditor.get("/actuator/info").statusCode()).isEqualTo(403);
+        assertThat(auditor.get("/actuator/prometheus").statusCode()).isEqualTo(403);
+
+        // the operator sees the instance in engine REST and may change a job's retries: audited as an operator action
+        assertThat(JSON.readTree(operator.get("/engine-rest/process-instance/count?processInstanceIds=" + instance).body())
+                .path("count").asLong()).isEqualTo(1);
+        String timer = management.createJobQuery().processInstanceId(instance).singleResult().getId();
+        var retries = operator.send("PUT", "/engine-rest/job/" + timer + "/retries", "{\"retries\": 3}");
+        assertThat(retries.statusCode()).as(retries.body()).isEqualTo(204);
+        // but not disable it: a timer with no retries left would never revoke
+        assertThat(operator.send("PUT", "/engine-rest/job/" + timer + "/retries", "{\"retries\": 0}").statusCode()).isEqualTo(403);
+        assertThat(operator.send("PUT", "/engine-rest/job/" + timer + "/retries",
+                "{\"retries\": 3, \"dueDate\": \"2099-01-01T00:00:00.000+0000\"}").statusCode()).isEqualTo(403);
+        // nor move the process: modification is refused to operators as to everyone
+        assertThat(operator.send("POST", "/engine-rest/process-instance/" + instance + "/modification",
+                "{\"instructions\": [{\"type\": \"cancel\", \"activityId\": \"Gateway_AwaitEnd\"}]}").statusCode()).isEqualTo(403);
+
+        // the operator's manual revoke, through the product API
+        var revoke = operator.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"incident resolved\"}");
+        assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(202);
+        awaitRevoked(activationId);
+
+        List<AuditRecord> records = chainedAudit(activationId);
+        AuditRecord retried = records.stream().filter(r -> r.action().equals(OperatorAudit.ACTION_DONE)).findFirst().orElseThrow();
+        assertThat(retried.actor()).isEqualTo("user:olivia");
+        assertThat(retried.outcome()).isEqualTo("SetJobRetries");
+        assertThat(retried.details()).containsEntry("surface", "engine-rest").containsEntry("jobId", timer);
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+            assertThat(r.actor()).isEqualTo("user:olivia");
+        });
+        AuditRecord revoked = records.stream().filter(r -> r.action().equals("revoke-requested")).findFirst().orElseThrow();
+        assertThat(revoked.actor()).isEqualTo("user:olivia");
+        assertThat(revoked.details()).containsEntry("surface", "product-rest");
+    }
+
+    /** The same rules in Cockpit, whose engine calls carry the logged-in user the way engine REST's do. */
+    @Test
+    void inCockpitTheOperatorRetriesAJobAuditedAsCockpitButCannotMoveTheProcess() throws Exception {
+        String ticket = "CONTOSO:Roles-3";
+        String activationId = requestAndApprove(ticket, "PT1H");
+        awaitStatus(activationId, "active");
+        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        String timer = management.createJobQuery().processInstanceId(instance).singleResult().getId();
+
+        Cockpit cockpit = Cockpit.login(port, "olivia", PASSWORD);
+        assertThat(cockpit.send("PUT", "/camunda/api/engine/engine/default/job/" + timer + "/retries", "{\"retries\": 2}"))
+                .isEqualTo(204);
+        assertThat(cockpit.send("POST", "/camunda/api/engine/engine/default/message",
+                "{\"messageName\": \"activation.revoke-requested\", \"processInstanceId\": \"" + instance + "\"}")).isEqualTo(403);
+        assertThat(status(activationId)).isEqualTo("active");
+
+        List<AuditRecord> records = chainedAudit(activationId);
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_DONE);
+            assertThat(r.actor()).isEqualTo("user:olivia");
+            assertThat(r.details()).containsEntry("surface", "cockpit");
+        });
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+            assertThat(r.outcome()).isEqualTo("CorrelateMessageCmd");
+            assertThat(r.details()).containsEntry("surface", "cockpit");
+        });
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+    }
+
+    /** A browser session in Cockpit: the login form with the session's CSRF token, then Cockpit's own engine API. */
+    private record Cockpit(HttpClient browser, CookieManager cookies, int port, String[] csrf) {
+        static Cockpit login(int port, String user, String password) throws Exception {
+            CookieManager cookies = new CookieManager();
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/"))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+            Cockpit c = new Cockpit(browser, cookies, port, new String[]{page.headers().firstValue("X-XSRF-TOKEN").orElse(null)});
+            int login = c.request("POST", "/camunda/api/admin/auth/user/default/login/cockpit", form, "application/x-www-form-urlencoded").statusCode();
+            assertThat(login).as("Cockpit login of " + user).isEqualTo(200);
+            // the login started a new session, with a new token: the page hands it out, as it does to the browser
+            HttpResponse<Void> after = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/"))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            after.headers().firstValue("X-XSRF-TOKEN").ifPresent(t -> c.csrf[0] = t);
+            return c;
+        }
+
+        /** The token of the current session, as the page or the last answer gave it (else the session's cookie). */
+        private String token() {
+            return csrf[0] != null ? csrf[0] : cookies.getCookieStore().getCookies().stream().filter(k -> k.getName().equals("XSRF-TOKEN"))
+                    .map(HttpCookie::getValue).findFirst().orElseThrow();
+        }
+
+        int send(String method, String path, String json) throws Exception {
+            HttpResponse<String> r = request(method, path, json, "application/json");
+            return r.statusCode();
+        }
+
+        HttpResponse<String> request(String method, String path, String body, String contentType) throws Exception {
+            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Content-Type", contentType).header("X-XSRF-TOKEN", token())
+                    .header("Referer", "http://localhost:" + port + "/camunda/app/cockpit/default/")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            r.headers().firstValue("X-XSRF-TOKEN").ifPresent(t -> csrf[0] = t);
+            return r;
+        }
+    }
+
+    @Test
+    void theAdminManagesUsersAndEveryChangeIsAudited() throws Exception {
+        var created = admin.send("POST", "/engine-rest/user/create", """
+                {"profile": {"id": "newop", "firstName": "New", "lastName": "Operator", "email": "newop@contoso.com"},
+                 "credentials": {"password": "a-long-test-password-2"}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(204);
+        var member = admin.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/newop", null);
+        assertThat(member.statusCode()).as(member.body()).isEqualTo(204);
+        // an operator may not make others operators
+        assertThat(operator.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/mallory", null).statusCode()).isEqualTo(403);
+
+        awaitAuditChained();
+        List<AuditRecord> admin = audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION).stream()
+                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE) && r.actor().equals("user:admin")).toList();
+        assertThat(admin).extracting(r -> r.details().get("entityType")).contains("User", "Group membership");
+        assertThat(admin).allSatisfy(r -> assertThat(r.details()).containsEntry("surface", "engine-rest"));
+    }
+
+    private String user(String id, String group) {
+        if (identity.createUserQuery().userId(id).count() == 0) {
+            User u = identity.newUser(id);
+            u.setPassword(PASSWORD);
+            identity.saveUser(u);
+            if (group != null) {
+                identity.createMembership(id, group);
+            }
+        }
+        return id;
+    }
+
+    private String status(String activationId) {
+        return jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId);
+    }
+}
