@@ -10,7 +10,8 @@ import java.time.Duration;
 public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded embedded, @DefaultValue Simulator simulator,
                             @DefaultValue Graph graph, @DefaultValue Mfa mfa, @DefaultValue Admin admin,
                             @DefaultValue Retry retry, @DefaultValue Outbox outbox,
-                            @DefaultValue Audit audit, @DefaultValue Precheck precheck, @DefaultValue Inbound inbound) {
+                            @DefaultValue Audit audit, @DefaultValue Precheck precheck, @DefaultValue Inbound inbound,
+                            @DefaultValue Logins logins) {
 
     public record Topics(@DefaultValue("tickets.events") String tickets,
                          @DefaultValue("pim.mfa.challenges") String mfaChallenges,
@@ -101,5 +102,27 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
      * {@code pruneInterval}. Keep the retention longer than the inbound topics' retention.
      */
     public record Inbound(@DefaultValue("P30D") Duration retention, @DefaultValue("PT1H") Duration pruneInterval) {
+    }
+
+    /**
+     * Login throttling per client address (security/LoginThrottle): after {@code maxFailures} failed logins from one
+     * address, its logins are refused (429) for {@code initialDelay}, doubled at each further failure up to
+     * {@code maxDelay}; the address is forgotten once {@code maxDelay} passed after its last failure (after the end of the block that failure
+     * started, if it started one).
+     */
+    public record Logins(@DefaultValue("5") int maxFailures, @DefaultValue("PT5S") Duration initialDelay,
+                         @DefaultValue("PT15M") Duration maxDelay) {
+        public Logins {
+            if (maxFailures < 1) {
+                throw new IllegalArgumentException("pim.logins.max-failures must be at least 1, was " + maxFailures);
+            }
+            if (initialDelay == null || initialDelay.isNegative() || initialDelay.isZero()) {
+                throw new IllegalArgumentException("pim.logins.initial-delay must be a positive duration, was " + initialDelay);
+            }
+            if (maxDelay == null || maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException("pim.logins.max-delay must be at least pim.logins.initial-delay (" + initialDelay
+                        + "), was " + maxDelay);
+            }
+        }
     }
 }
