@@ -6,7 +6,7 @@
 # same, ready for when it has one).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin=/opt/kafka/bin
+bin="${KAFKA_BIN:-/opt/kafka/bin}"
 bootstrap="${KAFKA_BOOTSTRAP:-kafka:9092}"
 
 umask 077
