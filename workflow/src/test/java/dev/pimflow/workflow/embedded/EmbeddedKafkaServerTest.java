@@ -70,6 +70,18 @@ class EmbeddedKafkaServerTest {
         }
     }
 
+    /** The broker's log holds every record (challenges, assertions): its directories are created for this OS user only. */
+    @Test
+    void createsItsLogDirectoryOwnerOnly(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Path logDir = data.resolve("kafka");
+        EmbeddedKafkaServer.createOwnerOnlyDirectories(logDir);
+        if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(logDir))).isEqualTo("rwx------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -29,10 +29,15 @@ public class TicketSystem implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
 
     public TicketSystem(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** With the client settings of a broker that authenticates (bootstrap servers, security protocol, SASL). */
+    public TicketSystem(Map<String, Object> client) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer = new KafkaProducer<>(config);
     }
 
     public ObjectNode activationRequest(String ticketNumber, String principalId, String duration) {

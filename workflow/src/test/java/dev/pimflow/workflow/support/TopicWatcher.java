@@ -29,12 +29,16 @@ public class TopicWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicWatcher(String bootstrapServers, Collection<String> topics) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-watcher-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** With the client settings of a broker that authenticates (bootstrap servers, security protocol, SASL). */
+    public TopicWatcher(Map<String, Object> client, Collection<String> topics) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-watcher-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         thread = new Thread(() -> {
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
                 consumer.subscribe(List.copyOf(topics));
