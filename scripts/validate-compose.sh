@@ -21,10 +21,11 @@ fi
 echo "Validating docker-compose.yml with $(docker-compose version --short 2>/dev/null || docker-compose version | head -1)"
 
 # the secrets the file requires (${VAR:?...}); dummy values, only for the check
-REQUIRED=(PIM_ADMIN_PASSWORD PIM_MFA_SHARED_SECRET POSTGRES_PASSWORD)
+REQUIRED=(PIM_ADMIN_PASSWORD PIM_MFA_SHARED_SECRET PIM_AUDIT_HMAC_KEY POSTGRES_PASSWORD)
 
 env PIM_ADMIN_PASSWORD=validate-admin-password \
     PIM_MFA_SHARED_SECRET=validate-mfa-shared-secret-of-32-bytes-or-more \
+    PIM_AUDIT_HMAC_KEY=validate-audit-hmac-key-of-32-bytes-or-more \
     POSTGRES_PASSWORD=validate-postgres-password \
     docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml is valid"
@@ -45,7 +46,7 @@ done
 echo "docker-compose.yml requires ${REQUIRED[*]}"
 
 # the services and their start order
-services="$(env PIM_ADMIN_PASSWORD=x PIM_MFA_SHARED_SECRET=x POSTGRES_PASSWORD=x docker-compose -f docker-compose.yml config --services | sort | tr '\n' ' ')"
+services="$(env PIM_ADMIN_PASSWORD=x PIM_MFA_SHARED_SECRET=x PIM_AUDIT_HMAC_KEY=x POSTGRES_PASSWORD=x docker-compose -f docker-compose.yml config --services | sort | tr '\n' ' ')"
 if [ "$services" != "graph-simulator kafka orchestrator postgres " ]; then
   echo "unexpected services: $services" >&2
   exit 1

@@ -10,6 +10,11 @@ import java.time.Instant;
  * its predecessor's, a checkpoint at {@code seq} pins every record up to it.
  */
 public record AuditCheckpoint(long seq, String hash, long keyedFromSeq, Instant at, String mac) {
+    /** The CloudEvents type of a checkpoint on {@code pim.audit}. */
+    public static final String EVENT_TYPE = "audit.checkpoint";
+    /** The Kafka key of every checkpoint; they all go to partition {@link #PARTITION}, so the newest is found at its end. */
+    public static final String KAFKA_KEY = "pimflow:audit-checkpoint";
+    public static final int PARTITION = 0;
 
     /** A checkpoint of the given head, MACed with the key. */
     public static AuditCheckpoint of(AuditKey key, long seq, String hash, long keyedFromSeq, Instant at) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The append-only, hash-chained audit trail, in two steps (ADR 0003):
@@ -60,6 +61,7 @@ public class AuditTrail {
     private final Clock clock;
     private final AuditKey key;
     private volatile Long keyedFromSeq;
+    private volatile Supplier<AuditWitness> witnessSource;
 
     /**
      * @param key the chain's HMAC key (ADR 0005); it lives in configuration or a key file, never in the database
@@ -104,6 +106,25 @@ public class AuditTrail {
         return k;
     }
 
+    /**
+     * Where {@link #verifyWithWitness()} reads the witness outside the database from (the orchestrator: the
+     * checkpoints on {@code pim.audit}).
+     */
+    public void witnessedBy(Supplier<AuditWitness> source) {
+        this.witnessSource = source;
+    }
+
+    /** {@link #verify(AuditWitness)} against the witness of {@link #witnessedBy}, read now. */
+    public AuditVerification verifyWithWitness() {
+        Supplier<AuditWitness> source = witnessSource;
+        return verify(source == null ? AuditWitness.unavailable(null, "no witness outside the database is configured") : source.get());
+    }
+
+    /** The checkpoints read from a witness: those whose MAC verifies with the chain's key are kept, the others counted. */
+    public AuditWitness witness(String source, List<AuditCheckpoint> read) {
+        return AuditWitness.read(source, read, key);
+    }
+
     /** A MACed checkpoint of the chain up to and including {@code r}, to publish outside the database (ADR 0005). */
     public AuditCheckpoint checkpoint(AuditRecord r) {
         return AuditCheckpoint.of(key, r.seq(), r.hash(), keyedFromSeq(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
@@ -128,7 +149,7 @@ public class AuditTrail {
      * @return the records chained, in chain order (empty when nothing was pending)
      */
     public List<AuditRecord> chainPending(int max) {
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1 FOR UPDATE");
         List<Pending> pending = jdbc.query("SELECT * FROM audit_pending ORDER BY id LIMIT " + max, PENDING);
         if (pending.isEmpty()) {
             return List.of();
@@ -136,6 +157,11 @@ public class AuditTrail {
         long seq = ((Number) head.get("last_seq")).longValue();
         String prevHash = (String) head.get("last_hash");
         long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
+        if (!AuditKey.sameMac(key.headMac(seq, prevHash, keyedFrom), (String) head.get("head_mac"))) {
+            // never extend (and so re-MAC) a head changed without the key: that would attest the change
+            throw new TamperedHeadException("the audit chain head (seq " + seq + ") does not carry a valid MAC: it was changed without the "
+                    + "chain's key. Nothing is chained on top of it; the records stay pending until the head is restored (ADR 0005)");
+        }
         List<AuditRecord> chained = new ArrayList<>(pending.size());
         List<Object[]> rows = new ArrayList<>(pending.size());
         for (Pending p : pending) {
@@ -157,6 +183,13 @@ public class AuditTrail {
         jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ?, head_mac = ? WHERE id = 1", seq, prevHash,
                 key.headMac(seq, prevHash, keyedFrom));
         return chained;
+    }
+
+    /** The chain's head was changed without the key: the chainer does not extend it. */
+    public static class TamperedHeadException extends IllegalStateException {
+        public TamperedHeadException(String message) {
+            super(message);
+        }
     }
 
     /**

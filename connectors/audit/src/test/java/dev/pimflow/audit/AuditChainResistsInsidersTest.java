@@ -98,6 +98,19 @@ class AuditChainResistsInsidersTest {
     }
 
     @Test
+    void theChainerDoesNotExtendAHeadChangedWithoutTheKey() {
+        // were it to chain on top, its new head MAC would attest the downgrade (every record "unkeyed", SHA-256)
+        keyedChainOf(5);
+        jdbc.update("UPDATE audit_chain_head SET keyed_from_seq = 6 WHERE id = 1");
+        rewriteFrom(1, AuditTrail::sha256, null);
+        trail.record(new AuditEntry("act-9", "pimflow", "later", "ok", null, null, null, null, Map.of()));
+        assertThatThrownBy(() -> trail.chainPending(100)).isInstanceOf(AuditTrail.TamperedHeadException.class)
+                .hasMessageContaining("head (seq 5)");
+        assertThat(trail.pendingCount()).isEqualTo(1);
+        assertThat(trail.verify().intact()).isFalse();
+    }
+
+    @Test
     void removingTheNewestRecordsAndMovingTheHeadBackIsDetected() {
         keyedChainOf(5);
         Map<String, Object> r3 = jdbc.queryForMap("SELECT hash FROM audit_record WHERE seq = 3");
