@@ -21,9 +21,10 @@ fi
 echo "Validating docker-compose.yml with $(docker-compose version --short 2>/dev/null || docker-compose version | head -1)"
 
 # the secrets the file requires (${VAR:?...}); dummy values, only for the check
-REQUIRED=(PIM_ADMIN_PASSWORD PIM_MFA_SHARED_SECRET POSTGRES_PASSWORD KAFKA_ADMIN_PASSWORD KAFKA_ORCHESTRATOR_PASSWORD)
+REQUIRED=(PIM_ADMIN_PASSWORD PIM_MFA_SHARED_SECRET PIM_AUDIT_HMAC_KEY POSTGRES_PASSWORD KAFKA_ADMIN_PASSWORD KAFKA_ORCHESTRATOR_PASSWORD)
 DUMMIES=(PIM_ADMIN_PASSWORD=validate-admin-password
          PIM_MFA_SHARED_SECRET=validate-mfa-shared-secret-of-32-bytes-or-more
+         PIM_AUDIT_HMAC_KEY=validate-audit-hmac-key-of-32-bytes-or-more
          POSTGRES_PASSWORD=validate-postgres-password
          KAFKA_ADMIN_PASSWORD=validateKafkaAdminPassword
          KAFKA_ORCHESTRATOR_PASSWORD=validateKafkaOrchestratorPassword)

@@ -136,8 +136,12 @@ class AuditCommand implements Runnable {
 
     @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Verify the whole audit chain: GET /api/audit/verify. The orchestrator recomputes every record's "
-                    + "SHA-256 hash over the previous hash and the record, so an edited, deleted or reordered record breaks it.",
-                    "Prints 'audit chain intact (N records)' and exits 0, or 'audit chain BROKEN at seq N: <problem>' and exits 3."})
+                    + "hash, an HMAC-SHA256 with a key the database does not hold, over the previous hash and the record, so an "
+                    + "edited, deleted or reordered record breaks it; then it compares the chain with the newest checkpoints the "
+                    + "orchestrator published to pim.audit, so a rewrite by someone who also holds the key breaks it too (ADR 0005).",
+                    "Prints 'audit chain intact (N records, ...)' and exits 0, or 'audit chain BROKEN at seq N: <problem>' and exits 3. "
+                            + "Lines after it qualify the verdict: records chained before the key, a chain not compared with "
+                            + "pim.audit (and why), checkpoints whose MAC does not verify."})
     static class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -153,19 +157,48 @@ class AuditCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             String verdict = verdict(v);
             out.println(verdict);
+            notes(v).forEach(out::println);
             out.flush();
             return v.path("intact").asBoolean(false) ? Pimctl.EXIT_OK : Pimctl.EXIT_VERIFICATION_FAILED;
         }
     }
 
-    /** "audit chain intact (N records)" or "audit chain BROKEN at seq N: problem". */
+    /**
+     * "audit chain intact (N records)", with ", matches the checkpoint of seq S on pim.audit" when it was compared with
+     * the witness outside the database, or "audit chain BROKEN at seq N: problem".
+     */
     static String verdict(JsonNode v) {
         long n = v.path("recordsChecked").asLong();
         if (v.path("intact").asBoolean(false)) {
-            return "audit chain intact (" + n + (n == 1 ? " record)" : " records)");
+            JsonNode w = v.path("witness");
+            String witnessed = w.path("checked").asBoolean(false)
+                    ? ", matches the checkpoint of seq " + w.path("seq").asText() + " on " + w.path("source").asText("the witness") : "";
+            return "audit chain intact (" + n + (n == 1 ? " record" : " records") + witnessed + ")";
         }
         String at = v.hasNonNull("firstBadSeq") ? " at seq " + v.get("firstBadSeq").asText() : "";
         String problem = v.hasNonNull("problem") ? Pimctl.oneLine(v.get("problem").asText()) : "no problem given";
         return "audit chain BROKEN" + at + ": " + problem;
+    }
+
+    /** What qualifies the verdict (ADR 0005); nothing for an answer of an orchestrator that predates the keyed chain. */
+    static List<String> notes(JsonNode v) {
+        List<String> notes = new ArrayList<>();
+        long unkeyed = v.path("recordsUnkeyed").asLong(0);
+        if (unkeyed > 0) {
+            notes.add("note: record" + (unkeyed == 1 ? " 1 was" : "s 1-" + unkeyed + " were") + " chained before the chain was keyed "
+                    + "(plain SHA-256); the keyed chain after them pins them");
+        }
+        JsonNode w = v.path("witness");
+        if (w.isObject() && !w.path("checked").asBoolean(false) && v.path("intact").asBoolean(false)) {
+            String why = w.hasNonNull("problem") ? Pimctl.oneLine(w.get("problem").asText()) : "no reason given";
+            notes.add("warning: not compared with the checkpoints outside the database: " + why
+                    + " (a rewrite by someone who holds the audit key would not show)");
+        }
+        int rejected = w.path("checkpointsRejected").asInt(0);
+        if (rejected > 0) {
+            notes.add("warning: " + rejected + (rejected == 1 ? " checkpoint" : " checkpoints") + " on " + w.path("source").asText("the witness")
+                    + " carry a MAC that does not verify: someone without the audit key writes to the topic");
+        }
+        return notes;
     }
 }

@@ -367,6 +367,52 @@ class RestCommandsTest {
     }
 
     @Test
+    void verifyOfAnIntactChainComparedWithItsWitnessSaysSo() {
+        api.on("GET", "/api/audit/verify", 200, """
+                {"intact":true,"recordsChecked":42,"firstBadSeq":null,"problem":null,"recordsPending":0,"recordsUnkeyed":0,
+                 "keyedFromSeq":1,"witness":{"checked":true,"source":"pim.audit","seq":42,"hash":"ab","at":"2026-12-02T00:00:00Z",
+                 "checkpointsCompared":3,"checkpointsRejected":0,"problem":null}}""");
+
+        CliRun run = pimctl("audit", "verify");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("audit chain intact (42 records, matches the checkpoint of seq 42 on pim.audit)" + System.lineSeparator());
+    }
+
+    @Test
+    void verifyOfAChainRewrittenByAKeyHolderExitsThreeWithTheWitnessesWord() {
+        api.on("GET", "/api/audit/verify", 200, """
+                {"intact":false,"recordsChecked":42,"firstBadSeq":40,"problem":"record 40 does not have the hash pim.audit witnessed for it",
+                 "recordsPending":0,"recordsUnkeyed":0,"keyedFromSeq":1,"witness":{"checked":true,"source":"pim.audit","seq":40,"hash":"ab",
+                 "at":"2026-12-02T00:00:00Z","checkpointsCompared":1,"checkpointsRejected":0,
+                 "problem":"record 40 does not have the hash pim.audit witnessed for it"}}""");
+
+        CliRun run = pimctl("audit", "verify");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.out()).isEqualTo("audit chain BROKEN at seq 40: record 40 does not have the hash pim.audit witnessed for it"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void verifyQualifiesAnIntactVerdictThatNoWitnessBacks() {
+        api.on("GET", "/api/audit/verify", 200, """
+                {"intact":true,"recordsChecked":12,"firstBadSeq":null,"problem":null,"recordsPending":0,"recordsUnkeyed":5,
+                 "keyedFromSeq":6,"witness":{"checked":false,"source":"pim.audit","seq":null,"hash":null,"at":null,
+                 "checkpointsCompared":0,"checkpointsRejected":2,"problem":"pim.audit could not be read: timeout"}}""");
+
+        CliRun run = pimctl("audit", "verify");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines().toList()).containsExactly(
+                "audit chain intact (12 records)",
+                "note: records 1-5 were chained before the chain was keyed (plain SHA-256); the keyed chain after them pins them",
+                "warning: not compared with the checkpoints outside the database: pim.audit could not be read: timeout "
+                        + "(a rewrite by someone who holds the audit key would not show)",
+                "warning: 2 checkpoints on pim.audit carry a MAC that does not verify: someone without the audit key writes to the topic");
+    }
+
+    @Test
     void verifyWithAWrongPasswordIsARuntimeFailureNotAVerdict() {
         CliRun run = pimctl(Map.of(Pimctl.PASSWORD_ENV, "nope"), "audit", "verify");
         assertOneLineError(run, 1, "401", "set PIM_ADMIN_PASSWORD");

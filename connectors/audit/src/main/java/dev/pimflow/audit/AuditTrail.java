@@ -20,6 +20,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The append-only, hash-chained audit trail, in two steps (ADR 0003):
@@ -41,6 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The chain is also its own outbox (ADR 0004): {@link #lockUnpublished} and {@link #published} let the relay send the
  * chained records to {@code pim.audit} in seq order behind a cursor, with ids derived from their hashes.
  * Steps of one activation commit one after the other, so its records are chained in step order.
+ * <p>
+ * The chain is keyed (ADR 0005): each record's hash is an HMAC-SHA256, with a key the database does not hold, over its
+ * predecessor's hash and its content, and the head row carries a MAC of (seq, hash, keyedFromSeq); {@link #checkpoint}
+ * gives the MACed head to publish outside the database, and {@link #verify(AuditWitness)} compares against it.
  */
 public class AuditTrail {
     public static final String GENESIS_HASH = "0".repeat(64);
@@ -52,10 +59,75 @@ public class AuditTrail {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final AuditKey key;
+    private volatile Long keyedFromSeq;
+    private volatile Supplier<AuditWitness> witnessSource;
 
-    public AuditTrail(JdbcTemplate jdbc, Clock clock) {
+    /**
+     * @param key the chain's HMAC key (ADR 0005); it lives in configuration or a key file, never in the database
+     */
+    public AuditTrail(JdbcTemplate jdbc, Clock clock, AuditKey key) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.key = key;
+    }
+
+    /**
+     * Binds the chain to this node's key, once, at start (before the chainer runs): the first start after the
+     * migration that keyed the chain (V6) stores the key's id and MACs the head, which pins every record chained
+     * before; a later start with another key is refused, so two keys never write one chain.
+     *
+     * @throws IllegalStateException when the chain was keyed with another key
+     */
+    public void bindKey(String setting) {
+        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, key_id FROM audit_chain_head WHERE id = 1");
+        if (head.get("key_id") == null) {
+            long seq = ((Number) head.get("last_seq")).longValue();
+            String hash = (String) head.get("last_hash");
+            long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
+            jdbc.update("UPDATE audit_chain_head SET key_id = ?, head_mac = ? WHERE id = 1 AND key_id IS NULL AND last_seq = ? AND last_hash = ?",
+                    key.id(), key.headMac(seq, hash, keyedFrom), seq, hash);
+        }
+        String bound = jdbc.queryForObject("SELECT key_id FROM audit_chain_head WHERE id = 1", String.class);
+        if (!key.id().equals(bound)) {
+            throw new IllegalStateException(setting + ": this is not the key the audit chain was written with (the chain's key id is "
+                    + bound + ", this key's id is " + key.id() + "). Start with the chain's key (restore it from your backup); "
+                    + "the key cannot be changed for an existing chain (ADR 0005)");
+        }
+    }
+
+    /** The first seq whose hash is keyed (HMAC); records before it were chained with plain SHA-256 before the upgrade. */
+    public long keyedFromSeq() {
+        Long k = keyedFromSeq;
+        if (k == null) {
+            k = jdbc.queryForObject("SELECT keyed_from_seq FROM audit_chain_head WHERE id = 1", Long.class);
+            keyedFromSeq = k;
+        }
+        return k;
+    }
+
+    /**
+     * Where {@link #verifyWithWitness()} reads the witness outside the database from (the orchestrator: the
+     * checkpoints on {@code pim.audit}).
+     */
+    public void witnessedBy(Supplier<AuditWitness> source) {
+        this.witnessSource = source;
+    }
+
+    /** {@link #verify(AuditWitness)} against the witness of {@link #witnessedBy}, read now. */
+    public AuditVerification verifyWithWitness() {
+        Supplier<AuditWitness> source = witnessSource;
+        return verify(source == null ? AuditWitness.unavailable(null, "no witness outside the database is configured") : source.get());
+    }
+
+    /** The checkpoints read from a witness: those whose MAC verifies with the chain's key are kept, the others counted. */
+    public AuditWitness witness(String source, List<AuditCheckpoint> read) {
+        return AuditWitness.read(source, read, key);
+    }
+
+    /** A MACed checkpoint of the chain up to and including {@code r}, to publish outside the database (ADR 0005). */
+    public AuditCheckpoint checkpoint(AuditRecord r) {
+        return AuditCheckpoint.of(key, r.seq(), r.hash(), keyedFromSeq(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** Writes the record, unchained, in the caller's transaction. */
@@ -77,19 +149,25 @@ public class AuditTrail {
      * @return the records chained, in chain order (empty when nothing was pending)
      */
     public List<AuditRecord> chainPending(int max) {
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1 FOR UPDATE");
         List<Pending> pending = jdbc.query("SELECT * FROM audit_pending ORDER BY id LIMIT " + max, PENDING);
         if (pending.isEmpty()) {
             return List.of();
         }
         long seq = ((Number) head.get("last_seq")).longValue();
         String prevHash = (String) head.get("last_hash");
+        long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
+        if (!AuditKey.sameMac(key.headMac(seq, prevHash, keyedFrom), (String) head.get("head_mac"))) {
+            // never extend (and so re-MAC) a head changed without the key: that would attest the change
+            throw new TamperedHeadException("the audit chain head (seq " + seq + ") does not carry a valid MAC: it was changed without the "
+                    + "chain's key. Nothing is chained on top of it; the records stay pending until the head is restored (ADR 0005)");
+        }
         List<AuditRecord> chained = new ArrayList<>(pending.size());
         List<Object[]> rows = new ArrayList<>(pending.size());
         for (Pending p : pending) {
             seq++;
             AuditRecord r = p.record(seq, prevHash);
-            String hash = hash(r);
+            String hash = hash(r, keyedFrom);
             r = new AuditRecord(r.seq(), r.activationId(), r.at(), r.actor(), r.action(), r.outcome(), r.ticketSystem(), r.ticketNumber(),
                     r.principalId(), r.roleDefinitionId(), r.details(), prevHash, hash);
             chained.add(r);
@@ -102,8 +180,16 @@ public class AuditTrail {
                     principal_id, role_definition_id, details, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
         jdbc.batchUpdate("DELETE FROM audit_pending WHERE id = ?", pending.stream().map(p -> new Object[]{p.id()}).toList());
-        jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1", seq, prevHash);
+        jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ?, head_mac = ? WHERE id = 1", seq, prevHash,
+                key.headMac(seq, prevHash, keyedFrom));
         return chained;
+    }
+
+    /** The chain's head was changed without the key: the chainer does not extend it. */
+    public static class TamperedHeadException extends IllegalStateException {
+        public TamperedHeadException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -169,12 +255,80 @@ public class AuditTrail {
         return jdbc.query("SELECT * FROM audit_record WHERE activation_id = ? ORDER BY seq", ROW, activationId);
     }
 
-    /** Walks the whole chain in order and reports the first record whose sequence, link or hash does not verify. */
+    /**
+     * Walks the whole chain in order and reports the first record whose sequence, link or hash does not verify, or a
+     * chain head whose MAC does not (ADR 0005). Only the database is consulted: someone who holds the key as well can
+     * rewrite the chain so that this says intact; {@link #verify(AuditWitness)} also compares it with a witness.
+     */
     public AuditVerification verify() {
-        return walkChain().withPending(pendingCount());
+        return verify(null);
     }
 
-    private AuditVerification walkChain() {
+    /**
+     * {@link #verify()}, and then the chain is compared with the checkpoints of a witness outside the database: each
+     * checkpoint's record must be in the chain with the witnessed hash (the hash covers every record before it), the
+     * chain must not end before the newest checkpoint, and its keyed part must start where the checkpoints say.
+     *
+     * @param witness the checkpoints read from outside the database, or null when none was asked
+     */
+    public AuditVerification verify(AuditWitness witness) {
+        List<AuditCheckpoint> checkpoints = witness == null ? List.of()
+                : witness.checkpoints().stream().sorted(Comparator.comparingLong(AuditCheckpoint::seq)).toList();
+        Map<Long, String> hashesAt = new HashMap<>();
+        checkpoints.forEach(c -> hashesAt.put(c.seq(), null));
+        Chain chain = walkChain(hashesAt);
+        AuditVerification v = chain.result().withPending(pendingCount())
+                .withKeying(chain.keyedFrom(), Math.min(chain.result().recordsChecked(), chain.keyedFrom() - 1));
+        if (witness == null) {
+            return v.withWitness(AuditVerification.Witness.notChecked(null, 0, "no witness was asked"));
+        }
+        if (!v.intact()) {
+            return v.withWitness(AuditVerification.Witness.notChecked(witness.source(), witness.rejected(),
+                    "not compared: the chain in the database is broken already"));
+        }
+        if (checkpoints.isEmpty()) {
+            return v.withWitness(AuditVerification.Witness.notChecked(witness.source(), witness.rejected(), witness.problem()));
+        }
+        AuditCheckpoint newest = checkpoints.get(checkpoints.size() - 1);
+        AuditVerification.Witness w = new AuditVerification.Witness(true, witness.source(), newest.seq(), newest.hash(), newest.at(),
+                checkpoints.size(), witness.rejected(), null);
+        for (AuditCheckpoint c : checkpoints) {
+            if (c.keyedFromSeq() != chain.keyedFrom()) {
+                return broken(v, Math.min(c.keyedFromSeq(), chain.keyedFrom()), "the chain's keyed part starts at seq " + chain.keyedFrom()
+                        + " in the database but at seq " + c.keyedFromSeq() + " in the checkpoint of " + c.at() + " on " + witness.source()
+                        + ": records were re-hashed", w);
+            }
+        }
+        if (newest.seq() > chain.lastSeq()) {
+            return broken(v, chain.lastSeq() + 1, "the chain ends at seq " + chain.lastSeq() + " but " + witness.source() + " witnessed seq "
+                    + newest.seq() + " (checkpoint of " + newest.at() + "): records after seq " + chain.lastSeq() + " were removed", w);
+        }
+        Long lastMatch = null;
+        for (AuditCheckpoint c : checkpoints) {
+            if (c.hash().equals(hashesAt.get(c.seq()))) {
+                lastMatch = c.seq();
+                continue;
+            }
+            return broken(v, c.seq(), "record " + c.seq() + " does not have the hash " + witness.source() + " witnessed for it (checkpoint of "
+                    + c.at() + "): a record at or before seq " + c.seq() + " was rewritten after it was published"
+                    + (lastMatch == null ? "" : " (the chain still matches the witness at seq " + lastMatch + ")"), w);
+        }
+        return v.withWitness(w);
+    }
+
+    private static AuditVerification broken(AuditVerification v, long seq, String problem, AuditVerification.Witness w) {
+        return AuditVerification.broken(v.recordsChecked(), seq, problem).withPending(v.recordsPending())
+                .withKeying(v.keyedFromSeq(), v.recordsUnkeyed()).withWitness(new AuditVerification.Witness(w.checked(), w.source(), w.seq(),
+                        w.hash(), w.at(), w.checkpointsCompared(), w.checkpointsRejected(), problem));
+    }
+
+    private record Chain(AuditVerification result, long lastSeq, long keyedFrom) {
+    }
+
+    /** Walks the chain; fills {@code hashesAt} with the hashes of the seqs it holds as keys. */
+    private Chain walkChain(Map<Long, String> hashesAt) {
+        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1");
+        long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
         AtomicReference<AuditVerification> failure = new AtomicReference<>();
         long[] expected = {1};
         String[] prev = {GENESIS_HASH};
@@ -192,27 +346,61 @@ public class AuditTrail {
                 failure.set(AuditVerification.broken(checked[0], r.seq(), "prevHash does not match the hash of record " + (r.seq() - 1)));
                 return;
             }
-            if (!hash(r).equals(r.hash())) {
-                failure.set(AuditVerification.broken(checked[0], r.seq(), "hash does not match the record's content"));
+            if (!AuditKey.sameMac(hash(r, keyedFrom), r.hash())) {
+                failure.set(AuditVerification.broken(checked[0], r.seq(), r.seq() < keyedFrom
+                        ? "hash does not match the record's content (an unkeyed record, chained before the chain was keyed: plain SHA-256)"
+                        : "hash does not match the record's content (HMAC with the chain's key)"));
                 return;
+            }
+            if (hashesAt.containsKey(r.seq())) {
+                hashesAt.put(r.seq(), r.hash());
             }
             checked[0]++;
             expected[0]++;
             prev[0] = r.hash();
         });
-        if (failure.get() != null) {
-            return failure.get();
-        }
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
         long lastSeq = ((Number) head.get("last_seq")).longValue();
-        if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
-            return AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")");
+        if (failure.get() != null) {
+            return new Chain(failure.get(), lastSeq, keyedFrom);
         }
-        return AuditVerification.ok(checked[0]);
+        if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
+            return new Chain(AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at "
+                    + lastSeq + ")"), lastSeq, keyedFrom);
+        }
+        if (!AuditKey.sameMac(key.headMac(lastSeq, prev[0], keyedFrom), (String) head.get("head_mac"))) {
+            return new Chain(AuditVerification.broken(checked[0], lastSeq, "the chain head (seq " + lastSeq + ") does not carry a valid MAC: "
+                    + "the head was written without the chain's key"), lastSeq, keyedFrom);
+        }
+        return new Chain(AuditVerification.ok(checked[0]), lastSeq, keyedFrom);
     }
 
-    /** SHA-256 (hex) over prevHash, a newline, and the canonical JSON of every field but the hashes. */
-    public static String hash(AuditRecord r) {
+    /** The record's hash as the chain computes it: HMAC-SHA256 with the key from {@code keyedFromSeq} on, plain SHA-256 before. */
+    private String hash(AuditRecord r, long keyedFromSeq) {
+        return r.seq() >= keyedFromSeq ? key.recordMac(r.prevHash(), canonicalJson(hashedFields(r))) : sha256(r);
+    }
+
+    /** The record's keyed hash: HMAC-SHA256 (hex) with {@code key} over prevHash, a newline, and the canonical JSON of every field but the hashes. */
+    public static String hmac(AuditKey key, AuditRecord r) {
+        return key.recordMac(r.prevHash(), canonicalJson(hashedFields(r)));
+    }
+
+    /**
+     * The hash of records chained before the chain was keyed (seq below {@link #keyedFromSeq()}): SHA-256 (hex) over
+     * prevHash, a newline, and the canonical JSON of every field but the hashes. Anyone can compute it.
+     */
+    public static String sha256(AuditRecord r) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(r.prevHash().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            sha.update(canonicalJson(hashedFields(r)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> hashedFields(AuditRecord r) {
         Map<String, Object> fields = new TreeMap<>();
         fields.put("seq", r.seq());
         fields.put("activationId", r.activationId());
@@ -225,15 +413,7 @@ public class AuditTrail {
         fields.put("principalId", r.principalId());
         fields.put("roleDefinitionId", r.roleDefinitionId());
         fields.put("details", r.details());
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(r.prevHash().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) '\n');
-            sha.update(canonicalJson(fields).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return fields;
     }
 
     static String canonicalJson(Object value) {

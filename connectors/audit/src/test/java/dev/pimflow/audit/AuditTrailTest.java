@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /** DESIGN §6.7: editing or deleting any record is detected by verify, which names the first bad sequence number. */
 class AuditTrailTest {
+    static final AuditKey KEY = AuditKey.of("test-audit-key-0123456789-0123456789", "pim.audit.hmac-key");
     private JdbcTemplate jdbc;
     private AuditTrail trail;
 
@@ -24,9 +25,11 @@ class AuditTrailTest {
     void setUp() {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__audit.sql"),
-                new ClassPathResource("db/migration/V3__audit_pending.sql"), new ClassPathResource("db/migration/V5__audit_published.sql")).execute(ds);
+                new ClassPathResource("db/migration/V3__audit_pending.sql"), new ClassPathResource("db/migration/V5__audit_published.sql"),
+                new ClassPathResource("db/migration/V6__audit_chain_keyed.sql")).execute(ds);
         jdbc = new JdbcTemplate(ds);
-        trail = new AuditTrail(jdbc, Clock.systemUTC());
+        trail = new AuditTrail(jdbc, Clock.systemUTC(), KEY);
+        trail.bindKey("pim.audit.hmac-key");
         for (int i = 1; i <= 5; i++) {
             trail.record(new AuditEntry("act-" + (i % 2), "pimflow", "step-" + i, "ok", "Contoso ICM", "CONTOSO:Security-012345",
                     "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of("n", i, "note", "é \"quoted\"")));
@@ -97,7 +100,7 @@ class AuditTrailTest {
         AuditRecord r = trail.forActivation("act-1").get(0);
         assertThat(r.action()).isEqualTo("step-1");
         assertThat(r.details()).containsEntry("note", "é \"quoted\"");
-        assertThat(AuditTrail.hash(r)).isEqualTo(r.hash());
+        assertThat(AuditTrail.hmac(KEY, r)).isEqualTo(r.hash());
         assertThat(r.prevHash()).isEqualTo(AuditTrail.GENESIS_HASH);
     }
 
@@ -142,7 +145,7 @@ class AuditTrailTest {
         AuditRecord r = trail.forActivation("act-0").get(0); // seq 2
         AuditRecord forged = new AuditRecord(r.seq(), r.activationId(), r.at(), "attacker", r.action(), r.outcome(), r.ticketSystem(),
                 r.ticketNumber(), r.principalId(), r.roleDefinitionId(), r.details(), r.prevHash(), null);
-        jdbc.update("UPDATE audit_record SET actor = 'attacker', hash = ? WHERE seq = 2", AuditTrail.hash(forged));
+        jdbc.update("UPDATE audit_record SET actor = 'attacker', hash = ? WHERE seq = 2", AuditTrail.hmac(KEY, forged));
         assertThat(trail.verify().firstBadSeq()).isEqualTo(3L);
     }
 }

@@ -1,7 +1,6 @@
 package dev.pimflow.workflow.config;
 
 import com.azure.core.credential.TokenCredential;
-import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.mfa.MfaAssertionVerifier;
@@ -19,7 +18,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 
@@ -39,11 +37,6 @@ public class PimConfiguration {
     @Bean
     public EventCodec eventCodec() {
         return new EventCodec();
-    }
-
-    @Bean
-    public AuditTrail auditTrail(JdbcTemplate jdbc, Clock clock) {
-        return new AuditTrail(jdbc, clock);
     }
 
     @Bean

@@ -86,8 +86,20 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
     /**
      * The audit chainer (ADR 0003): it is woken after every commit that recorded audit entries and links up to
      * {@code chainBatchSize} of them per transaction; {@code chainInterval} bounds the wait for other nodes' records.
+     * The chain's HMAC key (ADR 0005): {@code hmacKey} (at least 32 bytes), or the content of {@code hmacKeyFile},
+     * created with a random key when missing if {@code generateKeyFile} (the embedded default; never in production).
+     * The relay re-publishes its last checkpoint when it sent none for {@code checkpointInterval}.
      */
-    public record Audit(@DefaultValue("PT1S") Duration chainInterval, @DefaultValue("500") int chainBatchSize) {
+    public record Audit(@DefaultValue("PT1S") Duration chainInterval, @DefaultValue("500") int chainBatchSize,
+                        String hmacKey, String hmacKeyFile, @DefaultValue("false") boolean generateKeyFile,
+                        @DefaultValue("PT1H") Duration checkpointInterval) {
+        /** Never prints the key. */
+        @Override
+        public String toString() {
+            return "Audit[chainInterval=" + chainInterval + ", chainBatchSize=" + chainBatchSize + ", hmacKey="
+                    + (hmacKey == null || hmacKey.isEmpty() ? "(none)" : "***") + ", hmacKeyFile=" + hmacKeyFile
+                    + ", generateKeyFile=" + generateKeyFile + ", checkpointInterval=" + checkpointInterval + "]";
+        }
     }
 
     /**

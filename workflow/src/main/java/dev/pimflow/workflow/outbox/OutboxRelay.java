@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.outbox;
 
+import dev.pimflow.audit.AuditCheckpoint;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.EventCodec;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * The audit chain is an outbox of its own (ADR 0004): after the outbox rows, the relay sends the chained audit records
  * behind the publication cursor to {@code pim.audit}, in seq order, and advances the cursor once Kafka acknowledged them;
  * one node at a time holds the cursor, and a record's event id is derived from its hash, so a resend repeats it.
+ * After each such batch it publishes an {@code audit.checkpoint} (ADR 0005): the MACed (seq, hash) of the last record
+ * sent, the witness outside the database that {@code audit verify} compares the chain with.
  */
 @Component
 public class OutboxRelay extends SignalledWorker {
@@ -49,6 +53,8 @@ public class OutboxRelay extends SignalledWorker {
     private final EventCodec codec;
     private final String auditTopic;
     private final boolean postgres;
+    private final Duration checkpointInterval;
+    private volatile SentCheckpoint lastCheckpoint;
 
     /** Key of the PostgreSQL advisory lock that makes one node at a time the outbox's relay. */
     static final long RELAY_LOCK = 0x70696d666c6f77L; // "pimflow"
@@ -64,6 +70,7 @@ public class OutboxRelay extends SignalledWorker {
         this.codec = codec;
         this.auditTopic = properties.topics().audit();
         this.postgres = Databases.isPostgres(dataSource);
+        this.checkpointInterval = properties.audit().checkpointInterval();
     }
 
     @Override
@@ -78,6 +85,9 @@ public class OutboxRelay extends SignalledWorker {
     protected int runBatch() {
         int rows = relayBatch();
         int records = relayAuditBatch();
+        if (records == 0) {
+            resendCheckpointIfIdle();
+        }
         return Math.max(rows, records);
     }
 
@@ -142,11 +152,40 @@ public class OutboxRelay extends SignalledWorker {
                         r.at().atOffset(ZoneOffset.UTC), r)));
             }
             awaitAcks(sends, "audit records");
+            // the witness outside the database (ADR 0005): a MACed checkpoint of the chain up to the last record sent
+            AuditCheckpoint checkpoint = audit.checkpoint(records.get(records.size() - 1));
+            awaitAcks(List.of(sendCheckpoint(checkpoint)), "audit checkpoint");
+            lastCheckpoint = new SentCheckpoint(checkpoint, System.nanoTime());
             audit.published(records.get(records.size() - 1).seq());
             log.debug("Outbox relay sent {} audit records", records.size());
             return records.size();
         });
         return sent == null ? 0 : sent;
+    }
+
+    /**
+     * Sends this node's last checkpoint again when it sent none for {@code pim.audit.checkpoint-interval}, so the newest
+     * witness stays within {@code pim.audit}'s retention while nothing is audited. Only what this node itself attested
+     * after sending the records is repeated: nothing is read from the database for it, so a chain rewritten meanwhile
+     * is never attested.
+     */
+    void resendCheckpointIfIdle() {
+        SentCheckpoint last = lastCheckpoint;
+        if (last == null || System.nanoTime() - last.sentAtNanos() < checkpointInterval.toNanos()) {
+            return;
+        }
+        awaitAcks(List.of(sendCheckpoint(last.checkpoint())), "audit checkpoint");
+        lastCheckpoint = new SentCheckpoint(last.checkpoint(), System.nanoTime());
+        log.debug("Outbox relay re-sent the audit checkpoint of seq {}", last.checkpoint().seq());
+    }
+
+    /** A checkpoint on {@code pim.audit}: always partition 0 and one key, so that {@code audit verify} finds the newest at its end. */
+    private CompletableFuture<?> sendCheckpoint(AuditCheckpoint c) {
+        String id = UUID.nameUUIDFromBytes(("pimflow:audit.checkpoint:" + c.hash() + ":" + c.at()).getBytes(StandardCharsets.UTF_8)).toString();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(auditTopic, AuditCheckpoint.PARTITION, AuditCheckpoint.KAFKA_KEY,
+                codec.write(id, AuditCheckpoint.EVENT_TYPE, "seq-" + c.seq(), c.at().atOffset(ZoneOffset.UTC), c));
+        record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+        return kafka.send(record);
     }
 
     private CompletableFuture<?> send(String topic, String key, byte[] payload) {
@@ -161,6 +200,9 @@ public class OutboxRelay extends SignalledWorker {
         } catch (Exception e) {
             throw new IllegalStateException("Kafka did not acknowledge " + sends.size() + " " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    private record SentCheckpoint(AuditCheckpoint checkpoint, long sentAtNanos) {
     }
 
     private record Row(long id, String eventId, String topic, String key, String type, String payload) {

@@ -56,6 +56,7 @@ public final class ItEnvironment implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "it-admin-password";
     /** HS256 secret shared with the nodes (at least 32 bytes), not the development value; NoSecretInLogsIT looks for it too. */
     public static final String MFA_SECRET = "it-mfa-shared-secret-of-the-separate-jvm-tests";
+    public static final String AUDIT_HMAC_KEY = "it-audit-hmac-key-shared-by-the-nodes-0123456789";
     public static final List<String> INBOUND_TOPICS = List.of("tickets.events", "pim.mfa.responses");
     public static final List<String> OUTBOUND_TOPICS = List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "pim.audit",
             "tickets.events.dlt", "pim.mfa.responses.dlt");
@@ -198,6 +199,8 @@ public final class ItEnvironment implements AutoCloseable {
         env.put("PIM_GRAPH_BASE_URL", simulator.baseUrl());
         env.put("PIM_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("PIM_MFA_SHARED_SECRET", MFA_SECRET);
+        // the nodes share one audit chain, so one key (ADR 0005); each would otherwise generate its own in its data dir
+        env.put("PIM_AUDIT_HMAC_KEY", AUDIT_HMAC_KEY);
         env.put("PIM_MFA_DEV_GATEWAY_ENABLED", "false");
         env.put("PIM_RETRY_VALIDATE", "R3/PT1S");
         env.put("PIM_RETRY_ACTIVATE", "R5/PT1S");

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NoSecretInLogsIT {
     /** Secrets the tests configure; none may appear in any log line. */
     private static final List<String> SECRETS = List.of("test-admin-password", "pimflow-development-mfa-secret-not-for-production",
-            "it-admin-password", "it-mfa-shared-secret");
+            "it-admin-password", "it-mfa-shared-secret",
+            "test-audit-hmac-key-0123456789abcdef", "it-audit-hmac-key-shared-by-the-nodes");
     /** A JWS/JWT (header.payload.signature, base64url JSON objects): MFA assertions, Graph tokens. */
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/-]{8,}");
