@@ -38,9 +38,10 @@ class RejectedMfaResponsesAreAuditedWithinABoundTest extends EndToEndTestBase {
         await().atMost(WAIT).until(() -> written().size() + suppressed() == BURST);
         List<AuditRecord> written = written();
         List<AuditRecord> summaries = summaries();
+        // the burst (well under a second) falls in one window, or across the end of one into the next
         assertThat(summaries).as("one summary per window that held rejections back").isNotEmpty().hasSizeLessThanOrEqualTo(2);
-        assertThat(written).as("at most the limit per window (the burst spans one window, at most two)")
-                .hasSizeBetween(1, 3 * summaries.size());
+        assertThat(written).as("at most the limit per window, and the burst spans at most two").hasSizeBetween(1, 2 * 3);
+        assertThat(suppressed()).isGreaterThanOrEqualTo(BURST - 2 * 3);
         assertThat(written).allSatisfy(r -> {
             assertThat(r.activationId()).isEqualTo(AuditEntry.NO_ACTIVATION);
             assertThat(r.details()).containsEntry("topic", "pim.mfa.responses").containsEntry("field", "payload").containsKeys("partition", "offset");
