@@ -59,7 +59,16 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
     private final EventCodec codec = new EventCodec();
     private final ObjectMapper json = codec.mapper();
 
-    record Case(String name, String key, byte[] value, Map<String, String> headers, String expectedField) {
+    /** One malformed record; {@code headers} are name-value pairs, so that a header can be given twice. */
+    record Case(String name, String key, byte[] value, List<String[]> headers, String expectedField) {
+    }
+
+    private static List<String[]> headers(String... nameValue) {
+        List<String[]> h = new ArrayList<>();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            h.add(new String[]{nameValue[i], nameValue[i + 1]});
+        }
+        return h;
     }
 
     @Test
@@ -74,7 +83,7 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
             for (Case c : corpus) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>("tickets.events", c.key(), c.value());
                 record.headers().add(new RecordHeader(CORPUS_HEADER, c.name().getBytes(StandardCharsets.UTF_8)));
-                c.headers().forEach((k, v) -> record.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+                c.headers().forEach(h -> record.headers().add(new RecordHeader(h[0], h[1].getBytes(StandardCharsets.UTF_8))));
                 producer.send(record).get(10, TimeUnit.SECONDS);
             }
         }
@@ -91,6 +100,15 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
             assertThat(field).as("field named for '%s' (reason: %s)", c.name(), reason).isEqualTo(c.expectedField());
             assertThat(reason).startsWith(c.expectedField() + ": ");
             assertThat(dead.value()).isEqualTo(c.value());
+            assertThat(dead.key()).isEqualTo(c.key());
+            // the reason, and where the record came from; no exception class, message or stack trace for topic readers
+            assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo("tickets.events");
+            assertThat(header(dead, "kafka_dlt-original-partition")).isNotNull();
+            assertThat(header(dead, "kafka_dlt-original-offset")).isNotNull();
+            assertThat(dead.headers().headers("kafka_dlt-exception-stacktrace")).as("stack trace header of '%s'", c.name()).isEmpty();
+            assertThat(dead.headers().headers("kafka_dlt-exception-message")).isEmpty();
+            assertThat(dead.headers().headers("kafka_dlt-exception-fqcn")).isEmpty();
+            assertThat(dead.headers().headers("kafka_dlt-exception-cause-fqcn")).isEmpty();
         }
         writeReport(corpus.size(), report);
 
@@ -123,15 +141,15 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
         event(c, "unknown type", "ticket.reopened", request(), "type");
         event(c, "mfa type on the ticket topic", EventTypes.MFA_RESPONSE, request(), "type");
         c.add(new Case("no data", KEY, ("{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"urn:t\",\"type\":\"ticket.closed\"}")
-                .getBytes(StandardCharsets.UTF_8), Map.of(), "data"));
+                .getBytes(StandardCharsets.UTF_8), List.of(), "data"));
         c.add(new Case("data not an object", KEY, ("{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID()
                 + "\",\"source\":\"urn:t\",\"type\":\"ticket.closed\",\"datacontenttype\":\"application/json\",\"data\":\"closed\"}")
-                .getBytes(StandardCharsets.UTF_8), Map.of(), "data"));
+                .getBytes(StandardCharsets.UTF_8), List.of(), "data"));
         byte[] big = ("{\"specversion\":\"1.0\",\"id\":\"big\",\"source\":\"urn:t\",\"type\":\"ticket.closed\",\"data\":{\"pad\":\""
                 + "x".repeat(70_000) + "\"}}").getBytes(StandardCharsets.UTF_8);
-        c.add(new Case("oversize payload (70 kB)", KEY, big, Map.of(), "payload"));
+        c.add(new Case("oversize payload (70 kB)", KEY, big, List.of(), "payload"));
         c.add(new Case("binary mode without ce_id", KEY, request().toString().getBytes(StandardCharsets.UTF_8),
-                Map.of("ce_specversion", "1.0", "ce_source", "urn:t", "ce_type", EventTypes.TICKET_ACTIVATION_REQUESTED,
+                headers("ce_specversion", "1.0", "ce_source", "urn:t", "ce_type", EventTypes.TICKET_ACTIVATION_REQUESTED,
                         "content-type", "application/json"), "headers"));
 
         // missing and mistyped fields
@@ -179,7 +197,43 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
 
         // the key must name the ticket of the data
         c.add(new Case("key of another ticket", CONTOSO_ICM + ":CONTOSO:Other", codec.writeInbound(UUID.randomUUID().toString(),
-                EventTypes.TICKET_ACTIVATION_REQUESTED, URI.create("urn:t"), request()), Map.of(), "key"));
+                EventTypes.TICKET_ACTIVATION_REQUESTED, URI.create("urn:t"), request()), List.of(), "key"));
+
+        // issue 17, finding 6: a record without a key
+        c.add(new Case("no key", null, codec.writeInbound(UUID.randomUUID().toString(), EventTypes.TICKET_ACTIVATION_REQUESTED,
+                URI.create("urn:t"), request()), List.of(), "key"));
+        c.add(new Case("empty key", "", codec.writeInbound(UUID.randomUUID().toString(), EventTypes.TICKET_ACTIVATION_REQUESTED,
+                URI.create("urn:t"), request()), List.of(), "key"));
+
+        // a field named twice: "last one wins" made this a request for the admin, or a ticket.closed
+        String requestJson = request().toString();
+        raw(c, "principalId twice", envelope(EventTypes.TICKET_ACTIVATION_REQUESTED,
+                requestJson.replace("{", "{\"principalId\":\"e2330663-0000-4000-8000-000000000000\",")), "data.principalId");
+        raw(c, "duration twice", envelope(EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson.replace("}", ",\"duration\":\"P365D\"}")), "data.duration");
+        String twoTypes = envelope(EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson);
+        raw(c, "type twice", twoTypes.substring(0, twoTypes.length() - 1) + ",\"type\":\"ticket.closed\"}", "type");
+        String twoIds = envelope(EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson);
+        raw(c, "id twice", twoIds.substring(0, twoIds.length() - 1) + ",\"id\":\"" + UUID.randomUUID() + "\"}", "id");
+
+        // content types: binary mode carries JSON data only; structured mode is application/cloudevents+json only
+        for (String contentType : List.of("text/plain", "application/xml", "application/cloudevents-batch+json")) {
+            c.add(new Case("binary mode, content-type " + contentType, KEY, requestJson.getBytes(StandardCharsets.UTF_8),
+                    binary(UUID.randomUUID().toString(), "content-type", contentType), "content-type"));
+        }
+        c.add(new Case("binary mode without content-type", KEY, requestJson.getBytes(StandardCharsets.UTF_8),
+                binary(UUID.randomUUID().toString()), "content-type"));
+        List<String[]> twoTypeHeaders = binary(UUID.randomUUID().toString(), "content-type", "application/json");
+        twoTypeHeaders.add(new String[]{"ce_type", EventTypes.TICKET_CLOSED});
+        c.add(new Case("binary mode, ce_type twice", KEY, requestJson.getBytes(StandardCharsets.UTF_8), twoTypeHeaders, "headers"));
+        c.add(new Case("binary mode, data with principalId twice", KEY,
+                requestJson.replace("{", "{\"principalId\":\"e2330663-0000-4000-8000-000000000000\",").getBytes(StandardCharsets.UTF_8),
+                binary(UUID.randomUUID().toString(), "content-type", "application/json"), "data.principalId"));
+        c.add(new Case("structured mode, content-type text/plain", KEY, codec.writeInbound(UUID.randomUUID().toString(),
+                EventTypes.TICKET_ACTIVATION_REQUESTED, URI.create("urn:t"), request()), headers("content-type", "text/plain"), "content-type"));
+        raw(c, "datacontenttype application/xml", envelope(EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson)
+                .replace("\"datacontenttype\":\"application/json\"", "\"datacontenttype\":\"application/xml\""), "datacontenttype");
+        raw(c, "source longer than 200 characters", envelope(EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson)
+                .replace("\"source\":\"urn:test:corpus\"", "\"source\":\"urn:" + "s".repeat(250) + "\""), "source");
         return c;
     }
 
@@ -195,17 +249,30 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
         return d;
     }
 
+    /** A structured-mode event with the data as given (raw JSON text, so that it can name a field twice). */
+    private static String envelope(String type, String dataJson) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"urn:test:corpus\",\"type\":\"" + type
+                + "\",\"datacontenttype\":\"application/json\",\"data\":" + dataJson + "}";
+    }
+
+    /** Binary-mode headers of an activation request, plus the given ones. */
+    private static List<String[]> binary(String id, String... more) {
+        List<String[]> h = headers("ce_specversion", "1.0", "ce_id", id, "ce_source", "urn:test:corpus", "ce_type", EventTypes.TICKET_ACTIVATION_REQUESTED);
+        h.addAll(headers(more));
+        return h;
+    }
+
     private static ObjectNode with(ObjectNode d, Consumer<ObjectNode> change) {
         change.accept(d);
         return d;
     }
 
     private void raw(List<Case> c, String name, String value, String field) {
-        c.add(new Case(name, KEY, value.getBytes(StandardCharsets.UTF_8), Map.of(), field));
+        c.add(new Case(name, KEY, value.getBytes(StandardCharsets.UTF_8), List.of(), field));
     }
 
     private void event(List<Case> c, String name, String type, ObjectNode data, String field) {
-        c.add(new Case(name, KEY, codec.writeInbound(UUID.randomUUID().toString(), type, URI.create("urn:test:corpus"), data), Map.of(), field));
+        c.add(new Case(name, KEY, codec.writeInbound(UUID.randomUUID().toString(), type, URI.create("urn:test:corpus"), data), List.of(), field));
     }
 
     private static String printable(String s) {

@@ -1,8 +1,11 @@
 package dev.pimflow.contracts;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -16,6 +19,7 @@ import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
@@ -28,6 +32,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,8 +45,15 @@ import java.util.Set;
 public class EventCodec {
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     public static final URI SOURCE = URI.create("urn:pimflow:orchestrator");
+    /** Longest accepted {@code id} and {@code source}: both are stored as the deduplication key (DESIGN §6.4). */
+    public static final int MAX_ID_LENGTH = 200;
+    public static final int MAX_SOURCE_LENGTH = 200;
+    static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
+    static final String DATA_CONTENT_TYPE = "application/json";
 
     private final ObjectMapper mapper;
+    /** Every inbound byte is parsed by this reader: a field named twice in one JSON object is an error, not "last one wins". */
+    private final ObjectReader strictReader;
     private final EventFormat format = new JsonFormat();
     private final Map<String, JsonSchema> schemas = new HashMap<>();
 
@@ -50,6 +63,7 @@ public class EventCodec {
 
     public EventCodec(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.strictReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         for (String type : Set.of(EventTypes.TICKET_ACTIVATION_REQUESTED, EventTypes.TICKET_CLOSED, EventTypes.MFA_RESPONSE)) {
             try (InputStream in = EventCodec.class.getResourceAsStream("/schemas/" + type + ".json")) {
@@ -62,6 +76,7 @@ public class EventCodec {
 
     public static ObjectMapper defaultMapper() {
         return new ObjectMapper().registerModule(new JavaTimeModule())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
     }
@@ -82,34 +97,135 @@ public class EventCodec {
         if (value.length > MAX_PAYLOAD_BYTES) {
             throw new InvalidEventException("payload", "too large: " + value.length + " bytes, the limit is " + MAX_PAYLOAD_BYTES);
         }
-        CloudEvent event = isBinaryMode(headers) ? readBinary(value, headers) : readStructured(value);
+        checkHeadersAreSingle(headers);
+        String contentType = header(headers, CONTENT_TYPE_HEADER);
+        boolean binary = contentType == null ? header(headers, "ce_specversion") != null : !isStructured(contentType);
+        CloudEvent event;
+        if (binary) {
+            if (header(headers, "ce_specversion") == null) {
+                throw new InvalidEventException("content-type", "'" + printable(contentType) + "' is neither " + STRUCTURED_CONTENT_TYPE
+                        + " (structured mode) nor, with ce_* headers, " + DATA_CONTENT_TYPE + " (binary mode)");
+            }
+            if (contentType == null) {
+                throw new InvalidEventException("content-type", "missing: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
+            }
+            if (!DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
+                throw new InvalidEventException("content-type", "'" + printable(contentType) + "' is not accepted: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
+            }
+            parseStrict(value, "data");
+            event = readBinary(value, headers);
+        } else {
+            event = readStructured(value);
+        }
         if (event.getId() == null || event.getId().isBlank()) {
             throw new InvalidEventException("id", "missing or blank");
         }
-        if (event.getId().length() > 200) {
-            throw new InvalidEventException("id", "longer than 200 characters");
+        if (event.getId().length() > MAX_ID_LENGTH) {
+            throw new InvalidEventException("id", "longer than " + MAX_ID_LENGTH + " characters");
+        }
+        String source = event.getSource() == null ? null : event.getSource().toString();
+        if (source == null || source.isBlank()) {
+            throw new InvalidEventException("source", "missing or blank");
+        }
+        if (source.length() > MAX_SOURCE_LENGTH) {
+            throw new InvalidEventException("source", "longer than " + MAX_SOURCE_LENGTH + " characters");
         }
         if (!allowedTypes.contains(event.getType())) {
             throw new InvalidEventException("type", "unknown event type '" + printable(event.getType()) + "' on this topic; expected one of " + allowedTypes.stream().sorted().toList());
         }
+        if (event.getDataContentType() != null && !DATA_CONTENT_TYPE.equals(mediaType(event.getDataContentType()))) {
+            throw new InvalidEventException(binary ? "content-type" : "datacontenttype",
+                    "'" + printable(event.getDataContentType()) + "' is not accepted: data must be " + DATA_CONTENT_TYPE);
+        }
         if (event.getData() == null) {
             throw new InvalidEventException("data", "missing");
         }
-        JsonNode data;
-        try {
-            data = mapper.readTree(event.getData().toBytes());
-        } catch (IOException e) {
-            throw new InvalidEventException("data", "not JSON: " + firstLine(e.getMessage()));
-        }
+        JsonNode data = parseStrict(event.getData().toBytes(), "data");
         if (data == null || !data.isObject()) {
             throw new InvalidEventException("data", "must be a JSON object");
         }
         validate(event.getType(), data);
-        return new InboundEvent(event.getId(), event.getType(), String.valueOf(event.getSource()), event.getTime(), data);
+        return new InboundEvent(event.getId(), event.getType(), source, event.getSubject(), event.getTime(), data);
     }
 
-    private static boolean isBinaryMode(Headers headers) {
-        return headers != null && headers.lastHeader("ce_specversion") != null;
+    /** The Kafka header that says how a record is encoded (CloudEvents Kafka protocol binding). */
+    public static final String CONTENT_TYPE_HEADER = "content-type";
+
+    /**
+     * A CloudEvents attribute or the content type given twice is ambiguous (which one does the SDK take, which one
+     * did the producer's reviewer see?), just like a field named twice in JSON.
+     */
+    private static void checkHeadersAreSingle(Headers headers) {
+        if (headers == null) {
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (Header h : headers) {
+            String name = h.key().toLowerCase(Locale.ROOT);
+            if ((name.startsWith("ce_") || name.equals(CONTENT_TYPE_HEADER)) && !seen.add(name)) {
+                throw new InvalidEventException("headers", "duplicate header '" + printable(h.key()) + "': each CloudEvents header may be given once");
+            }
+        }
+    }
+
+    private static String header(Headers headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Header h : headers) {
+            if (h.key().equalsIgnoreCase(name)) {
+                return h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isStructured(String contentType) {
+        return STRUCTURED_CONTENT_TYPE.equals(mediaType(contentType));
+    }
+
+    /** {@code Application/JSON; charset=utf-8} -> {@code application/json}. */
+    static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses JSON refusing a field named twice in one object; the field is named by its path ({@code data.principalId},
+     * {@code type}), with {@code prefix} for a document that is itself one field (binary-mode data).
+     */
+    private JsonNode parseStrict(byte[] bytes, String prefix) {
+        try {
+            return strictReader.readTree(bytes);
+        } catch (JsonParseException e) {
+            String message = e.getOriginalMessage();
+            if (message != null && message.startsWith("Duplicate field '") && e.getProcessor() != null) {
+                JsonParser parser = e.getProcessor();
+                String path = pathOf(parser.getParsingContext().pathAsPointer().toString());
+                String field = prefix == null ? path : path.isEmpty() ? prefix : prefix + (path.startsWith("[") ? "" : ".") + path;
+                throw new InvalidEventException(field.isEmpty() ? "payload" : field, "duplicate key: a JSON object may name a field only once");
+            }
+            throw new InvalidEventException(prefix == null ? "payload" : prefix, "not JSON: " + firstLine(message));
+        } catch (IOException e) {
+            throw new InvalidEventException(prefix == null ? "payload" : prefix, "not JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** {@code /data/list/0/x} -> {@code data.list[0].x}. */
+    private static String pathOf(String pointer) {
+        StringBuilder sb = new StringBuilder();
+        for (String segment : pointer.split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            String name = segment.replace("~1", "/").replace("~0", "~");
+            if (name.chars().allMatch(Character::isDigit)) {
+                sb.append('[').append(name).append(']');
+            } else {
+                sb.append(sb.isEmpty() ? "" : ".").append(printable(name));
+            }
+        }
+        return sb.toString();
     }
 
     private CloudEvent readBinary(byte[] value, Headers headers) {
@@ -122,12 +238,7 @@ public class EventCodec {
     }
 
     private CloudEvent readStructured(byte[] value) {
-        JsonNode envelope;
-        try {
-            envelope = mapper.readTree(value);
-        } catch (IOException e) {
-            throw new InvalidEventException("payload", "not JSON: " + firstLine(e.getMessage()));
-        }
+        JsonNode envelope = parseStrict(value, null);
         if (envelope == null || !envelope.isObject()) {
             throw new InvalidEventException("payload", "must be a JSON object (a CloudEvent in structured mode)");
         }
@@ -142,6 +253,11 @@ public class EventCodec {
         }
         if (!"1.0".equals(envelope.get("specversion").asText())) {
             throw new InvalidEventException("specversion", "must be \"1.0\"");
+        }
+        JsonNode dataContentType = envelope.get("datacontenttype");
+        if (dataContentType != null && !dataContentType.isNull()
+                && (!dataContentType.isTextual() || !DATA_CONTENT_TYPE.equals(mediaType(dataContentType.asText())))) {
+            throw new InvalidEventException("datacontenttype", "'" + printable(dataContentType.asText()) + "' is not accepted: data must be " + DATA_CONTENT_TYPE);
         }
         try {
             return format.deserialize(value);

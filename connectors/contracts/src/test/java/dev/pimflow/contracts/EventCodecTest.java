@@ -109,4 +109,126 @@ class EventCodecTest {
         InboundEvent e = codec.read(request().toString().getBytes(StandardCharsets.UTF_8), headers, EventTypes.TICKET_EVENTS);
         assertThat(e.id()).isEqualTo("b-1");
     }
+
+    // issue 17, finding 6: input edge cases
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String structured(String id, String type, String data) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"urn:test\",\"type\":\"" + type
+                + "\",\"datacontenttype\":\"application/json\",\"data\":" + data + "}";
+    }
+
+    private String requestJson() {
+        return request().toString();
+    }
+
+    @Test
+    void rejectsAFieldNamedTwiceInData() {
+        // last one wins would make this a request for the admin: "principalId" twice
+        String data = requestJson().replace("{", "{\"principalId\":\"e2330663-0000-4000-8000-000000000000\",");
+        assertThatThrownBy(() -> codec.read(bytes(structured("dup-1", EventTypes.TICKET_ACTIVATION_REQUESTED, data)), new RecordHeaders(),
+                EventTypes.TICKET_EVENTS))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("data.principalId: duplicate key: a JSON object may name a field only once");
+    }
+
+    @Test
+    void rejectsAnEnvelopeAttributeNamedTwice() {
+        // two "type"s: a request whose last type says ticket.closed
+        String event = structured("dup-2", EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson());
+        event = event.substring(0, event.length() - 1) + ",\"type\":\"ticket.closed\"}";
+        String twoTypes = event;
+        assertThatThrownBy(() -> codec.read(bytes(twoTypes), new RecordHeaders(), EventTypes.TICKET_EVENTS))
+                .hasMessage("type: duplicate key: a JSON object may name a field only once");
+    }
+
+    @Test
+    void rejectsAFieldNamedTwiceInBinaryModeData() {
+        RecordHeaders headers = binaryHeaders("application/json");
+        String data = requestJson().replace("{", "{\"duration\":\"P365D\",");
+        assertThatThrownBy(() -> codec.read(bytes(data), headers, EventTypes.TICKET_EVENTS))
+                .hasMessage("data.duration: duplicate key: a JSON object may name a field only once");
+    }
+
+    @Test
+    void theDefaultMapperRefusesDuplicateKeysToo() {
+        assertThatThrownBy(() -> EventCodec.defaultMapper().readTree("{\"a\":1,\"a\":2}"))
+                .hasMessageContaining("Duplicate field 'a'");
+    }
+
+    private static RecordHeaders binaryHeaders(String contentType) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", bytes("1.0"));
+        headers.add("ce_id", bytes("b-2"));
+        headers.add("ce_source", bytes("urn:test"));
+        headers.add("ce_type", bytes(EventTypes.TICKET_ACTIVATION_REQUESTED));
+        if (contentType != null) {
+            headers.add("content-type", bytes(contentType));
+        }
+        return headers;
+    }
+
+    @Test
+    void binaryModeDataMustBeDeclaredJson() {
+        byte[] data = bytes(requestJson());
+        assertThatThrownBy(() -> codec.read(data, binaryHeaders("text/plain"), EventTypes.TICKET_EVENTS))
+                .hasMessageStartingWith("content-type: 'text/plain' is not accepted");
+        assertThatThrownBy(() -> codec.read(data, binaryHeaders("application/xml"), EventTypes.TICKET_EVENTS))
+                .hasMessageStartingWith("content-type: 'application/xml' is not accepted");
+        assertThatThrownBy(() -> codec.read(data, binaryHeaders(null), EventTypes.TICKET_EVENTS))
+                .hasMessageStartingWith("content-type: missing");
+        assertThat(codec.read(data, binaryHeaders("application/json; charset=utf-8"), EventTypes.TICKET_EVENTS).id()).isEqualTo("b-2");
+    }
+
+    @Test
+    void structuredModeMustBeCloudEventsJson() {
+        byte[] event = codec.writeInbound("s-1", EventTypes.TICKET_ACTIVATION_REQUESTED, URI.create("urn:test"), request());
+        RecordHeaders structured = new RecordHeaders();
+        structured.add("content-type", bytes("application/cloudevents+json; charset=UTF-8"));
+        assertThat(codec.read(event, structured, EventTypes.TICKET_EVENTS).id()).isEqualTo("s-1");
+        RecordHeaders plain = new RecordHeaders();
+        plain.add("content-type", bytes("text/plain"));
+        assertThatThrownBy(() -> codec.read(event, plain, EventTypes.TICKET_EVENTS)).hasMessageStartingWith("content-type: 'text/plain' is neither");
+        String xml = new String(event, StandardCharsets.UTF_8).replace("\"datacontenttype\":\"application/json\"", "\"datacontenttype\":\"application/xml\"");
+        assertThat(xml).contains("application/xml");
+        assertThatThrownBy(() -> codec.read(bytes(xml), new RecordHeaders(), EventTypes.TICKET_EVENTS))
+                .hasMessageStartingWith("datacontenttype: 'application/xml' is not accepted");
+    }
+
+    @Test
+    void rejectsACloudEventsHeaderGivenTwice() {
+        RecordHeaders headers = binaryHeaders("application/json");
+        headers.add("ce_type", bytes(EventTypes.TICKET_CLOSED));
+        assertThatThrownBy(() -> codec.read(bytes(requestJson()), headers, EventTypes.TICKET_EVENTS))
+                .hasMessage("headers: duplicate header 'ce_type': each CloudEvents header may be given once");
+    }
+
+    @Test
+    void rejectsABlankOrOverlongSource() {
+        String blank = structured("src-1", EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson()).replace("\"source\":\"urn:test\"", "\"source\":\"\"");
+        assertThatThrownBy(() -> codec.read(bytes(blank), new RecordHeaders(), EventTypes.TICKET_EVENTS)).hasMessageStartingWith("source: ");
+        String longSource = structured("src-2", EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson())
+                .replace("\"source\":\"urn:test\"", "\"source\":\"urn:" + "x".repeat(300) + "\"");
+        assertThatThrownBy(() -> codec.read(bytes(longSource), new RecordHeaders(), EventTypes.TICKET_EVENTS))
+                .hasMessage("source: longer than 200 characters");
+    }
+
+    @Test
+    void theContentHashIgnoresTimeAndKeyOrderButNotWhatTheEventSays() {
+        InboundEvent first = read(request());
+        ObjectNode reordered = codec.mapper().createObjectNode();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        request().fieldNames().forEachRemaining(names::add);
+        java.util.Collections.reverse(names);
+        names.forEach(n -> reordered.set(n, request().get(n)));
+        InboundEvent resent = read(reordered); // a resend: another time stamp, keys in another order
+        assertThat(resent.time()).isNotNull();
+        assertThat(resent.contentHash()).isEqualTo(first.contentHash());
+        assertThat(read(request().put("principalId", "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718")).contentHash()).isNotEqualTo(first.contentHash());
+        InboundEvent otherSource = new InboundEvent(first.id(), first.type(), "urn:other", first.subject(), first.time(), first.data());
+        assertThat(otherSource.contentHash()).isNotEqualTo(first.contentHash());
+    }
 }

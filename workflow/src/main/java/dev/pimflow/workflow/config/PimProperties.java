@@ -111,9 +111,13 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
 
     /**
      * The deduplication log of inbound event ids: ids older than {@code retention} are pruned every
-     * {@code pruneInterval}. Keep the retention longer than the inbound topics' retention.
+     * {@code pruneInterval}. Keep the retention longer than the inbound topics' retention. Rejected input that is
+     * audited as a system record (an MFA response naming no known challenge, an event id reused) is audited at most
+     * {@code rejectionAuditLimit} times per {@code rejectionAuditWindow} per node; the rest is counted in one summary
+     * record per window.
      */
-    public record Inbound(@DefaultValue("P30D") Duration retention, @DefaultValue("PT1H") Duration pruneInterval) {
+    public record Inbound(@DefaultValue("P30D") Duration retention, @DefaultValue("PT1H") Duration pruneInterval,
+                          @DefaultValue("60") int rejectionAuditLimit, @DefaultValue("PT1M") Duration rejectionAuditWindow) {
     }
 
     /**

@@ -22,7 +22,12 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 import java.nio.charset.StandardCharsets;
 
-/** Topics as {@link NewTopic} beans (DESIGN §3) and one error handler: bad input to {@code <topic>.dlt} at once, other failures retried first. */
+/**
+ * Topics as {@link NewTopic} beans (DESIGN §3) and one error handler: bad input to {@code <topic>.dlt} at once, other
+ * failures retried first. A DLT record is the original record with its original headers, the reason headers
+ * {@value #FIELD_HEADER} and {@value #REASON_HEADER}, and spring-kafka's {@code kafka_dlt-original-*} headers (topic,
+ * partition, offset, timestamp, consumer group); no exception class, message or stack trace.
+ */
 @Configuration
 public class KafkaConfiguration {
     private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
@@ -47,6 +52,11 @@ public class KafkaConfiguration {
     public CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template, PimflowMetrics metrics) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (ConsumerRecord<?, ?> record, Exception e) -> new TopicPartition(record.topic() + ".dlt", -1));
+        // no exception headers (kafka_dlt-exception-fqcn, -cause-fqcn, -message, -stacktrace): whoever reads the DLT
+        // gets the field and the reason (pim-dlt-field, pim-dlt-reason) and the original topic, partition and offset,
+        // not a Java stack trace of the orchestrator's internals
+        recoverer.setExceptionHeadersCreator((kafkaHeaders, exception, isKey, headerNames) -> {
+        });
         recoverer.setHeadersFunction((record, e) -> {
             Headers headers = reasonHeaders(record, e);
             metrics.deadLettered(record.topic() + ".dlt", headers.lastHeader(FIELD_HEADER) != null);

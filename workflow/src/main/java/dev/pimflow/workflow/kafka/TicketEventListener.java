@@ -6,6 +6,7 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.TicketClosed;
+import dev.pimflow.workflow.activation.RejectedInputAudit;
 import dev.pimflow.workflow.activation.RequestPrecheck;
 import dev.pimflow.workflow.activation.TicketEvents;
 import dev.pimflow.workflow.store.InboundEventLog;
@@ -22,6 +23,8 @@ import java.util.List;
  * Consumes {@code tickets.events}, a poll's records at a time. Bad input throws {@link InvalidEventException} before
  * anything is written, and the error handler sends it to the DLT; good events are acted on together with their ids in
  * one transaction per poll ({@link TransactionalBatch}), so a redelivery is recognised and skipped (DESIGN §6.4, §6.5).
+ * An event is known by its CloudEvents source and id together; one whose source and id were already used for other
+ * content is refused: audited ({@link RejectedInputAudit}) and sent to the DLT.
  */
 @Component
 public class TicketEventListener {
@@ -31,11 +34,13 @@ public class TicketEventListener {
     private final InboundEventLog inbound;
     private final TicketEvents tickets;
     private final RequestPrecheck precheck;
+    private final RejectedInputAudit rejections;
     private final TransactionalBatch<Prepared> batch;
 
     public TicketEventListener(EventCodec codec, InboundEventLog inbound, TicketEvents tickets, TransactionTemplate tx,
-                               RequestPrecheck precheck) {
+                               RequestPrecheck precheck, RejectedInputAudit rejections) {
         this.codec = codec;
+        this.rejections = rejections;
         this.inbound = inbound;
         this.tickets = tickets;
         this.precheck = precheck;
@@ -65,16 +70,35 @@ public class TicketEventListener {
 
     /** Acts on one prepared record inside the batch's transaction, together with its id (so a redelivery is skipped). */
     private RuntimeException apply(ConsumerRecord<String, byte[]> record, Prepared p) {
-        if (!inbound.firstSeen(record.topic(), p.event().id(), p.event().type())) {
-            log.info("Event {} ({}) already processed: skipped", p.event().id(), p.event().type());
+        InboundEvent event = p.event();
+        InboundEventLog.Seen seen = inbound.record(record.topic(), event);
+        if (seen.kind() == InboundEventLog.Kind.REDELIVERY) {
+            log.info("Event {} from {} ({}) already processed: skipped", event.id(), event.source(), event.type());
             return null;
         }
+        if (seen.kind() == InboundEventLog.Kind.REUSED) {
+            InvalidEventException rejection = reused(event, seen);
+            if (p.data() instanceof ActivationRequested r) {
+                rejections.ticketEventIdReused(record, event, seen, r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId());
+            } else if (p.data() instanceof TicketClosed c) {
+                rejections.ticketEventIdReused(record, event, seen, c.ticketSystem(), c.ticketNumber(), null, null);
+            }
+            log.warn("Event {} from {} ({}) reuses the id of an earlier event with other content: rejected", event.id(), event.source(), event.type());
+            return rejection;
+        }
         if (p.data() instanceof ActivationRequested r) {
-            tickets.activationRequested(p.event(), r);
+            tickets.activationRequested(event, r);
         } else if (p.data() instanceof TicketClosed c) {
-            tickets.ticketClosed(p.event(), c);
+            tickets.ticketClosed(event, c);
         }
         return null;
+    }
+
+    /** The rejection of an event whose source and id were used before for other content (DESIGN §6.4). */
+    static InvalidEventException reused(InboundEvent event, InboundEventLog.Seen first) {
+        return new InvalidEventException("id", "reused with different content: source '" + event.source() + "' already sent id '"
+                + event.id() + "' (" + first.firstType() + ", received " + first.firstSeenAt()
+                + "); a new event needs a new id, a redelivery the same content");
     }
 
     private record Prepared(InboundEvent event, Object data) {
@@ -84,7 +108,13 @@ public class TicketEventListener {
     private static void checkKey(String key, Object data) {
         String expected = data instanceof ActivationRequested r ? r.ticketSystem() + ":" + r.ticketNumber()
                 : data instanceof TicketClosed c ? c.ticketSystem() + ":" + c.ticketNumber() : null;
-        if (key != null && expected != null && !key.equals(expected)) {
+        if (expected == null) {
+            return;
+        }
+        if (key == null) {
+            throw new InvalidEventException("key", "missing: must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");
+        }
+        if (!key.equals(expected)) {
             throw new InvalidEventException("key", "must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");
         }
     }

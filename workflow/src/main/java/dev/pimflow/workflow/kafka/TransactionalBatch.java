@@ -23,7 +23,7 @@ import java.util.List;
  * the DLT as a record listener's would be (bad input at once, DESIGN §6.5), and the records after it come again in the
  * next delivery.</li>
  * </ol>
- * A record applied twice (a delivery after a crash) is recognised by its event id, as before (DESIGN §6.4).
+ * A record applied twice (a delivery after a crash) is recognised by its event source and id, as before (DESIGN §6.4).
  *
  * @param <P> what preparing a record yields
  */

@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.store;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.workflow.config.PimProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -26,10 +28,11 @@ class InboundEventPrunerTest {
     void idsOlderThanTheRetentionArePrunedAndYoungerOnesStillDeduplicate() {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:inbound-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         new ResourceDatabasePopulator(new ClassPathResource("db/migration/V2__workflow.sql"),
-                new ClassPathResource("db/migration/V4__inbound_event_received_at.sql")).execute(ds);
+                new ClassPathResource("db/migration/V4__inbound_event_received_at.sql"),
+                new ClassPathResource("db/migration/V7__inbound_event_source.sql")).execute(ds);
         JdbcTemplate jdbc = new JdbcTemplate(ds);
-        new InboundEventLog(jdbc, Clock.fixed(NOW.minus(Duration.ofDays(31)), ZoneOffset.UTC)).firstSeen("tickets.events", "old", "t");
-        new InboundEventLog(jdbc, Clock.fixed(NOW.minus(Duration.ofDays(29)), ZoneOffset.UTC)).firstSeen("tickets.events", "recent", "t");
+        new InboundEventLog(jdbc, Clock.fixed(NOW.minus(Duration.ofDays(31)), ZoneOffset.UTC)).record("tickets.events", event("old"));
+        new InboundEventLog(jdbc, Clock.fixed(NOW.minus(Duration.ofDays(29)), ZoneOffset.UTC)).record("tickets.events", event("recent"));
 
         PimProperties properties = new Binder(new MapConfigurationPropertySource(Map.of("pim.inbound.retention", "P30D")))
                 .bindOrCreate("pim", PimProperties.class);
@@ -37,7 +40,11 @@ class InboundEventPrunerTest {
 
         assertThat(deleted).isEqualTo(1);
         InboundEventLog log = new InboundEventLog(jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
-        assertThat(log.firstSeen("tickets.events", "recent", "t")).as("a recent id is still a duplicate").isFalse();
+        assertThat(log.record("tickets.events", event("recent")).kind()).as("a recent id is still a duplicate").isEqualTo(InboundEventLog.Kind.REDELIVERY);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM inbound_event WHERE event_id = 'old'", Integer.class)).isZero();
+    }
+
+    static InboundEvent event(String id) {
+        return new InboundEvent(id, "t", "urn:test", null, JsonNodeFactory.instance.objectNode());
     }
 }
