@@ -19,7 +19,9 @@ import static org.awaitility.Awaitility.await;
  * plus one summary record per window that counts the rest, so that every one of the 20 is accounted for; each of the
  * 20 still reaches the DLT with its reason.
  */
-@TestPropertySource(properties = {"pim.inbound.rejection-audit-limit=3", "pim.inbound.rejection-audit-window=PT4S"})
+// its own engine name (no hyphens): its context is its own, and engine REST and Cockpit look engines up by name in a JVM-wide registry
+@TestPropertySource(properties = {"pim.inbound.rejection-audit-limit=3", "pim.inbound.rejection-audit-window=PT4S",
+        "camunda.bpm.process-engine-name=rejectionboundtest"})
 class RejectedMfaResponsesAreAuditedWithinABoundTest extends EndToEndTestBase {
     private static final int BURST = 20;
 

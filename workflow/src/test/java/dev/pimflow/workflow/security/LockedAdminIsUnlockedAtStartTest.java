@@ -35,7 +35,9 @@ class LockedAdminIsUnlockedAtStartTest {
                 "--server.port=0",
                 "--pim.admin.password=" + PASSWORD,
                 "--camunda.bpm.generic-properties.properties.loginMaxAttempts=10",
-                "--camunda.bpm.generic-properties.properties.loginDelayBase=0"};
+                "--camunda.bpm.generic-properties.properties.loginDelayBase=0",
+                // its own engine name: the other test contexts of this JVM keep theirs registered by name
+                "--camunda.bpm.process-engine-name=lockedadmintest"};
         try (ConfigurableApplicationContext first = start(args)) {
             IdentityService identity = first.getBean(IdentityService.class);
             assertThat(identity.checkPassword("admin", PASSWORD)).isTrue();

@@ -44,7 +44,9 @@ import static org.awaitility.Awaitility.await;
         "pim.logins.max-failures=5",
         "pim.logins.initial-delay=PT2S",
         "pim.logins.max-delay=PT6S",
-        "camunda.bpm.generic-properties.properties.loginDelayMaxTime=1"})
+        "camunda.bpm.generic-properties.properties.loginDelayMaxTime=1",
+        // its own engine name (no hyphens): engine REST looks engines up by name in a JVM-wide registry
+        "camunda.bpm.process-engine-name=loginthrottletest"})
 @AutoConfigureObservability(tracing = false)
 class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
     private static final String PASSWORD = "test-admin-password";
