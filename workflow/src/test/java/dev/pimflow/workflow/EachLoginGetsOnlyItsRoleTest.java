@@ -77,6 +77,17 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(nobody.get("/api/audit/verify").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/prometheus").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/health").body()).doesNotContain("components");
+        // a stranger's refused correlation is audited, but not in the trail of the activation it names
+        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        assertThat(nobody.send("POST", "/engine-rest/message",
+                "{\"messageName\": \"mfa.response\", \"processInstanceId\": \"" + instance + "\"}").statusCode()).isEqualTo(403);
+        awaitAuditChained();
+        assertThat(audit.forActivation(activationId)).noneMatch(r -> r.actor().equals("user:mallory"));
+        assertThat(audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION)).anySatisfy(r -> {
+            assertThat(r.actor()).isEqualTo("user:mallory");
+            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+            assertThat(r.details()).containsEntry("claimedProcessInstanceId", instance);
+        });
         // engine REST answers, but shows nothing it was not authorized to see
         assertThat(JSON.readTree(nobody.get("/engine-rest/process-instance/count").body()).path("count").asLong()).isZero();
 

@@ -93,6 +93,14 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         assertThat(deploy.statusCode()).as(deploy.body()).isEqualTo(403);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class)).isEqualTo(definitions);
 
+        // deleting the definition with its instances would end every activation's revocation (DeleteProcessDefinitionsByIdsCmd)
+        String definition = jdbc.queryForObject("SELECT ID_ FROM ACT_RE_PROCDEF WHERE KEY_ = 'ticket-activation' ORDER BY VERSION_ DESC LIMIT 1", String.class);
+        HttpResponse<String> byId = admin.send("DELETE", "/engine-rest/process-definition/" + definition + "?cascade=true&skipCustomListeners=true", null);
+        assertThat(byId.statusCode()).as(byId.body()).isEqualTo(403);
+        HttpResponse<String> byKey = admin.send("DELETE", "/engine-rest/process-definition/key/ticket-activation/delete?cascade=true", null);
+        assertThat(byKey.statusCode()).as(byKey.body()).isEqualTo(403);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class)).isEqualTo(definitions);
+
         HttpResponse<String> start = admin.send("POST", "/engine-rest/process-definition/key/ticket-activation/start",
                 "{\"businessKey\": \"CONTOSO:Insider-2\", \"variables\": {\"activationId\": {\"value\": \"x\", \"type\": \"String\"}}}");
         assertThat(start.statusCode()).as(start.body()).isEqualTo(403);
@@ -100,7 +108,8 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         awaitAuditChained();
         List<AuditRecord> refused = audit.forActivation(AuditEntry.NO_ACTIVATION).stream()
                 .filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED)).toList();
-        assertThat(refused).extracting(AuditRecord::outcome).contains("DeployCmd", "StartProcessInstanceCmd");
+        assertThat(refused).extracting(AuditRecord::outcome).contains("DeployCmd", "StartProcessInstanceCmd",
+                "DeleteProcessDefinitionsByIdsCmd", "DeleteProcessDefinitionsByKeyCmd");
         assertThat(refused).allSatisfy(r -> assertThat(r.actor()).isEqualTo("user:admin"));
     }
 

@@ -64,8 +64,11 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
             "AbstractSetStateCmd", "AbstractUpdateProcessInstancesSuspendStateCmd", "UpdateProcessInstancesSuspendStateBatchCmd",
             // timers and jobs
             "SetJobDuedateCmd", "RecalculateJobDuedateCmd", "DeleteJobCmd", "DeleteJobsCmd",
+            // priorities: harmless while jobs are acquired by due date, a starved revocation if that ever changes
+            "SetJobPriorityCmd", "SetJobDefinitionPriorityCmd",
             // deployments and definitions
-            "DeployCmd", "DeleteDeploymentCmd", "AbstractDeleteProcessDefinitionCmd", "RegisterDeploymentCmd",
+            "DeployCmd", "DeleteDeploymentCmd", "AbstractDeleteProcessDefinitionCmd", "DeleteProcessDefinitionsByIdsCmd",
+            "RegisterDeploymentCmd",
             "UnregisterDeploymentCmd", "RegisterProcessApplicationCmd", "UnregisterProcessApplicationCmd",
             "UpdateProcessDefinitionHistoryTimeToLiveCmd",
             // traces and the engine itself
@@ -163,7 +166,7 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
                     String processInstanceId = processInstanceOf(command);
                     log.warn("Refused {} by user {} (process instance {}): pimflow's process moves only on what pimflow verified",
                             operation, user.getUserId(), processInstanceId);
-                    audit.getObject().refused(user.getUserId(), operation, processInstanceId, Map.of());
+                    audit.getObject().refused(user.getUserId(), user.getGroupIds(), operation, processInstanceId, Map.of());
                     throw new AuthorizationException("pimflow refuses " + operation + " to every user (DESIGN §6.8): the process "
                             + "moves only on events pimflow verified, and deploys only its own process at startup; "
                             + "this attempt is in the audit trail");

@@ -52,8 +52,10 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String authorization = request.getHeader("Authorization");
-        boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
-        boolean cockpitLogin = "POST".equalsIgnoreCase(request.getMethod()) && COCKPIT_LOGIN.matcher(path).matches();
+        // any credentials count, whatever their spelling: Spring's Basic converter also takes "Basic\t…" or "basic…"
+        boolean basic = authorization != null && !authorization.isBlank();
+        boolean cockpitLogin = "POST".equalsIgnoreCase(request.getMethod())
+                && (COCKPIT_LOGIN.matcher(path).matches() || COCKPIT_LOGIN.matcher(decoded(path)).matches());
         if (!basic && !cockpitLogin) {
             chain.doFilter(request, response);
             return;
@@ -99,7 +101,18 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
     }
 
     /** The user name of an HTTP Basic header, or {@value #ANONYMOUS} when there is none or it cannot be decoded. */
+    private static String decoded(String path) {
+        try {
+            return java.net.URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return path;
+        }
+    }
+
     static String basicUser(String authorization) {
+        if (authorization.length() < 6) {
+            return ANONYMOUS;
+        }
         try {
             String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');

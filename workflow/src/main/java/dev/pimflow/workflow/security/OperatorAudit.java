@@ -10,8 +10,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a person did, or tried to do, through an operator surface (DESIGN §6.8): one audit record with who
@@ -22,13 +27,17 @@ import java.util.Map;
 public class OperatorAudit {
     public static final String ACTION_DONE = "operator-action";
     public static final String ACTION_REFUSED = "operation-refused";
+    public static final String ACTION_REFUSED_SUPPRESSED = "operations-refused-suppressed";
 
     private final AuditTrail audit;
     private final ActivationStore activations;
     private final AuditSignal signal;
     private final TransactionTemplate ownTransaction;
+    private final Clock clock;
 
-    public OperatorAudit(AuditTrail audit, ActivationStore activations, AuditSignal signal, PlatformTransactionManager transactions) {
+    public OperatorAudit(AuditTrail audit, ActivationStore activations, AuditSignal signal, PlatformTransactionManager transactions,
+                         Clock clock) {
+        this.clock = clock;
         this.audit = audit;
         this.activations = activations;
         this.signal = signal;
@@ -41,9 +50,70 @@ public class OperatorAudit {
         record(userId, ACTION_DONE, outcome, processInstanceId, details);
     }
 
-    /** Records in a transaction of its own, because the refused action's transaction is rolled back. */
-    public void refused(String userId, String operation, String processInstanceId, Map<String, Object> details) {
-        ownTransaction.executeWithoutResult(s -> record(userId, ACTION_REFUSED, operation, processInstanceId, details));
+    /**
+     * Records in a transaction of its own, because the refused action's transaction is rolled back. Bounded, since a
+     * login without any role can be refused as often as it likes: at most {@link #REFUSALS_PER_WINDOW} records per user
+     * and minute on each node, the rest counted in one {@code operations-refused-suppressed} record written with that
+     * user's next refusal after the window. The record goes on the activation the operation names only when the user
+     * holds a role that may read activations; anyone else's is a system record that names the claimed instance, so a
+     * stranger cannot write into a chosen activation's trail.
+     */
+    public void refused(String userId, List<String> groups, String operation, String processInstanceId, Map<String, Object> details) {
+        Window.Verdict verdict = windowOf(userId).admit(clock.instant());
+        if (verdict.suppressedBefore() > 0) {
+            ownTransaction.executeWithoutResult(s -> write(userId, ACTION_REFUSED_SUPPRESSED, String.valueOf(verdict.suppressedBefore()),
+                    null, null, Map.of("suppressed", verdict.suppressedBefore(), "limitPerMinute", REFUSALS_PER_WINDOW)));
+        }
+        if (!verdict.record()) {
+            return;
+        }
+        boolean mayRead = groups != null && (groups.contains(Roles.OPERATORS) || groups.contains(Roles.AUDITORS) || groups.contains(Roles.ADMINS));
+        if (mayRead) {
+            ownTransaction.executeWithoutResult(s -> record(userId, ACTION_REFUSED, operation, processInstanceId, details));
+        } else {
+            Map<String, Object> d = new LinkedHashMap<>(details);
+            if (processInstanceId != null) {
+                d.put("claimedProcessInstanceId", processInstanceId);
+            }
+            ownTransaction.executeWithoutResult(s -> write(userId, ACTION_REFUSED, operation, null, null, d));
+        }
+    }
+
+    static final int REFUSALS_PER_WINDOW = 30;
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    private Window windowOf(String userId) {
+        if (windows.size() > 10_000) {
+            windows.clear(); // bounded memory; a cleared window only lets a few more records through
+        }
+        return windows.computeIfAbsent(userId, u -> new Window());
+    }
+
+    /** One user's refusals in the current minute. */
+    private static final class Window {
+        record Verdict(boolean record, long suppressedBefore) {
+        }
+
+        private Instant start = Instant.EPOCH;
+        private int recorded;
+        private long suppressed;
+
+        synchronized Verdict admit(Instant now) {
+            long carried = 0;
+            if (now.isAfter(start.plus(WINDOW))) {
+                carried = suppressed;
+                start = now;
+                recorded = 0;
+                suppressed = 0;
+            }
+            if (recorded < REFUSALS_PER_WINDOW) {
+                recorded++;
+                return new Verdict(true, carried);
+            }
+            suppressed++;
+            return new Verdict(false, carried);
+        }
     }
 
     /** A person's action on one activation outside the engine (the development MFA gateway), in its own transaction. */

@@ -50,6 +50,9 @@ import static org.awaitility.Awaitility.await;
 @AutoConfigureObservability(tracing = false)
 class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
     private static final String PASSWORD = "test-admin-password";
+    /** This context's engine, by name: engine REST's and Cockpit's "default" may be another test context's engine. */
+    private static final String ENGINE = "loginthrottletest";
+    private static final String ENGINE_REST = "/engine-rest/engine/" + ENGINE;
     private static final Pattern LOCKOUTS = Pattern.compile("^pimflow_login_lockouts_total\\{[^}]*surface=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)$", Pattern.MULTILINE);
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -72,7 +75,7 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         String retryAfter = null;
         for (int i = 0; i < 30; i++) {
             HttpResponse<Void> r = switch (i % 3) {
-                case 0 -> get("/engine-rest/process-instance", basic("admin", "guess-" + i));
+                case 0 -> get(ENGINE_REST + "/process-instance", basic("admin", "guess-" + i));
                 case 1 -> get("/api/activations", basic("admin", "guess-" + i));
                 default -> cockpitLogin("admin", "guess-" + i);
             };
@@ -92,7 +95,7 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
 
         // (b) the block ends by itself (at most max-delay, 6 s): the right password works everywhere
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
-                .until(() -> get("/engine-rest/process-instance", basic("admin", PASSWORD)).statusCode() == 200);
+                .until(() -> get(ENGINE_REST + "/process-instance", basic("admin", PASSWORD)).statusCode() == 200);
         assertThat(get("/api/activations", basic("admin", PASSWORD)).statusCode()).isEqualTo(200);
         assertThat(cockpitLogin("admin", PASSWORD).statusCode()).isEqualTo(200);
         assertThat(adminFailedLogins()).isZero();
@@ -127,14 +130,27 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         while (adminFailedLogins() < 10) {
             assertThat(System.nanoTime()).as("Camunda counted 10 failed logins within a minute").isLessThan(deadline);
             String from = "127.0.1." + (10 + sent / 2 % 200); // two guesses per address, below max-failures
-            assertThat(rawGet(from, "/engine-rest/process-instance", basic("admin", "botnet-" + sent))).isEqualTo(401);
+            assertThat(rawGet(from, ENGINE_REST + "/process-instance", basic("admin", "botnet-" + sent))).isEqualTo(401);
             sent++;
             Thread.sleep(150);
         }
         Thread.sleep(1500);
-        assertThat(rawGet("127.0.2.1", "/engine-rest/process-instance", basic("admin", PASSWORD))).isEqualTo(200);
+        assertThat(rawGet("127.0.2.1", ENGINE_REST + "/process-instance", basic("admin", PASSWORD))).isEqualTo(200);
         assertThat(rawGet("127.0.2.1", "/api/activations", basic("admin", PASSWORD))).isEqualTo(200);
         assertThat(adminFailedLogins()).isZero();
+    }
+
+    /** Spring's Basic converter also takes "Basic\t…" or "basic…": such guesses are counted like any other. */
+    @Test
+    void credentialsSpelledAnyOtherWayAreCountedToo() throws Exception {
+        String from = "127.0.3.1";
+        String[] spellings = {"Basic\t", "basic ", "BASIC  ", "Basic\t", "basic\t"};
+        for (String spelling : spellings) {
+            String guess = spelling + java.util.Base64.getEncoder().encodeToString("nobody:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(rawGet(from, "/api/activations", guess)).as(spelling.replace("\t", "\\t")).isEqualTo(401);
+        }
+        assertThat(rawGet(from, "/api/activations", "Basic\t" + java.util.Base64.getEncoder()
+                .encodeToString("nobody:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(429);
     }
 
     private List<AuditRecord> throttled(String address) {
@@ -173,12 +189,12 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
     private HttpResponse<Void> cockpitLogin(String user, String password) throws Exception {
         CookieManager cookies = new CookieManager();
         HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/")).GET().build(),
+        HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/" + ENGINE + "/")).GET().build(),
                 HttpResponse.BodyHandlers.discarding());
         String csrf = page.headers().firstValue("X-XSRF-TOKEN").orElseGet(() -> cookies.getCookieStore().getCookies().stream()
                 .filter(c -> c.getName().equals("XSRF-TOKEN")).map(HttpCookie::getValue).findFirst().orElseThrow());
         String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/api/admin/auth/user/default/login/cockpit"))
+        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/api/admin/auth/user/" + ENGINE + "/login/cockpit"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", csrf)
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
     }
