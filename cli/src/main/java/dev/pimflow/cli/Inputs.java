@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -198,5 +199,28 @@ final class Inputs {
         }
         String v = value.replaceAll("\\p{Cntrl}", "?");
         return "'" + (v.length() > 60 ? v.substring(0, 60) + "..." : v) + "'";
+    }
+
+    /**
+     * The authentication settings of a Kafka client properties file: only {@code security.protocol} and
+     * {@code sasl.*} / {@code ssl.*} keys, so the file cannot change what pimctl sends or where; anything else is a
+     * usage error that names the key. Values are never echoed (they hold passwords).
+     */
+    static Map<String, String> kafkaSecurity(CommandLine cmd, java.nio.file.Path file) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw invalid(cmd, "--kafka-config", file.toString(), "cannot be read as a properties file (" + e.getClass().getSimpleName() + ")");
+        }
+        Map<String, String> security = new java.util.TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (!key.equals("security.protocol") && !key.startsWith("sasl.") && !key.startsWith("ssl.")) {
+                throw invalid(cmd, "--kafka-config", file.toString(), "sets '" + key
+                        + "': only security.protocol, sasl.* and ssl.* belong there (the servers come from --bootstrap-servers)");
+            }
+            security.put(key, p.getProperty(key));
+        }
+        return security;
     }
 }

@@ -91,6 +91,7 @@ final class KafkaIo {
         // do not hammer a broker that is down: the default backoff is 50 ms
         p.put("reconnect.backoff.ms", "200");
         p.put("reconnect.backoff.max.ms", "1000");
+        p.putAll(settings.security());
         return p;
     }
 

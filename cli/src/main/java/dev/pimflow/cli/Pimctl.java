@@ -41,6 +41,7 @@ import java.util.Properties;
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  PIM_KAFKA_BOOTSTRAP_SERVERS  default of --bootstrap-servers",
+                "  PIM_KAFKA_CONFIG             default of --kafka-config",
                 "  PIMFLOW_URL                  default of --url",
                 "  PIMFLOW_USER                 default of --user",
                 "  PIM_ADMIN_PASSWORD           REST API password of --user (or --password-file)",
@@ -65,6 +66,13 @@ public class Pimctl implements Runnable {
             defaultValue = "${env:PIM_KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka to talk to (default: env PIM_KAFKA_BOOTSTRAP_SERVERS, else localhost:9092; now: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Option(names = "--kafka-config", scope = ScopeType.INHERIT, paramLabel = "<file>",
+            defaultValue = "${env:PIM_KAFKA_CONFIG}",
+            description = "A Kafka client properties file with how to authenticate: security.protocol, sasl.mechanism, "
+                    + "sasl.jaas.config, ssl.* (a broker with SASL/SCRAM or mutual TLS, README \"Kafka security\"; "
+                    + "default: env PIM_KAFKA_CONFIG, else none). Its secrets stay in the file, out of process lists.")
+    Path kafkaConfig;
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "<url>",
             defaultValue = "${env:PIMFLOW_URL:-" + DEFAULT_URL + "}",
@@ -183,7 +191,8 @@ public class Pimctl implements Runnable {
         if (Boolean.TRUE.equals(verbose)) {
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
         }
-        return new KafkaSettings(servers, timeout);
+        Path config = spec.findOption("--kafka-config").getValue();
+        return new KafkaSettings(servers, timeout, config == null ? Map.of() : Inputs.kafkaSecurity(spec.commandLine(), config));
     }
 
     /** The global {@code --timeout}, checked: between 1 and 600 seconds. */
