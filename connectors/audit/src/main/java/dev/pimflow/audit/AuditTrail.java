@@ -62,14 +62,24 @@ public class AuditTrail {
     private final AuditKey key;
     private volatile Long keyedFromSeq;
     private volatile Supplier<AuditWitness> witnessSource;
+    private final Runnable recorded;
 
     /**
      * @param key the chain's HMAC key (ADR 0005); it lives in configuration or a key file, never in the database
      */
     public AuditTrail(JdbcTemplate jdbc, Clock clock, AuditKey key) {
+        this(jdbc, clock, key, () -> { });
+    }
+
+    /**
+     * @param recorded run after each {@link #record}, in the caller's transaction: the orchestrator wakes its chainer
+     *                 once that transaction commits, so no caller has to remember to
+     */
+    public AuditTrail(JdbcTemplate jdbc, Clock clock, AuditKey key, Runnable recorded) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.key = key;
+        this.recorded = recorded;
     }
 
     /**
@@ -140,6 +150,7 @@ public class AuditTrail {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 e.activationId(), OffsetDateTime.ofInstant(at, ZoneOffset.UTC), e.actor(), e.action(), e.outcome(),
                 e.ticketSystem(), e.ticketNumber(), e.principalId(), e.roleDefinitionId(), canonicalJson(details));
+        recorded.run();
     }
 
     /**

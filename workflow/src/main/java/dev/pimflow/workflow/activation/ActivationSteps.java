@@ -1,6 +1,5 @@
 package dev.pimflow.workflow.activation;
 
-import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationRevoked;
 import dev.pimflow.contracts.ActivationStatus;
@@ -9,7 +8,6 @@ import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.workflow.audit.AuditChainer;
-import dev.pimflow.workflow.audit.AuditSignal;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.metrics.PimflowMetrics;
 import dev.pimflow.workflow.outbox.Outbox;
@@ -38,11 +36,9 @@ public class ActivationSteps {
     private final PimProperties.Topics topics;
     private final Clock clock;
     private final PimflowMetrics metrics;
-    private final AuditSignal auditSignal;
 
     public ActivationSteps(ActivationStore store, AuditTrail audit, Outbox outbox, PimProperties properties, Clock clock,
-                           PimflowMetrics metrics, AuditSignal auditSignal) {
-        this.auditSignal = auditSignal;
+                           PimflowMetrics metrics) {
         this.store = store;
         this.audit = audit;
         this.outbox = outbox;
@@ -167,8 +163,6 @@ public class ActivationSteps {
 
     /** The record is chained and published to {@code pim.audit} by the {@link AuditChainer} once this step commits. */
     private void record(Activation a, String actor, String action, String outcome, Map<String, Object> details) {
-        audit.record(new AuditEntry(a.id(), actor, action, outcome, a.ticketSystem(), a.ticketNumber(),
-                a.principalId(), a.roleDefinitionId(), details));
-        auditSignal.wakeAfterCommit();
+        audit.record(a.auditEntry(actor, action, outcome, details));
     }
 }

@@ -4,7 +4,6 @@ import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
-import dev.pimflow.workflow.audit.AuditSignal;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
@@ -51,7 +50,6 @@ public class RejectedInputAudit {
     private static final int MAX_TEXT = 300;
 
     private final AuditTrail audit;
-    private final AuditSignal auditSignal;
     private final ActivationStore store;
     private final ActivationSteps steps;
     private final TransactionTemplate tx;
@@ -71,10 +69,9 @@ public class RejectedInputAudit {
         }
     }
 
-    public RejectedInputAudit(AuditTrail audit, AuditSignal auditSignal, ActivationStore store, ActivationSteps steps,
+    public RejectedInputAudit(AuditTrail audit, ActivationStore store, ActivationSteps steps,
                               TransactionTemplate tx, Clock clock, PimProperties properties) {
         this.audit = audit;
-        this.auditSignal = auditSignal;
         this.store = store;
         this.steps = steps;
         this.tx = tx;
@@ -157,7 +154,6 @@ public class RejectedInputAudit {
         }
         if (write) {
             audit.record(entry);
-            auditSignal.wakeAfterCommit();
         }
     }
 
@@ -216,7 +212,6 @@ public class RejectedInputAudit {
                     log.warn("{} rejected input(s) between {} and {} were over the audit limit of {}: counted in one audit record",
                             s.total(), s.from(), s.to(), limit);
                 }
-                auditSignal.wakeAfterCommit();
                 return total;
             });
         } catch (RuntimeException e) {

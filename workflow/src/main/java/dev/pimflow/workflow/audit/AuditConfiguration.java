@@ -8,14 +8,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 
-/** The audit trail, keyed with the chain's HMAC key (ADR 0005) and bound to it before anything is chained. */
+/**
+ * The audit trail, keyed with the chain's HMAC key (ADR 0005) and bound to it before anything is chained; each record
+ * wakes the chainer after its transaction commits.
+ */
 @Configuration
 public class AuditConfiguration {
 
     @Bean
-    public AuditTrail auditTrail(JdbcTemplate jdbc, Clock clock, PimProperties properties) {
+    public AuditTrail auditTrail(JdbcTemplate jdbc, Clock clock, PimProperties properties, AuditSignal chainer) {
         AuditKeys.Loaded key = AuditKeys.load(properties.audit());
-        AuditTrail trail = new AuditTrail(jdbc, clock, key.key());
+        // every record wakes the chainer once its transaction commits (ADR 0003)
+        AuditTrail trail = new AuditTrail(jdbc, clock, key.key(), chainer::wakeAfterCommit);
         trail.bindKey(key.setting());
         return trail;
     }

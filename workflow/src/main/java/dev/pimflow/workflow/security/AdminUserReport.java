@@ -2,7 +2,6 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.workflow.audit.AuditSignal;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -38,16 +37,13 @@ public class AdminUserReport implements ApplicationRunner {
     private final ProcessEngineConfigurationImpl engine;
     private final Environment env;
     private final AuditTrail audit;
-    private final AuditSignal auditSignal;
     private final TransactionTemplate tx;
 
-    public AdminUserReport(IdentityService identity, ProcessEngine engine, Environment env, AuditTrail audit,
-                           AuditSignal auditSignal, TransactionTemplate tx) {
+    public AdminUserReport(IdentityService identity, ProcessEngine engine, Environment env, AuditTrail audit, TransactionTemplate tx) {
         this.identity = identity;
         this.engine = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
         this.env = env;
         this.audit = audit;
-        this.auditSignal = auditSignal;
         this.tx = tx;
     }
 
@@ -84,10 +80,7 @@ public class AdminUserReport implements ApplicationRunner {
             details.put("user", user);
             details.put("failedLogins", u.getAttempts());
             details.put("lockedUntil", u.getLockExpirationTime() == null ? null : u.getLockExpirationTime().toInstant().toString());
-            tx.executeWithoutResult(status -> {
-                audit.record(AuditEntry.system("pimflow", UNLOCKED, "unlocked", details));
-                auditSignal.wakeAfterCommit();
-            });
+            tx.executeWithoutResult(status -> audit.record(AuditEntry.system("pimflow", UNLOCKED, "unlocked", details)));
         }
     }
 

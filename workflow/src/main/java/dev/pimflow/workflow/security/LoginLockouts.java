@@ -2,7 +2,6 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.workflow.audit.AuditSignal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -45,13 +44,11 @@ public class LoginLockouts {
 
     private final MeterRegistry registry;
     private final AuditTrail audit;
-    private final AuditSignal auditSignal;
     private final TransactionTemplate tx;
 
-    public LoginLockouts(MeterRegistry registry, AuditTrail audit, AuditSignal auditSignal, TransactionTemplate tx) {
+    public LoginLockouts(MeterRegistry registry, AuditTrail audit, TransactionTemplate tx) {
         this.registry = registry;
         this.audit = audit;
-        this.auditSignal = auditSignal;
         this.tx = new TransactionTemplate(tx.getTransactionManager());
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         for (String surface : SURFACES) {
@@ -81,10 +78,7 @@ public class LoginLockouts {
         details.put("failures", lockout.failures());
         details.put("lockedForSeconds", seconds);
         try {
-            tx.executeWithoutResult(status -> {
-                audit.record(AuditEntry.system(user, ACTION, "refused", details));
-                auditSignal.wakeAfterCommit();
-            });
+            tx.executeWithoutResult(status -> audit.record(AuditEntry.system(user, ACTION, "refused", details)));
         } catch (RuntimeException e) {
             log.error("Could not audit the login lockout of {}", address, e);
         }

@@ -1,7 +1,6 @@
 package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.workflow.audit.AuditSignal;
 import dev.pimflow.workflow.config.PimProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
@@ -28,8 +27,8 @@ public class LoginThrottleConfiguration {
     }
 
     @Bean
-    public LoginLockouts loginLockouts(MeterRegistry registry, AuditTrail audit, AuditSignal auditSignal, TransactionTemplate tx) {
-        return new LoginLockouts(registry, audit, auditSignal, tx);
+    public LoginLockouts loginLockouts(MeterRegistry registry, AuditTrail audit, TransactionTemplate tx) {
+        return new LoginLockouts(registry, audit, tx);
     }
 
     @Bean

@@ -2,7 +2,6 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.workflow.audit.AuditSignal;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.springframework.stereotype.Component;
@@ -31,16 +30,14 @@ public class OperatorAudit {
 
     private final AuditTrail audit;
     private final ActivationStore activations;
-    private final AuditSignal signal;
     private final TransactionTemplate ownTransaction;
     private final Clock clock;
 
-    public OperatorAudit(AuditTrail audit, ActivationStore activations, AuditSignal signal, PlatformTransactionManager transactions,
+    public OperatorAudit(AuditTrail audit, ActivationStore activations, PlatformTransactionManager transactions,
                          Clock clock) {
         this.clock = clock;
         this.audit = audit;
         this.activations = activations;
-        this.signal = signal;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -140,9 +137,6 @@ public class OperatorAudit {
         }
         d.putAll(details);
         String actor = "user:" + userId;
-        audit.record(a == null ? AuditEntry.system(actor, action, outcome, d)
-                : new AuditEntry(a.id(), actor, action, outcome, a.ticketSystem(), a.ticketNumber(), a.principalId(),
-                a.roleDefinitionId(), d));
-        signal.wakeAfterCommit();
+        audit.record(a == null ? AuditEntry.system(actor, action, outcome, d) : a.auditEntry(actor, action, outcome, d));
     }
 }

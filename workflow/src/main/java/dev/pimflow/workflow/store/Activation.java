@@ -1,6 +1,9 @@
 package dev.pimflow.workflow.store;
 
+import dev.pimflow.audit.AuditEntry;
+
 import java.time.Instant;
+import java.util.Map;
 
 /** One requested activation as the orchestrator keeps it (the process instance holds the flow, this row the facts). */
 public record Activation(String id, String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId,
@@ -16,5 +19,10 @@ public record Activation(String id, String ticketSystem, String ticketNumber, St
 
     public boolean live() {
         return ActivationStatuses.LIVE.contains(status);
+    }
+
+    /** An audit record about this activation, with its ticket, principal and role. */
+    public AuditEntry auditEntry(String actor, String action, String outcome, Map<String, Object> details) {
+        return new AuditEntry(id, actor, action, outcome, ticketSystem, ticketNumber, principalId, roleDefinitionId, details);
     }
 }
