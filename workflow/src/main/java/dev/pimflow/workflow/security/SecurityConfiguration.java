@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.security;
 
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,8 +18,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -107,11 +106,12 @@ public class SecurityConfiguration {
     /**
      * Camunda's Basic filter lets {@code /engine-rest/engine} (the list of engine names) through without checking
      * credentials; nothing but the health status answers anonymously, so this filter asks for credentials on every
-     * engine REST path and checks them on that one (Camunda's filter checks them on the others).
+     * engine REST path and checks them, with Camunda's own Basic provider, on that one (Camunda's filter checks the others).
      */
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> engineRestNeedsCredentials(ObjectProvider<IdentityService> identity) {
+    public FilterRegistrationBean<OncePerRequestFilter> engineRestNeedsCredentials(ObjectProvider<ProcessEngine> engine) {
         // the provider: servlet filters are made when the web server starts, before Flyway; the engine must come after it
+        HttpBasicAuthenticationProvider basic = new HttpBasicAuthenticationProvider();
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -119,8 +119,9 @@ public class SecurityConfiguration {
                 String auth = request.getHeader("Authorization");
                 String path = request.getRequestURI().substring(request.getContextPath().length());
                 boolean enginesList = path.equals("/engine-rest/engine") || path.equals("/engine-rest/engine/");
-                if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6) || (enginesList && !valid(identity.getObject(), auth))) {
-                    response.setHeader("WWW-Authenticate", "Basic realm=\"default\"");
+                if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)
+                        || (enginesList && !basic.extractAuthenticatedUser(request, engine.getObject()).isAuthenticated())) {
+                    basic.augmentResponseByAuthenticationChallenge(response, engine.getObject());
                     response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
                     return;
                 }
@@ -131,16 +132,6 @@ public class SecurityConfiguration {
         registration.setName("pimflow-engine-rest-credentials");
         registration.setOrder(100);
         return registration;
-    }
-
-    private static boolean valid(IdentityService identity, String basic) {
-        try {
-            String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon > 0 && identity.checkPassword(decoded.substring(0, colon), decoded.substring(colon + 1));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     @Bean
