@@ -1,11 +1,11 @@
 package dev.pimflow.workflow;
 
+import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -80,18 +80,8 @@ class AuthenticationIsRequiredTest extends EndToEndTestBase {
         }
     }
 
-    /** Logs in the way the Cockpit page does: with the session's CSRF token from the page, then the form. */
-    private int cockpitLogin(String user, String password) throws Exception {
-        java.net.CookieManager cookies = new java.net.CookieManager();
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/")).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        String csrf = page.headers().firstValue("X-XSRF-TOKEN").orElseGet(() -> cookies.getCookieStore().getCookies().stream()
-                .filter(c -> c.getName().equals("XSRF-TOKEN")).map(java.net.HttpCookie::getValue).findFirst().orElseThrow());
-        String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/api/admin/auth/user/default/login/cockpit"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", csrf)
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    private int cockpitLogin(String user, String password) {
+        return CockpitSession.open(port, "default").login(user, password).statusCode();
     }
 
     private int get(String path, String authorization) throws Exception {

@@ -94,7 +94,7 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         assertMfaDeadLettered(noKeyId, "key", "missing");
         assertThat(chainedAudit(activationId)).filteredOn(r -> r.action().equals("mfa-rejected"))
                 .extracting(r -> String.valueOf(r.details().get("reason"))).hasSize(2).allMatch(reason -> reason.startsWith("key: "));
-        assertThat(jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId)).isEqualTo("pending-mfa");
+        assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
         tickets.closeTicket("CONTOSO:Bad-2");
         awaitStatus(activationId, "cancelled");
     }

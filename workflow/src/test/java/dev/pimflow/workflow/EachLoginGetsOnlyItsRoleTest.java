@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.workflow.security.OperatorAudit;
 import dev.pimflow.workflow.security.Roles;
+import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.OrchestratorHttp;
 import org.camunda.bpm.engine.IdentityService;
@@ -14,16 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.net.CookieManager;
-import java.net.HttpCookie;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -45,8 +37,6 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
     IdentityService identity;
     @Autowired
     ManagementService management;
-    @Autowired
-    JdbcTemplate jdbc;
 
     private OrchestratorHttp nobody;
     private OrchestratorHttp operator;
@@ -78,7 +68,7 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(nobody.get("/actuator/prometheus").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/health").body()).doesNotContain("components");
         // a stranger's refused correlation is audited, but not in the trail of the activation it names
-        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        String instance = instanceOf(activationId);
         assertThat(nobody.send("POST", "/engine-rest/message",
                 "{\"messageName\": \"mfa.response\", \"processInstanceId\": \"" + instance + "\"}").statusCode()).isEqualTo(403);
         awaitAuditChained();
@@ -95,7 +85,7 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(operator.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
         assertThat(auditor.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
         awaitAuditChained();
-        assertThat(status(activationId)).isEqualTo("pending-mfa");
+        assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
 
         // the admin may, and the audit trail names the admin, not only the principal the assertion speaks for
         assertThat(admin.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(202);
@@ -112,7 +102,7 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         String ticket = "CONTOSO:Roles-2";
         String activationId = requestAndApprove(ticket, "PT1H");
         awaitStatus(activationId, "active");
-        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        String instance = instanceOf(activationId);
 
         assertThat(operator.get("/api/activations?ticket=" + ticket).statusCode()).isEqualTo(200);
         assertThat(operator.get("/actuator/info").statusCode()).isEqualTo(200); // prometheus: MetricsAndHealthTest
@@ -162,15 +152,17 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         String ticket = "CONTOSO:Roles-3";
         String activationId = requestAndApprove(ticket, "PT1H");
         awaitStatus(activationId, "active");
-        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        String instance = instanceOf(activationId);
         String timer = management.createJobQuery().processInstanceId(instance).singleResult().getId();
 
-        Cockpit cockpit = Cockpit.login(port, "olivia", PASSWORD);
-        assertThat(cockpit.send("PUT", "/camunda/api/engine/engine/default/job/" + timer + "/retries", "{\"retries\": 2}"))
+        CockpitSession cockpit = CockpitSession.open(port, "default");
+        assertThat(cockpit.login("olivia", PASSWORD).statusCode()).as("Cockpit login of olivia").isEqualTo(200);
+        assertThat(cockpit.send("PUT", "/camunda/api/engine/engine/default/job/" + timer + "/retries", "{\"retries\": 2}").statusCode())
                 .isEqualTo(204);
         assertThat(cockpit.send("POST", "/camunda/api/engine/engine/default/message",
-                "{\"messageName\": \"activation.revoke-requested\", \"processInstanceId\": \"" + instance + "\"}")).isEqualTo(403);
-        assertThat(status(activationId)).isEqualTo("active");
+                "{\"messageName\": \"activation.revoke-requested\", \"processInstanceId\": \"" + instance + "\"}").statusCode())
+                .isEqualTo(403);
+        assertThat(statusOf(activationId)).isEqualTo("active");
 
         List<AuditRecord> records = chainedAudit(activationId);
         assertThat(records).anySatisfy(r -> {
@@ -187,63 +179,6 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         awaitRevoked(activationId);
     }
 
-    /** A browser session in Cockpit: the login form with the session's CSRF token, then Cockpit's own engine API. */
-    private record Cockpit(HttpClient browser, CookieManager cookies, int port, String[] csrf) {
-        static Cockpit login(int port, String user, String password) throws Exception {
-            CookieManager cookies = new CookieManager();
-            HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/"))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding());
-            String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-            Cockpit c = new Cockpit(browser, cookies, port, new String[]{page.headers().firstValue("X-XSRF-TOKEN").orElse(null)});
-            int login = c.request("POST", "/camunda/api/admin/auth/user/default/login/cockpit", form, "application/x-www-form-urlencoded").statusCode();
-            assertThat(login).as("Cockpit login of " + user).isEqualTo(200);
-            // the login started a new session, with a new token: the page hands it out, as it does to the browser
-            HttpResponse<Void> after = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/default/"))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding());
-            after.headers().firstValue("X-XSRF-TOKEN").ifPresent(t -> c.csrf[0] = t);
-            return c;
-        }
-
-        /** The token of the current session, as the page or the last answer gave it (else the session's cookie). */
-        private String token() {
-            return csrf[0] != null ? csrf[0] : cookies.getCookieStore().getCookies().stream().filter(k -> k.getName().equals("XSRF-TOKEN"))
-                    .map(HttpCookie::getValue).findFirst().orElseThrow();
-        }
-
-        int send(String method, String path, String json) throws Exception {
-            HttpResponse<String> r = request(method, path, json, "application/json");
-            return r.statusCode();
-        }
-
-        HttpResponse<String> request(String method, String path, String body, String contentType) throws Exception {
-            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Content-Type", contentType).header("X-XSRF-TOKEN", token())
-                    .header("Referer", "http://localhost:" + port + "/camunda/app/cockpit/default/")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            r.headers().firstValue("X-XSRF-TOKEN").ifPresent(t -> csrf[0] = t);
-            return r;
-        }
-    }
-
-    @Test
-    void theAdminManagesUsersAndEveryChangeIsAudited() throws Exception {
-        var created = admin.send("POST", "/engine-rest/user/create", """
-                {"profile": {"id": "newop", "firstName": "New", "lastName": "Operator", "email": "newop@contoso.com"},
-                 "credentials": {"password": "a-long-test-password-2"}}""");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(204);
-        var member = admin.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/newop", null);
-        assertThat(member.statusCode()).as(member.body()).isEqualTo(204);
-        // an operator may not make others operators
-        assertThat(operator.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/mallory", null).statusCode()).isEqualTo(403);
-
-        awaitAuditChained();
-        List<AuditRecord> admin = audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE) && r.actor().equals("user:admin")).toList();
-        assertThat(admin).extracting(r -> r.details().get("entityType")).contains("User", "Group membership");
-        assertThat(admin).allSatisfy(r -> assertThat(r.details()).containsEntry("surface", "engine-rest"));
-    }
-
     private String user(String id, String group) {
         if (identity.createUserQuery().userId(id).count() == 0) {
             User u = identity.newUser(id);
@@ -256,7 +191,4 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         return id;
     }
 
-    private String status(String activationId) {
-        return jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId);
-    }
 }

@@ -9,8 +9,6 @@ import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,8 +33,6 @@ import static org.awaitility.Awaitility.await;
  * stays pending and nothing is assigned in PIM until a valid approval arrives; replaying that approval fails.
  */
 class NoActivationWithoutAValidMfaApprovalTest extends EndToEndTestBase {
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Test
     void everyForgedOrMisusedApprovalIsRejectedAndOnlyAValidOneActivates() throws Exception {
@@ -78,7 +74,7 @@ class NoActivationWithoutAValidMfaApprovalTest extends EndToEndTestBase {
 
         // audited, nothing activated
         assertThat(chainedAudit(activationId).stream().filter(r -> r.action().equals("mfa-rejected")).count()).isEqualTo(forgeries.size());
-        assertThat(status(activationId)).isEqualTo("pending-mfa");
+        assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
         // the valid approval activates; the same assertion a second time is refused
@@ -102,9 +98,6 @@ class NoActivationWithoutAValidMfaApprovalTest extends EndToEndTestBase {
         return tickets.send("pim.mfa.responses", challengeId, dev.pimflow.contracts.EventTypes.MFA_RESPONSE, data);
     }
 
-    private String status(String activationId) {
-        return jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId);
-    }
 
     /** Waits for the dead letter of the response whose event id is the marker; returns its reason header. */
     private String awaitDeadLetter(String eventId) {

@@ -47,7 +47,7 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         tickets.requestActivation(ticket, ALINE, "PT1H");
         JsonNode challenge = awaitChallenge(ticket).path("data");
         String activationId = challenge.path("activationId").asText();
-        String instance = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        String instance = instanceOf(activationId);
 
         HttpResponse<String> message = admin.send("POST", "/engine-rest/message", """
                 {"messageName": "mfa.response", "processInstanceId": "%s",
@@ -66,7 +66,7 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
 
         // nothing moved: still waiting for MFA seconds later (the probe saw the role active ~4 s after the message)
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
-                .until(() -> "pending-mfa".equals(status(activationId)) && !activeRoles(ALINE).contains(USER_ADMINISTRATOR));
+                .until(() -> "pending-mfa".equals(statusOf(activationId)) && !activeRoles(ALINE).contains(USER_ADMINISTRATOR));
 
         List<AuditRecord> refusals = chainedAudit(activationId).stream().filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED)).toList();
         assertThat(refusals).extracting(AuditRecord::outcome)
@@ -119,9 +119,6 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         assertThat(admin.get("/engine-rest/deployment").statusCode()).isEqualTo(200);
     }
 
-    private String status(String activationId) {
-        return jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId);
-    }
 
     /** The probe's deployment: a script-free process whose expression reads the MFA secret from the environment. */
     private static final String READ_THE_SECRET = """

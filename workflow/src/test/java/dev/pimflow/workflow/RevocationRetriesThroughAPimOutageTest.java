@@ -8,7 +8,6 @@ import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +27,6 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
     ManagementService management;
     @Autowired
     RuntimeService runtime;
-    @Autowired
-    JdbcTemplate jdbc;
 
     @AfterEach
     void clearFaults() throws Exception {
@@ -41,7 +38,7 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         String ticket = "CONTOSO:Outage-1";
         String activationId = requestAndApprove(ticket, "PT1H");
         awaitStatus(activationId, "active");
-        String processInstanceId = jdbc.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        String processInstanceId = instanceOf(activationId);
 
         // PIM goes down: every assignment request answers 503
         simulatorControl("POST", "/faults", "{\"status\":503,\"count\":-1,\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}");
@@ -52,7 +49,7 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         await().atMost(WAIT).until(() -> revokeJob(processInstanceId) != null && revokeJob(processInstanceId).getRetries() <= 97);
         while (Duration.between(outageStart, Instant.now()).compareTo(Duration.ofSeconds(15)) < 0) {
             assertThat(runtime.createIncidentQuery().processInstanceId(processInstanceId).count()).isZero();
-            assertThat(jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId)).isEqualTo("active");
+            assertThat(statusOf(activationId)).isEqualTo("active");
             Thread.sleep(500);
         }
         Job failing = revokeJob(processInstanceId);

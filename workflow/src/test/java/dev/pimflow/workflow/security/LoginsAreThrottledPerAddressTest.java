@@ -2,6 +2,7 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
@@ -14,12 +15,9 @@ import org.springframework.test.context.TestPropertySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.CookieManager;
-import java.net.HttpCookie;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,7 +72,7 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         List<Integer> statuses = new ArrayList<>();
         String retryAfter = null;
         for (int i = 0; i < 30; i++) {
-            HttpResponse<Void> r = switch (i % 3) {
+            HttpResponse<?> r = switch (i % 3) {
                 case 0 -> get(ENGINE_REST + "/process-instance", basic("admin", "guess-" + i));
                 case 1 -> get("/api/activations", basic("admin", "guess-" + i));
                 default -> cockpitLogin("admin", "guess-" + i);
@@ -185,18 +183,8 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
                 HttpResponse.BodyHandlers.discarding());
     }
 
-    /** Logs in the way the Cockpit page does: with the session's CSRF token from the page, then the form. */
-    private HttpResponse<Void> cockpitLogin(String user, String password) throws Exception {
-        CookieManager cookies = new CookieManager();
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpResponse<Void> page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/app/cockpit/" + ENGINE + "/")).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        String csrf = page.headers().firstValue("X-XSRF-TOKEN").orElseGet(() -> cookies.getCookieStore().getCookies().stream()
-                .filter(c -> c.getName().equals("XSRF-TOKEN")).map(HttpCookie::getValue).findFirst().orElseThrow());
-        String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/camunda/api/admin/auth/user/" + ENGINE + "/login/cockpit"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", csrf)
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
+    private HttpResponse<String> cockpitLogin(String user, String password) {
+        return CockpitSession.open(port, ENGINE).login(user, password);
     }
 
     private int rawGet(String from, String path, String authorization) throws IOException {

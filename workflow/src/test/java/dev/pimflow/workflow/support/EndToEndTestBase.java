@@ -73,6 +73,16 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
         }
     }
 
+    /** The activation's status as the orchestrator's database holds it. */
+    protected String statusOf(String activationId) {
+        return jdbcTemplate.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, activationId);
+    }
+
+    /** The process instance that carries the activation. */
+    protected String instanceOf(String activationId) {
+        return jdbcTemplate.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+    }
+
     @Override
     public TicketSystem tickets() {
         return tickets;
