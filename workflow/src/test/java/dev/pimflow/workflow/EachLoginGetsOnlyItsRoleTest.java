@@ -179,6 +179,24 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         awaitRevoked(activationId);
     }
 
+    @Test
+    void theAdminManagesUsersAndEveryChangeIsAudited() throws Exception {
+        var created = admin.send("POST", "/engine-rest/user/create", """
+                {"profile": {"id": "newop", "firstName": "New", "lastName": "Operator", "email": "newop@contoso.com"},
+                 "credentials": {"password": "a-long-test-password-2"}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(204);
+        var member = admin.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/newop", null);
+        assertThat(member.statusCode()).as(member.body()).isEqualTo(204);
+        // an operator may not make others operators
+        assertThat(operator.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/mallory", null).statusCode()).isEqualTo(403);
+
+        awaitAuditChained();
+        List<AuditRecord> admin = audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION).stream()
+                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE) && r.actor().equals("user:admin")).toList();
+        assertThat(admin).extracting(r -> r.details().get("entityType")).contains("User", "Group membership");
+        assertThat(admin).allSatisfy(r -> assertThat(r.details()).containsEntry("surface", "engine-rest"));
+    }
+
     private String user(String id, String group) {
         if (identity.createUserQuery().userId(id).count() == 0) {
             User u = identity.newUser(id);
