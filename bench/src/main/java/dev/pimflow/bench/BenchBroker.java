@@ -1,5 +1,13 @@
 package dev.pimflow.bench;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -10,19 +18,17 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-
 /** A single-node KRaft broker in the bench JVM, configured like the orchestrator's embedded one (3 partitions per topic). */
 final class BenchBroker implements AutoCloseable {
-    static final List<String> TOPICS = List.of("tickets.events", "tickets.events.dlt", "pim.mfa.challenges", "pim.mfa.responses",
-            "pim.mfa.responses.dlt", "pim.activations", "pim.revocations", "pim.audit");
+    static final List<String> TOPICS = List.of(
+            "tickets.events",
+            "tickets.events.dlt",
+            "pim.mfa.challenges",
+            "pim.mfa.responses",
+            "pim.mfa.responses.dlt",
+            "pim.activations",
+            "pim.revocations",
+            "pim.audit");
 
     private final int port = Env.freePort();
     private final KafkaRaftServer server;
@@ -48,10 +54,16 @@ final class BenchBroker implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         KafkaConfig config = new KafkaConfig(p, false);
         Files.createDirectories(logDir);
-        new Formatter().setPrintStream(new PrintStream(new ByteArrayOutputStream(), true)).setNodeId(config.nodeId())
-                .setClusterId(Uuid.randomUuid().toString()).setDirectories(List.of(logDir.toString()))
-                .setMetadataLogDirectory(logDir.toString()).setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .setControllerListenerName("CONTROLLER").setUnstableFeatureVersionsEnabled(false).run();
+        new Formatter()
+                .setPrintStream(new PrintStream(new ByteArrayOutputStream(), true))
+                .setNodeId(config.nodeId())
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setControllerListenerName("CONTROLLER")
+                .setUnstableFeatureVersionsEnabled(false)
+                .run();
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
     }
@@ -63,7 +75,11 @@ final class BenchBroker implements AutoCloseable {
     /** The product's topics, 3 partitions each (pim.topics.partitions default). */
     void createTopics() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            admin.createTopics(TOPICS.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(TOPICS.stream()
+                            .map(t -> new NewTopic(t, 3, (short) 1))
+                            .toList())
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.pimflow.bench;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,11 +12,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /** PNG charts drawn with java.awt (headless): stacked panels of line series, log-scale grouped bars, and scatter plots. */
 final class Chart {
-    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
-            new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf), new Color(0x7f7f7f)};
+    static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xd62728),
+        new Color(0x2ca02c),
+        new Color(0xff7f0e),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0x17becf),
+        new Color(0x7f7f7f)
+    };
     private static final int W = 1400;
     private static final int H = 420;
     private static final int L = 90;
@@ -25,8 +33,7 @@ final class Chart {
     private static final int T = 40;
     private static final int B = 50;
 
-    record Series(String name, double[] x, double[] y, Color color, boolean dashed, boolean points) {
-    }
+    record Series(String name, double[] x, double[] y, Color color, boolean dashed, boolean points) {}
 
     interface Panel {
         void draw(Graphics2D g, int top);
@@ -73,7 +80,10 @@ final class Chart {
     }
 
     private static void xy(Graphics2D g, int top, String t, String xl, String yl, List<Series> series, boolean logY) {
-        double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = logY ? Double.MAX_VALUE : 0, maxY = -Double.MAX_VALUE;
+        double minX = Double.MAX_VALUE,
+                maxX = -Double.MAX_VALUE,
+                minY = logY ? Double.MAX_VALUE : 0,
+                maxY = -Double.MAX_VALUE;
         for (Series s : series) {
             for (int i = 0; i < s.x.length; i++) {
                 minX = Math.min(minX, s.x[i]);
@@ -120,8 +130,11 @@ final class Chart {
         int legend = 0;
         for (Series s : series) {
             g.setColor(s.color);
-            g.setStroke(s.dashed ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)
-                    : new BasicStroke(1.8f));
+            g.setStroke(
+                    s.dashed
+                            ? new BasicStroke(
+                                    1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)
+                            : new BasicStroke(1.8f));
             int px = -1, py = -1;
             for (int i = 0; i < s.x.length; i++) {
                 int x = L + (int) (pw * (s.x[i] - minX) / (maxX - minX));
@@ -146,7 +159,8 @@ final class Chart {
         }
     }
 
-    private static void bars(Graphics2D g, int top, String t, String yl, List<String> categories, Map<String, double[]> groups) {
+    private static void bars(
+            Graphics2D g, int top, String t, String yl, List<String> categories, Map<String, double[]> groups) {
         double max = 1;
         for (double[] v : groups.values()) {
             for (double d : v) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * default, same URL options), or a new PostgreSQL database on 127.0.0.1:5432 (trust auth, user postgres), dropped at the end.
  */
 final class Database implements AutoCloseable {
-    static final String PG_HOST_URL = System.getProperty("pimflow.bench.postgres-url", "jdbc:postgresql://127.0.0.1:5432/");
+    static final String PG_HOST_URL =
+            System.getProperty("pimflow.bench.postgres-url", "jdbc:postgresql://127.0.0.1:5432/");
     static final String PG_USER = System.getProperty("pimflow.bench.postgres-user", "postgres");
 
     final String kind;
@@ -27,6 +28,7 @@ final class Database implements AutoCloseable {
     private final boolean keep;
     /** What stands in for autovacuum on this database, for the result file. */
     String maintenance = "n/a (H2)";
+
     private volatile boolean open = true;
     private Thread vacuum;
     private volatile int vacuumed;
@@ -58,8 +60,9 @@ final class Database implements AutoCloseable {
      */
     private void startMaintenance() {
         String autovacuum;
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW autovacuum")) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW autovacuum")) {
             autovacuum = rs.next() ? rs.getString(1) : "unknown";
         } catch (SQLException e) {
             autovacuum = "unknown";
@@ -68,36 +71,42 @@ final class Database implements AutoCloseable {
             maintenance = "server autovacuum (on)";
             return;
         }
-        maintenance = "server autovacuum is " + autovacuum + ": every " + VACUUM_EVERY_MS + " ms the bench ran VACUUM (ANALYZE) on the "
-                + "tables past autovacuum's default thresholds";
-        vacuum = new Thread(() -> {
-            while (open) {
-                try {
-                    Thread.sleep(VACUUM_EVERY_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-                    // autovacuum's own default thresholds (autovacuum_vacuum_threshold 50 + scale factor 0.2 of the live
-                    // rows; analyze: 50 + 0.1), so only the tables autovacuum would visit are vacuumed
-                    List<String> due = new ArrayList<>();
-                    try (ResultSet rs = s.executeQuery("SELECT relname FROM pg_stat_user_tables WHERE n_dead_tup > 50 + 0.2 * n_live_tup "
-                            + "OR n_mod_since_analyze > 50 + 0.1 * n_live_tup")) {
-                        while (rs.next()) {
-                            due.add(rs.getString(1));
+        maintenance = "server autovacuum is " + autovacuum + ": every " + VACUUM_EVERY_MS
+                + " ms the bench ran VACUUM (ANALYZE) on the " + "tables past autovacuum's default thresholds";
+        vacuum = new Thread(
+                () -> {
+                    while (open) {
+                        try {
+                            Thread.sleep(VACUUM_EVERY_MS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        try (Connection c = DriverManager.getConnection(url, user, password);
+                                Statement s = c.createStatement()) {
+                            // autovacuum's own default thresholds (autovacuum_vacuum_threshold 50 + scale factor 0.2 of
+                            // the live
+                            // rows; analyze: 50 + 0.1), so only the tables autovacuum would visit are vacuumed
+                            List<String> due = new ArrayList<>();
+                            try (ResultSet rs = s.executeQuery(
+                                    "SELECT relname FROM pg_stat_user_tables WHERE n_dead_tup > 50 + 0.2 * n_live_tup "
+                                            + "OR n_mod_since_analyze > 50 + 0.1 * n_live_tup")) {
+                                while (rs.next()) {
+                                    due.add(rs.getString(1));
+                                }
+                            }
+                            for (String table : due) {
+                                s.execute("VACUUM (ANALYZE) \"" + table.replace("\"", "\"\"") + "\"");
+                            }
+                            vacuumed += due.size();
+                        } catch (SQLException e) {
+                            if (open) {
+                                System.err.println(
+                                        "[bench] VACUUM (ANALYZE) on " + pgName + " failed: " + e.getMessage());
+                            }
                         }
                     }
-                    for (String table : due) {
-                        s.execute("VACUUM (ANALYZE) \"" + table.replace("\"", "\"\"") + "\"");
-                    }
-                    vacuumed += due.size();
-                } catch (SQLException e) {
-                    if (open) {
-                        System.err.println("[bench] VACUUM (ANALYZE) on " + pgName + " failed: " + e.getMessage());
-                    }
-                }
-            }
-        }, "bench-vacuum");
+                },
+                "bench-vacuum");
         vacuum.setDaemon(true);
         vacuum.start();
     }
@@ -106,7 +115,8 @@ final class Database implements AutoCloseable {
      * The URL options of the orchestrator's H2 database (workflow application.yaml: a commit is on disk when it returns);
      * override with -Dpimflow.bench.h2-options=... if the orchestrator's change.
      */
-    static final String H2_OPTIONS = System.getProperty("pimflow.bench.h2-options", ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    static final String H2_OPTIONS =
+            System.getProperty("pimflow.bench.h2-options", ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
 
     /** H2 file {@code <dir>/pimflow}, as the orchestrator's application.yaml builds it from pim.embedded.data-dir. */
     static Database h2(Path dir) {
@@ -116,10 +126,11 @@ final class Database implements AutoCloseable {
     static Database postgres(String label, boolean keep) {
         String name = "pimflow_bench_" + (System.currentTimeMillis() / 1000) + "_" + label;
         try (Connection c = DriverManager.getConnection(PG_HOST_URL + "postgres", PG_USER, "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL is not answering at " + PG_HOST_URL + " as " + PG_USER + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL is not answering at " + PG_HOST_URL + " as " + PG_USER + ": " + e.getMessage(), e);
         }
         Database database = new Database("postgres", PG_HOST_URL + name, PG_USER, "", name, keep);
         database.startMaintenance();
@@ -156,12 +167,21 @@ final class Database implements AutoCloseable {
             return m;
         }
         try (Connection c = DriverManager.getConnection(PG_HOST_URL + "postgres", PG_USER, "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_fetched, "
-                     + "blks_read, blks_hit FROM pg_stat_database WHERE datname = '" + pgName + "'")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_fetched, "
+                                + "blks_read, blks_hit FROM pg_stat_database WHERE datname = '" + pgName + "'")) {
             if (rs.next()) {
-                for (String col : new String[] {"xact_commit", "xact_rollback", "tup_inserted", "tup_updated", "tup_deleted", "tup_fetched",
-                        "blks_read", "blks_hit"}) {
+                for (String col : new String[] {
+                    "xact_commit",
+                    "xact_rollback",
+                    "tup_inserted",
+                    "tup_updated",
+                    "tup_deleted",
+                    "tup_fetched",
+                    "blks_read",
+                    "blks_hit"
+                }) {
                     m.put(col, rs.getLong(col));
                 }
             }
@@ -170,8 +190,9 @@ final class Database implements AutoCloseable {
         }
         // rows written (inserted + updated + deleted) per table: which tables a lifecycle writes to, and how often
         try (Connection c = DriverManager.getConnection(PG_HOST_URL + pgName, PG_USER, "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables")) {
             while (rs.next()) {
                 m.put(ROWS_WRITTEN + rs.getString("relname"), rs.getLong("w"));
             }
@@ -204,7 +225,9 @@ final class Database implements AutoCloseable {
         if (!isPostgres()) {
             return -1;
         }
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;
         } catch (SQLException e) {
             return -1;
@@ -224,7 +247,7 @@ final class Database implements AutoCloseable {
         }
         if (isPostgres() && !keep) {
             try (Connection c = DriverManager.getConnection(PG_HOST_URL + "postgres", PG_USER, "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + pgName + " WITH (FORCE)");
             } catch (SQLException e) {
                 System.err.println("[bench] could not drop " + pgName + ": " + e.getMessage());

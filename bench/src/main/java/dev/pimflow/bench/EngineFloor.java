@@ -2,6 +2,17 @@ package dev.pimflow.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -14,18 +25,6 @@ import org.camunda.bpm.engine.impl.history.event.HistoryEventType;
 import org.camunda.bpm.engine.impl.history.event.HistoryEventTypes;
 import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
 import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The engine floor: a standalone Camunda 7.24 engine on the same kind of database, with the orchestrator's engine
@@ -82,8 +81,10 @@ final class EngineFloor implements Workload.Driver {
         cfg.setJobExecutorAcquireByDueDate(true);
         settings.put("jdbcUrl", db.url);
         settings.put("history", LeanHistory.NAME);
-        settings.put("jobExecutor", "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
-                + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by due date (index on DUEDATE_)");
+        settings.put(
+                "jobExecutor",
+                "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
+                        + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by due date (index on DUEDATE_)");
         settings.put("idGenerator", "StrongUuidGenerator");
         settings.put("authorization", true);
         settings.put("jdbcBatchProcessing", cfg.isJdbcBatchProcessing());
@@ -92,13 +93,17 @@ final class EngineFloor implements Workload.Driver {
         current = this;
         engine = cfg.buildProcessEngine();
         // the orchestrator's JobAcquisitionByDueDate adds this index after the engine created its schema
-        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement()) {
             st.execute("CREATE INDEX IF NOT EXISTS PIMFLOW_IDX_JOB_DUEDATE ON ACT_RU_JOB (DUEDATE_)");
             c.commit();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("could not create the job due-date index: " + e.getMessage(), e);
         }
-        engine.getRepositoryService().createDeployment().addClasspathResource("floor/ticket-activation-floor.bpmn").deploy();
+        engine.getRepositoryService()
+                .createDeployment()
+                .addClasspathResource("floor/ticket-activation-floor.bpmn")
+                .deploy();
         runtime = engine.getRuntimeService();
         ticketEvents = Executors.newFixedThreadPool(ingestThreads, r -> new Thread(r, "floor-ticket-events"));
         mfaResponses = Executors.newFixedThreadPool(ingestThreads, r -> new Thread(r, "floor-mfa-responses"));
@@ -119,8 +124,10 @@ final class EngineFloor implements Workload.Driver {
             vars.put("ticketSystem", Workload.TICKET_SYSTEM);
             vars.put("principalId", r.principal);
             vars.put("roleDefinitionId", Workload.USER_ADMINISTRATOR);
-            runtime.createMessageCorrelation("ticket.activation-requested").processInstanceBusinessKey(r.ticket)
-                    .setVariables(vars).correlateStartMessage();
+            runtime.createMessageCorrelation("ticket.activation-requested")
+                    .processInstanceBusinessKey(r.ticket)
+                    .setVariables(vars)
+                    .correlateStartMessage();
         }));
     }
 
@@ -130,16 +137,23 @@ final class EngineFloor implements Workload.Driver {
             return;
         }
         tracker.approved(r);
-        mfaResponses.execute(() -> guarded(r, () -> runtime.createMessageCorrelation("mfa.response")
-                .processInstanceId(processInstanceId).setVariable("mfaApproved", true).correlateWithResult()));
+        mfaResponses.execute(() -> guarded(
+                r,
+                () -> runtime.createMessageCorrelation("mfa.response")
+                        .processInstanceId(processInstanceId)
+                        .setVariable("mfaApproved", true)
+                        .correlateWithResult()));
     }
 
     @Override
     public void close(Tracker.Rec r) {
         tracker.closed(r);
         // r.activationId holds the floor's process instance id (see challengeCommitted)
-        ticketEvents.execute(() -> guarded(r, () -> runtime.createMessageCorrelation("ticket.closed")
-                .processInstanceId(r.activationId).correlateAllWithResult()));
+        ticketEvents.execute(() -> guarded(
+                r,
+                () -> runtime.createMessageCorrelation("ticket.closed")
+                        .processInstanceId(r.activationId)
+                        .correlateAllWithResult()));
     }
 
     private void guarded(Tracker.Rec r, Runnable work) {
@@ -159,7 +173,9 @@ final class EngineFloor implements Workload.Driver {
     }
 
     private static void afterCommit(Runnable r) {
-        Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, ctx -> r.run());
+        Context.getCommandContext()
+                .getTransactionContext()
+                .addTransactionListener(TransactionState.COMMITTED, ctx -> r.run());
     }
 
     // ------------------------------------------------------------------ no-op delegates (what the BPMN names)
@@ -168,7 +184,10 @@ final class EngineFloor implements Workload.Driver {
         @Override
         public void execute(DelegateExecution execution) {
             execution.setVariable("roleDisplayName", "User Administrator");
-            execution.setVariable("requestValid", org.camunda.bpm.engine.variable.Variables.booleanValue(true, true)); // transient, as in the orchestrator
+            execution.setVariable(
+                    "requestValid",
+                    org.camunda.bpm.engine.variable.Variables.booleanValue(
+                            true, true)); // transient, as in the orchestrator
         }
     }
 
@@ -214,18 +233,22 @@ final class EngineFloor implements Workload.Driver {
 
     public static final class NoOp implements JavaDelegate {
         @Override
-        public void execute(DelegateExecution execution) {
-        }
+        public void execute(DelegateExecution execution) {}
     }
 
     /** The orchestrator's history level {@code lean} (workflow: process/LeanHistory.java): the same id, name and events. */
     static final class LeanHistory extends AbstractHistoryLevel {
         static final String NAME = "lean";
         private static final Set<HistoryEventType> PRODUCED = Set.of(
-                HistoryEventTypes.PROCESS_INSTANCE_START, HistoryEventTypes.PROCESS_INSTANCE_UPDATE,
-                HistoryEventTypes.PROCESS_INSTANCE_MIGRATE, HistoryEventTypes.PROCESS_INSTANCE_END,
-                HistoryEventTypes.INCIDENT_CREATE, HistoryEventTypes.INCIDENT_MIGRATE, HistoryEventTypes.INCIDENT_DELETE,
-                HistoryEventTypes.INCIDENT_RESOLVE, HistoryEventTypes.INCIDENT_UPDATE,
+                HistoryEventTypes.PROCESS_INSTANCE_START,
+                HistoryEventTypes.PROCESS_INSTANCE_UPDATE,
+                HistoryEventTypes.PROCESS_INSTANCE_MIGRATE,
+                HistoryEventTypes.PROCESS_INSTANCE_END,
+                HistoryEventTypes.INCIDENT_CREATE,
+                HistoryEventTypes.INCIDENT_MIGRATE,
+                HistoryEventTypes.INCIDENT_DELETE,
+                HistoryEventTypes.INCIDENT_RESOLVE,
+                HistoryEventTypes.INCIDENT_UPDATE,
                 HistoryEventTypes.USER_OPERATION_LOG);
 
         @Override

@@ -17,8 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The machine and its processes: cores, memory, load, CPU time per process (from /proc), free ports, external commands. */
 final class Env {
-    private Env() {
-    }
+    private Env() {}
 
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -73,7 +72,10 @@ final class Env {
         m.put("kernel", run(List.of("uname", "-r"), 5).trim());
         m.put("javaVersion", run(List.of(javaCommand, "-version"), 20).trim());
         m.put("benchJvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        m.put("postgres", run(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "select version()"), 10).trim());
+        m.put(
+                "postgres",
+                run(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "select version()"), 10)
+                        .trim());
         return m;
     }
 
@@ -191,8 +193,13 @@ final class Env {
     record Cpu(long atNanos, long orchestratorMs, long benchMs, long postgresMs, long machineBusy, long machineTotal) {
         static Cpu now(long orchestratorPid) {
             long[] m = machineJiffies();
-            return new Cpu(System.nanoTime(), orchestratorPid > 0 ? cpuMillis(orchestratorPid) : 0, benchCpuMillis(),
-                    cpuMillisOfAll("postgres"), m[0], m[1]);
+            return new Cpu(
+                    System.nanoTime(),
+                    orchestratorPid > 0 ? cpuMillis(orchestratorPid) : 0,
+                    benchCpuMillis(),
+                    cpuMillisOfAll("postgres"),
+                    m[0],
+                    m[1]);
         }
 
         Map<String, Object> since(Cpu before, long lifecycles) {

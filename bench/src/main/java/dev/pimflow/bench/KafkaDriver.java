@@ -6,6 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.mfa.MfaAssertionSigner;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -23,18 +34,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator against a running system, through its topics only: a ticket system (publishes
@@ -143,7 +142,8 @@ final class KafkaDriver implements Workload.Driver {
             case "pim.mfa.challenges" -> {
                 String challengeId = data.path("challengeId").asText();
                 if (tracker.challenged(r, challengeId, data.path("activationId").asText())) {
-                    String assertion = signer.sign(data.path("principalId").asText(), challengeId, true, Duration.ofMinutes(5));
+                    String assertion =
+                            signer.sign(data.path("principalId").asText(), challengeId, true, Duration.ofMinutes(5));
                     ObjectNode response = codec.mapper().createObjectNode();
                     response.put("challengeId", challengeId);
                     response.put("assertion", assertion);
@@ -154,16 +154,25 @@ final class KafkaDriver implements Workload.Driver {
             case "pim.activations" -> {
                 String status = data.path("status").asText();
                 switch (status) {
-                    case "active" -> tracker.active(r, OffsetDateTime.parse(data.path("endDateTime").asText()).toInstant().toEpochMilli());
-                    case "denied", "failed", "cancelled" -> tracker.failed(r, status + ": " + data.path("reason").asText());
-                    default -> {
-                    }
+                    case "active" ->
+                        tracker.active(
+                                r,
+                                OffsetDateTime.parse(data.path("endDateTime").asText())
+                                        .toInstant()
+                                        .toEpochMilli());
+                    case "denied", "failed", "cancelled" ->
+                        tracker.failed(r, status + ": " + data.path("reason").asText());
+                    default -> {}
                 }
             }
-            case "pim.revocations" -> tracker.revoked(r, data.path("reason").asText(),
-                    OffsetDateTime.parse(data.path("revokedAt").asText()).toInstant().toEpochMilli());
-            default -> {
-            }
+            case "pim.revocations" ->
+                tracker.revoked(
+                        r,
+                        data.path("reason").asText(),
+                        OffsetDateTime.parse(data.path("revokedAt").asText())
+                                .toInstant()
+                                .toEpochMilli());
+            default -> {}
         }
     }
 
@@ -220,9 +229,14 @@ final class KafkaDriver implements Workload.Driver {
         try (Admin admin = admin(bootstrap)) {
             while (true) {
                 try {
-                    Map<String, ConsumerGroupDescription> d = admin.describeConsumerGroups(groups).all().get(5, TimeUnit.SECONDS);
-                    if (d.values().stream().allMatch(g -> !g.members().isEmpty()
-                            && g.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty()))) {
+                    Map<String, ConsumerGroupDescription> d =
+                            admin.describeConsumerGroups(groups).all().get(5, TimeUnit.SECONDS);
+                    if (d.values().stream()
+                            .allMatch(g -> !g.members().isEmpty()
+                                    && g.members().stream()
+                                            .allMatch(m -> !m.assignment()
+                                                    .topicPartitions()
+                                                    .isEmpty()))) {
                         return;
                     }
                 } catch (Exception ignored) {
@@ -243,7 +257,9 @@ final class KafkaDriver implements Workload.Driver {
             while (true) {
                 try {
                     Set<String> names = admin.listTopics().names().get(5, TimeUnit.SECONDS);
-                    if (names.containsAll(WATCHED) && names.contains("tickets.events") && names.contains("pim.mfa.responses")) {
+                    if (names.containsAll(WATCHED)
+                            && names.contains("tickets.events")
+                            && names.contains("pim.mfa.responses")) {
                         return;
                     }
                 } catch (Exception ignored) {
@@ -261,12 +277,14 @@ final class KafkaDriver implements Workload.Driver {
     static long lag(Admin admin, String group, String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(2, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
             for (int p = 0; p < 3; p++) {
                 ask.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(ask).all().get(2, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(ask).all().get(2, TimeUnit.SECONDS);
             long lag = 0;
             for (var e : ends.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());

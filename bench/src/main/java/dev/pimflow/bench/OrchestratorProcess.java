@@ -40,8 +40,15 @@ final class OrchestratorProcess implements AutoCloseable {
      * @param externalBootstrap null: the orchestrator's own embedded broker on a free port; else that broker
      * @param externalGraph null: the orchestrator's own Graph simulator on a free port; else that base URL
      */
-    OrchestratorProcess(Path jar, Path dir, Database db, String externalBootstrap, String externalGraph, String jvmOpts,
-                        Map<String, String> extraEnv) throws IOException {
+    OrchestratorProcess(
+            Path jar,
+            Path dir,
+            Database db,
+            String externalBootstrap,
+            String externalGraph,
+            String jvmOpts,
+            Map<String, String> extraEnv)
+            throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         Path copy = dir.resolve("pimflow-workflow.jar");
@@ -81,19 +88,27 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     OrchestratorProcess start(Duration timeout) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .directory(dir.toFile());
         pb.environment().putAll(env);
         long t = System.nanoTime();
         process = pb.start();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = t + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the orchestrator exited with " + process.exitValue() + " while starting; see " + log);
+                throw new IllegalStateException(
+                        "the orchestrator exited with " + process.exitValue() + " while starting; see " + log);
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/actuator/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/actuator/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
                     break;
                 }
@@ -105,8 +120,9 @@ final class OrchestratorProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        System.out.printf("[bench] orchestrator pid %d healthy after %.1f s (http %d, kafka %s, graph %s)%n", pid(),
-                (System.nanoTime() - t) / 1e9, httpPort, bootstrap, graphBaseUrl);
+        System.out.printf(
+                "[bench] orchestrator pid %d healthy after %.1f s (http %d, kafka %s, graph %s)%n",
+                pid(), (System.nanoTime() - t) / 1e9, httpPort, bootstrap, graphBaseUrl);
         return this;
     }
 
@@ -132,7 +148,13 @@ final class OrchestratorProcess implements AutoCloseable {
         if (max.find()) {
             m.put("maxHeapMiB", Long.parseLong(max.group(1)) / 1024 / 1024);
         }
-        m.put("gc", flags.contains("+UseG1GC") ? "G1" : flags.contains("+UseSerialGC") ? "Serial" : flags.contains("+UseParallelGC") ? "Parallel" : "other");
+        m.put(
+                "gc",
+                flags.contains("+UseG1GC")
+                        ? "G1"
+                        : flags.contains("+UseSerialGC")
+                                ? "Serial"
+                                : flags.contains("+UseParallelGC") ? "Parallel" : "other");
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -20,18 +20,6 @@ import dev.pimflow.pim.graph.GraphAuthSettings;
 import dev.pimflow.pim.graph.GraphClientSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +35,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The plain-pipeline reference: what the same topics and the same Graph calls cost without Camunda, without a
@@ -83,8 +82,10 @@ final class PlainPipeline implements AutoCloseable {
 
     PlainPipeline(String bootstrap, String graphBaseUrl, String mfaSecret, int workerThreads) {
         this.bootstrap = bootstrap;
-        this.pim = new GraphPimClient(new GraphClientSettings(graphBaseUrl, Duration.ofSeconds(10), 4, Duration.ofMillis(500),
-                Duration.ofSeconds(30)), GraphCredentials.create(GraphAuthSettings.simulator()));
+        this.pim = new GraphPimClient(
+                new GraphClientSettings(
+                        graphBaseUrl, Duration.ofSeconds(10), 4, Duration.ofMillis(500), Duration.ofSeconds(30)),
+                GraphCredentials.create(GraphAuthSettings.simulator()));
         this.verifier = MfaAssertionVerifier.hs256(mfaSecret, Clock.systemUTC());
         Map<String, Object> pc = new HashMap<>();
         pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -109,23 +110,25 @@ final class PlainPipeline implements AutoCloseable {
     }
 
     private Thread consumer(String topic, String group) {
-        Thread t = new Thread(() -> {
-            Map<String, Object> cc = new HashMap<>();
-            cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            cc.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-            cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            cc.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100); // as the orchestrator's listeners
-            cc.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-            cc.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cc)) {
-                consumer.subscribe(List.of(topic));
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        workers.execute(() -> handle(r));
+        Thread t = new Thread(
+                () -> {
+                    Map<String, Object> cc = new HashMap<>();
+                    cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    cc.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+                    cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                    cc.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100); // as the orchestrator's listeners
+                    cc.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+                    cc.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+                    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cc)) {
+                        consumer.subscribe(List.of(topic));
+                        while (running) {
+                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                                workers.execute(() -> handle(r));
+                            }
+                        }
                     }
-                }
-            }
-        }, group);
+                },
+                group);
         t.setDaemon(true);
         return t;
     }
@@ -162,15 +165,35 @@ final class PlainPipeline implements AutoCloseable {
         s.roleDisplayName = pim.roleDefinition(r.roleDefinitionId()).displayName();
         Eligibility e = pim.eligibility(r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
         var policy = pim.activationPolicy(r.roleDefinitionId());
-        if (!e.eligible() || (policy.maximumDuration() != null && r.duration().compareTo(policy.maximumDuration()) > 0)) {
-            publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, ActivationStatus.DENIED, "not-eligible"));
+        if (!e.eligible()
+                || (policy.maximumDuration() != null && r.duration().compareTo(policy.maximumDuration()) > 0)) {
+            publish(
+                    "pim.activations",
+                    s.activationId,
+                    EventTypes.ACTIVATION_STATUS,
+                    status(s, ActivationStatus.DENIED, "not-eligible"));
             return;
         }
         s.challengeId = UUID.randomUUID().toString();
         byChallenge.put(s.challengeId, s);
-        publish("pim.mfa.challenges", r.principalId(), EventTypes.MFA_CHALLENGE, new MfaChallenge(s.challengeId, s.activationId,
-                r.principalId(), r.roleDefinitionId(), s.roleDisplayName, r.ticketSystem(), r.ticketNumber(), Instant.now().plusSeconds(300)));
-        publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, ActivationStatus.PENDING_MFA, null));
+        publish(
+                "pim.mfa.challenges",
+                r.principalId(),
+                EventTypes.MFA_CHALLENGE,
+                new MfaChallenge(
+                        s.challengeId,
+                        s.activationId,
+                        r.principalId(),
+                        r.roleDefinitionId(),
+                        s.roleDisplayName,
+                        r.ticketSystem(),
+                        r.ticketNumber(),
+                        Instant.now().plusSeconds(300)));
+        publish(
+                "pim.activations",
+                s.activationId,
+                EventTypes.ACTIVATION_STATUS,
+                status(s, ActivationStatus.PENDING_MFA, null));
     }
 
     private void responded(MfaResponse response) {
@@ -181,12 +204,27 @@ final class PlainPipeline implements AutoCloseable {
         ActivationRequested r = s.request;
         MfaDecision d = verifier.verify(response.assertion(), s.challengeId, r.principalId());
         if (!d.approved()) {
-            publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, ActivationStatus.DENIED, "mfa-denied"));
+            publish(
+                    "pim.activations",
+                    s.activationId,
+                    EventTypes.ACTIVATION_STATUS,
+                    status(s, ActivationStatus.DENIED, "mfa-denied"));
             return;
         }
-        s.assignment = pim.assign(new AssignmentRequest(r.principalId(), r.roleDefinitionId(), r.directoryScopeId(), r.duration(),
-                r.justification(), r.ticketNumber(), r.ticketSystem(), s.activationId));
-        publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, ActivationStatus.ACTIVE, null));
+        s.assignment = pim.assign(new AssignmentRequest(
+                r.principalId(),
+                r.roleDefinitionId(),
+                r.directoryScopeId(),
+                r.duration(),
+                r.justification(),
+                r.ticketNumber(),
+                r.ticketSystem(),
+                s.activationId));
+        publish(
+                "pim.activations",
+                s.activationId,
+                EventTypes.ACTIVATION_STATUS,
+                status(s, ActivationStatus.ACTIVE, null));
     }
 
     private void closed(TicketClosed c) {
@@ -195,25 +233,60 @@ final class PlainPipeline implements AutoCloseable {
             return;
         }
         ActivationRequested r = s.request;
-        pim.remove(new RemovalRequest(r.principalId(), r.roleDefinitionId(), r.directoryScopeId(), "Revoked by pimflow: ticket-closed",
-                r.ticketNumber(), r.ticketSystem()));
-        publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, ActivationStatus.REVOKED, "ticket-closed"));
-        publish("pim.revocations", r.principalId(), EventTypes.ACTIVATION_REVOKED, new ActivationRevoked(s.activationId, r.principalId(),
-                r.roleDefinitionId(), r.directoryScopeId(), r.ticketSystem(), r.ticketNumber(), ActivationRevoked.TICKET_CLOSED, Instant.now()));
+        pim.remove(new RemovalRequest(
+                r.principalId(),
+                r.roleDefinitionId(),
+                r.directoryScopeId(),
+                "Revoked by pimflow: ticket-closed",
+                r.ticketNumber(),
+                r.ticketSystem()));
+        publish(
+                "pim.activations",
+                s.activationId,
+                EventTypes.ACTIVATION_STATUS,
+                status(s, ActivationStatus.REVOKED, "ticket-closed"));
+        publish(
+                "pim.revocations",
+                r.principalId(),
+                EventTypes.ACTIVATION_REVOKED,
+                new ActivationRevoked(
+                        s.activationId,
+                        r.principalId(),
+                        r.roleDefinitionId(),
+                        r.directoryScopeId(),
+                        r.ticketSystem(),
+                        r.ticketNumber(),
+                        ActivationRevoked.TICKET_CLOSED,
+                        Instant.now()));
     }
 
     private ActivationStatus status(State s, String status, String reason) {
         ActivationRequested r = s.request;
         Assignment a = s.assignment;
-        Instant end = a == null ? null : a.endDateTime() != null ? a.endDateTime()
-                : (a.startDateTime() != null ? a.startDateTime() : Instant.now()).plus(r.duration());
-        return new ActivationStatus(s.activationId, r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(),
-                r.directoryScopeId(), status, reason, a == null ? null : a.startDateTime(), end, a == null ? null : a.requestId());
+        Instant end = a == null
+                ? null
+                : a.endDateTime() != null
+                        ? a.endDateTime()
+                        : (a.startDateTime() != null ? a.startDateTime() : Instant.now()).plus(r.duration());
+        return new ActivationStatus(
+                s.activationId,
+                r.ticketSystem(),
+                r.ticketNumber(),
+                r.principalId(),
+                r.roleDefinitionId(),
+                r.directoryScopeId(),
+                status,
+                reason,
+                a == null ? null : a.startDateTime(),
+                end,
+                a == null ? null : a.requestId());
     }
 
     private void publish(String topic, String key, String type, Object data) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, codec.write(UUID.randomUUID().toString(), type, key, data));
-        record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(topic, key, codec.write(UUID.randomUUID().toString(), type, key, data));
+        record.headers()
+                .add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
         producer.send(record);
     }
 

@@ -2,15 +2,14 @@ package dev.pimflow.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** Prints the Markdown summary tables of every result file in the results directory (what bench/README.md shows). */
 @Command(name = "summary", mixinStandardHelpOptions = true, description = "Markdown tables of the results in --out.")
@@ -25,8 +24,9 @@ final class Summary implements Callable<Integer> {
         try (var s = Files.list(out)) {
             s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
         }
-        System.out.println("| result | system | load before → after (CPU calibration, ms) | lifecycles/s | req→challenge p50 / p99 | approval→active p50 / p99 "
-                + "| close→revoked p50 / p99 | CPU ms per lifecycle (orchestrator · bench JVM · PostgreSQL) |");
+        System.out.println(
+                "| result | system | load before → after (CPU calibration, ms) | lifecycles/s | req→challenge p50 / p99 | approval→active p50 / p99 "
+                        + "| close→revoked p50 / p99 | CPU ms per lifecycle (orchestrator · bench JVM · PostgreSQL) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         List<String> timers = new ArrayList<>();
         for (Path f : files) {
@@ -37,30 +37,60 @@ final class Summary implements Callable<Integer> {
                     JsonNode t = p.path("timers");
                     JsonNode lag = t.path("lagSeenByBench");
                     JsonNode peak = p.path("heapAtPeak");
-                    timers.add(String.format(Locale.ROOT, "| %s | %s | %s → %s | %s of %s | %s / %s / %s / %s | %s MiB (start %s, end %s) |", name,
-                            r.path("settings").path("db").asText(), p.path("loadBefore").asText(), p.path("loadAfter").asText(),
-                            peak.path("activeSeen").asText(), t.path("planned").path("active").asText(), lag.path("p50ms").asText(),
-                            lag.path("p99ms").asText(), lag.path("p999ms").asText(), lag.path("maxms").asText(),
-                            peak.path("heapUsedAfterGcMiB").asText(), p.path("heapAtStart").path("heapUsedAfterGcMiB").asText(),
+                    timers.add(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s → %s | %s of %s | %s / %s / %s / %s | %s MiB (start %s, end %s) |",
+                            name,
+                            r.path("settings").path("db").asText(),
+                            p.path("loadBefore").asText(),
+                            p.path("loadAfter").asText(),
+                            peak.path("activeSeen").asText(),
+                            t.path("planned").path("active").asText(),
+                            lag.path("p50ms").asText(),
+                            lag.path("p99ms").asText(),
+                            lag.path("p999ms").asText(),
+                            lag.path("maxms").asText(),
+                            peak.path("heapUsedAfterGcMiB").asText(),
+                            p.path("heapAtStart").path("heapUsedAfterGcMiB").asText(),
                             p.path("heapAfterRun").path("heapUsedAfterGcMiB").asText()));
                     continue;
                 }
                 JsonNode lat = p.path("latency");
                 JsonNode cpu = p.path("cpu");
                 String cpuCell = p.path("system").asText().equals("orchestrator")
-                        ? cpu.path("orchestrator").path("cpuMsPerLifecycle").asText() + " · " + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText()
-                        : "– · " + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText();
-                cpuCell += " · " + (r.path("settings").path("db").asText().equals("postgres") ? cpu.path("allPostgresProcesses").path("cpuMsPerLifecycle").asText() : "–");
-                System.out.printf(Locale.ROOT, "| %s | %s | %s → %s%s | %s | %s | %s | %s | %s |%n", name, p.path("system").asText(),
-                        p.path("loadBefore").asText(), p.path("loadAfter").asText(),
-                        p.has("cpuCalibrationMsBefore") ? " (" + p.path("cpuCalibrationMsBefore").asText() + ")" : "",
-                        p.path("throughput").path("lifecyclesCompletedPerSecond").asText(), pair(lat, "request->challenge"),
-                        pair(lat, "approval->active"), pair(lat, "close->revoked"), cpuCell);
+                        ? cpu.path("orchestrator").path("cpuMsPerLifecycle").asText() + " · "
+                                + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText()
+                        : "– · "
+                                + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText();
+                cpuCell += " · "
+                        + (r.path("settings").path("db").asText().equals("postgres")
+                                ? cpu.path("allPostgresProcesses")
+                                        .path("cpuMsPerLifecycle")
+                                        .asText()
+                                : "–");
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %s | %s → %s%s | %s | %s | %s | %s | %s |%n",
+                        name,
+                        p.path("system").asText(),
+                        p.path("loadBefore").asText(),
+                        p.path("loadAfter").asText(),
+                        p.has("cpuCalibrationMsBefore")
+                                ? " (" + p.path("cpuCalibrationMsBefore").asText() + ")"
+                                : "",
+                        p.path("throughput")
+                                .path("lifecyclesCompletedPerSecond")
+                                .asText(),
+                        pair(lat, "request->challenge"),
+                        pair(lat, "approval->active"),
+                        pair(lat, "close->revoked"),
+                        cpuCell);
             }
         }
         if (!timers.isEmpty()) {
             System.out.println();
-            System.out.println("| result | db | load before → after | active at peak (planned) | revocation lag p50 / p99 / p99.9 / max (ms) | heap after GC at peak |");
+            System.out.println(
+                    "| result | db | load before → after | active at peak (planned) | revocation lag p50 / p99 / p99.9 / max (ms) | heap after GC at peak |");
             System.out.println("|---|---|---|---|---|---|");
             timers.forEach(System.out::println);
         }

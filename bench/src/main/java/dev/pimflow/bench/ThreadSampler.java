@@ -1,11 +1,6 @@
 package dev.pimflow.bench;
 
 import com.sun.tools.attach.VirtualMachine;
-
-import javax.management.MBeanServerConnection;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -16,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * A poor man's profiler of the orchestrator's working threads: attaches over JMX and, every few tens of milliseconds,
@@ -25,16 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ThreadSampler implements AutoCloseable {
     private static final String[][] GROUPS = {
-            {"ticket-events", "kafka listener tickets.events"},
-            {"mfa-responses", "kafka listener pim.mfa.responses"},
-            {"outbox-relay", "outbox relay"},
-            {"camundaTaskExecutor", "job executor workers"},
-            {"JobExecutor[", "job acquisition"},
-            {"graph-simulator", "graph simulator"},
-            {"floor-", "engine floor driver"},
-            {"pool-", "job executor workers"},
-            {"plain-worker", "plain pipeline workers"},
-            {"plain.", "plain pipeline consumers"},
+        {"ticket-events", "kafka listener tickets.events"},
+        {"mfa-responses", "kafka listener pim.mfa.responses"},
+        {"outbox-relay", "outbox relay"},
+        {"camundaTaskExecutor", "job executor workers"},
+        {"JobExecutor[", "job acquisition"},
+        {"graph-simulator", "graph simulator"},
+        {"floor-", "engine floor driver"},
+        {"pool-", "job executor workers"},
+        {"plain-worker", "plain pipeline workers"},
+        {"plain.", "plain pipeline consumers"},
     };
     private final JMXConnector connector;
     private final ThreadMXBean threads;
@@ -55,10 +54,13 @@ final class ThreadSampler implements AutoCloseable {
             vm.detach();
             connector = JMXConnectorFactory.connect(new JMXServiceURL(url));
             MBeanServerConnection conn = connector.getMBeanServerConnection();
-            threads = ManagementFactory.newPlatformMXBeanProxy(conn, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
-            cpu = ManagementFactory.newPlatformMXBeanProxy(conn, ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class);
+            threads = ManagementFactory.newPlatformMXBeanProxy(
+                    conn, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            cpu = ManagementFactory.newPlatformMXBeanProxy(
+                    conn, ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class);
             gcs.addAll(ManagementFactory.getPlatformMXBeans(conn, java.lang.management.GarbageCollectorMXBean.class));
-            jit = ManagementFactory.newPlatformMXBeanProxy(conn, ManagementFactory.COMPILATION_MXBEAN_NAME, java.lang.management.CompilationMXBean.class);
+            jit = ManagementFactory.newPlatformMXBeanProxy(
+                    conn, ManagementFactory.COMPILATION_MXBEAN_NAME, java.lang.management.CompilationMXBean.class);
         } else {
             connector = null;
             threads = ManagementFactory.getThreadMXBean();
@@ -101,7 +103,8 @@ final class ThreadSampler implements AutoCloseable {
     }
 
     /** CPU of each thread group (names with digits folded) between two snapshots, biggest first. */
-    static Map<String, Object> cpuByThreadGroup(Map<Long, Object[]> before, Map<Long, Object[]> after, double wallSeconds, long lifecycles, int top) {
+    static Map<String, Object> cpuByThreadGroup(
+            Map<Long, Object[]> before, Map<Long, Object[]> after, double wallSeconds, long lifecycles, int top) {
         Map<String, Long> byGroup = new java.util.HashMap<>();
         long total = 0;
         for (var e : after.entrySet()) {
@@ -121,7 +124,10 @@ final class ThreadSampler implements AutoCloseable {
     }
 
     private static String describe(long nanos, double wallSeconds, long lifecycles) {
-        return String.format(java.util.Locale.ROOT, "%.2f cores, %.1f ms/lifecycle", nanos / 1e9 / wallSeconds,
+        return String.format(
+                java.util.Locale.ROOT,
+                "%.2f cores, %.1f ms/lifecycle",
+                nanos / 1e9 / wallSeconds,
                 lifecycles > 0 ? nanos / 1e6 / lifecycles : 0.0);
     }
 
@@ -162,9 +168,12 @@ final class ThreadSampler implements AutoCloseable {
                 ThreadInfo[] infos = threads.getThreadInfo(ids, 64);
                 for (int i = 0; i < infos.length; i++) {
                     if (infos[i] != null) {
-                        samplesPerGroup.computeIfAbsent(groupOf[i], k -> new AtomicLong()).incrementAndGet();
+                        samplesPerGroup
+                                .computeIfAbsent(groupOf[i], k -> new AtomicLong())
+                                .incrementAndGet();
                         counts.computeIfAbsent(groupOf[i], k -> new ConcurrentHashMap<>())
-                                .computeIfAbsent(signature(infos[i]), k -> new AtomicLong()).incrementAndGet();
+                                .computeIfAbsent(signature(infos[i]), k -> new AtomicLong())
+                                .incrementAndGet();
                     }
                 }
             } catch (InterruptedException e) {
@@ -199,12 +208,18 @@ final class ThreadSampler implements AutoCloseable {
             return ti.getThreadState().toString();
         }
         String top = st[0].getClassName() + "." + st[0].getMethodName();
-        boolean waiting = top.contains("Unsafe.park") || top.contains("Object.wait") || top.contains("Thread.sleep")
-                || top.contains("Thread.yield") || top.endsWith(".onSpinWait");
+        boolean waiting = top.contains("Unsafe.park")
+                || top.contains("Object.wait")
+                || top.contains("Thread.sleep")
+                || top.contains("Thread.yield")
+                || top.endsWith(".onSpinWait");
         boolean io = false;
         for (int i = 0; i < Math.min(st.length, 12); i++) {
             String c = st[i].getClassName();
-            if (c.startsWith("sun.nio.ch") || c.contains("NioSocketImpl") || c.contains("SocketInputStream") || c.contains("EPoll")) {
+            if (c.startsWith("sun.nio.ch")
+                    || c.contains("NioSocketImpl")
+                    || c.contains("SocketInputStream")
+                    || c.contains("EPoll")) {
                 io = true;
                 break;
             }
@@ -225,10 +240,25 @@ final class ThreadSampler implements AutoCloseable {
         return what;
     }
 
-    private static final String[] MEANINGFUL = {"org.h2.mvstore.tx", "org.h2.", "org.postgresql", "com.zaxxer", "org.apache.kafka",
-            "org.springframework.kafka", "jdk.internal.net.http", "java.net.http", "com.sun.net.httpserver", "sun.net.httpserver",
-            "org.camunda", "dev.pimflow", "java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.CompletableFuture",
-            "java.util.concurrent.LinkedBlockingQueue", "java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.Semaphore"};
+    private static final String[] MEANINGFUL = {
+        "org.h2.mvstore.tx",
+        "org.h2.",
+        "org.postgresql",
+        "com.zaxxer",
+        "org.apache.kafka",
+        "org.springframework.kafka",
+        "jdk.internal.net.http",
+        "java.net.http",
+        "com.sun.net.httpserver",
+        "sun.net.httpserver",
+        "org.camunda",
+        "dev.pimflow",
+        "java.util.concurrent.ThreadPoolExecutor",
+        "java.util.concurrent.CompletableFuture",
+        "java.util.concurrent.LinkedBlockingQueue",
+        "java.util.concurrent.ArrayBlockingQueue",
+        "java.util.concurrent.Semaphore"
+    };
 
     private static String firstMeaningful(StackTraceElement[] st, int from) {
         for (int i = from; i < st.length; i++) {
@@ -302,7 +332,9 @@ final class ThreadSampler implements AutoCloseable {
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("samples", total);
             List<Map.Entry<String, AtomicLong>> sorted = new ArrayList<>(sigs.entrySet());
-            sorted.sort(Comparator.comparingLong((Map.Entry<String, AtomicLong> e) -> e.getValue().get()).reversed());
+            sorted.sort(Comparator.comparingLong(
+                            (Map.Entry<String, AtomicLong> e) -> e.getValue().get())
+                    .reversed());
             Map<String, Object> shares = new LinkedHashMap<>();
             for (var e : sorted.subList(0, Math.min(top, sorted.size()))) {
                 shares.put(e.getKey(), Env.round(100.0 * e.getValue().get() / total) + "%");

@@ -1,7 +1,5 @@
 package dev.pimflow.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -11,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
 
 /**
  * Per activation, the moments the load generator saw (request sent, challenge seen, approval sent, active seen, close
@@ -29,15 +28,12 @@ final class Tracker {
     final AtomicLong peakActive = new AtomicLong();
     final Map<String, AtomicLong> failureReasons = new ConcurrentHashMap<>();
     private final Map<String, AtomicLongArray> perSecond = new LinkedHashMap<>();
-    volatile Listener listener = new Listener() {
-    };
+    volatile Listener listener = new Listener() {};
 
     interface Listener {
-        default void onActive(Rec r) {
-        }
+        default void onActive(Rec r) {}
 
-        default void onFinished(Rec r) {
-        }
+        default void onFinished(Rec r) {}
     }
 
     static final class Rec {
@@ -171,7 +167,9 @@ final class Tracker {
         long at = now();
         tick("failed", at);
         failures.incrementAndGet();
-        failureReasons.computeIfAbsent(why.length() > 120 ? why.substring(0, 120) : why, k -> new AtomicLong()).incrementAndGet();
+        failureReasons
+                .computeIfAbsent(why.length() > 120 ? why.substring(0, 120) : why, k -> new AtomicLong())
+                .incrementAndGet();
         if (r.active != 0) {
             activeNow.decrementAndGet();
         }
@@ -184,7 +182,9 @@ final class Tracker {
     }
 
     long countRevokedBetween(long fromNanos, long toNanos) {
-        return byTicket.values().stream().filter(r -> r.revoked != 0 && r.revoked >= fromNanos && r.revoked < toNanos).count();
+        return byTicket.values().stream()
+                .filter(r -> r.revoked != 0 && r.revoked >= fromNanos && r.revoked < toNanos)
+                .count();
     }
 
     // ------------------------------------------------------------------ results
@@ -235,7 +235,9 @@ final class Tracker {
     Map<String, Histogram> histograms(Predicate<Rec> include) {
         Map<String, Histogram> m = new LinkedHashMap<>();
         STAGES.forEach((name, st) -> {
-            Histogram h = new Histogram(3); // auto-resizing: a timers run's request -> revoked spans its whole build-up (over an hour at 100,000)
+            Histogram h = new Histogram(
+                    3); // auto-resizing: a timers run's request -> revoked spans its whole build-up (over an hour at
+            // 100,000)
             for (Rec r : byTicket.values()) {
                 if (include.test(r) && st.from(r) != 0 && st.to(r) != 0 && st.to(r) >= st.from(r)) {
                     h.recordValue(Math.max(1, (st.to(r) - st.from(r)) / 1000));

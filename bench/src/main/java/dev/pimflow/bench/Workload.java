@@ -19,6 +19,7 @@ final class Workload {
     static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
     /** The simulator's seeded users (ContosoTenant): Aline and the admin through the helpdesk group, Bob once seeded. */
     static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+
     static final String ADMIN = "e2330663-f949-41b5-a3dc-faeb793e14c6";
     static final String BOB = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
 
@@ -26,6 +27,7 @@ final class Workload {
     final List<String> principals;
     /** Given the activation's index, the duration to ask for (computed when the request is sent). */
     final LongFunction<Duration> duration;
+
     final boolean closeOnActive;
     final Duration hold;
 
@@ -62,22 +64,20 @@ final class Workload {
         void close(Tracker.Rec r);
 
         @Override
-        default void close() throws Exception {
-        }
+        default void close() throws Exception {}
     }
 
     /**
      * @param rate activations per second, 0 = as fast as the system absorbs (bounded by maxInFlight)
      * @param count stop after this many requests (0 = by duration only)
      */
-    record Plan(double rate, int maxInFlight, Duration warmup, Duration duration, int count, Duration drain) {
-    }
+    record Plan(double rate, int maxInFlight, Duration warmup, Duration duration, int count, Duration drain) {}
 
     /** Moments of the run (System.nanoTime) that the results are cut by. */
-    record Run(long start, long warmEnd, long sendEnd, long drainEnd, int sent, boolean drained) {
-    }
+    record Run(long start, long warmEnd, long sendEnd, long drainEnd, int sent, boolean drained) {}
 
-    static Run run(Tracker t, Driver driver, Workload w, Plan p, Runnable atWarmEnd, Runnable atSendEnd) throws InterruptedException {
+    static Run run(Tracker t, Driver driver, Workload w, Plan p, Runnable atWarmEnd, Runnable atSendEnd)
+            throws InterruptedException {
         Semaphore inFlight = new Semaphore(p.maxInFlight());
         ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "bench-closer");
@@ -150,12 +150,21 @@ final class Workload {
         }
         closer.shutdownNow();
         progress(t, driver, i);
-        return new Run(start, warmEnd, Math.min(sendEnd, actualSendEnd), System.nanoTime(), i, t.outstanding.get() == 0);
+        return new Run(
+                start, warmEnd, Math.min(sendEnd, actualSendEnd), System.nanoTime(), i, t.outstanding.get() == 0);
     }
 
     static void progress(Tracker t, Driver driver, int sent) {
         long revoked = t.all().stream().filter(r -> r.revoked != 0).count();
-        System.out.printf("[bench] %s t=%.0fs sent=%d revoked=%d active=%d outstanding=%d failed=%d load=%s%n", driver.name(),
-                t.seconds(System.nanoTime()), sent, revoked, t.activeNow.get(), t.outstanding.get(), t.failures.get(), Env.loadAverage());
+        System.out.printf(
+                "[bench] %s t=%.0fs sent=%d revoked=%d active=%d outstanding=%d failed=%d load=%s%n",
+                driver.name(),
+                t.seconds(System.nanoTime()),
+                sent,
+                revoked,
+                t.activeNow.get(),
+                t.outstanding.get(),
+                t.failures.get(),
+                Env.loadAverage());
     }
 }

@@ -1,29 +1,32 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pimctl activations} (also {@code pimctl activation}): the orchestrator's activations, through its REST API. */
-@Command(name = "activations", aliases = "activation", mixinStandardHelpOptions = true,
+@Command(
+        name = "activations",
+        aliases = "activation",
+        mixinStandardHelpOptions = true,
         description = "List the orchestrator's activations and revoke an active one, through its REST API "
                 + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
         subcommands = {ActivationsCommand.ListActivations.class, ActivationsCommand.Revoke.class})
 class ActivationsCommand implements Runnable {
     /** The statuses an activation can have (the orchestrator's store; DESIGN §4 plus {@code requested}). */
-    static final List<String> STATUSES = List.of("requested", "pending-mfa", "denied", "active", "revoked", "failed", "cancelled");
+    static final List<String> STATUSES =
+            List.of("requested", "pending-mfa", "denied", "active", "revoked", "failed", "cancelled");
 
     @Spec
     CommandSpec spec;
@@ -53,11 +56,16 @@ class ActivationsCommand implements Runnable {
         return v == null || v.isNull() || v.asText().isEmpty() ? "-" : Pimctl.oneLine(v.asText());
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"List activations, newest first: GET /api/activations.",
-                    "Columns: ID (the activation id, for 'pimctl activation revoke' and 'pimctl audit show'), TICKET (the "
-                            + "ticket number), PRINCIPAL, ROLE, STATUS (requested, pending-mfa, denied, active, revoked, failed, "
-                            + "cancelled), REASON, END (when the activation ends or ended)."})
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "List activations, newest first: GET /api/activations.",
+                "Columns: ID (the activation id, for 'pimctl activation revoke' and 'pimctl audit show'), TICKET (the "
+                        + "ticket number), PRINCIPAL, ROLE, STATUS (requested, pending-mfa, denied, active, revoked, failed, "
+                        + "cancelled), REASON, END (when the activation ends or ended)."
+            })
     static class ListActivations implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -65,28 +73,42 @@ class ActivationsCommand implements Runnable {
         @Option(names = "--ticket", paramLabel = "<number>", description = "Only this ticket number's activations.")
         String ticket;
 
-        @Option(names = "--principal", paramLabel = "<objectId>", description = "Only this principal's (Entra object id).")
+        @Option(
+                names = "--principal",
+                paramLabel = "<objectId>",
+                description = "Only this principal's (Entra object id).")
         String principal;
 
-        @Option(names = "--status", paramLabel = "<status>",
-                description = "Only activations with this status: requested, pending-mfa, denied, active, revoked, failed, cancelled.")
+        @Option(
+                names = "--status",
+                paramLabel = "<status>",
+                description =
+                        "Only activations with this status: requested, pending-mfa, denied, active, revoked, failed, cancelled.")
         String status;
 
-        @Option(names = "--limit", paramLabel = "<n>", defaultValue = "100",
+        @Option(
+                names = "--limit",
+                paramLabel = "<n>",
+                defaultValue = "100",
                 description = "At most this many, the newest (default: ${DEFAULT-VALUE}, at most 1000).")
         int limit;
 
-        @Option(names = "--json", description = "Print each activation as one JSON object per line, with every field of the API.")
+        @Option(
+                names = "--json",
+                description = "Print each activation as one JSON object per line, with every field of the API.")
         boolean json;
 
         @Override
         public Integer call() {
             CommandLine cmd = spec.commandLine();
             String t = ticket == null ? null : Inputs.name(cmd, "--ticket", ticket, 100);
-            String p = principal == null ? null : Inputs.guid(cmd, "--principal", principal).toLowerCase();
+            String p = principal == null
+                    ? null
+                    : Inputs.guid(cmd, "--principal", principal).toLowerCase();
             String s = status == null ? null : status.strip().toLowerCase();
             if (s != null && !STATUSES.contains(s)) {
-                throw Inputs.invalid(cmd, "--status", status, "is not a status (one of " + String.join(", ", STATUSES) + ")");
+                throw Inputs.invalid(
+                        cmd, "--status", status, "is not a status (one of " + String.join(", ", STATUSES) + ")");
             }
             if (limit < 1 || limit > 1000) {
                 throw new ParameterException(cmd, "Invalid value for option '--limit': must be between 1 and 1000");
@@ -107,40 +129,61 @@ class ActivationsCommand implements Runnable {
                 if (s != null) {
                     filters.add("status " + s);
                 }
-                out.println("No activations" + (filters.isEmpty() ? "" : " with " + String.join(", ", filters)) + " at " + api.base() + ".");
+                out.println("No activations" + (filters.isEmpty() ? "" : " with " + String.join(", ", filters)) + " at "
+                        + api.base() + ".");
             } else {
                 List<String[]> rows = new ArrayList<>();
-                rows.add(new String[]{"ID", "TICKET", "PRINCIPAL", "ROLE", "STATUS", "REASON", "END"});
+                rows.add(new String[] {"ID", "TICKET", "PRINCIPAL", "ROLE", "STATUS", "REASON", "END"});
                 for (JsonNode a : activations) {
-                    String role = a.hasNonNull("roleDisplayName") ? text(a, "roleDisplayName") : text(a, "roleDefinitionId");
-                    rows.add(new String[]{text(a, "id"), text(a, "ticketNumber"), text(a, "principalId"), role, text(a, "status"),
-                            text(a, "reason"), time(a.get("endDateTime"))});
+                    String role =
+                            a.hasNonNull("roleDisplayName") ? text(a, "roleDisplayName") : text(a, "roleDefinitionId");
+                    rows.add(new String[] {
+                        text(a, "id"),
+                        text(a, "ticketNumber"),
+                        text(a, "principalId"),
+                        role,
+                        text(a, "status"),
+                        text(a, "reason"),
+                        time(a.get("endDateTime"))
+                    });
                 }
                 Table.print(out, rows);
             }
             out.flush();
             if (activations.size() >= limit) {
                 PrintWriter err = cmd.getErr();
-                err.println("pimctl: warning: showing the newest " + limit + " activations only; there may be more (raise --limit, or filter)");
+                err.println("pimctl: warning: showing the newest " + limit
+                        + " activations only; there may be more (raise --limit, or filter)");
                 err.flush();
             }
             return Pimctl.EXIT_OK;
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Revoke an active activation now: POST /api/activations/<id>/revoke. The orchestrator audits the "
-                    + "request with you as the actor, removes the assignment in PIM and publishes activation.revoked "
-                    + "(reason manual) on pim.revocations.",
-                    "Only an active activation can be revoked; find it with 'pimctl activations list --status active'."})
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Revoke an active activation now: POST /api/activations/<id>/revoke. The orchestrator audits the "
+                        + "request with you as the actor, removes the assignment in PIM and publishes activation.revoked "
+                        + "(reason manual) on pim.revocations.",
+                "Only an active activation can be revoked; find it with 'pimctl activations list --status active'."
+            })
     static class Revoke implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "<id>", description = "The activation id (see 'pimctl activations list').")
+        @Parameters(
+                index = "0",
+                paramLabel = "<id>",
+                description = "The activation id (see 'pimctl activations list').")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "<text>",
+        @Option(
+                names = "--reason",
+                required = true,
+                paramLabel = "<text>",
                 description = "Why it is revoked (recorded in the audit trail; at most 500 characters).")
         String reason;
 
@@ -152,18 +195,22 @@ class ActivationsCommand implements Runnable {
             Orchestrator api = Pimctl.orchestrator(spec);
             Http.Answer a = api.revoke(activation, why);
             switch (a.status()) {
-                case 404 -> throw new CliException("no activation " + activation + " at " + api.base()
-                        + " (find the id with 'pimctl activations list')");
-                case 409 -> throw new CliException(Orchestrator.error(a) + ": only an active activation can be revoked "
-                        + "(see 'pimctl audit show " + activation + "')");
-                case 400 -> throw new CliException("the orchestrator refused the revoke request: " + Orchestrator.error(a));
+                case 404 ->
+                    throw new CliException("no activation " + activation + " at " + api.base()
+                            + " (find the id with 'pimctl activations list')");
+                case 409 ->
+                    throw new CliException(Orchestrator.error(a) + ": only an active activation can be revoked "
+                            + "(see 'pimctl audit show " + activation + "')");
+                case 400 ->
+                    throw new CliException("the orchestrator refused the revoke request: " + Orchestrator.error(a));
                 default -> {
                     // 2xx: the revoke is requested; the process does the rest
                 }
             }
             PrintWriter out = cmd.getOut();
             out.println("revoke requested for activation " + activation + " (HTTP " + a.status() + ", status "
-                    + a.body().path("status").asText("revoke-requested") + "): the orchestrator now removes the assignment in PIM "
+                    + a.body().path("status").asText("revoke-requested")
+                    + "): the orchestrator now removes the assignment in PIM "
                     + "and publishes activation.revoked, reason manual (watch: pimctl events --topic pim.revocations)");
             out.flush();
             return Pimctl.EXIT_OK;

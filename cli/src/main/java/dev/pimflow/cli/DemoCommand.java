@@ -5,13 +5,6 @@ import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.TicketClosed;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -29,6 +22,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pimctl demo}: the README walkthrough's story, played against a running orchestrator (the embedded default) from
@@ -39,24 +38,29 @@ import java.util.function.Predicate;
  * <p>The ticket number is unique per run, so a demo never meets a live activation of an earlier one; when a demo stops
  * after its request (a failed step, Ctrl-C) it closes its ticket, so nothing it started stays pending or active.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Play the walkthrough's story against a running orchestrator (the embedded default), step by step, "
-                + "with a timeline.",
-                "The steps (as in the README's walkthrough):",
-                "  1. Aline (d9771b4c-06c5-491a-92cb-3aa4e225a725) holds no User Administrator assignment in the Graph simulator;",
-                "  2. the ticket system asks for User Administrator for her (ticket.activation-requested on tickets.events, "
-                        + "ticket system Contoso ICM, the tutorial's justification);",
-                "  3. the MFA challenge arrives on pim.mfa.challenges and is approved with a signed assertion, as "
-                        + "'pimctl mfa approve' does (env PIM_MFA_SHARED_SECRET, else the development secret);",
-                "  4. activation.status active arrives on pim.activations, and Graph shows the assignment;",
-                "  5. after --close-after the ticket closes (ticket.closed); activation.revoked (reason ticket-closed) "
-                        + "arrives on pim.revocations, and the assignment is gone from Graph;",
-                "  6. the activation's audit trail and the whole audit chain are checked over the REST API.",
-                "Needs Kafka (--bootstrap-servers), the REST API (--url, --user, env PIM_ADMIN_PASSWORD or --password-file) "
-                        + "and the Graph simulator (--graph-base-url). --timeout bounds each step's wait (default here: 60s).",
-                "The default ticket number is the tutorial's with a random suffix, so runs do not collide; if the demo stops "
-                        + "after its request (a failed step, Ctrl-C), it closes its ticket so that nothing stays active.",
-                "Exit code 0 when the story completes, 1 when a step fails (the error line names the step and what to check)."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Play the walkthrough's story against a running orchestrator (the embedded default), step by step, "
+                    + "with a timeline.",
+            "The steps (as in the README's walkthrough):",
+            "  1. Aline (d9771b4c-06c5-491a-92cb-3aa4e225a725) holds no User Administrator assignment in the Graph simulator;",
+            "  2. the ticket system asks for User Administrator for her (ticket.activation-requested on tickets.events, "
+                    + "ticket system Contoso ICM, the tutorial's justification);",
+            "  3. the MFA challenge arrives on pim.mfa.challenges and is approved with a signed assertion, as "
+                    + "'pimctl mfa approve' does (env PIM_MFA_SHARED_SECRET, else the development secret);",
+            "  4. activation.status active arrives on pim.activations, and Graph shows the assignment;",
+            "  5. after --close-after the ticket closes (ticket.closed); activation.revoked (reason ticket-closed) "
+                    + "arrives on pim.revocations, and the assignment is gone from Graph;",
+            "  6. the activation's audit trail and the whole audit chain are checked over the REST API.",
+            "Needs Kafka (--bootstrap-servers), the REST API (--url, --user, env PIM_ADMIN_PASSWORD or --password-file) "
+                    + "and the Graph simulator (--graph-base-url). --timeout bounds each step's wait (default here: 60s).",
+            "The default ticket number is the tutorial's with a random suffix, so runs do not collide; if the demo stops "
+                    + "after its request (a failed step, Ctrl-C), it closes its ticket so that nothing stays active.",
+            "Exit code 0 when the story completes, 1 when a step fails (the error line names the step and what to check)."
+        })
 class DemoCommand implements Callable<Integer> {
     static final String TUTORIAL_TICKET = "CONTOSO:Security-012345";
     static final String TICKET_SYSTEM = TicketCommand.DEFAULT_SYSTEM;
@@ -69,25 +73,41 @@ class DemoCommand implements Callable<Integer> {
     static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(60);
     /** Each single call (Kafka, REST, Graph) waits at most this long, whatever the steps may. */
     static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
-    private static final Set<String> ENDED = Set.of(ActivationStatus.DENIED, ActivationStatus.FAILED, ActivationStatus.CANCELLED);
+
+    private static final Set<String> ENDED =
+            Set.of(ActivationStatus.DENIED, ActivationStatus.FAILED, ActivationStatus.CANCELLED);
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ticket", paramLabel = "<number>",
+    @Option(
+            names = "--ticket",
+            paramLabel = "<number>",
             description = "Ticket number (default: the tutorial's " + TUTORIAL_TICKET + " with a random suffix, e.g. "
-                    + TUTORIAL_TICKET + "-k3f9). A ticket that has activations already is refused: the story needs a fresh one.")
+                    + TUTORIAL_TICKET
+                    + "-k3f9). A ticket that has activations already is refused: the story needs a fresh one.")
     String ticket;
 
-    @Option(names = "--duration", paramLabel = "<ISO-8601>", defaultValue = "PT5H",
+    @Option(
+            names = "--duration",
+            paramLabel = "<ISO-8601>",
+            defaultValue = "PT5H",
             description = "Requested duration (default: ${DEFAULT-VALUE}; the role allows at most PT8H).")
     String duration;
 
-    @Option(names = "--close-after", paramLabel = "<duration>", defaultValue = "5s", converter = Inputs.ShortDuration.class,
-            description = "How long the role stays active before the ticket closes (default: ${DEFAULT-VALUE}; e.g. 0, 30s, 2m).")
+    @Option(
+            names = "--close-after",
+            paramLabel = "<duration>",
+            defaultValue = "5s",
+            converter = Inputs.ShortDuration.class,
+            description =
+                    "How long the role stays active before the ticket closes (default: ${DEFAULT-VALUE}; e.g. 0, 30s, 2m).")
     Duration closeAfter;
 
-    @Option(names = "--graph-base-url", paramLabel = "<url>", defaultValue = TutorialCommand.DEFAULT_BASE_URL,
+    @Option(
+            names = "--graph-base-url",
+            paramLabel = "<url>",
+            defaultValue = TutorialCommand.DEFAULT_BASE_URL,
             description = "The Graph simulator the orchestrator uses (default: ${DEFAULT-VALUE}); tokens come from its "
                     + "POST /_simulator/tokens.")
     String graphBaseUrl;
@@ -96,6 +116,7 @@ class DemoCommand implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
     /** How the demo reaches Kafka; tests replace it. */
     BiFunction<KafkaSettings, List<String>, Bus> buses = DemoCommand::kafkaBus;
+
     Clock clock = Clock.systemUTC();
     /** ✔ and … marks, or ASCII; null: whatever stdout's encoding can show. Tests set it. */
     Boolean unicode;
@@ -138,8 +159,7 @@ class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private record Seen(String topic, Events.View event) {
-    }
+    private record Seen(String topic, Events.View event) {}
 
     // the run's state
     private Timeline timeline;
@@ -171,20 +191,23 @@ class DemoCommand implements Callable<Integer> {
         PrintWriter out = cmd.getOut();
         timeline = new Timeline(out, System.console() != null, unicode != null ? unicode : unicode());
         out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
-        out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for " + requested
-                + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
-        out.println("  orchestrator " + api.base() + " (user " + api.user() + "), Kafka " + kafka.bootstrapServers() + ", Graph "
-                + graphBase + "; each step waits at most " + Http.seconds(stepTimeout) + " s");
+        out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for "
+                + requested + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
+        out.println("  orchestrator " + api.base() + " (user " + api.user() + "), Kafka " + kafka.bootstrapServers()
+                + ", Graph " + graphBase + "; each step waits at most " + Http.seconds(stepTimeout) + " s");
         out.println();
         out.flush();
 
-        hook = new Thread(() -> {
-            if (closeTicket("pimctl demo interrupted")) {
-                PrintWriter err = cmd.getErr();
-                err.println("pimctl: demo interrupted: closed ticket " + ticketNumber + " so that its activation does not stay active");
-                err.flush();
-            }
-        }, "pimctl-demo-cleanup");
+        hook = new Thread(
+                () -> {
+                    if (closeTicket("pimctl demo interrupted")) {
+                        PrintWriter err = cmd.getErr();
+                        err.println("pimctl: demo interrupted: closed ticket " + ticketNumber
+                                + " so that its activation does not stay active");
+                        err.flush();
+                    }
+                },
+                "pimctl-demo-cleanup");
         try {
             story(requested, secret, kafka);
         } catch (CliException e) {
@@ -195,7 +218,8 @@ class DemoCommand implements Callable<Integer> {
                         ? " (closed ticket " + ticketNumber + ": nothing stays active)"
                         : " (closing the ticket failed too: pimctl ticket close --ticket " + ticketNumber + ")";
                 if (!ticketOpen.get()) {
-                    timeline.ok("closed ticket " + ticketNumber + ", so nothing the demo started stays pending or active");
+                    timeline.ok(
+                            "closed ticket " + ticketNumber + ", so nothing the demo started stays pending or active");
                 }
             }
             throw new CliException("demo " + step + " failed: " + e.getMessage() + cleanup, e);
@@ -216,13 +240,15 @@ class DemoCommand implements Callable<Integer> {
         // preflight: the REST API answers and takes the password, before anything is published
         step = "preflight (orchestrator REST API)";
         timeline.waiting("checking the orchestrator's REST API");
-        JsonNode liveForAline = api.listActivations(null, ALINE_ID, ActivationStatus.ACTIVE, 10).body();
+        JsonNode liveForAline =
+                api.listActivations(null, ALINE_ID, ActivationStatus.ACTIVE, 10).body();
         // a used ticket would not play the story (a live request is a no-op, a closed ticket is denied), and closing it
         // when the demo stops would end activations the demo did not start
         JsonNode used = api.listActivations(ticketNumber, null, null, 1).body();
         if (!used.isEmpty()) {
-            throw new StepFailed("ticket " + ticketNumber + " has been used already (activation " + used.get(0).path("id").asText()
-                    + ", " + used.get(0).path("status").asText() + "): run the demo without --ticket, or with a new one");
+            throw new StepFailed("ticket " + ticketNumber + " has been used already (activation "
+                    + used.get(0).path("id").asText() + ", "
+                    + used.get(0).path("status").asText() + "): run the demo without --ticket, or with a new one");
         }
         timeline.ok("orchestrator answers at " + api.base() + " (user " + api.user() + ")");
 
@@ -231,9 +257,10 @@ class DemoCommand implements Callable<Integer> {
         if (!before.isEmpty()) {
             String hint = liveForAline.isEmpty()
                     ? "remove it first (it was not made by pimflow; e.g. 'pimctl tutorial --keep-activation' leaves one)"
-                    : "revoke it first: pimctl activation revoke " + liveForAline.get(0).path("id").asText() + " --reason \"demo\"";
-            throw new StepFailed("Aline already holds User Administrator in Graph (assignment " + before.get(0).path("id").asText()
-                    + "), so PIM would refuse the demo's activation: " + hint);
+                    : "revoke it first: pimctl activation revoke "
+                            + liveForAline.get(0).path("id").asText() + " --reason \"demo\"";
+            throw new StepFailed("Aline already holds User Administrator in Graph (assignment "
+                    + before.get(0).path("id").asText() + "), so PIM would refuse the demo's activation: " + hint);
         }
         timeline.ok("Graph: Aline holds no User Administrator assignment");
 
@@ -242,12 +269,14 @@ class DemoCommand implements Callable<Integer> {
         bus = buses.apply(kafka, WATCHED);
         timeline.ok("watching " + String.join(", ", WATCHED));
         String requestEvent = UUID.randomUUID().toString();
-        ActivationRequested request = new ActivationRequested(TICKET_SYSTEM, ticketNumber, ALINE_ID, USER_ADMINISTRATOR, "/",
-                JUSTIFICATION, requested);
+        ActivationRequested request = new ActivationRequested(
+                TICKET_SYSTEM, ticketNumber, ALINE_ID, USER_ADMINISTRATOR, "/", JUSTIFICATION, requested);
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C from now on closes the ticket
         ticketOpen.set(true);
         try {
-            bus.publish(TicketCommand.DEFAULT_TOPIC, TicketCommand.key(TICKET_SYSTEM, ticketNumber),
+            bus.publish(
+                    TicketCommand.DEFAULT_TOPIC,
+                    TicketCommand.key(TICKET_SYSTEM, ticketNumber),
                     TicketRequestCommand.event(requestEvent, request));
         } catch (CliException e) {
             ticketOpen.set(false); // nothing was requested
@@ -257,9 +286,12 @@ class DemoCommand implements Callable<Integer> {
 
         step = "step 3 (MFA challenge)";
         timeline.waiting("waiting for the MFA challenge");
-        Seen challenge = await("the MFA challenge",
-                s -> EventTypes.MFA_CHALLENGE.equals(s.event().type()) && ALINE_ID.equalsIgnoreCase(s.event().text("principalId")),
-                "no mfa.challenge within " + Http.seconds(stepTimeout) + " s: is the orchestrator running with the development "
+        Seen challenge = await(
+                "the MFA challenge",
+                s -> EventTypes.MFA_CHALLENGE.equals(s.event().type())
+                        && ALINE_ID.equalsIgnoreCase(s.event().text("principalId")),
+                "no mfa.challenge within " + Http.seconds(stepTimeout)
+                        + " s: is the orchestrator running with the development "
                         + "MFA gateway? (pimctl mfa pending; pimctl events --topic pim.activations --from-beginning --ticket "
                         + ticketNumber + ")");
         String challengeId = challenge.event().text("challengeId");
@@ -268,35 +300,48 @@ class DemoCommand implements Callable<Integer> {
             throw new StepFailed("the mfa.challenge for ticket " + ticketNumber + " has no challengeId");
         }
         String role = challenge.event().text("roleDisplayName");
-        timeline.ok("MFA challenge " + timeline.abbreviate(challengeId) + " for " + (role == null ? USER_ADMINISTRATOR : role)
-                + ", expires " + Events.formatTime(Events.parseTime(challenge.event().text("expiresAt")))
+        timeline.ok("MFA challenge " + timeline.abbreviate(challengeId) + " for "
+                + (role == null ? USER_ADMINISTRATOR : role)
+                + ", expires "
+                + Events.formatTime(Events.parseTime(challenge.event().text("expiresAt")))
                 + " (activation " + activationId + ")");
         step = "step 3 (MFA approval)";
         String responseEvent = UUID.randomUUID().toString();
-        bus.publish(MfaCommand.RESPONSES_TOPIC, challengeId,
+        bus.publish(
+                MfaCommand.RESPONSES_TOPIC,
+                challengeId,
                 MfaAnswerCommand.response(responseEvent, challengeId, ALINE_ID, secret, true, clock));
-        timeline.ok("MFA approved: assertion signed for Aline with " + (secret.development() ? "the development secret"
-                : "PIM_MFA_SHARED_SECRET") + " (event " + timeline.abbreviate(responseEvent) + ")");
+        timeline.ok("MFA approved: assertion signed for Aline with "
+                + (secret.development() ? "the development secret" : "PIM_MFA_SHARED_SECRET") + " (event "
+                + timeline.abbreviate(responseEvent) + ")");
 
         step = "step 4 (activation)";
         timeline.waiting("waiting for activation.status active");
         Seen active;
         try {
-            active = await("activation.status active", s -> EventTypes.ACTIVATION_STATUS.equals(s.event().type())
-                            && ActivationStatus.ACTIVE.equals(s.event().text("status")) && ours(s),
+            active = await(
+                    "activation.status active",
+                    s -> EventTypes.ACTIVATION_STATUS.equals(s.event().type())
+                            && ActivationStatus.ACTIVE.equals(s.event().text("status"))
+                            && ours(s),
                     "no activation.status active within " + Http.seconds(stepTimeout) + " s after the MFA approval");
         } catch (StepFailed e) {
             throw new StepFailed(e.getMessage() + diagnosis());
         }
-        activationId = active.event().text("activationId") == null ? activationId : active.event().text("activationId");
-        timeline.ok("activation " + activationId + " active until " + Events.formatTime(Events.parseTime(active.event().text("endDateTime"))));
+        activationId = active.event().text("activationId") == null
+                ? activationId
+                : active.event().text("activationId");
+        timeline.ok("activation " + activationId + " active until "
+                + Events.formatTime(Events.parseTime(active.event().text("endDateTime"))));
         List<JsonNode> assigned = graph.userAdministrator();
         if (assigned.isEmpty()) {
-            throw new StepFailed("activation.status is active, but Graph at " + graph.base + " shows no User Administrator "
-                    + "assignment for Aline: does the orchestrator use another Graph (pim.graph.base-url) than --graph-base-url?");
+            throw new StepFailed(
+                    "activation.status is active, but Graph at " + graph.base + " shows no User Administrator "
+                            + "assignment for Aline: does the orchestrator use another Graph (pim.graph.base-url) than --graph-base-url?");
         }
-        timeline.ok("Graph: Aline holds User Administrator (assignment " + assigned.get(0).path("id").asText()
-                + ", scope " + assigned.get(0).path("directoryScopeId").asText("/") + ")");
+        timeline.ok("Graph: Aline holds User Administrator (assignment "
+                + assigned.get(0).path("id").asText() + ", scope "
+                + assigned.get(0).path("directoryScopeId").asText("/") + ")");
 
         step = "step 5 (ticket closure)";
         if (!closeAfter.isZero()) {
@@ -309,18 +354,23 @@ class DemoCommand implements Callable<Integer> {
         timeline.waiting("waiting for activation.revoked");
         Seen revoked;
         try {
-            revoked = await("activation.revoked", s -> EventTypes.ACTIVATION_REVOKED.equals(s.event().type()) && ours(s),
+            revoked = await(
+                    "activation.revoked",
+                    s -> EventTypes.ACTIVATION_REVOKED.equals(s.event().type()) && ours(s),
                     "no activation.revoked within " + Http.seconds(stepTimeout) + " s after the ticket closed");
         } catch (StepFailed e) {
             throw new StepFailed(e.getMessage() + diagnosis());
         }
         String reason = revoked.event().text("reason");
-        timeline.ok("activation revoked, reason " + reason + ("ticket-closed".equals(reason) ? ""
-                : " (the walkthrough expects ticket-closed: it ended before the ticket closed, "
-                + ("expired".equals(reason) ? "its duration ran out" : "revoked otherwise") + ")"));
+        timeline.ok("activation revoked, reason " + reason
+                + ("ticket-closed".equals(reason)
+                        ? ""
+                        : " (the walkthrough expects ticket-closed: it ended before the ticket closed, "
+                                + ("expired".equals(reason) ? "its duration ran out" : "revoked otherwise") + ")"));
         List<JsonNode> after = graph.userAdministrator();
         if (!after.isEmpty()) {
-            throw new StepFailed("activation.revoked arrived, but Graph at " + graph.base + " still shows User Administrator for "
+            throw new StepFailed("activation.revoked arrived, but Graph at " + graph.base
+                    + " still shows User Administrator for "
                     + "Aline (assignment " + after.get(0).path("id").asText() + "): see the activation in Cockpit and "
                     + "'pimctl audit show " + activationId + "'");
         }
@@ -329,12 +379,13 @@ class DemoCommand implements Callable<Integer> {
         step = "step 6 (audit)";
         Http.Answer trail = api.activation(activationId);
         if (trail.status() == 404) {
-            throw new StepFailed("the REST API knows no activation " + activationId + ": is --url the orchestrator that "
-                    + "published the events?");
+            throw new StepFailed("the REST API knows no activation " + activationId
+                    + ": is --url the orchestrator that " + "published the events?");
         }
         List<String> actions = new ArrayList<>();
         trail.body().path("audit").forEach(r -> actions.add(r.path("action").asText()));
-        timeline.ok("audit trail: " + actions.size() + (actions.size() == 1 ? " record: " : " records: ") + String.join(", ", actions));
+        timeline.ok("audit trail: " + actions.size() + (actions.size() == 1 ? " record: " : " records: ")
+                + String.join(", ", actions));
         JsonNode verification = api.verifyAudit().body();
         if (!verification.path("intact").asBoolean(false)) {
             throw new StepFailed(AuditCommand.verdict(verification) + " (pimctl audit verify)");
@@ -364,9 +415,13 @@ class DemoCommand implements Callable<Integer> {
             return null;
         }
         String eventId = UUID.randomUUID().toString();
-        TicketClosed closed = new TicketClosed(TICKET_SYSTEM, ticketNumber, clock.instant().truncatedTo(ChronoUnit.MILLIS), resolution);
+        TicketClosed closed = new TicketClosed(
+                TICKET_SYSTEM, ticketNumber, clock.instant().truncatedTo(ChronoUnit.MILLIS), resolution);
         try {
-            bus.publish(TicketCommand.DEFAULT_TOPIC, TicketCommand.key(TICKET_SYSTEM, ticketNumber), TicketCloseCommand.event(eventId, closed));
+            bus.publish(
+                    TicketCommand.DEFAULT_TOPIC,
+                    TicketCommand.key(TICKET_SYSTEM, ticketNumber),
+                    TicketCloseCommand.event(eventId, closed));
         } catch (RuntimeException e) {
             ticketOpen.set(true);
             throw e;
@@ -400,7 +455,8 @@ class DemoCommand implements Callable<Integer> {
                 timeline.clearProgress();
                 throw new StepFailed(timeoutMessage);
             }
-            for (ConsumerRecord<String, byte[]> r : bus.poll(Duration.ofNanos(Math.min(left, Duration.ofMillis(250).toNanos())))) {
+            for (ConsumerRecord<String, byte[]> r : bus.poll(
+                    Duration.ofNanos(Math.min(left, Duration.ofMillis(250).toNanos())))) {
                 Events.View e = Events.parse(r);
                 if (ticketNumber.equals(e.text("ticketNumber"))
                         && (e.text("ticketSystem") == null || TICKET_SYSTEM.equals(e.text("ticketSystem")))) {
@@ -432,7 +488,8 @@ class DemoCommand implements Callable<Integer> {
         } else {
             hint = "see 'pimctl audit show " + id + "'";
         }
-        throw new StepFailed("the orchestrator reports the activation " + status + (reason == null ? "" : ", reason " + reason) + ": " + hint);
+        throw new StepFailed("the orchestrator reports the activation " + status
+                + (reason == null ? "" : ", reason " + reason) + ": " + hint);
     }
 
     /** After a timeout: what the activation's audit trail says last, to point at the cause. Best effort. */
@@ -449,17 +506,18 @@ class DemoCommand implements Callable<Integer> {
             JsonNode last = audit.get(audit.size() - 1);
             String action = last.path("action").asText();
             JsonNode d = last.path("details");
-            String details = d.hasNonNull("reason") ? Pimctl.oneLine(d.get("reason").asText())
+            String details = d.hasNonNull("reason")
+                    ? Pimctl.oneLine(d.get("reason").asText())
                     : d.hasNonNull("message") ? Pimctl.oneLine(d.get("message").asText()) : AuditCommand.details(d);
             if ("mfa-rejected".equals(action)) {
-                return ": the orchestrator rejected the MFA approval (" + details + "): set PIM_MFA_SHARED_SECRET to its "
-                        + "pim.mfa.shared-secret";
+                return ": the orchestrator rejected the MFA approval (" + details
+                        + "): set PIM_MFA_SHARED_SECRET to its " + "pim.mfa.shared-secret";
             }
             if ("incident".equals(action)) {
                 return ": the process has an incident (" + details + "): see Cockpit";
             }
-            return ": the activation's last audit record is " + action + " " + last.path("outcome").asText()
-                    + " (pimctl audit show " + activationId + ")";
+            return ": the activation's last audit record is " + action + " "
+                    + last.path("outcome").asText() + " (pimctl audit show " + activationId + ")";
         } catch (RuntimeException e) {
             return " (pimctl audit show " + activationId + ")";
         }
@@ -518,31 +576,42 @@ class DemoCommand implements Callable<Integer> {
 
         List<JsonNode> userAdministrator() {
             String origin = base.getScheme() + "://" + base.getRawAuthority();
-            String url = base + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + ALINE_ID + "'";
+            String url =
+                    base + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + ALINE_ID + "'";
             Http.Answer a;
             try {
                 if (token == null) {
                     try {
-                        token = TutorialCommand.mintSimulatorToken(http, origin, Events.mapper().createObjectNode());
+                        token = TutorialCommand.mintSimulatorToken(
+                                http, origin, Events.mapper().createObjectNode());
                     } catch (Http.Unreachable e) {
                         throw e;
                     } catch (CliException e) {
-                        throw new CliException(base + " is not a pimflow Graph simulator (" + e.getMessage() + "): the demo reads "
-                                + "Aline's role assignments there (set --graph-base-url)");
+                        throw new CliException(base + " is not a pimflow Graph simulator (" + e.getMessage()
+                                + "): the demo reads " + "Aline's role assignments there (set --graph-base-url)");
                     }
                 }
                 a = http.send("GET", url, Map.of("Authorization", "Bearer " + token), null);
             } catch (Http.Unreachable e) {
-                throw new CliException(e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the Graph simulator at " + base)
-                        + ": is the orchestrator running with its embedded simulator? (set --graph-base-url)");
+                throw new CliException(
+                        e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the Graph simulator at " + base)
+                                + ": is the orchestrator running with its embedded simulator? (set --graph-base-url)");
             }
             if (a.status() != 200 || a.body() == null || !a.body().path("value").isArray()) {
-                throw new CliException("GET " + base + "/roleManagement/directory/roleAssignments answered " + a.status()
-                        + (a.body() != null && a.body().has("error") ? ": " + Pimctl.oneLine(a.body().path("error").path("message").asText()) : ""));
+                throw new CliException(
+                        "GET " + base + "/roleManagement/directory/roleAssignments answered " + a.status()
+                                + (a.body() != null && a.body().has("error")
+                                        ? ": "
+                                                + Pimctl.oneLine(a.body()
+                                                        .path("error")
+                                                        .path("message")
+                                                        .asText())
+                                        : ""));
             }
             List<JsonNode> found = new ArrayList<>();
             for (JsonNode assignment : a.body().path("value")) {
-                if (USER_ADMINISTRATOR.equalsIgnoreCase(assignment.path("roleDefinitionId").asText())) {
+                if (USER_ADMINISTRATOR.equalsIgnoreCase(
+                        assignment.path("roleDefinitionId").asText())) {
                     found.add(assignment);
                 }
             }
@@ -612,12 +681,14 @@ class DemoCommand implements Callable<Integer> {
                     return;
                 }
                 lastProgress = now;
-                out.print("\r\033[K" + stamp() + " " + waiting + " " + text + " (" + waited.toSeconds() + " s of " + Http.seconds(limit) + " s)");
+                out.print("\r\033[K" + stamp() + " " + waiting + " " + text + " (" + waited.toSeconds() + " s of "
+                        + Http.seconds(limit) + " s)");
                 out.flush();
                 progressShown = true;
             } else if (waited.toNanos() >= plainProgressDue) {
                 plainProgressDue += PLAIN_PROGRESS_EVERY.toNanos();
-                out.println(stamp() + " " + waiting + " still " + text + " (" + waited.toSeconds() + " s of " + Http.seconds(limit) + " s)");
+                out.println(stamp() + " " + waiting + " still " + text + " (" + waited.toSeconds() + " s of "
+                        + Http.seconds(limit) + " s)");
                 out.flush();
             }
         }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventCodec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /** Reading the CloudEvents of DESIGN §4 off a topic, leniently: structured mode, binary mode, or not an event at all. */
 final class Events {
@@ -26,8 +25,7 @@ final class Events {
         static final EventCodec CODEC = new EventCodec();
     }
 
-    private Events() {
-    }
+    private Events() {}
 
     static EventCodec codec() {
         return Holder.CODEC;
@@ -64,14 +62,17 @@ final class Events {
                 }
             }
             JsonNode data = readJson(value);
-            envelope.set("data", data == null ? JsonNodeFactory.instance.textNode(new String(value, StandardCharsets.UTF_8)) : data);
+            envelope.set(
+                    "data",
+                    data == null ? JsonNodeFactory.instance.textNode(new String(value, StandardCharsets.UTF_8)) : data);
             return view(record.key(), recordTime, envelope);
         }
         JsonNode node = readJson(value);
         if (node instanceof ObjectNode envelope && envelope.hasNonNull("type")) {
             if (!envelope.has("data") && envelope.hasNonNull("data_base64")) {
                 try {
-                    JsonNode decoded = readJson(Base64.getDecoder().decode(envelope.get("data_base64").asText()));
+                    JsonNode decoded = readJson(Base64.getDecoder()
+                            .decode(envelope.get("data_base64").asText()));
                     if (decoded != null) {
                         envelope.set("data", decoded);
                     }
@@ -81,15 +82,25 @@ final class Events {
             }
             return view(record.key(), recordTime, envelope);
         }
-        return new View(record.key(), recordTime, null, null, JsonNodeFactory.instance.missingNode(),
+        return new View(
+                record.key(),
+                recordTime,
+                null,
+                null,
+                JsonNodeFactory.instance.missingNode(),
                 new String(value, StandardCharsets.UTF_8));
     }
 
     private static View view(String key, Instant recordTime, ObjectNode envelope) {
         Instant time = parseTime(envelope.path("time").asText(null));
         JsonNode data = envelope.path("data");
-        return new View(key, time != null ? time : recordTime, envelope.path("type").asText(null), envelope,
-                data.isObject() ? data : JsonNodeFactory.instance.objectNode(), null);
+        return new View(
+                key,
+                time != null ? time : recordTime,
+                envelope.path("type").asText(null),
+                envelope,
+                data.isObject() ? data : JsonNodeFactory.instance.objectNode(),
+                null);
     }
 
     static Instant parseTime(String text) {

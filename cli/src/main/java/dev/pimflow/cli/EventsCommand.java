@@ -1,27 +1,31 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pimctl events}: one line per event of a topic. */
-@Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the events of a topic, one line each: time, type, and the interesting data fields "
-                + "(status, reason, activationId, ticketNumber, ...).",
-                "Without --from-beginning only events published from now on are shown. Topics: pim.activations, "
-                        + "pim.revocations, pim.mfa.challenges, pim.mfa.responses, pim.audit, tickets.events."})
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Print the events of a topic, one line each: time, type, and the interesting data fields "
+                    + "(status, reason, activationId, ticketNumber, ...).",
+            "Without --from-beginning only events published from now on are shown. Topics: pim.activations, "
+                    + "pim.revocations, pim.mfa.challenges, pim.mfa.responses, pim.audit, tickets.events."
+        })
 class EventsCommand implements Callable<Integer> {
     /** The data fields worth a glance, in the order they are printed. */
-    static final List<String> FIELDS = List.of("status", "reason", "activationId", "ticketNumber", "challengeId",
-            "principalId", "action", "outcome");
+    static final List<String> FIELDS = List.of(
+            "status", "reason", "activationId", "ticketNumber", "challengeId", "principalId", "action", "outcome");
 
     /** The longest type of DESIGN §4, ticket.activation-requested, so the fields line up. */
     private static final int TYPE_WIDTH = 27;
@@ -29,14 +33,20 @@ class EventsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topic", paramLabel = "<topic>", defaultValue = "pim.activations",
+    @Option(
+            names = "--topic",
+            paramLabel = "<topic>",
+            defaultValue = "pim.activations",
             description = "Topic to read (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--from-beginning", description = "Start at the oldest event instead of now.")
     boolean fromBeginning;
 
-    @Option(names = "--wait", paramLabel = "<seconds>", defaultValue = "10",
+    @Option(
+            names = "--wait",
+            paramLabel = "<seconds>",
+            defaultValue = "10",
             description = "Read for this long, then stop (default: ${DEFAULT-VALUE}); 0 with --from-beginning reads "
                     + "up to the current end of the topic and stops.")
     int waitSeconds;
@@ -80,8 +90,10 @@ class EventsCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder(Events.formatTime(e.time())).append("  ");
         if (e.envelope() == null) {
             String raw = Pimctl.oneLine(e.raw());
-            return line.append(String.format("%-" + TYPE_WIDTH + "s", "(not a CloudEvent)")).append("  ")
-                    .append(raw.length() > 120 ? raw.substring(0, 120) + "..." : raw).toString();
+            return line.append(String.format("%-" + TYPE_WIDTH + "s", "(not a CloudEvent)"))
+                    .append("  ")
+                    .append(raw.length() > 120 ? raw.substring(0, 120) + "..." : raw)
+                    .toString();
         }
         line.append(String.format("%-" + TYPE_WIDTH + "s", e.type()));
         for (String field : FIELDS) {
@@ -94,7 +106,9 @@ class EventsCommand implements Callable<Integer> {
     }
 
     static String jsonLine(Events.View e) {
-        return e.envelope() != null ? e.envelope().toString() : Events.mapper().createObjectNode().put("raw", e.raw()).toString();
+        return e.envelope() != null
+                ? e.envelope().toString()
+                : Events.mapper().createObjectNode().put("raw", e.raw()).toString();
     }
 
     private static String quote(String v) {

@@ -2,7 +2,6 @@ package dev.pimflow.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -39,7 +38,10 @@ final class Http {
 
     Http(Duration timeout) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     Duration timeout() {
@@ -70,7 +72,8 @@ final class Http {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), parse(r.body()), r.body());
         } catch (HttpTimeoutException e) {
-            throw new CliException(method + " " + url + " got no answer within " + seconds(timeout) + " s (raise --timeout)");
+            throw new CliException(
+                    method + " " + url + " got no answer within " + seconds(timeout) + " s (raise --timeout)");
         } catch (ConnectException e) {
             throw new Unreachable("cannot reach " + uri.getRawAuthority() + " (connection refused)");
         } catch (UnresolvedAddressException e) {
@@ -100,6 +103,8 @@ final class Http {
     /** Whole seconds as {@code 10}, anything else as {@code 1.5}. */
     static String seconds(Duration d) {
         long millis = d.toMillis();
-        return millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0);
+        return millis % 1000 == 0
+                ? String.valueOf(millis / 1000)
+                : String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0);
     }
 }

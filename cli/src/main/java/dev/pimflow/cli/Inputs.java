@@ -1,8 +1,5 @@
 package dev.pimflow.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -11,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Local checks of option values, so a mistake is reported before anything reaches Kafka, as a usage error (exit 2) that
@@ -18,7 +17,8 @@ import java.util.regex.Pattern;
  * accepted by the orchestrator's input validation.
  */
 final class Inputs {
-    static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    static final Pattern GUID =
+            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Pattern NO_CONTROL = Pattern.compile("^[^\\u0000-\\u001f\\u007f]+$");
     private static final Pattern TEXT = Pattern.compile("^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f]+$");
     private static final Pattern SCOPE = Pattern.compile("^/([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$");
@@ -27,12 +27,15 @@ final class Inputs {
     private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d{1,9}(?:\\.\\d{1,3})?)(ms|s|m|h)?$");
     static final Duration MAX_DURATION = Duration.ofDays(366);
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     static String guid(CommandLine cmd, String option, String value) {
         if (value == null || !GUID.matcher(value.strip()).matches()) {
-            throw invalid(cmd, option, value, "is not a GUID (expected an object id like 00000000-0000-0000-0000-000000000000)");
+            throw invalid(
+                    cmd,
+                    option,
+                    value,
+                    "is not a GUID (expected an object id like 00000000-0000-0000-0000-000000000000)");
         }
         return value.strip();
     }
@@ -86,7 +89,11 @@ final class Inputs {
     static String scope(CommandLine cmd, String option, String value) {
         String v = value == null ? "" : value.strip();
         if (v.length() > 400 || !SCOPE.matcher(v).matches()) {
-            throw invalid(cmd, option, value, "is not a directory scope id ('/' for the whole tenant, or e.g. /administrativeUnits/<id>)");
+            throw invalid(
+                    cmd,
+                    option,
+                    value,
+                    "is not a directory scope id ('/' for the whole tenant, or e.g. /administrativeUnits/<id>)");
         }
         return v;
     }
@@ -100,7 +107,8 @@ final class Inputs {
 
     static int seconds(CommandLine cmd, String option, int value, int max) {
         if (value < 0 || value > max) {
-            throw new ParameterException(cmd, "Invalid value for option '" + option + "': must be between 0 and " + max + " seconds");
+            throw new ParameterException(
+                    cmd, "Invalid value for option '" + option + "': must be between 0 and " + max + " seconds");
         }
         return value;
     }
@@ -126,8 +134,12 @@ final class Inputs {
         }
         try {
             URI uri = new URI(v);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null
-                    || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null) {
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null
+                    || uri.getQuery() != null
+                    || uri.getFragment() != null
+                    || uri.getUserInfo() != null) {
                 throw new URISyntaxException(v, "not an http(s) URL");
             }
             return uri;
@@ -154,7 +166,8 @@ final class Inputs {
         try {
             return Duration.parse(v.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 10s, 500ms, 2m, PT1M; a bare number is seconds)");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration (e.g. 10s, 500ms, 2m, PT1M; a bare number is seconds)");
         }
     }
 
@@ -169,8 +182,10 @@ final class Inputs {
     /** Checks that {@code value} lies within [min, max]; a usage error naming the option otherwise. */
     static Duration within(CommandLine cmd, String option, Duration value, Duration min, Duration max) {
         if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new ParameterException(cmd, "Invalid value for option '" + option + "': must be between " + Http.seconds(min)
-                    + " and " + Http.seconds(max) + " seconds");
+            throw new ParameterException(
+                    cmd,
+                    "Invalid value for option '" + option + "': must be between " + Http.seconds(min) + " and "
+                            + Http.seconds(max) + " seconds");
         }
         return value;
     }
@@ -179,9 +194,17 @@ final class Inputs {
      * Checks a built ticket event against the orchestrator's own contract (the JSON Schemas of the contracts module),
      * so pimctl refuses exactly what the orchestrator would dead-letter; the field is reported as the option that set it.
      */
-    static void contract(CommandLine cmd, byte[] event, java.util.Map<String, String> optionOfField, java.util.Map<String, String> valueOfOption) {
+    static void contract(
+            CommandLine cmd,
+            byte[] event,
+            java.util.Map<String, String> optionOfField,
+            java.util.Map<String, String> valueOfOption) {
         try {
-            Events.codec().read(event, new org.apache.kafka.common.header.internals.RecordHeaders(), dev.pimflow.contracts.EventTypes.TICKET_EVENTS);
+            Events.codec()
+                    .read(
+                            event,
+                            new org.apache.kafka.common.header.internals.RecordHeaders(),
+                            dev.pimflow.contracts.EventTypes.TICKET_EVENTS);
         } catch (dev.pimflow.contracts.InvalidEventException e) {
             String option = optionOfField.getOrDefault(e.field(), e.field());
             throw invalid(cmd, option, valueOfOption.get(option), e.reason());
@@ -190,7 +213,8 @@ final class Inputs {
 
     static ParameterException invalid(CommandLine cmd, String option, String value, String reason) {
         String what = option.startsWith("<") ? "parameter " : "option ";
-        return new ParameterException(cmd, "Invalid value for " + what + "'" + option + "': " + quote(value) + " " + reason);
+        return new ParameterException(
+                cmd, "Invalid value for " + what + "'" + option + "': " + quote(value) + " " + reason);
     }
 
     private static String quote(String value) {
@@ -211,13 +235,21 @@ final class Inputs {
         try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
             p.load(in);
         } catch (java.io.IOException | IllegalArgumentException e) {
-            throw invalid(cmd, "--kafka-config", file.toString(), "cannot be read as a properties file (" + e.getClass().getSimpleName() + ")");
+            throw invalid(
+                    cmd,
+                    "--kafka-config",
+                    file.toString(),
+                    "cannot be read as a properties file (" + e.getClass().getSimpleName() + ")");
         }
         Map<String, String> security = new java.util.TreeMap<>();
         for (String key : p.stringPropertyNames()) {
             if (!key.equals("security.protocol") && !key.startsWith("sasl.") && !key.startsWith("ssl.")) {
-                throw invalid(cmd, "--kafka-config", file.toString(), "sets '" + key
-                        + "': only security.protocol, sasl.* and ssl.* belong there (the servers come from --bootstrap-servers)");
+                throw invalid(
+                        cmd,
+                        "--kafka-config",
+                        file.toString(),
+                        "sets '" + key
+                                + "': only security.protocol, sasl.* and ssl.* belong there (the servers come from --bootstrap-servers)");
             }
             security.put(key, p.getProperty(key));
         }

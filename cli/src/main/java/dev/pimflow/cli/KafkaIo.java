@@ -1,6 +1,15 @@
 package dev.pimflow.cli;
 
 import dev.pimflow.contracts.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,16 +30,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The few Kafka operations pimctl needs, each bounded by {@link KafkaSettings#timeout()} so an unreachable broker fails
@@ -67,7 +66,8 @@ final class KafkaIo {
         long timeout = settings.timeout().toMillis();
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        // no group: partitions are assigned by hand, so reading joins no group, commits nothing and leaves nothing behind
+        // no group: partitions are assigned by hand, so reading joins no group, commits nothing and leaves nothing
+        // behind
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -101,7 +101,8 @@ final class KafkaIo {
         KafkaProducer<String, byte[]> producer = create(() -> new KafkaProducer<>(producerConfig()));
         try {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-            headers.forEach((name, v) -> record.headers().add(new RecordHeader(name, v.getBytes(StandardCharsets.UTF_8))));
+            headers.forEach(
+                    (name, v) -> record.headers().add(new RecordHeader(name, v.getBytes(StandardCharsets.UTF_8))));
             return producer.send(record).get(settings.timeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,7 +123,8 @@ final class KafkaIo {
     void requireTopic(String topic) {
         Admin admin = create(() -> Admin.create(adminConfig()));
         try {
-            admin.describeTopics(List.of(topic)).allTopicNames()
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
                     .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,7 +144,12 @@ final class KafkaIo {
      * @param stopAtEnd     stop as soon as the end the topic had when reading started is reached
      * @return whether the end of the topic was reached (always false when {@code stopAtEnd} is false)
      */
-    boolean read(String topic, boolean fromBeginning, Duration wait, boolean stopAtEnd, Consumer<ConsumerRecord<String, byte[]>> sink) {
+    boolean read(
+            String topic,
+            boolean fromBeginning,
+            Duration wait,
+            boolean stopAtEnd,
+            Consumer<ConsumerRecord<String, byte[]>> sink) {
         KafkaConsumer<String, byte[]> consumer = create(() -> new KafkaConsumer<>(consumerConfig()));
         try {
             List<TopicPartition> partitions = assign(consumer, List.of(topic), fromBeginning);
@@ -156,7 +163,9 @@ final class KafkaIo {
                 if (left <= 0) {
                     return false;
                 }
-                consumer.poll(Duration.ofNanos(Math.min(left, Duration.ofMillis(250).toNanos()))).forEach(sink);
+                consumer.poll(Duration.ofNanos(
+                                Math.min(left, Duration.ofMillis(250).toNanos())))
+                        .forEach(sink);
             }
         } catch (KafkaException e) {
             throw translate(e, topic);
@@ -169,7 +178,8 @@ final class KafkaIo {
      * Assigns every partition of {@code topics} (no consumer group) and resolves the start positions now, so that nothing
      * published from now on is missed.
      */
-    private List<TopicPartition> assign(KafkaConsumer<String, byte[]> consumer, List<String> topics, boolean fromBeginning) {
+    private List<TopicPartition> assign(
+            KafkaConsumer<String, byte[]> consumer, List<String> topics, boolean fromBeginning) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, settings.timeout());
@@ -245,8 +255,8 @@ final class KafkaIo {
     }
 
     CliException unreachable() {
-        return new CliException("cannot reach Kafka at " + settings.bootstrapServers() + " within " + settings.timeout().toSeconds()
-                + " s: is the orchestrator running? (set --bootstrap-servers)");
+        return new CliException("cannot reach Kafka at " + settings.bootstrapServers() + " within "
+                + settings.timeout().toSeconds() + " s: is the orchestrator running? (set --bootstrap-servers)");
     }
 
     CliException topicMissing(String topic) {
@@ -256,21 +266,27 @@ final class KafkaIo {
 
     private CliException translate(Throwable e, String topic) {
         Throwable cause = e;
-        while ((cause instanceof ExecutionException || cause.getClass() == KafkaException.class) && cause.getCause() != null) {
+        while ((cause instanceof ExecutionException || cause.getClass() == KafkaException.class)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof org.apache.kafka.common.errors.TimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+                || cause instanceof java.util.concurrent.TimeoutException) {
             return unreachable();
         }
         if (cause instanceof UnknownTopicOrPartitionException) {
             return topicMissing(topic);
         }
         if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-            return new CliException("Kafka at " + settings.bootstrapServers() + " refused access to " + topic + ": "
-                    + Pimctl.oneLine(cause.getMessage()), e);
+            return new CliException(
+                    "Kafka at " + settings.bootstrapServers() + " refused access to " + topic + ": "
+                            + Pimctl.oneLine(cause.getMessage()),
+                    e);
         }
-        return new CliException("Kafka at " + settings.bootstrapServers() + " failed on " + topic + ": "
-                + cause.getClass().getSimpleName() + ": " + Pimctl.oneLine(cause.getMessage()), e);
+        return new CliException(
+                "Kafka at " + settings.bootstrapServers() + " failed on " + topic + ": "
+                        + cause.getClass().getSimpleName() + ": " + Pimctl.oneLine(cause.getMessage()),
+                e);
     }
 
     /** Client constructors fail on a bootstrap address that does not resolve. */
@@ -279,8 +295,10 @@ final class KafkaIo {
             return constructor.get();
         } catch (KafkaException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new CliException("cannot use --bootstrap-servers " + settings.bootstrapServers() + ": "
-                    + Pimctl.oneLine(cause.getMessage()), e);
+            throw new CliException(
+                    "cannot use --bootstrap-servers " + settings.bootstrapServers() + ": "
+                            + Pimctl.oneLine(cause.getMessage()),
+                    e);
         }
     }
 }

@@ -15,6 +15,7 @@ record KafkaSettings(String bootstrapServers, Duration timeout, Map<String, Stri
     /** Never prints the settings' values: {@code sasl.jaas.config} holds a password. */
     @Override
     public String toString() {
-        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", timeout=" + timeout + ", security=" + security.keySet() + "]";
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", timeout=" + timeout + ", security="
+                + security.keySet() + "]";
     }
 }

@@ -4,13 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.mfa.MfaAssertionSigner;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pimctl mfa approve|deny}: what the MFA gateway does once the person has confirmed or refused: signs an HS256
@@ -36,27 +35,45 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<challengeId>", description = "The challenge to answer (see 'pimctl mfa pending').")
+    @Parameters(
+            index = "0",
+            paramLabel = "<challengeId>",
+            description = "The challenge to answer (see 'pimctl mfa pending').")
     String challengeId;
 
-    @Option(names = "--principal", paramLabel = "<objectId>",
+    @Option(
+            names = "--principal",
+            paramLabel = "<objectId>",
             description = "Entra object id the challenge is for (default: looked up on pim.mfa.challenges).")
     String principalId;
 
-    @Option(names = "--secret", paramLabel = "<secret>",
-            description = "HS256 secret shared with the orchestrator, at least 32 bytes (default: env " + SECRET_ENV
-                    + ", else the development secret). Prefer the environment variable: options show in the process list.")
+    @Option(
+            names = "--secret",
+            paramLabel = "<secret>",
+            description =
+                    "HS256 secret shared with the orchestrator, at least 32 bytes (default: env " + SECRET_ENV
+                            + ", else the development secret). Prefer the environment variable: options show in the process list.")
     String secret;
 
-    @Option(names = "--wait", paramLabel = "<seconds>", defaultValue = "5",
-            description = "When looking the principal up: read the challenges for at most this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--wait",
+            paramLabel = "<seconds>",
+            defaultValue = "5",
+            description =
+                    "When looking the principal up: read the challenges for at most this long (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
-    @Option(names = "--topic", paramLabel = "<topic>", defaultValue = MfaCommand.RESPONSES_TOPIC,
+    @Option(
+            names = "--topic",
+            paramLabel = "<topic>",
+            defaultValue = MfaCommand.RESPONSES_TOPIC,
             description = "Topic to publish the response on (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--challenges-topic", paramLabel = "<topic>", defaultValue = MfaCommand.CHALLENGES_TOPIC,
+    @Option(
+            names = "--challenges-topic",
+            paramLabel = "<topic>",
+            defaultValue = MfaCommand.CHALLENGES_TOPIC,
             description = "Topic to look the challenge up on (default: ${DEFAULT-VALUE}).")
     String challengesTopic;
 
@@ -85,8 +102,11 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
         }
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes < 32) {
-            throw new CommandLine.ParameterException(cmd, "Invalid value for " + ("--secret".equals(from) ? "option '--secret'" : "environment variable " + SECRET_ENV)
-                    + ": an HS256 secret must be at least 32 bytes, got " + bytes);
+            throw new CommandLine.ParameterException(
+                    cmd,
+                    "Invalid value for "
+                            + ("--secret".equals(from) ? "option '--secret'" : "environment variable " + SECRET_ENV)
+                            + ": an HS256 secret must be at least 32 bytes, got " + bytes);
         }
         return new Secret(value, DEVELOPMENT_SECRET.equals(value));
     }
@@ -100,9 +120,12 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
      * What an MFA gateway publishes once the person has decided: an {@code mfa.response} CloudEvent whose assertion is an
      * HS256 JWS (amr pwd, mfa; valid {@link #ASSERTION_TTL}) signed with {@code key}. Also used by {@code pimctl demo}.
      */
-    static byte[] response(String eventId, String challenge, String principal, Secret key, boolean approved, Clock clock) {
-        String assertion = new MfaAssertionSigner(key.value(), clock).sign(principal, challenge, approved, ASSERTION_TTL);
-        return Events.codec().writeInbound(eventId, EventTypes.MFA_RESPONSE, Events.SOURCE, new MfaResponse(challenge, assertion));
+    static byte[] response(
+            String eventId, String challenge, String principal, Secret key, boolean approved, Clock clock) {
+        String assertion =
+                new MfaAssertionSigner(key.value(), clock).sign(principal, challenge, approved, ASSERTION_TTL);
+        return Events.codec()
+                .writeInbound(eventId, EventTypes.MFA_RESPONSE, Events.SOURCE, new MfaResponse(challenge, assertion));
     }
 
     @Override
@@ -138,7 +161,8 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
     /** The unexpired challenge with this id, with a valid principalId. */
     private ObjectNode lookUp(KafkaIo kafka, String lookupTopic, String challenge) {
         List<Events.View> events = new ArrayList<>();
-        boolean complete = kafka.read(lookupTopic, true, Duration.ofSeconds(waitSeconds), true, r -> events.add(Events.parse(r)));
+        boolean complete =
+                kafka.read(lookupTopic, true, Duration.ofSeconds(waitSeconds), true, r -> events.add(Events.parse(r)));
         ObjectNode found = MfaPendingCommand.find(events, challenge);
         if (found == null) {
             throw new CliException("no MFA challenge " + challenge + " on " + lookupTopic
@@ -152,14 +176,19 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
         }
         String principal = found.path("principalId").asText(null);
         if (principal == null || !Inputs.GUID.matcher(principal).matches()) {
-            throw new CliException("MFA challenge " + challenge + " on " + lookupTopic + " has no valid principalId: pass --principal");
+            throw new CliException("MFA challenge " + challenge + " on " + lookupTopic
+                    + " has no valid principalId: pass --principal");
         }
         return found;
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Approve an MFA challenge: signs an 'approved' assertion (HS256, amr [pwd, mfa], valid 2 min) "
-                    + "and publishes mfa.response on pim.mfa.responses, keyed by the challenge id.")
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Approve an MFA challenge: signs an 'approved' assertion (HS256, amr [pwd, mfa], valid 2 min) "
+                            + "and publishes mfa.response on pim.mfa.responses, keyed by the challenge id.")
     static class Approve extends MfaAnswerCommand {
         @Override
         boolean approved() {
@@ -167,9 +196,13 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "deny", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Deny an MFA challenge: signs a 'denied' assertion and publishes mfa.response on pim.mfa.responses; "
-                    + "the orchestrator then denies the activation.")
+    @Command(
+            name = "deny",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Deny an MFA challenge: signs a 'denied' assertion and publishes mfa.response on pim.mfa.responses; "
+                            + "the orchestrator then denies the activation.")
     static class Deny extends MfaAnswerCommand {
         @Override
         boolean approved() {

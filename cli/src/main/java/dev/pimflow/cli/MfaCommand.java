@@ -6,7 +6,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code pimctl mfa}: the development MFA gateway's side of DESIGN §4 {@code mfa.challenge} / {@code mfa.response}. */
-@Command(name = "mfa", mixinStandardHelpOptions = true,
+@Command(
+        name = "mfa",
+        mixinStandardHelpOptions = true,
         description = "List MFA challenges and answer them with a signed decision, as an MFA gateway would.",
         subcommands = {MfaPendingCommand.class, MfaAnswerCommand.Approve.class, MfaAnswerCommand.Deny.class})
 class MfaCommand implements Runnable {

@@ -2,11 +2,6 @@ package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventTypes;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,24 +11,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pimctl mfa pending}: the challenges on {@code pim.mfa.challenges} that have not expired. */
-@Command(name = "pending", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List the MFA challenges that have not expired yet: reads pim.mfa.challenges from the beginning "
-                + "(without a consumer group) up to its current end.",
-                "Answer one with 'pimctl mfa approve <challengeId>' or 'pimctl mfa deny <challengeId>'."})
+@Command(
+        name = "pending",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "List the MFA challenges that have not expired yet: reads pim.mfa.challenges from the beginning "
+                    + "(without a consumer group) up to its current end.",
+            "Answer one with 'pimctl mfa approve <challengeId>' or 'pimctl mfa deny <challengeId>'."
+        })
 class MfaPendingCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--wait", paramLabel = "<seconds>", defaultValue = "5",
-            description = "Read for at most this long (default: ${DEFAULT-VALUE}); stops early at the end of the topic.")
+    @Option(
+            names = "--wait",
+            paramLabel = "<seconds>",
+            defaultValue = "5",
+            description =
+                    "Read for at most this long (default: ${DEFAULT-VALUE}); stops early at the end of the topic.")
     int waitSeconds;
 
     @Option(names = "--json", description = "Print each challenge's data as one JSON object per line.")
     boolean json;
 
-    @Option(names = "--topic", paramLabel = "<topic>", defaultValue = MfaCommand.CHALLENGES_TOPIC,
+    @Option(
+            names = "--topic",
+            paramLabel = "<topic>",
+            defaultValue = MfaCommand.CHALLENGES_TOPIC,
             description = "Topic of the challenges (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -43,7 +54,8 @@ class MfaPendingCommand implements Callable<Integer> {
         String source = Inputs.topic(spec.commandLine(), "--topic", topic);
         KafkaIo kafka = new KafkaIo(Pimctl.kafka(spec));
         List<Events.View> events = new ArrayList<>();
-        boolean complete = kafka.read(source, true, Duration.ofSeconds(waitSeconds), true, r -> events.add(Events.parse(r)));
+        boolean complete =
+                kafka.read(source, true, Duration.ofSeconds(waitSeconds), true, r -> events.add(Events.parse(r)));
         List<ObjectNode> pending = pending(events, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -84,7 +96,8 @@ class MfaPendingCommand implements Callable<Integer> {
         }
         return byId.values().stream()
                 .filter(c -> Events.parseTime(c.path("expiresAt").asText()).isAfter(now))
-                .sorted(Comparator.comparing((ObjectNode c) -> Events.parseTime(c.path("expiresAt").asText())))
+                .sorted(Comparator.comparing(
+                        (ObjectNode c) -> Events.parseTime(c.path("expiresAt").asText())))
                 .toList();
     }
 
@@ -92,7 +105,8 @@ class MfaPendingCommand implements Callable<Integer> {
     static ObjectNode find(List<Events.View> events, String challengeId) {
         ObjectNode found = null;
         for (Events.View e : events) {
-            if (EventTypes.MFA_CHALLENGE.equals(e.type()) && e.data() instanceof ObjectNode data
+            if (EventTypes.MFA_CHALLENGE.equals(e.type())
+                    && e.data() instanceof ObjectNode data
                     && challengeId.equalsIgnoreCase(e.text("challengeId"))) {
                 found = data;
             }
@@ -102,15 +116,22 @@ class MfaPendingCommand implements Callable<Integer> {
 
     static void printTable(PrintWriter out, List<ObjectNode> challenges) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"CHALLENGE", "PRINCIPAL", "ROLE", "TICKET", "EXPIRES"});
+        rows.add(new String[] {"CHALLENGE", "PRINCIPAL", "ROLE", "TICKET", "EXPIRES"});
         for (ObjectNode c : challenges) {
-            String role = c.hasNonNull("roleDisplayName") ? c.get("roleDisplayName").asText() : c.path("roleDefinitionId").asText("-");
+            String role = c.hasNonNull("roleDisplayName")
+                    ? c.get("roleDisplayName").asText()
+                    : c.path("roleDefinitionId").asText("-");
             String ticket = c.path("ticketNumber").asText("-");
             if (c.hasNonNull("ticketSystem")) {
                 ticket = c.get("ticketSystem").asText() + ":" + ticket;
             }
-            rows.add(new String[]{c.path("challengeId").asText(), c.path("principalId").asText("-"), role, ticket,
-                    Events.formatTime(Events.parseTime(c.path("expiresAt").asText()))});
+            rows.add(new String[] {
+                c.path("challengeId").asText(),
+                c.path("principalId").asText("-"),
+                role,
+                ticket,
+                Events.formatTime(Events.parseTime(c.path("expiresAt").asText()))
+            });
         }
         Table.print(out, rows);
     }

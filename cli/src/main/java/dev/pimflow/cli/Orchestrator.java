@@ -1,7 +1,6 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,8 @@ final class Orchestrator {
     Orchestrator(URI base, String user, String password, String passwordFrom, Http http) {
         this.base = base;
         this.user = user;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         this.passwordFrom = passwordFrom;
         this.http = http;
     }
@@ -102,18 +102,20 @@ final class Orchestrator {
         try {
             a = http.send(method, url, Map.of("Authorization", authorization), json);
         } catch (Http.Unreachable e) {
-            throw new CliException(e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the orchestrator at " + base)
-                    + ": is it running? (set --url or PIMFLOW_URL)");
+            throw new CliException(
+                    e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the orchestrator at " + base)
+                            + ": is it running? (set --url or PIMFLOW_URL)");
         }
         if (a.status() == 401) {
-            String check = passwordFrom.equals(Pimctl.PASSWORD_ENV) ? "set " + Pimctl.PASSWORD_ENV
+            String check = passwordFrom.equals(Pimctl.PASSWORD_ENV)
+                    ? "set " + Pimctl.PASSWORD_ENV
                     : "check " + passwordFrom + " (or set " + Pimctl.PASSWORD_ENV + ")";
-            throw new CliException("the orchestrator at " + base + " refused user '" + user + "' (401 Unauthorized): " + check
-                    + " to the admin password it printed at its first start (and --user, if not admin)");
+            throw new CliException("the orchestrator at " + base + " refused user '" + user + "' (401 Unauthorized): "
+                    + check + " to the admin password it printed at its first start (and --user, if not admin)");
         }
         if (a.status() == 403) {
-            throw new CliException("the orchestrator at " + base + " does not let user '" + user + "' " + method + " " + path
-                    + " (403 Forbidden): use the admin user (--user)");
+            throw new CliException("the orchestrator at " + base + " does not let user '" + user + "' " + method + " "
+                    + path + " (403 Forbidden): use the admin user (--user)");
         }
         return a;
     }
@@ -121,7 +123,8 @@ final class Orchestrator {
     private Http.Answer expectJson(Http.Answer a, String method, String path, boolean array) {
         if (!a.ok()) {
             String hint = a.status() == 404 || (a.status() >= 300 && a.status() < 400)
-                    ? ": is " + base + " a pimflow orchestrator? (check --url)" : "";
+                    ? ": is " + base + " a pimflow orchestrator? (check --url)"
+                    : "";
             throw new CliException(method + " " + base + path + " answered " + a.status() + ": " + error(a) + hint);
         }
         JsonNode body = a.body();

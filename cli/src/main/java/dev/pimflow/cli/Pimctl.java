@@ -1,13 +1,5 @@
 package dev.pimflow.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -19,6 +11,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pimctl}: the command line a person uses with pimflow. Publishes ticket events, answers MFA challenges,
@@ -30,24 +29,33 @@ import java.util.Properties;
  * activation not found, a tutorial or demo step failed), 2 usage error, 3 verification failed ({@code audit verify}: the
  * audit chain is broken). Every error is one line on stderr, prefixed {@code pimctl:}, that says what to fix.
  */
-@Command(name = "pimctl",
+@Command(
+        name = "pimctl",
         mixinStandardHelpOptions = true,
         versionProvider = Pimctl.Version.class,
-        description = "Publish ticket events, answer MFA challenges and watch the topics of pimflow, the ticket-linked "
-                + "Microsoft Entra PIM activation orchestrator; list and revoke activations and check the audit trail through "
-                + "its REST API; play the walkthrough's story (demo); replay Microsoft's PIM tutorial against Graph or its simulator.",
-        subcommands = {TicketCommand.class, MfaCommand.class, EventsCommand.class, ActivationsCommand.class, AuditCommand.class,
-                DemoCommand.class, TutorialCommand.class},
+        description =
+                "Publish ticket events, answer MFA challenges and watch the topics of pimflow, the ticket-linked "
+                        + "Microsoft Entra PIM activation orchestrator; list and revoke activations and check the audit trail through "
+                        + "its REST API; play the walkthrough's story (demo); replay Microsoft's PIM tutorial against Graph or its simulator.",
+        subcommands = {
+            TicketCommand.class,
+            MfaCommand.class,
+            EventsCommand.class,
+            ActivationsCommand.class,
+            AuditCommand.class,
+            DemoCommand.class,
+            TutorialCommand.class
+        },
         footerHeading = "%nEnvironment:%n",
         footer = {
-                "  PIM_KAFKA_BOOTSTRAP_SERVERS  default of --bootstrap-servers",
-                "  PIM_KAFKA_CONFIG             default of --kafka-config",
-                "  PIMFLOW_URL                  default of --url",
-                "  PIMFLOW_USER                 default of --user",
-                "  PIM_ADMIN_PASSWORD           REST API password of --user (or --password-file)",
-                "  PIM_MFA_SHARED_SECRET        HS256 secret for 'mfa approve|deny' and 'demo'",
-                "  PIMCTL_GRAPH_TOKEN           default of 'tutorial --token'",
-                "  PIMCTL_GRAPH_USER_TOKEN      default of 'tutorial --user-token'"
+            "  PIM_KAFKA_BOOTSTRAP_SERVERS  default of --bootstrap-servers",
+            "  PIM_KAFKA_CONFIG             default of --kafka-config",
+            "  PIMFLOW_URL                  default of --url",
+            "  PIMFLOW_USER                 default of --user",
+            "  PIM_ADMIN_PASSWORD           REST API password of --user (or --password-file)",
+            "  PIM_MFA_SHARED_SECRET        HS256 secret for 'mfa approve|deny' and 'demo'",
+            "  PIMCTL_GRAPH_TOKEN           default of 'tutorial --token'",
+            "  PIMCTL_GRAPH_USER_TOKEN      default of 'tutorial --user-token'"
         })
 public class Pimctl implements Runnable {
     public static final int EXIT_OK = 0;
@@ -62,30 +70,49 @@ public class Pimctl implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT, paramLabel = "<host:port>[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<host:port>[,...]",
             defaultValue = "${env:PIM_KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka to talk to (default: env PIM_KAFKA_BOOTSTRAP_SERVERS, else localhost:9092; now: ${DEFAULT-VALUE}).")
+            description =
+                    "Kafka to talk to (default: env PIM_KAFKA_BOOTSTRAP_SERVERS, else localhost:9092; now: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--kafka-config", scope = ScopeType.INHERIT, paramLabel = "<file>",
+    @Option(
+            names = "--kafka-config",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<file>",
             defaultValue = "${env:PIM_KAFKA_CONFIG}",
             description = "A Kafka client properties file with how to authenticate: security.protocol, sasl.mechanism, "
                     + "sasl.jaas.config, ssl.* (a broker with SASL/SCRAM or mutual TLS, README \"Kafka security\"; "
                     + "default: env PIM_KAFKA_CONFIG, else none). Its secrets stay in the file, out of process lists.")
     Path kafkaConfig;
 
-    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "<url>",
+    @Option(
+            names = "--url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<url>",
             defaultValue = "${env:PIMFLOW_URL:-" + DEFAULT_URL + "}",
-            description = "The orchestrator's REST API (default: env PIMFLOW_URL, else " + DEFAULT_URL + "; now: ${DEFAULT-VALUE}).")
+            description = "The orchestrator's REST API (default: env PIMFLOW_URL, else " + DEFAULT_URL
+                    + "; now: ${DEFAULT-VALUE}).")
     String url;
 
-    @Option(names = "--user", scope = ScopeType.INHERIT, paramLabel = "<name>",
+    @Option(
+            names = "--user",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<name>",
             defaultValue = "${env:PIMFLOW_USER:-admin}",
-            description = "User for the REST API (HTTP Basic; default: env PIMFLOW_USER, else admin; now: ${DEFAULT-VALUE}). "
-                    + "Its password comes from env " + PASSWORD_ENV + " or --password-file, never from an option.")
+            description =
+                    "User for the REST API (HTTP Basic; default: env PIMFLOW_USER, else admin; now: ${DEFAULT-VALUE}). "
+                            + "Its password comes from env " + PASSWORD_ENV
+                            + " or --password-file, never from an option.")
     String user;
 
-    @Option(names = "--password-file", scope = ScopeType.INHERIT, paramLabel = "<file>",
+    @Option(
+            names = "--password-file",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<file>",
             description = "Read the REST password from this file (its first line) instead of env " + PASSWORD_ENV + ".")
     Path passwordFile;
 
@@ -95,17 +122,27 @@ public class Pimctl implements Runnable {
      */
     @Option(names = "--password", scope = ScopeType.INHERIT, hidden = true, paramLabel = "<refused>")
     void password(String ignored) {
-        throw new ParameterException(spec.commandLine(), "option '--password' is not supported: a password on the command line "
-                + "shows in process lists and shell history; set " + PASSWORD_ENV + " or use --password-file <file>");
+        throw new ParameterException(
+                spec.commandLine(),
+                "option '--password' is not supported: a password on the command line "
+                        + "shows in process lists and shell history; set " + PASSWORD_ENV
+                        + " or use --password-file <file>");
     }
 
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "<duration>", defaultValue = "10s",
+    @Option(
+            names = "--timeout",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<duration>",
+            defaultValue = "10s",
             converter = Inputs.ShortDuration.class,
-            description = "How long to wait for Kafka, the orchestrator or Graph to answer each call, e.g. 10, 10s, 2m "
-                    + "(default: ${DEFAULT-VALUE}, at most 600s). For 'demo': how long each step of the story waits (default there: 60s).")
+            description =
+                    "How long to wait for Kafka, the orchestrator or Graph to answer each call, e.g. 10, 10s, 2m "
+                            + "(default: ${DEFAULT-VALUE}, at most 600s). For 'demo': how long each step of the story waits (default there: 60s).")
     Duration timeout;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "Show the Kafka client's own log messages on stderr.")
     boolean verbose;
 
@@ -123,8 +160,11 @@ public class Pimctl implements Runnable {
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> runtimeError(ex, cmd));
         Map<String, String> exitCodes = new LinkedHashMap<>();
         exitCodes.put("0", "ok");
-        exitCodes.put("1", "runtime failure: Kafka, the orchestrator or Graph unreachable or refusing (e.g. 401: wrong "
-                + PASSWORD_ENV + "), topic, challenge or activation not found, publishing failed, a tutorial or demo step failed");
+        exitCodes.put(
+                "1",
+                "runtime failure: Kafka, the orchestrator or Graph unreachable or refusing (e.g. 401: wrong "
+                        + PASSWORD_ENV
+                        + "), topic, challenge or activation not found, publishing failed, a tutorial or demo step failed");
         exitCodes.put("2", "usage error: unknown option, missing or invalid value, no REST password");
         Map<String, String> withVerification = new LinkedHashMap<>(exitCodes);
         withVerification.put("3", "verification failed: 'audit verify' found the audit chain broken");
@@ -133,10 +173,14 @@ public class Pimctl implements Runnable {
     }
 
     /** Exit code 3 is documented where it can happen: pimctl itself, 'audit' and 'audit verify'. */
-    private static void documentExitCodes(CommandLine cli, Map<String, String> exitCodes, Map<String, String> withVerification) {
+    private static void documentExitCodes(
+            CommandLine cli, Map<String, String> exitCodes, Map<String, String> withVerification) {
         String name = cli.getCommandSpec().qualifiedName();
         boolean verifies = name.equals("pimctl") || name.equals("pimctl audit") || name.equals("pimctl audit verify");
-        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(verifies ? withVerification : exitCodes);
+        cli.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(verifies ? withVerification : exitCodes);
         cli.getSubcommands().values().forEach(sub -> documentExitCodes(sub, exitCodes, withVerification));
     }
 
@@ -144,10 +188,18 @@ public class Pimctl implements Runnable {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String suggestion = "";
-        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-            suggestion = "; did you mean " + String.join(" or ", unmatched.getSuggestions().stream().limit(3).map(s -> "'" + s + "'").toList()) + "?";
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            suggestion = "; did you mean "
+                    + String.join(
+                            " or ",
+                            unmatched.getSuggestions().stream()
+                                    .limit(3)
+                                    .map(s -> "'" + s + "'")
+                                    .toList()) + "?";
         }
-        err.println("pimctl: " + oneLine(ex.getMessage()) + suggestion + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        err.println("pimctl: " + oneLine(ex.getMessage()) + suggestion + " (see '"
+                + cmd.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
@@ -158,8 +210,8 @@ public class Pimctl implements Runnable {
             err.println("pimctl: " + oneLine(ex.getMessage()));
         } else {
             // a bug or something unforeseen: still one line, with what went wrong
-            err.println("pimctl: unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage()))
-                    + " (run with --verbose for the Kafka client's logs)");
+            err.println("pimctl: unexpected " + ex.getClass().getSimpleName() + ": "
+                    + oneLine(String.valueOf(ex.getMessage())) + " (run with --verbose for the Kafka client's logs)");
         }
         err.flush();
         return EXIT_FAILURE;
@@ -175,7 +227,8 @@ public class Pimctl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of ticket, mfa, events, activations, audit, demo, tutorial");
+        throw new ParameterException(
+                spec.commandLine(), "Missing command: one of ticket, mfa, events, activations, audit, demo, tutorial");
     }
 
     /** Settings shared by every command; picocli copies inherited options into the subcommands, so look them up by name. */
@@ -192,7 +245,8 @@ public class Pimctl implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
         }
         Path config = spec.findOption("--kafka-config").getValue();
-        return new KafkaSettings(servers, timeout, config == null ? Map.of() : Inputs.kafkaSecurity(spec.commandLine(), config));
+        return new KafkaSettings(
+                servers, timeout, config == null ? Map.of() : Inputs.kafkaSecurity(spec.commandLine(), config));
     }
 
     /** The global {@code --timeout}, checked: between 1 and 600 seconds. */
@@ -214,8 +268,13 @@ public class Pimctl implements Runnable {
         CommandLine cmd = spec.commandLine();
         URI base = Inputs.httpUrl(cmd, "--url", spec.findOption("--url").getValue(), DEFAULT_URL);
         String user = spec.findOption("--user").getValue();
-        if (user == null || user.isBlank() || user.contains(":") || !user.strip().equals(user) || user.chars().anyMatch(Character::isISOControl)) {
-            throw Inputs.invalid(cmd, "--user", user, "is not a user name (no ':', spaces around it or control characters)");
+        if (user == null
+                || user.isBlank()
+                || user.contains(":")
+                || !user.strip().equals(user)
+                || user.chars().anyMatch(Character::isISOControl)) {
+            throw Inputs.invalid(
+                    cmd, "--user", user, "is not a user name (no ':', spaces around it or control characters)");
         }
         Path file = spec.findOption("--password-file").getValue();
         String password;
@@ -229,8 +288,10 @@ public class Pimctl implements Runnable {
             password = env.get(PASSWORD_ENV);
             from = PASSWORD_ENV;
             if (password == null || password.isEmpty()) {
-                throw new ParameterException(cmd, "no password for user '" + user + "': set " + PASSWORD_ENV
-                        + " (or give --password-file <file>) to the admin password the orchestrator printed at its first start");
+                throw new ParameterException(
+                        cmd,
+                        "no password for user '" + user + "': set " + PASSWORD_ENV
+                                + " (or give --password-file <file>) to the admin password the orchestrator printed at its first start");
             }
         }
         return new Orchestrator(base, user, password, from, new Http(timeout));
@@ -241,7 +302,11 @@ public class Pimctl implements Runnable {
         try {
             content = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw Inputs.invalid(cmd, "--password-file", file.toString(), "cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw Inputs.invalid(
+                    cmd,
+                    "--password-file",
+                    file.toString(),
+                    "cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         // the first line, without its line break: `echo secret > file` and editors add one
         String password = content.lines().findFirst().orElse("");
@@ -262,7 +327,7 @@ public class Pimctl implements Runnable {
             } catch (IOException e) {
                 // fall through to "unknown"
             }
-            return new String[]{"pimctl " + p.getProperty("version", "unknown")};
+            return new String[] {"pimctl " + p.getProperty("version", "unknown")};
         }
     }
 }

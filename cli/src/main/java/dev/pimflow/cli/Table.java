@@ -5,8 +5,7 @@ import java.util.List;
 
 /** A plain-text table: columns padded to their widest cell, two spaces apart, the last column not padded. */
 final class Table {
-    private Table() {
-    }
+    private Table() {}
 
     static void print(PrintWriter out, List<String[]> rows) {
         if (rows.isEmpty()) {

@@ -3,21 +3,25 @@ package dev.pimflow.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.TicketClosed;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-
 /** {@code pimctl ticket close}: publishes {@code ticket.closed}. */
-@Command(name = "close", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Close a ticket: publishes ticket.closed (closedAt = now) on tickets.events and prints the event id.",
-                "The orchestrator revokes the ticket's active activations and cancels its pending ones."})
+@Command(
+        name = "close",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Close a ticket: publishes ticket.closed (closedAt = now) on tickets.events and prints the event id.",
+            "The orchestrator revokes the ticket's active activations and cancels its pending ones."
+        })
 class TicketCloseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,18 +29,27 @@ class TicketCloseCommand implements Callable<Integer> {
     @Option(names = "--ticket", required = true, paramLabel = "<number>", description = "Ticket number, e.g. INC-4711.")
     String ticketNumber;
 
-    @Option(names = "--ticket-system", paramLabel = "<name>", defaultValue = TicketCommand.DEFAULT_SYSTEM,
+    @Option(
+            names = "--ticket-system",
+            paramLabel = "<name>",
+            defaultValue = TicketCommand.DEFAULT_SYSTEM,
             description = "Ticket system the number belongs to (default: ${DEFAULT-VALUE}).")
     String ticketSystem;
 
     @Option(names = "--resolution", paramLabel = "<text>", description = "How the ticket was resolved (optional).")
     String resolution;
 
-    @Option(names = "--event-id", paramLabel = "<id>",
-            description = "CloudEvents id (default: a new UUID). Publishing again with the same id is a no-op for the orchestrator.")
+    @Option(
+            names = "--event-id",
+            paramLabel = "<id>",
+            description =
+                    "CloudEvents id (default: a new UUID). Publishing again with the same id is a no-op for the orchestrator.")
     String eventId;
 
-    @Option(names = "--topic", paramLabel = "<topic>", defaultValue = TicketCommand.DEFAULT_TOPIC,
+    @Option(
+            names = "--topic",
+            paramLabel = "<topic>",
+            defaultValue = TicketCommand.DEFAULT_TOPIC,
             description = "Topic to publish on (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -65,10 +78,23 @@ class TicketCloseCommand implements Callable<Integer> {
 
     private byte[] buildEvent(TicketClosed closed) {
         byte[] event = event(eventId(), closed);
-        Inputs.contract(spec.commandLine(), event,
-                java.util.Map.of("data.ticketSystem", "--ticket-system", "data.ticketNumber", "--ticket", "data.resolution", "--resolution"),
-                java.util.Map.of("--ticket-system", String.valueOf(ticketSystem), "--ticket", String.valueOf(ticketNumber),
-                        "--resolution", String.valueOf(resolution)));
+        Inputs.contract(
+                spec.commandLine(),
+                event,
+                java.util.Map.of(
+                        "data.ticketSystem",
+                        "--ticket-system",
+                        "data.ticketNumber",
+                        "--ticket",
+                        "data.resolution",
+                        "--resolution"),
+                java.util.Map.of(
+                        "--ticket-system",
+                        String.valueOf(ticketSystem),
+                        "--ticket",
+                        String.valueOf(ticketNumber),
+                        "--resolution",
+                        String.valueOf(resolution)));
         return event;
     }
 

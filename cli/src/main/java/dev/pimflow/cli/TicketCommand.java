@@ -6,7 +6,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code pimctl ticket}: what a ticket system publishes on {@code tickets.events}. */
-@Command(name = "ticket", mixinStandardHelpOptions = true,
+@Command(
+        name = "ticket",
+        mixinStandardHelpOptions = true,
         description = "Publish ticket events on tickets.events, as a ticket system would.",
         subcommands = {TicketRequestCommand.class, TicketCloseCommand.class})
 class TicketCommand implements Runnable {

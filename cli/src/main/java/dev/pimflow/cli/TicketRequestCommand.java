@@ -2,21 +2,25 @@ package dev.pimflow.cli;
 
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.EventTypes;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.UUID;
-import java.util.concurrent.Callable;
-
 /** {@code pimctl ticket request}: publishes {@code ticket.activation-requested}. */
-@Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Ask for a time-bound activation of a role for a ticket: publishes ticket.activation-requested "
-                + "on tickets.events, keyed <ticketSystem>:<ticketNumber>, and prints the event id.",
-                "The orchestrator then validates it, sends an MFA challenge (see 'pimctl mfa pending') and activates the role "
-                        + "once it is approved."})
+@Command(
+        name = "request",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Ask for a time-bound activation of a role for a ticket: publishes ticket.activation-requested "
+                    + "on tickets.events, keyed <ticketSystem>:<ticketNumber>, and prints the event id.",
+            "The orchestrator then validates it, sends an MFA challenge (see 'pimctl mfa pending') and activates the role "
+                    + "once it is approved."
+        })
 class TicketRequestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,34 +28,60 @@ class TicketRequestCommand implements Callable<Integer> {
     @Option(names = "--ticket", required = true, paramLabel = "<number>", description = "Ticket number, e.g. INC-4711.")
     String ticketNumber;
 
-    @Option(names = "--principal", required = true, paramLabel = "<objectId>",
+    @Option(
+            names = "--principal",
+            required = true,
+            paramLabel = "<objectId>",
             description = "Entra object id (GUID) of the user or service principal to activate the role for.")
     String principalId;
 
-    @Option(names = "--role", required = true, paramLabel = "<roleDefinitionId>",
-            description = "Role definition (template) id, a GUID, e.g. fe930be7-5e62-47db-91af-98c3a49a38b1 for User Administrator.")
+    @Option(
+            names = "--role",
+            required = true,
+            paramLabel = "<roleDefinitionId>",
+            description =
+                    "Role definition (template) id, a GUID, e.g. fe930be7-5e62-47db-91af-98c3a49a38b1 for User Administrator.")
     String roleDefinitionId;
 
-    @Option(names = "--duration", required = true, paramLabel = "<ISO-8601>",
+    @Option(
+            names = "--duration",
+            required = true,
+            paramLabel = "<ISO-8601>",
             description = "How long the activation lasts, e.g. PT5H or PT30M; capped by the role's policy.")
     String duration;
 
-    @Option(names = "--justification", required = true, paramLabel = "<text>", description = "Why the access is needed.")
+    @Option(
+            names = "--justification",
+            required = true,
+            paramLabel = "<text>",
+            description = "Why the access is needed.")
     String justification;
 
-    @Option(names = "--ticket-system", paramLabel = "<name>", defaultValue = TicketCommand.DEFAULT_SYSTEM,
+    @Option(
+            names = "--ticket-system",
+            paramLabel = "<name>",
+            defaultValue = TicketCommand.DEFAULT_SYSTEM,
             description = "Ticket system the number belongs to (default: ${DEFAULT-VALUE}).")
     String ticketSystem;
 
-    @Option(names = "--scope", paramLabel = "<directoryScopeId>", defaultValue = "/",
+    @Option(
+            names = "--scope",
+            paramLabel = "<directoryScopeId>",
+            defaultValue = "/",
             description = "Directory scope of the activation (default: ${DEFAULT-VALUE}, the whole tenant).")
     String scope;
 
-    @Option(names = "--event-id", paramLabel = "<id>",
-            description = "CloudEvents id (default: a new UUID). Publishing again with the same id is a no-op for the orchestrator.")
+    @Option(
+            names = "--event-id",
+            paramLabel = "<id>",
+            description =
+                    "CloudEvents id (default: a new UUID). Publishing again with the same id is a no-op for the orchestrator.")
     String eventId;
 
-    @Option(names = "--topic", paramLabel = "<topic>", defaultValue = TicketCommand.DEFAULT_TOPIC,
+    @Option(
+            names = "--topic",
+            paramLabel = "<topic>",
+            defaultValue = TicketCommand.DEFAULT_TOPIC,
             description = "Topic to publish on (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -82,12 +112,33 @@ class TicketRequestCommand implements Callable<Integer> {
 
     private byte[] buildEvent(ActivationRequested data) {
         byte[] event = event(eventId(), data);
-        Inputs.contract(spec.commandLine(), event,
-                java.util.Map.of("data.ticketSystem", "--ticket-system", "data.ticketNumber", "--ticket", "data.principalId", "--principal",
-                        "data.roleDefinitionId", "--role", "data.directoryScopeId", "--scope", "data.justification", "--justification",
-                        "data.duration", "--duration"),
-                java.util.Map.of("--ticket-system", String.valueOf(ticketSystem), "--ticket", String.valueOf(ticketNumber),
-                        "--justification", String.valueOf(justification), "--scope", String.valueOf(scope)));
+        Inputs.contract(
+                spec.commandLine(),
+                event,
+                java.util.Map.of(
+                        "data.ticketSystem",
+                        "--ticket-system",
+                        "data.ticketNumber",
+                        "--ticket",
+                        "data.principalId",
+                        "--principal",
+                        "data.roleDefinitionId",
+                        "--role",
+                        "data.directoryScopeId",
+                        "--scope",
+                        "data.justification",
+                        "--justification",
+                        "data.duration",
+                        "--duration"),
+                java.util.Map.of(
+                        "--ticket-system",
+                        String.valueOf(ticketSystem),
+                        "--ticket",
+                        String.valueOf(ticketNumber),
+                        "--justification",
+                        String.valueOf(justification),
+                        "--scope",
+                        String.valueOf(scope)));
         return event;
     }
 

@@ -9,12 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -26,6 +20,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pimctl tutorial}: replays Microsoft's tutorial "Assign privileged roles using PIM for Microsoft Entra roles
@@ -33,65 +32,98 @@ import java.util.concurrent.Callable;
  * it fetches its own tokens; against a real tenant it needs {@code --token}. Exit code 0 when every step got the status
  * Graph's reference gives (which is 201 where the tutorial page prints 200), 1 otherwise.
  */
-@Command(name = "tutorial", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replay Microsoft's tutorial \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" step "
-                + "by step against a Graph base URL, printing each request (method, URL, body; the token as ***) and each "
-                + "response (status, body).",
-                "Step 1 creates a role-assignable group, 2 makes it eligible for User Administrator for a year, 3 lists "
-                        + "Aline's active roles, 4 activates User Administrator as Aline for five hours (with MFA), 5 lists "
-                        + "her requests, 6 revokes the eligibility and deletes the group; 6c (not in the tutorial) removes "
-                        + "Aline's activation again unless --keep-activation.",
-                "Against a pimflow Graph simulator (the default URL) the tokens come from its POST /_simulator/tokens; "
-                        + "against a real tenant give --token (and --user-token for Aline's steps 4 and 5).",
-                "Exit code 0 when every step got the status the spec gives (201 for POST, 200 for reads, 204 for DELETE), "
-                        + "1 otherwise."})
+@Command(
+        name = "tutorial",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Replay Microsoft's tutorial \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" step "
+                    + "by step against a Graph base URL, printing each request (method, URL, body; the token as ***) and each "
+                    + "response (status, body).",
+            "Step 1 creates a role-assignable group, 2 makes it eligible for User Administrator for a year, 3 lists "
+                    + "Aline's active roles, 4 activates User Administrator as Aline for five hours (with MFA), 5 lists "
+                    + "her requests, 6 revokes the eligibility and deletes the group; 6c (not in the tutorial) removes "
+                    + "Aline's activation again unless --keep-activation.",
+            "Against a pimflow Graph simulator (the default URL) the tokens come from its POST /_simulator/tokens; "
+                    + "against a real tenant give --token (and --user-token for Aline's steps 4 and 5).",
+            "Exit code 0 when every step got the status the spec gives (201 for POST, 200 for reads, 204 for DELETE), "
+                    + "1 otherwise."
+        })
 class TutorialCommand implements Callable<Integer> {
     static final String ADMIN_ID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
     static final String ALINE_ID = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
     static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
     /** The group id of the tutorial's own run, which its text hard-codes in steps 2 and 6. */
     static final String TUTORIAL_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
+
     static final String DEFAULT_BASE_URL = "http://localhost:8090/v1.0";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter PRETTY = MAPPER.writer(new Printer());
     private static final Map<Integer, String> REASONS = Map.ofEntries(
-            Map.entry(200, "OK"), Map.entry(201, "Created"), Map.entry(204, "No Content"), Map.entry(400, "Bad Request"),
-            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
-            Map.entry(405, "Method Not Allowed"), Map.entry(409, "Conflict"), Map.entry(429, "Too Many Requests"),
-            Map.entry(500, "Internal Server Error"), Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"),
+            Map.entry(200, "OK"),
+            Map.entry(201, "Created"),
+            Map.entry(204, "No Content"),
+            Map.entry(400, "Bad Request"),
+            Map.entry(401, "Unauthorized"),
+            Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"),
+            Map.entry(409, "Conflict"),
+            Map.entry(429, "Too Many Requests"),
+            Map.entry(500, "Internal Server Error"),
+            Map.entry(502, "Bad Gateway"),
+            Map.entry(503, "Service Unavailable"),
             Map.entry(504, "Gateway Timeout"));
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--graph-base-url", paramLabel = "<url>", defaultValue = DEFAULT_BASE_URL,
+    @Option(
+            names = "--graph-base-url",
+            paramLabel = "<url>",
+            defaultValue = DEFAULT_BASE_URL,
             description = "Graph to talk to (default: ${DEFAULT-VALUE}, pimflow's Graph simulator); e.g. "
                     + "https://graph.microsoft.com/v1.0 with --token.")
     String graphBaseUrl;
 
-    @Option(names = "--token", paramLabel = "<bearer-token>", defaultValue = "${env:PIMCTL_GRAPH_TOKEN}",
-            description = "Bearer token of a Privileged Role Administrator for a real tenant (default: env PIMCTL_GRAPH_TOKEN). "
-                    + "Never printed. Without it, the base URL must be a pimflow Graph simulator.")
+    @Option(
+            names = "--token",
+            paramLabel = "<bearer-token>",
+            defaultValue = "${env:PIMCTL_GRAPH_TOKEN}",
+            description =
+                    "Bearer token of a Privileged Role Administrator for a real tenant (default: env PIMCTL_GRAPH_TOKEN). "
+                            + "Never printed. Without it, the base URL must be a pimflow Graph simulator.")
     String token;
 
-    @Option(names = "--user-token", paramLabel = "<bearer-token>", defaultValue = "${env:PIMCTL_GRAPH_USER_TOKEN}",
+    @Option(
+            names = "--user-token",
+            paramLabel = "<bearer-token>",
+            defaultValue = "${env:PIMCTL_GRAPH_USER_TOKEN}",
             description = "Bearer token of the test user (Aline), signed in with MFA, for steps 4 and 5 (default: env "
                     + "PIMCTL_GRAPH_USER_TOKEN, else --token). Never printed.")
     String userToken;
 
-    @Option(names = "--admin-id", paramLabel = "<object-id>", defaultValue = ADMIN_ID,
+    @Option(
+            names = "--admin-id",
+            paramLabel = "<object-id>",
+            defaultValue = ADMIN_ID,
             description = "The administrator: owner and member of the group (default: the oid of --token, else the "
                     + "tutorial's ${DEFAULT-VALUE}).")
     String adminId;
 
-    @Option(names = "--user-id", paramLabel = "<object-id>", defaultValue = ALINE_ID,
+    @Option(
+            names = "--user-id",
+            paramLabel = "<object-id>",
+            defaultValue = ALINE_ID,
             description = "The test user who activates the role (default: the oid of --user-token, else the tutorial's "
                     + "Aline Dupuy, ${DEFAULT-VALUE}).")
     String userId;
 
-    @Option(names = "--keep-activation",
-            description = "Skip step 6c: leave the user's activation in place for its five hours, as the tutorial does.")
+    @Option(
+            names = "--keep-activation",
+            description =
+                    "Skip step 6c: leave the user's activation in place for its five hours, as the tutorial does.")
     boolean keepActivation;
 
     private Http http;
@@ -119,12 +151,15 @@ class TutorialCommand implements Callable<Integer> {
         String baseUrl = base.toString();
 
         Tokens tokens = tokens(base);
-        out.println("Replaying \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" against " + baseUrl);
+        out.println(
+                "Replaying \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" against " + baseUrl);
         out.println("Tokens: " + tokens.how());
-        out.println("Note: the tutorial's dates (2025-03-21 to 2026-03-21) are in the past; this replay uses the current time "
-                + "(now, and now + 1 year) instead.");
-        out.println("Note: the tutorial page shows \"HTTP/1.1 200 OK\" for steps 1, 2 and 4; Graph's reference (and the spec, "
-                + "sections 2.2 and 7.1) says 201 Created, which is what this replay expects.");
+        out.println(
+                "Note: the tutorial's dates (2025-03-21 to 2026-03-21) are in the past; this replay uses the current time "
+                        + "(now, and now + 1 year) instead.");
+        out.println(
+                "Note: the tutorial page shows \"HTTP/1.1 200 OK\" for steps 1, 2 and 4; Graph's reference (and the spec, "
+                        + "sections 2.2 and 7.1) says 201 Created, which is what this replay expects.");
         out.flush();
 
         List<Result> results = new ArrayList<>();
@@ -140,15 +175,28 @@ class TutorialCommand implements Callable<Integer> {
         group.put("isAssignableToRole", true);
         group.putArray("owners@odata.bind").add(baseUrl + "/users/" + adminId);
         group.putArray("members@odata.bind").add(baseUrl + "/users/" + adminId).add(baseUrl + "/users/" + userId);
-        Http.Answer created = step(results, "1", "Create a role-assignable security group", "POST", baseUrl + "/groups",
-                tokens.admin(), group, 201, List.of("the tutorial page shows 200 OK here; Graph answers 201 Created."));
+        Http.Answer created = step(
+                results,
+                "1",
+                "Create a role-assignable security group",
+                "POST",
+                baseUrl + "/groups",
+                tokens.admin(),
+                group,
+                201,
+                List.of("the tutorial page shows 200 OK here; Graph answers 201 Created."));
         String groupId = created != null && created.status() == 201 && created.body() != null
-                ? created.body().path("id").asText(null) : null;
+                ? created.body().path("id").asText(null)
+                : null;
         if (groupId != null) {
             note("the group got the new id " + groupId + ". The tutorial's text hard-codes the id of its own run, "
-                    + TUTORIAL_GROUP_ID + ", in steps 2 and 6 as if every run got it; this replay uses the id of step 1's "
-                    + "response instead" + (tokens.simulator()
-                    ? " (on the simulator, " + TUTORIAL_GROUP_ID + " is the seeded IT Helpdesk (User) group, left alone)." : "."));
+                    + TUTORIAL_GROUP_ID
+                    + ", in steps 2 and 6 as if every run got it; this replay uses the id of step 1's "
+                    + "response instead"
+                    + (tokens.simulator()
+                            ? " (on the simulator, " + TUTORIAL_GROUP_ID
+                                    + " is the seeded IT Helpdesk (User) group, left alone)."
+                            : "."));
         }
 
         // Step 2
@@ -163,21 +211,42 @@ class TutorialCommand implements Callable<Integer> {
             eligibility.put("principalId", groupId);
             ObjectNode schedule = eligibility.putObject("scheduleInfo");
             schedule.put("startDateTime", now.toString());
-            schedule.putObject("expiration").put("endDateTime", now.plus(Duration.ofDays(365)).toString()).put("type", "AfterDateTime");
-            step(results, "2", "Make the group eligible for User Administrator for one year", "POST",
-                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests", tokens.admin(), eligibility, 201,
-                    List.of("the tutorial page shows 200 OK here; Graph answers 201 Created.",
-                            "dates: now (" + now + ") to now + 1 year instead of the tutorial's 2025-03-21 to 2026-03-21.",
+            schedule.putObject("expiration")
+                    .put("endDateTime", now.plus(Duration.ofDays(365)).toString())
+                    .put("type", "AfterDateTime");
+            step(
+                    results,
+                    "2",
+                    "Make the group eligible for User Administrator for one year",
+                    "POST",
+                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests",
+                    tokens.admin(),
+                    eligibility,
+                    201,
+                    List.of(
+                            "the tutorial page shows 200 OK here; Graph answers 201 Created.",
+                            "dates: now (" + now
+                                    + ") to now + 1 year instead of the tutorial's 2025-03-21 to 2026-03-21.",
                             "principalId is the group of step 1 (the tutorial writes " + TUTORIAL_GROUP_ID + ")."));
         }
 
         // Step 3
-        Http.Answer assignments = step(results, "3", "Confirm the user's current role assignments (an empty collection)", "GET",
+        Http.Answer assignments = step(
+                results,
+                "3",
+                "Confirm the user's current role assignments (an empty collection)",
+                "GET",
                 baseUrl + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + userId + "'",
-                tokens.admin(), null, 200, List.of());
-        if (assignments != null && assignments.status() == 200 && assignments.body() != null
+                tokens.admin(),
+                null,
+                200,
+                List.of());
+        if (assignments != null
+                && assignments.status() == 200
+                && assignments.body() != null
                 && assignments.body().path("value").size() > 0) {
-            note("the user already has " + assignments.body().path("value").size() + " active role assignment(s), where the "
+            note("the user already has " + assignments.body().path("value").size()
+                    + " active role assignment(s), where the "
                     + "tutorial expects none; if one is User Administrator, step 4 will answer RoleAssignmentExists.");
         }
 
@@ -189,19 +258,39 @@ class TutorialCommand implements Callable<Integer> {
         activation.put("directoryScopeId", "/");
         activation.put("justification", "Need to invalidate all app refresh tokens for Contoso users.");
         ObjectNode activationSchedule = activation.putObject("scheduleInfo");
-        activationSchedule.put("startDateTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        activationSchedule.put(
+                "startDateTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         activationSchedule.putObject("expiration").put("type", "AfterDuration").put("duration", "PT5H");
-        activation.putObject("ticketInfo").put("ticketNumber", "CONTOSO:Security-012345").put("ticketSystem", "Contoso ICM");
-        Http.Answer activated = step(results, "4", "The user self-activates the eligible assignment for five hours (signed in with MFA)",
-                "POST", baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests", tokens.user(), activation, 201,
-                List.of("the tutorial page shows 200 OK here; Graph answers 201 Created.",
+        activation
+                .putObject("ticketInfo")
+                .put("ticketNumber", "CONTOSO:Security-012345")
+                .put("ticketSystem", "Contoso ICM");
+        Http.Answer activated = step(
+                results,
+                "4",
+                "The user self-activates the eligible assignment for five hours (signed in with MFA)",
+                "POST",
+                baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests",
+                tokens.user(),
+                activation,
+                201,
+                List.of(
+                        "the tutorial page shows 200 OK here; Graph answers 201 Created.",
                         "startDateTime is now instead of the tutorial's 2025-03-21T11:46:00.000Z.",
                         "the tutorial's text calls the action \"UserActivate\" but sends \"SelfActivate\", as this replay does."));
 
         // Step 5
-        step(results, "5", "Confirm the role assignment (the user's own requests)", "GET",
-                baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=roleDefinition",
-                tokens.user(), null, 200, List.of());
+        step(
+                results,
+                "5",
+                "Confirm the role assignment (the user's own requests)",
+                "GET",
+                baseUrl
+                        + "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=roleDefinition",
+                tokens.user(),
+                null,
+                200,
+                List.of());
 
         // Step 6
         if (groupId == null) {
@@ -213,10 +302,27 @@ class TutorialCommand implements Callable<Integer> {
             remove.put("principalId", groupId);
             remove.put("roleDefinitionId", USER_ADMINISTRATOR);
             remove.put("directoryScopeId", "/");
-            step(results, "6a", "Clean up: revoke the group's eligibility", "POST",
-                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests", tokens.admin(), remove, 201, List.of());
-            step(results, "6b", "Clean up: delete the group", "DELETE", baseUrl + "/groups/" + groupId, tokens.admin(), null, 204,
-                    List.of("the tutorial deletes /groups/" + ALINE_ID + ", which is Aline's user id, by mistake; this replay "
+            step(
+                    results,
+                    "6a",
+                    "Clean up: revoke the group's eligibility",
+                    "POST",
+                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests",
+                    tokens.admin(),
+                    remove,
+                    201,
+                    List.of());
+            step(
+                    results,
+                    "6b",
+                    "Clean up: delete the group",
+                    "DELETE",
+                    baseUrl + "/groups/" + groupId,
+                    tokens.admin(),
+                    null,
+                    204,
+                    List.of("the tutorial deletes /groups/" + ALINE_ID
+                            + ", which is Aline's user id, by mistake; this replay "
                             + "deletes the group created in step 1."));
         }
         if (keepActivation) {
@@ -228,11 +334,19 @@ class TutorialCommand implements Callable<Integer> {
             deactivate.put("roleDefinitionId", USER_ADMINISTRATOR);
             deactivate.put("directoryScopeId", "/");
             deactivate.put("justification", "pimctl tutorial: clean up the replay's activation");
-            step(results, "6c", "Clean up (not in the tutorial): remove the user's activation", "POST",
-                    baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests", tokens.admin(), deactivate, 201,
-                    List.of("the tutorial leaves the activation for its five hours; a selfDeactivate within five minutes is "
-                            + "refused (ActiveDurationTooShort), so the administrator removes it, and a second replay (or "
-                            + "pimflow's own walkthrough for Aline) starts clean. --keep-activation skips this step."));
+            step(
+                    results,
+                    "6c",
+                    "Clean up (not in the tutorial): remove the user's activation",
+                    "POST",
+                    baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests",
+                    tokens.admin(),
+                    deactivate,
+                    201,
+                    List.of(
+                            "the tutorial leaves the activation for its five hours; a selfDeactivate within five minutes is "
+                                    + "refused (ActiveDurationTooShort), so the administrator removes it, and a second replay (or "
+                                    + "pimflow's own walkthrough for Aline) starts clean. --keep-activation skips this step."));
         }
         return summary(results);
     }
@@ -266,21 +380,28 @@ class TutorialCommand implements Callable<Integer> {
         try {
             health = send("GET", origin + "/_simulator/health", null, null);
         } catch (CliException e) {
-            throw new CliException("no --token given and " + e.getMessage() + " (start pimflow or the Graph simulator, or give "
-                    + "--graph-base-url and --token)");
+            throw new CliException("no --token given and " + e.getMessage()
+                    + " (start pimflow or the Graph simulator, or give " + "--graph-base-url and --token)");
         }
-        if (health.status() != 200 || health.body() == null || !"UP".equals(health.body().path("status").asText())) {
-            throw new CliException(base + " is not a pimflow Graph simulator (GET " + origin + "/_simulator/health answered "
-                    + health.status() + "): give --token, a bearer token for Graph");
+        if (health.status() != 200
+                || health.body() == null
+                || !"UP".equals(health.body().path("status").asText())) {
+            throw new CliException(base + " is not a pimflow Graph simulator (GET " + origin
+                    + "/_simulator/health answered " + health.status() + "): give --token, a bearer token for Graph");
         }
         String admin = mint(origin, adminId);
         String user = mint(origin, userId);
-        return new Tokens(admin, user, "from the simulator's POST " + origin + "/_simulator/tokens: the administrator " + adminId
-                + " and the user " + userId + ", both delegated, signed in with MFA (amr pwd, mfa)", true);
+        return new Tokens(
+                admin,
+                user,
+                "from the simulator's POST " + origin + "/_simulator/tokens: the administrator " + adminId
+                        + " and the user " + userId + ", both delegated, signed in with MFA (amr pwd, mfa)",
+                true);
     }
 
     private boolean matched(String option) {
-        return spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+        return spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /** The {@code oid} claim of a JWT access token, read (not verified: Graph does that), or null if it has none. */
@@ -312,13 +433,22 @@ class TutorialCommand implements Callable<Integer> {
         Http.Answer a = http.send("POST", origin + "/_simulator/tokens", Map.of(), claims.toString());
         String minted = a.body() == null ? null : a.body().path("access_token").asText(null);
         if (a.status() != 201 || minted == null) {
-            throw new CliException("the simulator's POST " + origin + "/_simulator/tokens answered " + a.status() + " without a token");
+            throw new CliException("the simulator's POST " + origin + "/_simulator/tokens answered " + a.status()
+                    + " without a token");
         }
         return minted;
     }
 
-    private Http.Answer step(List<Result> results, String number, String title, String method, String url, String bearer,
-                        JsonNode body, int expected, List<String> notes) {
+    private Http.Answer step(
+            List<Result> results,
+            String number,
+            String title,
+            String method,
+            String url,
+            String bearer,
+            JsonNode body,
+            int expected,
+            List<String> notes) {
         out.println();
         out.println("== Step " + number + ": " + title);
         out.println(method + " " + url);
@@ -339,7 +469,8 @@ class TutorialCommand implements Callable<Integer> {
             throw new CliException("tutorial step " + number + ": " + e.getMessage());
         }
         String verdict = a.status() == expected ? "ok" : "UNEXPECTED";
-        out.println("HTTP " + a.status() + " " + REASONS.getOrDefault(a.status(), "") + "   (expected " + expected + ": " + verdict + ")");
+        out.println("HTTP " + a.status() + " " + REASONS.getOrDefault(a.status(), "") + "   (expected " + expected
+                + ": " + verdict + ")");
         if (a.body() != null) {
             out.println(pretty(a.body()));
         } else if (a.raw() != null && !a.raw().isBlank()) {
@@ -369,7 +500,9 @@ class TutorialCommand implements Callable<Integer> {
         List<Result> failed = results.stream().filter(r -> !r.ok()).toList();
         StringBuilder statuses = new StringBuilder();
         for (Result r : results) {
-            statuses.append(statuses.length() == 0 ? "" : ", ").append(r.step()).append(": ")
+            statuses.append(statuses.length() == 0 ? "" : ", ")
+                    .append(r.step())
+                    .append(": ")
                     .append(r.actual() == null ? "skipped" : r.actual());
         }
         out.println();
@@ -378,9 +511,12 @@ class TutorialCommand implements Callable<Integer> {
             out.flush();
             return Pimctl.EXIT_OK;
         }
-        List<String> what = failed.stream().map(r -> "step " + r.step() + " " + (r.actual() == null ? "skipped" : "got " + r.actual())
-                + ", expected " + r.expected()).toList();
-        String line = failed.size() + " of " + results.size() + " steps did not get the status the spec gives: " + String.join("; ", what);
+        List<String> what = failed.stream()
+                .map(r -> "step " + r.step() + " " + (r.actual() == null ? "skipped" : "got " + r.actual())
+                        + ", expected " + r.expected())
+                .toList();
+        String line = failed.size() + " of " + results.size() + " steps did not get the status the spec gives: "
+                + String.join("; ", what);
         out.println("Summary: " + line + ".");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
@@ -399,7 +535,8 @@ class TutorialCommand implements Callable<Integer> {
             super(new DefaultPrettyPrinter()
                     .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                     .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-                    .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+                    .withSeparators(
+                            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
         }
 
         Printer(DefaultPrettyPrinter base) {

@@ -7,7 +7,7 @@ import java.time.Duration;
 /** Runs pimctl in-process the way main does, with stdout and stderr captured. */
 record CliRun(int exitCode, String out, String err, Duration took) {
     static CliRun run(String... args) {
-        return run(cli -> { }, args);
+        return run(cli -> {}, args);
     }
 
     /** As {@link #run(String...)}, after {@code setup} has adjusted the command tree (e.g. a test's environment). */

@@ -1,5 +1,7 @@
 package dev.pimflow.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.ActivationRevoked;
@@ -7,13 +9,6 @@ import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.pim.simulator.GraphSimulator;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code pimctl demo} without a running orchestrator: its step errors against unreachable endpoints, its timeouts, and
@@ -134,22 +133,28 @@ class DemoCommandTest {
 
     /** pimctl with these arguments, the environment for the REST password, the development MFA secret and ✔ marks. */
     private static CliRun run(Map<String, String> env, FakeBus bus, String... all) {
-        return CliRun.run(cli -> {
-            ((Pimctl) cli.getCommand()).environment = env;
-            DemoCommand demo = (DemoCommand) cli.getSubcommands().get("demo").getCommand();
-            demo.environment = Map.of();
-            demo.unicode = true;
-            if (bus != null) {
-                demo.buses = (settings, topics) -> {
-                    assertThat(topics).containsExactly("pim.mfa.challenges", "pim.activations", "pim.revocations");
-                    return bus;
-                };
-            }
-        }, all);
+        return CliRun.run(
+                cli -> {
+                    ((Pimctl) cli.getCommand()).environment = env;
+                    DemoCommand demo =
+                            (DemoCommand) cli.getSubcommands().get("demo").getCommand();
+                    demo.environment = Map.of();
+                    demo.unicode = true;
+                    if (bus != null) {
+                        demo.buses = (settings, topics) -> {
+                            assertThat(topics)
+                                    .containsExactly("pim.mfa.challenges", "pim.activations", "pim.revocations");
+                            return bus;
+                        };
+                    }
+                },
+                all);
     }
 
     private static void assertStepFailed(CliRun run, String step, String... mentions) {
-        assertThat(run.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err()).isEqualTo(1);
+        assertThat(run.exitCode())
+                .as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err())
+                .isEqualTo(1);
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines()[0]).startsWith("pimctl: demo " + step + " failed: ");
         for (String m : mentions) {
@@ -164,30 +169,50 @@ class DemoCommandTest {
     @Test
     void unreachableOrchestratorFailsThePreflightAtOnce() {
         int port = FakeOrchestrator.closedPort();
-        CliRun run = run(FakeOrchestrator.environment(), null,
-                "demo", "--url", "http://127.0.0.1:" + port, "--bootstrap-servers", "localhost:1", "--timeout", "1s",
-                "--graph-base-url", "http://127.0.0.1:" + port + "/v1.0");
+        CliRun run = run(
+                FakeOrchestrator.environment(),
+                null,
+                "demo",
+                "--url",
+                "http://127.0.0.1:" + port,
+                "--bootstrap-servers",
+                "localhost:1",
+                "--timeout",
+                "1s",
+                "--graph-base-url",
+                "http://127.0.0.1:" + port + "/v1.0");
 
-        assertStepFailed(run, "preflight (orchestrator REST API)",
-                "cannot reach the orchestrator at http://127.0.0.1:" + port + " (connection refused): is it running? (set --url or PIMFLOW_URL)");
+        assertStepFailed(
+                run,
+                "preflight (orchestrator REST API)",
+                "cannot reach the orchestrator at http://127.0.0.1:" + port
+                        + " (connection refused): is it running? (set --url or PIMFLOW_URL)");
         assertThat(run.took()).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
     void wrongPasswordFailsThePreflightTellingToSetIt() {
-        CliRun run = run(Map.of(Pimctl.PASSWORD_ENV, "nope"), null,
-                "demo", "--url", api.url(), "--timeout", "1s");
+        CliRun run = run(Map.of(Pimctl.PASSWORD_ENV, "nope"), null, "demo", "--url", api.url(), "--timeout", "1s");
         assertStepFailed(run, "preflight (orchestrator REST API)", "401", "set PIM_ADMIN_PASSWORD");
     }
 
     @Test
     void unreachableGraphFailsStepOne() {
         int port = FakeOrchestrator.closedPort();
-        CliRun run = demo(null, "--graph-base-url", "http://127.0.0.1:" + port + "/v1.0", "--bootstrap-servers", "localhost:1",
-                "--timeout", "1s");
+        CliRun run = demo(
+                null,
+                "--graph-base-url",
+                "http://127.0.0.1:" + port + "/v1.0",
+                "--bootstrap-servers",
+                "localhost:1",
+                "--timeout",
+                "1s");
 
-        assertStepFailed(run, "step 1 (Aline has no role yet)", "cannot reach the Graph simulator at http://127.0.0.1:" + port
-                + "/v1.0 (connection refused): is the orchestrator running with its embedded simulator? (set --graph-base-url)");
+        assertStepFailed(
+                run,
+                "step 1 (Aline has no role yet)",
+                "cannot reach the Graph simulator at http://127.0.0.1:" + port
+                        + "/v1.0 (connection refused): is the orchestrator running with its embedded simulator? (set --graph-base-url)");
         assertThat(run.out()).contains("✔ orchestrator answers at " + api.url()).doesNotContain("activation requested");
     }
 
@@ -195,9 +220,13 @@ class DemoCommandTest {
     void unreachableKafkaFailsStepTwoBeforeAnythingIsPublished() {
         CliRun run = demo(null, "--bootstrap-servers", "localhost:1", "--timeout", "1s");
 
-        assertStepFailed(run, "step 2 (activation request)",
+        assertStepFailed(
+                run,
+                "step 2 (activation request)",
                 "cannot reach Kafka at localhost:1 within 1 s: is the orchestrator running? (set --bootstrap-servers)");
-        assertThat(run.out()).contains("Graph: Aline holds no User Administrator assignment").doesNotContain("activation requested");
+        assertThat(run.out())
+                .contains("Graph: Aline holds no User Administrator assignment")
+                .doesNotContain("activation requested");
         assertThat(run.took()).isLessThan(Duration.ofSeconds(8));
     }
 
@@ -205,15 +234,20 @@ class DemoCommandTest {
 
     @Test
     void noChallengeTimesOutStepThreeAndClosesTheTicket() {
-        FakeBus silent = new FakeBus((p, bus) -> { });
+        FakeBus silent = new FakeBus((p, bus) -> {});
 
         CliRun run = demo(silent, "--timeout", "1s");
 
-        assertStepFailed(run, "step 3 (MFA challenge)", "no mfa.challenge within 1 s: is the orchestrator running with the "
-                + "development MFA gateway? (pimctl mfa pending", "(closed ticket CONTOSO:Security-012345-");
+        assertStepFailed(
+                run,
+                "step 3 (MFA challenge)",
+                "no mfa.challenge within 1 s: is the orchestrator running with the "
+                        + "development MFA gateway? (pimctl mfa pending",
+                "(closed ticket CONTOSO:Security-012345-");
         assertThat(run.out()).contains("✔ activation requested (event ").contains("… waiting for the MFA challenge");
-        assertThat(silent.published).extracting(FakeBus.Published::type).containsExactly(EventTypes.TICKET_ACTIVATION_REQUESTED,
-                EventTypes.TICKET_CLOSED);
+        assertThat(silent.published)
+                .extracting(FakeBus.Published::type)
+                .containsExactly(EventTypes.TICKET_ACTIVATION_REQUESTED, EventTypes.TICKET_CLOSED);
         FakeBus.Published request = silent.published.get(0);
         FakeBus.Published close = silent.published.get(1);
         assertThat(close.key()).isEqualTo(request.key()).startsWith("Contoso ICM:CONTOSO:Security-012345-");
@@ -228,50 +262,81 @@ class DemoCommandTest {
         FakeBus denying = new FakeBus((p, bus) -> {
             if (p.type().equals(EventTypes.TICKET_ACTIVATION_REQUESTED)) {
                 JsonNode d = p.event().path("data");
-                bus.answer("pim.activations", activation, EventTypes.ACTIVATION_STATUS, new ActivationStatus(activation,
-                        d.path("ticketSystem").asText(), d.path("ticketNumber").asText(), ALINE, ROLE, "/", "denied",
-                        "not-eligible", null, null, null));
+                bus.answer(
+                        "pim.activations",
+                        activation,
+                        EventTypes.ACTIVATION_STATUS,
+                        new ActivationStatus(
+                                activation,
+                                d.path("ticketSystem").asText(),
+                                d.path("ticketNumber").asText(),
+                                ALINE,
+                                ROLE,
+                                "/",
+                                "denied",
+                                "not-eligible",
+                                null,
+                                null,
+                                null));
             }
         });
 
         CliRun run = demo(denying, "--timeout", "30s");
 
-        assertStepFailed(run, "step 3 (MFA challenge)", "the orchestrator reports the activation denied, reason not-eligible",
+        assertStepFailed(
+                run,
+                "step 3 (MFA challenge)",
+                "the orchestrator reports the activation denied, reason not-eligible",
                 "pimctl audit show " + activation);
         assertThat(run.errLines()[0]).doesNotContain("closed ticket");
-        assertThat(denying.published).extracting(FakeBus.Published::type).containsExactly(EventTypes.TICKET_ACTIVATION_REQUESTED);
+        assertThat(denying.published)
+                .extracting(FakeBus.Published::type)
+                .containsExactly(EventTypes.TICKET_ACTIVATION_REQUESTED);
         assertThat(run.took()).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
     void aTicketUsedBeforeIsRefusedBeforeAnythingIsPublished() {
         api.on("GET", "/api/activations", 200, "[{\"id\": \"a-1\", \"status\": \"revoked\"}]");
-        FakeBus bus = new FakeBus((p, b) -> { });
+        FakeBus bus = new FakeBus((p, b) -> {});
 
         CliRun run = demo(bus, "--ticket", "CONTOSO:Security-012345", "--timeout", "5s");
 
-        assertStepFailed(run, "preflight (orchestrator REST API)", "ticket CONTOSO:Security-012345 has been used already "
-                + "(activation a-1, revoked): run the demo without --ticket, or with a new one");
+        assertStepFailed(
+                run,
+                "preflight (orchestrator REST API)",
+                "ticket CONTOSO:Security-012345 has been used already "
+                        + "(activation a-1, revoked): run the demo without --ticket, or with a new one");
         assertThat(bus.published).isEmpty();
-        assertThat(api.requests).extracting(FakeOrchestrator.Request::query).contains("ticket=CONTOSO%3ASecurity-012345&limit=1");
+        assertThat(api.requests)
+                .extracting(FakeOrchestrator.Request::query)
+                .contains("ticket=CONTOSO%3ASecurity-012345&limit=1");
     }
 
     @Test
     void aRoleAlreadyHeldStopsTheDemoBeforeItRequestsAnything() throws Exception {
         assign();
-        FakeBus bus = new FakeBus((p, b) -> { });
+        FakeBus bus = new FakeBus((p, b) -> {});
 
         CliRun run = demo(bus, "--timeout", "5s");
 
-        assertStepFailed(run, "step 1 (Aline has no role yet)", "Aline already holds User Administrator in Graph", "remove it first");
+        assertStepFailed(
+                run,
+                "step 1 (Aline has no role yet)",
+                "Aline already holds User Administrator in Graph",
+                "remove it first");
         assertThat(bus.published).isEmpty();
     }
 
     @Test
     void optionsAreCheckedBeforeAnything() {
-        for (String[] args : List.of(new String[]{"--duration", "5h"}, new String[]{"--close-after", "soon"},
-                new String[]{"--close-after", "2h"}, new String[]{"--timeout", "0"}, new String[]{"--ticket", " "},
-                new String[]{"--graph-base-url", "localhost:8090"})) {
+        for (String[] args : List.of(
+                new String[] {"--duration", "5h"},
+                new String[] {"--close-after", "soon"},
+                new String[] {"--close-after", "2h"},
+                new String[] {"--timeout", "0"},
+                new String[] {"--ticket", " "},
+                new String[] {"--graph-base-url", "localhost:8090"})) {
             CliRun run = demo(null, args);
             assertThat(run.exitCode()).as("%s: %s", List.of(args), run.err()).isEqualTo(2);
             assertThat(run.errLines()).hasSize(1);
@@ -296,12 +361,38 @@ class DemoCommandTest {
                     assertThat(p.topic()).isEqualTo("tickets.events");
                     assertThat(data.path("principalId").asText()).isEqualTo(ALINE);
                     assertThat(data.path("roleDefinitionId").asText()).isEqualTo(ROLE);
-                    assertThat(data.path("justification").asText()).isEqualTo("Need to invalidate all app refresh tokens for Contoso users.");
+                    assertThat(data.path("justification").asText())
+                            .isEqualTo("Need to invalidate all app refresh tokens for Contoso users.");
                     assertThat(data.path("duration").asText()).isEqualTo("PT5H");
-                    bus.answer("pim.activations", activation, EventTypes.ACTIVATION_STATUS, new ActivationStatus(activation,
-                            "Contoso ICM", ticket[0], ALINE, ROLE, "/", "pending-mfa", null, null, null, null));
-                    bus.answer("pim.mfa.challenges", ALINE, EventTypes.MFA_CHALLENGE, new MfaChallenge(challenge, activation, ALINE,
-                            ROLE, "User Administrator", "Contoso ICM", ticket[0], now.plus(Duration.ofMinutes(5))));
+                    bus.answer(
+                            "pim.activations",
+                            activation,
+                            EventTypes.ACTIVATION_STATUS,
+                            new ActivationStatus(
+                                    activation,
+                                    "Contoso ICM",
+                                    ticket[0],
+                                    ALINE,
+                                    ROLE,
+                                    "/",
+                                    "pending-mfa",
+                                    null,
+                                    null,
+                                    null,
+                                    null));
+                    bus.answer(
+                            "pim.mfa.challenges",
+                            ALINE,
+                            EventTypes.MFA_CHALLENGE,
+                            new MfaChallenge(
+                                    challenge,
+                                    activation,
+                                    ALINE,
+                                    ROLE,
+                                    "User Administrator",
+                                    "Contoso ICM",
+                                    ticket[0],
+                                    now.plus(Duration.ofMinutes(5))));
                 }
                 case EventTypes.MFA_RESPONSE -> {
                     assertThat(p.topic()).isEqualTo("pim.mfa.responses");
@@ -311,16 +402,48 @@ class DemoCommandTest {
                     assertThat(claims.path("sub").asText()).isEqualTo(ALINE);
                     assertThat(claims.path("challengeId").asText()).isEqualTo(challenge);
                     assign();
-                    bus.answer("pim.activations", activation, EventTypes.ACTIVATION_STATUS, new ActivationStatus(activation,
-                            "Contoso ICM", ticket[0], ALINE, ROLE, "/", "active", null, now, now.plus(Duration.ofHours(5)), "r-1"));
+                    bus.answer(
+                            "pim.activations",
+                            activation,
+                            EventTypes.ACTIVATION_STATUS,
+                            new ActivationStatus(
+                                    activation,
+                                    "Contoso ICM",
+                                    ticket[0],
+                                    ALINE,
+                                    ROLE,
+                                    "/",
+                                    "active",
+                                    null,
+                                    now,
+                                    now.plus(Duration.ofHours(5)),
+                                    "r-1"));
                 }
                 case EventTypes.TICKET_CLOSED -> {
                     assertThat(data.path("ticketNumber").asText()).isEqualTo(ticket[0]);
                     remove();
-                    bus.answer("pim.activations", activation, EventTypes.ACTIVATION_STATUS, new ActivationStatus(activation,
-                            "Contoso ICM", ticket[0], ALINE, ROLE, "/", "revoked", "ticket-closed", now, now, "r-1"));
-                    bus.answer("pim.revocations", ALINE, EventTypes.ACTIVATION_REVOKED, new ActivationRevoked(activation, ALINE, ROLE,
-                            "/", "Contoso ICM", ticket[0], "ticket-closed", now));
+                    bus.answer(
+                            "pim.activations",
+                            activation,
+                            EventTypes.ACTIVATION_STATUS,
+                            new ActivationStatus(
+                                    activation,
+                                    "Contoso ICM",
+                                    ticket[0],
+                                    ALINE,
+                                    ROLE,
+                                    "/",
+                                    "revoked",
+                                    "ticket-closed",
+                                    now,
+                                    now,
+                                    "r-1"));
+                    bus.answer(
+                            "pim.revocations",
+                            ALINE,
+                            EventTypes.ACTIVATION_REVOKED,
+                            new ActivationRevoked(
+                                    activation, ALINE, ROLE, "/", "Contoso ICM", ticket[0], "ticket-closed", now));
                 }
                 default -> throw new AssertionError("unexpected " + p);
             }
@@ -331,34 +454,40 @@ class DemoCommandTest {
                   {"seq": 4, "action": "mfa-approved"}, {"seq": 5, "action": "activated"}, {"seq": 6, "action": "revoke-requested"},
                   {"seq": 7, "action": "revoked"}]}
                 """.formatted(activation));
-        api.on("GET", "/api/audit/verify", 200, "{\"intact\":true,\"recordsChecked\":7,\"firstBadSeq\":null,\"problem\":null}");
+        api.on(
+                "GET",
+                "/api/audit/verify",
+                200,
+                "{\"intact\":true,\"recordsChecked\":7,\"firstBadSeq\":null,\"problem\":null}");
 
         CliRun run = demo(orchestrator, "--close-after", "0.2s", "--timeout", "10s");
 
-        assertThat(run.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err()).isZero();
+        assertThat(run.exitCode())
+                .as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err())
+                .isZero();
         assertThat(run.err()).isEmpty();
         assertThat(ticket[0]).matches("CONTOSO:Security-012345-[0-9a-z]{4}");
         String[] expected = {
-                "pimctl demo: the walkthrough's story for ticket " + ticket[0] + " (Contoso ICM)",
-                "✔ orchestrator answers at " + api.url() + " (user admin)",
-                "✔ Graph: Aline holds no User Administrator assignment",
-                "✔ watching pim.mfa.challenges, pim.activations, pim.revocations",
-                "✔ activation requested (event ",
-                "… waiting for the MFA challenge",
-                "✔ MFA challenge " + challenge.substring(0, 8) + "… for User Administrator, expires ",
-                "✔ MFA approved: assertion signed for Aline with the development secret",
-                "… waiting for activation.status active",
-                "✔ activation " + activation + " active until ",
-                "✔ Graph: Aline holds User Administrator (assignment ",
-                "… the incident is resolved; closing the ticket in 0.2 s",
-                "✔ ticket closed (event ",
-                "… waiting for activation.revoked",
-                "✔ activation revoked, reason ticket-closed",
-                "✔ Graph: the assignment is gone",
-                "✔ audit trail: 7 records: requested, validated, mfa-challenged, mfa-approved, activated, revoke-requested, revoked",
-                "✔ audit chain intact (7 records)",
-                "Story complete in ",
-                "  pimctl audit show " + activation,
+            "pimctl demo: the walkthrough's story for ticket " + ticket[0] + " (Contoso ICM)",
+            "✔ orchestrator answers at " + api.url() + " (user admin)",
+            "✔ Graph: Aline holds no User Administrator assignment",
+            "✔ watching pim.mfa.challenges, pim.activations, pim.revocations",
+            "✔ activation requested (event ",
+            "… waiting for the MFA challenge",
+            "✔ MFA challenge " + challenge.substring(0, 8) + "… for User Administrator, expires ",
+            "✔ MFA approved: assertion signed for Aline with the development secret",
+            "… waiting for activation.status active",
+            "✔ activation " + activation + " active until ",
+            "✔ Graph: Aline holds User Administrator (assignment ",
+            "… the incident is resolved; closing the ticket in 0.2 s",
+            "✔ ticket closed (event ",
+            "… waiting for activation.revoked",
+            "✔ activation revoked, reason ticket-closed",
+            "✔ Graph: the assignment is gone",
+            "✔ audit trail: 7 records: requested, validated, mfa-challenged, mfa-approved, activated, revoke-requested, revoked",
+            "✔ audit chain intact (7 records)",
+            "Story complete in ",
+            "  pimctl audit show " + activation,
         };
         String out = run.out();
         int from = 0;
@@ -368,8 +497,10 @@ class DemoCommandTest {
             from = at + line.length();
         }
         assertThat(run.out()).containsPattern("(?m)^\\[ 0\\.\\ds] ");
-        assertThat(orchestrator.published).extracting(FakeBus.Published::type).containsExactly(EventTypes.TICKET_ACTIVATION_REQUESTED,
-                EventTypes.MFA_RESPONSE, EventTypes.TICKET_CLOSED);
+        assertThat(orchestrator.published)
+                .extracting(FakeBus.Published::type)
+                .containsExactly(
+                        EventTypes.TICKET_ACTIVATION_REQUESTED, EventTypes.MFA_RESPONSE, EventTypes.TICKET_CLOSED);
         assertThat(orchestrator.closed).isTrue();
     }
 
@@ -395,21 +526,37 @@ class DemoCommandTest {
         try {
             String origin = simulator.baseUrl().replace("/v1.0", "");
             HttpClient http = HttpClient.newHttpClient();
-            String token = Events.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(origin + "/_simulator/tokens"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()).body())
-                    .path("access_token").asText();
-            ObjectNode body = Events.mapper().createObjectNode().put("action", action).put("principalId", ALINE)
-                    .put("roleDefinitionId", ROLE).put("directoryScopeId", "/").put("justification", "test");
+            String token = Events.mapper()
+                    .readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create(origin + "/_simulator/tokens"))
+                                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .path("access_token")
+                    .asText();
+            ObjectNode body = Events.mapper()
+                    .createObjectNode()
+                    .put("action", action)
+                    .put("principalId", ALINE)
+                    .put("roleDefinitionId", ROLE)
+                    .put("directoryScopeId", "/")
+                    .put("justification", "test");
             if (action.equals("adminAssign")) {
                 ObjectNode schedule = body.putObject("scheduleInfo");
-                schedule.put("startDateTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                schedule.put(
+                        "startDateTime",
+                        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                 schedule.putObject("expiration").put("type", "afterDuration").put("duration", "PT5H");
                 body.putObject("ticketInfo").put("ticketNumber", "T").put("ticketSystem", "Contoso ICM");
             }
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl()
-                            + "/roleManagement/directory/roleAssignmentScheduleRequests"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    simulator.baseUrl() + "/roleManagement/directory/roleAssignmentScheduleRequests"))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("%s: %s", action, r.body()).isEqualTo(201);
         } catch (java.io.IOException e) {

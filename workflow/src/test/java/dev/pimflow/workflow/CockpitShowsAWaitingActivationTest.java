@@ -1,8 +1,20 @@
 package dev.pimflow.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.pimflow.workflow.support.BrowserCondition;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.TicketSystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -20,19 +32,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The operator's view (README, walkthrough step 4): in a real browser, an admin logs in to Cockpit, finds the running
@@ -52,17 +51,20 @@ class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
     private static final String PROCESS_NAME = "Ticket-linked role activation";
     /** The event-based gateway the token waits at once the role is active: "Active until". */
     private static final String WAITING_ACTIVITY_ID = "Gateway_AwaitEnd";
+
     private static final String WAITING_ACTIVITY_NAME = "Active until";
     /** Chromium starts slowly on a busy 2-core machine; Cockpit's bundles are large. */
     private static final Duration BROWSER_WAIT = Duration.ofSeconds(60);
+
     private static final Path OUTPUT = Path.of("target", "cockpit");
     /**
      * Selenium warns that it has no DevTools binding for this Chromium version; the test uses WebDriver only, no CDP.
      * Held here: java.util.logging keeps loggers weakly.
      */
     private static final List<java.util.logging.Logger> CDP_VERSION_WARNINGS = Stream.of(
-            "org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver")
-            .map(java.util.logging.Logger::getLogger).toList();
+                    "org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver")
+            .map(java.util.logging.Logger::getLogger)
+            .toList();
 
     @LocalServerPort
     int port;
@@ -126,16 +128,26 @@ class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // without the background-networking flags, Chromium's connections are refused by this machine's closed network
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1600,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1600,1000",
+                "--user-data-dir=" + profile.toAbsolutePath());
         return options;
     }
 
     /** Cockpit's login page: the form posts the credentials with the session's CSRF token, as a person's browser does. */
     private void logIn(WebDriver driver, WebDriverWait wait) {
         driver.get("http://localhost:" + port + "/camunda/app/cockpit/default/");
-        WebElement user = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[ng-model='username']")));
+        WebElement user =
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[ng-model='username']")));
         user.clear();
         user.sendKeys("admin");
         WebElement password = driver.findElement(By.cssSelector("input[ng-model='password']"));
@@ -153,7 +165,8 @@ class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
      */
     private String findInstanceByBusinessKey(WebDriver driver, WebDriverWait wait, String ticket) {
         driver.get("http://localhost:" + port + "/camunda/app/cockpit/default/#/processes");
-        wait.until(ExpectedConditions.elementToBeClickable(By.linkText(PROCESS_NAME))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText(PROCESS_NAME)))
+                .click();
         wait.until(ExpectedConditions.urlContains("#/process-definition/"));
 
         // the instance list has loaded (its search box is re-rendered while the tab loads)
@@ -181,11 +194,14 @@ class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
             if (rows.size() != 1 || !rows.get(0).getText().contains(ticket)) {
                 return null;
             }
-            return rows.get(0).findElement(By.xpath(".//a[contains(@href, '/process-instance/')]")).getDomProperty("href");
+            return rows.get(0)
+                    .findElement(By.xpath(".//a[contains(@href, '/process-instance/')]"))
+                    .getDomProperty("href");
         });
         String instanceId = href.replaceAll(".*/process-instance/([^/?#]+).*", "$1");
         wait.ignoring(StaleElementReferenceException.class).until(d -> {
-            d.findElement(By.xpath("//tr//a[contains(@href, '/process-instance/" + instanceId + "')]")).click();
+            d.findElement(By.xpath("//tr//a[contains(@href, '/process-instance/" + instanceId + "')]"))
+                    .click();
             return true;
         });
         wait.until(ExpectedConditions.urlContains("#/process-instance/" + instanceId));
@@ -202,34 +218,50 @@ class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
         awaitTokensExactlyOnTheWaitingActivity(wait);
 
         // the gateway's label in the diagram (Cockpit may redraw the diagram as its data arrives: read until it holds)
-        awaitEqual(wait, "the label of " + WAITING_ACTIVITY_ID, d -> d.findElement(
-                By.cssSelector("g.djs-element[data-element-id='" + WAITING_ACTIVITY_ID + "_label']")).getDomProperty("textContent"),
+        awaitEqual(
+                wait,
+                "the label of " + WAITING_ACTIVITY_ID,
+                d -> d.findElement(By.cssSelector("g.djs-element[data-element-id='" + WAITING_ACTIVITY_ID + "_label']"))
+                        .getDomProperty("textContent"),
                 WAITING_ACTIVITY_NAME);
         assertThat(driver.getCurrentUrl()).contains(instanceId);
 
-        // the activity instance tree (sidebar, "Filter"): the one running activity instance under the process is "Active until"
+        // the activity instance tree (sidebar, "Filter"): the one running activity instance under the process is
+        // "Active until"
         clickSidebarTab(wait, "Filter");
         By running = By.cssSelector(".instance-tree .tree-node-group.state-running .tree-node-label");
-        awaitEqual(wait, "the running activity instances", d -> d.findElements(running).stream().map(e -> e.getText().trim()).toList(),
+        awaitEqual(
+                wait,
+                "the running activity instances",
+                d -> d.findElements(running).stream()
+                        .map(e -> e.getText().trim())
+                        .toList(),
                 List.of(PROCESS_NAME, WAITING_ACTIVITY_NAME));
 
-        // the instance's information (sidebar, "Information"): the business key is the ticket; left open for the screenshot
+        // the instance's information (sidebar, "Information"): the business key is the ticket; left open for the
+        // screenshot
         clickSidebarTab(wait, "Information");
         wait.until(ExpectedConditions.textToBe(By.cssSelector("dd.business-key"), ticket));
         // the token is still drawn (the screenshot must show it); let the last paint settle (fonts, overlay positions)
         // before the screenshot: bpmn-js lays out in an animation frame
         awaitTokensExactlyOnTheWaitingActivity(wait);
-        ((JavascriptExecutor) driver).executeAsyncScript(
-                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
+        ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
     }
 
     /** Waits until the visible running-instance badges are exactly one, on "Active until", counting 1. */
     private static void awaitTokensExactlyOnTheWaitingActivity(WebDriverWait wait) {
-        awaitEqual(wait, "the running-instance badges (activity=count)", d -> d.findElements(By.cssSelector(".djs-overlays .badge.instance-count"))
-                .stream().filter(WebElement::isDisplayed)
-                .map(b -> b.findElement(By.xpath("ancestor::*[contains(@class, 'djs-overlays')]")).getDomAttribute("data-container-id")
-                        + "=" + b.getText().trim())
-                .toList(), List.of(WAITING_ACTIVITY_ID + "=1"));
+        awaitEqual(
+                wait,
+                "the running-instance badges (activity=count)",
+                d -> d.findElements(By.cssSelector(".djs-overlays .badge.instance-count")).stream()
+                        .filter(WebElement::isDisplayed)
+                        .map(b -> b.findElement(By.xpath("ancestor::*[contains(@class, 'djs-overlays')]"))
+                                        .getDomAttribute("data-container-id")
+                                + "=" + b.getText().trim())
+                        .toList(),
+                List.of(WAITING_ACTIVITY_ID + "=1"));
     }
 
     /** Waits until what the page shows equals the expected (Angular re-renders: elements may go stale meanwhile). */

@@ -1,5 +1,8 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.audit.AuditRecord;
@@ -8,6 +11,7 @@ import dev.pimflow.workflow.security.Roles;
 import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.OrchestratorHttp;
+import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.identity.User;
@@ -15,12 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import java.time.Duration;
-import java.util.List;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 17, finding 2: a login is not a role. A Camunda user with no group could approve anyone's MFA through the
@@ -33,8 +31,10 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
 
     @LocalServerPort
     int port;
+
     @Autowired
     IdentityService identity;
+
     @Autowired
     ManagementService management;
 
@@ -59,40 +59,64 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         String challengeId = challenge.path("challengeId").asText();
         String activationId = challenge.path("activationId").asText();
 
-        assertThat(nobody.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
+        assertThat(nobody.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null)
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(nobody.get("/dev/mfa/challenges").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/api/activations").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/api/activations/" + activationId).statusCode()).isEqualTo(403);
-        assertThat(nobody.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}").statusCode()).isEqualTo(403);
+        assertThat(nobody.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}")
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(nobody.get("/api/audit/verify").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/prometheus").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/health").body()).doesNotContain("components");
         // a stranger's refused correlation is audited, but not in the trail of the activation it names
         String instance = instanceOf(activationId);
-        assertThat(nobody.send("POST", "/engine-rest/message",
-                "{\"messageName\": \"mfa.response\", \"processInstanceId\": \"" + instance + "\"}").statusCode()).isEqualTo(403);
+        assertThat(nobody.send(
+                                "POST",
+                                "/engine-rest/message",
+                                "{\"messageName\": \"mfa.response\", \"processInstanceId\": \"" + instance + "\"}")
+                        .statusCode())
+                .isEqualTo(403);
         awaitAuditChained();
         assertThat(audit.forActivation(activationId)).noneMatch(r -> r.actor().equals("user:mallory"));
-        assertThat(audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION)).anySatisfy(r -> {
-            assertThat(r.actor()).isEqualTo("user:mallory");
-            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
-            assertThat(r.details()).containsEntry("claimedProcessInstanceId", instance);
-        });
+        assertThat(audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION))
+                .anySatisfy(r -> {
+                    assertThat(r.actor()).isEqualTo("user:mallory");
+                    assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+                    assertThat(r.details()).containsEntry("claimedProcessInstanceId", instance);
+                });
         // engine REST answers, but shows nothing it was not authorized to see
-        assertThat(JSON.readTree(nobody.get("/engine-rest/process-instance/count").body()).path("count").asLong()).isZero();
+        assertThat(JSON.readTree(nobody.get("/engine-rest/process-instance/count")
+                                .body())
+                        .path("count")
+                        .asLong())
+                .isZero();
 
         // neither the operator nor the auditor may use the development gateway
-        assertThat(operator.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
-        assertThat(auditor.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(403);
+        assertThat(operator.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(auditor.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null)
+                        .statusCode())
+                .isEqualTo(403);
         awaitAuditChained();
         assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
 
         // the admin may, and the audit trail names the admin, not only the principal the assertion speaks for
-        assertThat(admin.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null).statusCode()).isEqualTo(202);
+        assertThat(admin.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null)
+                        .statusCode())
+                .isEqualTo(202);
         awaitStatus(activationId, "active");
-        AuditRecord answered = chainedAudit(activationId).stream().filter(r -> r.action().equals("dev-mfa-answered")).findFirst().orElseThrow();
+        AuditRecord answered = chainedAudit(activationId).stream()
+                .filter(r -> r.action().equals("dev-mfa-answered"))
+                .findFirst()
+                .orElseThrow();
         assertThat(answered.actor()).isEqualTo("user:admin");
-        assertThat(answered.details()).containsEntry("surface", "dev-mfa-gateway").containsEntry("onBehalfOf", ALINE);
+        assertThat(answered.details())
+                .containsEntry("surface", "dev-mfa-gateway")
+                .containsEntry("onBehalfOf", ALINE);
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
     }
@@ -104,36 +128,60 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         awaitStatus(activationId, "active");
         String instance = instanceOf(activationId);
 
-        assertThat(operator.get("/api/activations?ticket=" + ticket).statusCode()).isEqualTo(200);
+        assertThat(operator.get("/api/activations?ticket=" + ticket).statusCode())
+                .isEqualTo(200);
         assertThat(operator.get("/actuator/info").statusCode()).isEqualTo(200); // prometheus: MetricsAndHealthTest
         assertThat(operator.get("/api/audit/verify").statusCode()).isEqualTo(403);
         assertThat(auditor.get("/api/audit/verify").statusCode()).isEqualTo(200);
         assertThat(auditor.get("/api/activations/" + activationId).statusCode()).isEqualTo(200);
-        assertThat(auditor.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}").statusCode()).isEqualTo(403);
+        assertThat(auditor.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}")
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(auditor.get("/actuator/info").statusCode()).isEqualTo(403);
         assertThat(auditor.get("/actuator/prometheus").statusCode()).isEqualTo(403);
 
         // the operator sees the instance in engine REST and may change a job's retries: audited as an operator action
-        assertThat(JSON.readTree(operator.get("/engine-rest/process-instance/count?processInstanceIds=" + instance).body())
-                .path("count").asLong()).isEqualTo(1);
-        String timer = management.createJobQuery().processInstanceId(instance).singleResult().getId();
+        assertThat(JSON.readTree(operator.get("/engine-rest/process-instance/count?processInstanceIds=" + instance)
+                                .body())
+                        .path("count")
+                        .asLong())
+                .isEqualTo(1);
+        String timer = management
+                .createJobQuery()
+                .processInstanceId(instance)
+                .singleResult()
+                .getId();
         var retries = operator.send("PUT", "/engine-rest/job/" + timer + "/retries", "{\"retries\": 3}");
         assertThat(retries.statusCode()).as(retries.body()).isEqualTo(204);
         // but not disable it: a timer with no retries left would never revoke
-        assertThat(operator.send("PUT", "/engine-rest/job/" + timer + "/retries", "{\"retries\": 0}").statusCode()).isEqualTo(403);
-        assertThat(operator.send("PUT", "/engine-rest/job/" + timer + "/retries",
-                "{\"retries\": 3, \"dueDate\": \"2099-01-01T00:00:00.000+0000\"}").statusCode()).isEqualTo(403);
+        assertThat(operator.send("PUT", "/engine-rest/job/" + timer + "/retries", "{\"retries\": 0}")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(operator.send(
+                                "PUT",
+                                "/engine-rest/job/" + timer + "/retries",
+                                "{\"retries\": 3, \"dueDate\": \"2099-01-01T00:00:00.000+0000\"}")
+                        .statusCode())
+                .isEqualTo(403);
         // nor move the process: modification is refused to operators as to everyone
-        assertThat(operator.send("POST", "/engine-rest/process-instance/" + instance + "/modification",
-                "{\"instructions\": [{\"type\": \"cancel\", \"activityId\": \"Gateway_AwaitEnd\"}]}").statusCode()).isEqualTo(403);
+        assertThat(operator.send(
+                                "POST",
+                                "/engine-rest/process-instance/" + instance + "/modification",
+                                "{\"instructions\": [{\"type\": \"cancel\", \"activityId\": \"Gateway_AwaitEnd\"}]}")
+                        .statusCode())
+                .isEqualTo(403);
 
         // the operator's manual revoke, through the product API
-        var revoke = operator.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"incident resolved\"}");
+        var revoke = operator.send(
+                "POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"incident resolved\"}");
         assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(202);
         awaitRevoked(activationId);
 
         List<AuditRecord> records = chainedAudit(activationId);
-        AuditRecord retried = records.stream().filter(r -> r.action().equals(OperatorAudit.ACTION_DONE)).findFirst().orElseThrow();
+        AuditRecord retried = records.stream()
+                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE))
+                .findFirst()
+                .orElseThrow();
         assertThat(retried.actor()).isEqualTo("user:olivia");
         assertThat(retried.outcome()).isEqualTo("SetJobRetries");
         assertThat(retried.details()).containsEntry("surface", "engine-rest").containsEntry("jobId", timer);
@@ -141,7 +189,10 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
             assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
             assertThat(r.actor()).isEqualTo("user:olivia");
         });
-        AuditRecord revoked = records.stream().filter(r -> r.action().equals("revoke-requested")).findFirst().orElseThrow();
+        AuditRecord revoked = records.stream()
+                .filter(r -> r.action().equals("revoke-requested"))
+                .findFirst()
+                .orElseThrow();
         assertThat(revoked.actor()).isEqualTo("user:olivia");
         assertThat(revoked.details()).containsEntry("surface", "product-rest");
     }
@@ -153,14 +204,28 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         String activationId = requestAndApprove(ticket, "PT1H");
         awaitStatus(activationId, "active");
         String instance = instanceOf(activationId);
-        String timer = management.createJobQuery().processInstanceId(instance).singleResult().getId();
+        String timer = management
+                .createJobQuery()
+                .processInstanceId(instance)
+                .singleResult()
+                .getId();
 
         CockpitSession cockpit = CockpitSession.open(port, "default");
-        assertThat(cockpit.login("olivia", PASSWORD).statusCode()).as("Cockpit login of olivia").isEqualTo(200);
-        assertThat(cockpit.send("PUT", "/camunda/api/engine/engine/default/job/" + timer + "/retries", "{\"retries\": 2}").statusCode())
+        assertThat(cockpit.login("olivia", PASSWORD).statusCode())
+                .as("Cockpit login of olivia")
+                .isEqualTo(200);
+        assertThat(cockpit.send(
+                                "PUT",
+                                "/camunda/api/engine/engine/default/job/" + timer + "/retries",
+                                "{\"retries\": 2}")
+                        .statusCode())
                 .isEqualTo(204);
-        assertThat(cockpit.send("POST", "/camunda/api/engine/engine/default/message",
-                "{\"messageName\": \"activation.revoke-requested\", \"processInstanceId\": \"" + instance + "\"}").statusCode())
+        assertThat(cockpit.send(
+                                "POST",
+                                "/camunda/api/engine/engine/default/message",
+                                "{\"messageName\": \"activation.revoke-requested\", \"processInstanceId\": \""
+                                        + instance + "\"}")
+                        .statusCode())
                 .isEqualTo(403);
         assertThat(statusOf(activationId)).isEqualTo("active");
 
@@ -188,11 +253,15 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         var member = admin.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/newop", null);
         assertThat(member.statusCode()).as(member.body()).isEqualTo(204);
         // an operator may not make others operators
-        assertThat(operator.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/mallory", null).statusCode()).isEqualTo(403);
+        assertThat(operator.send("PUT", "/engine-rest/group/" + Roles.OPERATORS + "/members/mallory", null)
+                        .statusCode())
+                .isEqualTo(403);
 
         awaitAuditChained();
         List<AuditRecord> admin = audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE) && r.actor().equals("user:admin")).toList();
+                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE)
+                        && r.actor().equals("user:admin"))
+                .toList();
         assertThat(admin).extracting(r -> r.details().get("entityType")).contains("User", "Group membership");
         assertThat(admin).allSatisfy(r -> assertThat(r.details()).containsEntry("surface", "engine-rest"));
     }
@@ -208,5 +277,4 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         }
         return id;
     }
-
 }

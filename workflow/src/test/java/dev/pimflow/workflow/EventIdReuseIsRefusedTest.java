@@ -1,28 +1,27 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.BOB;
+import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
+import static dev.pimflow.workflow.support.TopicWatcher.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.BOB;
-import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
-import static dev.pimflow.workflow.support.TopicWatcher.header;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Issue 17, finding 6 (DESIGN §6.4): an event is known by its CloudEvents source and id together. Before, the id alone
@@ -36,6 +35,7 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
 
     @Autowired
     JdbcTemplate jdbc;
+
     private final EventCodec codec = new EventCodec();
 
     @Test
@@ -43,12 +43,15 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
         String ticket = "CONTOSO:Reuse-1";
         String id = UUID.randomUUID().toString();
         send(ICM, id, EventTypes.TICKET_ACTIVATION_REQUESTED, ticket, tickets.activationRequest(ticket, ALINE, "PT1H"));
-        String activationId = awaitChallenge(ticket).path("data").path("activationId").asText();
+        String activationId =
+                awaitChallenge(ticket).path("data").path("activationId").asText();
 
         // another ticket system that happens to use the same id: its ticket.closed is a new event, and cancels
         send(OTHER, id, EventTypes.TICKET_CLOSED, ticket, closed(ticket));
         awaitStatus(activationId, "cancelled");
-        assertThat(topics.records("tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(id))).isEmpty();
+        assertThat(topics.records(
+                        "tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(id)))
+                .isEmpty();
     }
 
     @Test
@@ -57,12 +60,18 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
         String id = UUID.randomUUID().toString();
         ObjectNode request = tickets.activationRequest(ticket, ALINE, "PT1H");
         send(ICM, id, EventTypes.TICKET_ACTIVATION_REQUESTED, ticket, request);
-        String activationId = awaitChallenge(ticket).path("data").path("activationId").asText();
+        String activationId =
+                awaitChallenge(ticket).path("data").path("activationId").asText();
 
         // the same source and id, now a ticket.closed; then the same request for another principal
         byte[] reusedAsClose = send(ICM, id, EventTypes.TICKET_CLOSED, ticket, closed(ticket));
         assertDeadLetteredAsReused(reusedAsClose);
-        byte[] reusedForBob = send(ICM, id, EventTypes.TICKET_ACTIVATION_REQUESTED, ticket, tickets.activationRequest(ticket, BOB, "PT1H"));
+        byte[] reusedForBob = send(
+                ICM,
+                id,
+                EventTypes.TICKET_ACTIVATION_REQUESTED,
+                ticket,
+                tickets.activationRequest(ticket, BOB, "PT1H"));
         assertDeadLetteredAsReused(reusedForBob);
 
         // both audited, on the ticket, with what the id was first used for
@@ -71,20 +80,33 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
             assertThat(r.outcome()).isEqualTo("rejected");
             assertThat(r.ticketSystem()).isEqualTo(CONTOSO_ICM);
             assertThat(r.ticketNumber()).isEqualTo(ticket);
-            assertThat(r.details()).containsEntry("source", ICM.toString()).containsEntry("firstType", EventTypes.TICKET_ACTIVATION_REQUESTED);
+            assertThat(r.details())
+                    .containsEntry("source", ICM.toString())
+                    .containsEntry("firstType", EventTypes.TICKET_ACTIVATION_REQUESTED);
         });
-        assertThat(audited).extracting(r -> r.details().get("type")).containsExactlyInAnyOrder(EventTypes.TICKET_CLOSED, EventTypes.TICKET_ACTIVATION_REQUESTED);
+        assertThat(audited)
+                .extracting(r -> r.details().get("type"))
+                .containsExactlyInAnyOrder(EventTypes.TICKET_CLOSED, EventTypes.TICKET_ACTIVATION_REQUESTED);
 
         // a true redelivery (the same content; a resend stamps a new time) stays a silent no-op
         send(ICM, id, EventTypes.TICKET_ACTIVATION_REQUESTED, ticket, request);
-        // nothing changed: still one activation, still waiting for MFA; then a real close (a new id) on the same partition
+        // nothing changed: still one activation, still waiting for MFA; then a real close (a new id) on the same
+        // partition
         String closeId = tickets.closeTicket(ticket);
         awaitStatus(activationId, "cancelled");
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE ticket_number = ?", Integer.class, ticket)).isEqualTo(1);
-        assertThat(topics.records("tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(id))).hasSize(2);
-        assertThat(topics.records("tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(closeId))).isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM activation WHERE ticket_number = ?", Integer.class, ticket))
+                .isEqualTo(1);
+        assertThat(topics.records(
+                        "tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(id)))
+                .hasSize(2);
+        assertThat(topics.records(
+                        "tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(closeId)))
+                .isEmpty();
         assertThat(awaitReuseAudit(id, 2)).hasSize(2);
-        assertThat(chainedAudit(activationId)).extracting(AuditRecord::action).doesNotContain("mfa-approved", "activated");
+        assertThat(chainedAudit(activationId))
+                .extracting(AuditRecord::action)
+                .doesNotContain("mfa-approved", "activated");
     }
 
     private byte[] send(URI source, String id, String type, String ticket, ObjectNode data) {
@@ -94,19 +116,30 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
     }
 
     private ObjectNode closed(String ticket) {
-        return codec.mapper().createObjectNode().put("ticketSystem", CONTOSO_ICM).put("ticketNumber", ticket)
-                .put("closedAt", OffsetDateTime.now(ZoneOffset.UTC).toString()).put("resolution", "Done.");
+        return codec.mapper()
+                .createObjectNode()
+                .put("ticketSystem", CONTOSO_ICM)
+                .put("ticketNumber", ticket)
+                .put("closedAt", OffsetDateTime.now(ZoneOffset.UTC).toString())
+                .put("resolution", "Done.");
     }
 
     private void assertDeadLetteredAsReused(byte[] value) {
-        ConsumerRecord<String, byte[]> dead = topics.awaitRecord("tickets.events.dlt", WAIT, r -> java.util.Arrays.equals(r.value(), value));
+        ConsumerRecord<String, byte[]> dead =
+                topics.awaitRecord("tickets.events.dlt", WAIT, r -> java.util.Arrays.equals(r.value(), value));
         assertThat(header(dead, "pim-dlt-field")).isEqualTo("id");
         assertThat(header(dead, "pim-dlt-reason")).startsWith("id: reused with different content");
         BadInputGoesToDeadLetterTopicTest.assertNoStackTrace(dead, "tickets.events");
     }
 
     private List<AuditRecord> awaitReuseAudit(String id, int expected) {
-        return org.awaitility.Awaitility.await().atMost(WAIT).until(() -> chainedAudit(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals("event-id-reused") && id.equals(r.details().get("eventId"))).toList(), l -> l.size() >= expected);
+        return org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () -> chainedAudit(AuditEntry.NO_ACTIVATION).stream()
+                                .filter(r -> r.action().equals("event-id-reused")
+                                        && id.equals(r.details().get("eventId")))
+                                .toList(),
+                        l -> l.size() >= expected);
     }
 }

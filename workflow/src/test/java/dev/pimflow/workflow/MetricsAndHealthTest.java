@@ -1,29 +1,27 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * For the people who run it: {@code /actuator/prometheus} (HTTP Basic) shows activations moving through their life,
@@ -31,14 +29,17 @@ import static org.awaitility.Awaitility.await;
  * caller and only the overall status to anyone else.
  */
 @AutoConfigureObservability(tracing = false)
-// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a JVM-wide registry
+// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a
+// JVM-wide registry
 @TestPropertySource(properties = {"pim.metrics.database-refresh=PT0.2S", "camunda.bpm.process-engine-name=metricstest"})
 class MetricsAndHealthTest extends EndToEndTestBase {
-    private static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN =
+            "Basic " + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final ObjectMapper json = new ObjectMapper();
 
     @LocalServerPort
@@ -57,7 +58,9 @@ class MetricsAndHealthTest extends EndToEndTestBase {
         String closed = "CONTOSO:Metrics-closed";
         String closedId = requestAndApprove(closed, "PT5H");
         awaitStatus(closedId, "active");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(value(scrape(), "pimflow_activations_active")).isGreaterThanOrEqualTo(1));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(value(scrape(), "pimflow_activations_active"))
+                        .isGreaterThanOrEqualTo(1));
         tickets.closeTicket(closed);
         awaitRevoked(closedId);
         awaitStatus(closedId, "revoked");
@@ -66,30 +69,58 @@ class MetricsAndHealthTest extends EndToEndTestBase {
         String expiring = "CONTOSO:Metrics-expired";
         String expiringId = requestAndApprove(expiring, "PT3S");
         awaitStatus(expiringId, "active");
-        assertThat(awaitRevoked(expiringId).path("data").path("reason").asText()).isEqualTo("expired");
+        assertThat(awaitRevoked(expiringId).path("data").path("reason").asText())
+                .isEqualTo("expired");
         awaitStatus(expiringId, "revoked");
 
         // bad input on tickets.events goes to the DLT
         tickets.sendRaw("tickets.events", CONTOSO_ICM + ":CONTOSO:Metrics-bad", "not json at all");
-        topics.awaitRecord("tickets.events.dlt", WAIT, r -> new String(r.value(), StandardCharsets.UTF_8).contains("not json at all"));
+        topics.awaitRecord(
+                "tickets.events.dlt",
+                WAIT,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains("not json at all"));
 
         await().atMost(WAIT).untilAsserted(() -> {
             String after = scrape();
-            for (String status : new String[]{"requested", "pending-mfa", "active", "revoked"}) {
-                assertThat(delta(before, after, "pimflow_activations_total", Map.of("status", status))).as("status %s", status).isEqualTo(2);
+            for (String status : new String[] {"requested", "pending-mfa", "active", "revoked"}) {
+                assertThat(delta(before, after, "pimflow_activations_total", Map.of("status", status)))
+                        .as("status %s", status)
+                        .isEqualTo(2);
             }
-            assertThat(delta(before, after, "pimflow_mfa_wait_seconds_count", Map.of("outcome", "approved"))).isEqualTo(2);
-            assertThat(value(after, "pimflow_mfa_wait_seconds_sum", Map.of("outcome", "approved"))).isPositive();
-            assertThat(delta(before, after, "pimflow_request_to_active_seconds_count", Map.of())).isEqualTo(2);
-            assertThat(value(after, "pimflow_request_to_active_seconds_sum", Map.of())).isPositive();
+            assertThat(delta(before, after, "pimflow_mfa_wait_seconds_count", Map.of("outcome", "approved")))
+                    .isEqualTo(2);
+            assertThat(value(after, "pimflow_mfa_wait_seconds_sum", Map.of("outcome", "approved")))
+                    .isPositive();
+            assertThat(delta(before, after, "pimflow_request_to_active_seconds_count", Map.of()))
+                    .isEqualTo(2);
+            assertThat(value(after, "pimflow_request_to_active_seconds_sum", Map.of()))
+                    .isPositive();
             // only the expiry has a lag; it is revoked by the end-of-duration timer, within the job executor's polling
-            assertThat(delta(before, after, "pimflow_revocation_lag_seconds_count", Map.of("reason", "expired"))).isEqualTo(1);
-            assertThat(delta(before, after, "pimflow_revocation_lag_seconds_bucket", Map.of("reason", "expired", "le", "15.0"))).isEqualTo(1);
-            assertThat(delta(before, after, "pimflow_dlt_records_total", Map.of("topic", "tickets.events.dlt", "reason", "invalid-event")))
+            assertThat(delta(before, after, "pimflow_revocation_lag_seconds_count", Map.of("reason", "expired")))
                     .isEqualTo(1);
-            assertThat(delta(before, after, "pimflow_graph_calls_seconds_count", Map.of("operation", "assign", "outcome", "success")))
+            assertThat(delta(
+                            before,
+                            after,
+                            "pimflow_revocation_lag_seconds_bucket",
+                            Map.of("reason", "expired", "le", "15.0")))
+                    .isEqualTo(1);
+            assertThat(delta(
+                            before,
+                            after,
+                            "pimflow_dlt_records_total",
+                            Map.of("topic", "tickets.events.dlt", "reason", "invalid-event")))
+                    .isEqualTo(1);
+            assertThat(delta(
+                            before,
+                            after,
+                            "pimflow_graph_calls_seconds_count",
+                            Map.of("operation", "assign", "outcome", "success")))
                     .isGreaterThanOrEqualTo(2);
-            assertThat(delta(before, after, "pimflow_graph_calls_seconds_count", Map.of("operation", "remove", "outcome", "success")))
+            assertThat(delta(
+                            before,
+                            after,
+                            "pimflow_graph_calls_seconds_count",
+                            Map.of("operation", "remove", "outcome", "success")))
                     .isGreaterThanOrEqualTo(2);
             assertThat(value(after, "pimflow_activations_active")).isZero();
             assertThat(value(after, "pimflow_outbox_backlog")).isZero();
@@ -103,18 +134,25 @@ class MetricsAndHealthTest extends EndToEndTestBase {
         String before = scrape();
         // the first adminAssign fails with a 500; the job is retried and the activation still becomes active
         assertThat(simulatorControl("POST", "/faults", """
-                {"status":500,"count":1,"code":"PimflowTestFault","pathContains":"roleAssignmentScheduleRequests","method":"POST"}""")
-                .statusCode()).isEqualTo(201);
+                {"status":500,"count":1,"code":"PimflowTestFault","pathContains":"roleAssignmentScheduleRequests","method":"POST"}""").statusCode()).isEqualTo(201);
         String ticket = "CONTOSO:Metrics-graph-error";
         String activationId = requestAndApprove(ticket, "PT5H");
         awaitStatus(activationId, "active");
 
         String after = scrape();
         Map<String, String> errorLabels = Map.of("operation", "assign", "code", "PimflowTestFault");
-        assertThat(delta(before, after, "pimflow_graph_errors_total", errorLabels)).isEqualTo(1);
-        assertThat(labelsOf(after, "pimflow_graph_errors_total", errorLabels)).containsKey("kind")
-                .extractingByKey("kind").isIn("retry", "incident");
-        assertThat(delta(before, after, "pimflow_graph_calls_seconds_count", Map.of("operation", "assign", "outcome", "error"))).isEqualTo(1);
+        assertThat(delta(before, after, "pimflow_graph_errors_total", errorLabels))
+                .isEqualTo(1);
+        assertThat(labelsOf(after, "pimflow_graph_errors_total", errorLabels))
+                .containsKey("kind")
+                .extractingByKey("kind")
+                .isIn("retry", "incident");
+        assertThat(delta(
+                        before,
+                        after,
+                        "pimflow_graph_calls_seconds_count",
+                        Map.of("operation", "assign", "outcome", "error")))
+                .isEqualTo(1);
 
         tickets.closeTicket(ticket);
         awaitStatus(activationId, "revoked");
@@ -129,24 +167,40 @@ class MetricsAndHealthTest extends EndToEndTestBase {
         HttpResponse<String> admin = get("/actuator/health", ADMIN);
         assertThat(admin.statusCode()).isEqualTo(200);
         JsonNode components = json.readTree(admin.body()).path("components");
-        for (String component : new String[]{"kafka", "db", "graph"}) {
-            assertThat(components.path(component).path("status").asText()).as("%s in %s", component, admin.body()).isEqualTo("UP");
+        for (String component : new String[] {"kafka", "db", "graph"}) {
+            assertThat(components.path(component).path("status").asText())
+                    .as("%s in %s", component, admin.body())
+                    .isEqualTo("UP");
         }
-        assertThat(components.path("kafka").path("details").path("nodes").asInt()).isGreaterThanOrEqualTo(1);
-        assertThat(components.path("graph").path("details").path("mode").asText()).isEqualTo("simulator");
-        assertThat(components.path("graph").path("details").path("baseUrl").asText()).isEqualTo(simulator.baseUrl());
+        assertThat(components.path("kafka").path("details").path("nodes").asInt())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(components.path("graph").path("details").path("mode").asText())
+                .isEqualTo("simulator");
+        assertThat(components.path("graph").path("details").path("baseUrl").asText())
+                .isEqualTo(simulator.baseUrl());
 
         // the metrics need credentials
         assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
-        assertThat(get("/actuator/prometheus", "Basic " + Base64.getEncoder().encodeToString("nobody:test-admin-password".getBytes(StandardCharsets.UTF_8)))
-                .statusCode()).isEqualTo(401);
+        assertThat(get(
+                                "/actuator/prometheus",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(
+                                                        "nobody:test-admin-password".getBytes(StandardCharsets.UTF_8)))
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     // ------------------------------------------------------------------ helpers
 
     private String scrape() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
-                .header("Authorization", ADMIN).header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                        .header("Authorization", ADMIN)
+                        .header("Accept", "text/plain")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET /actuator/prometheus: %s", r.body()).isEqualTo(200);
         return r.body();
     }
@@ -202,7 +256,8 @@ class MetricsAndHealthTest extends EndToEndTestBase {
     }
 
     private HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .GET();
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

@@ -1,25 +1,24 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.workflow.security.OperatorAudit;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.OrchestratorHttp;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 17, findings 1 and 3: the admin, through engine REST over HTTP, tries every way around the MFA (correlating
@@ -31,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -52,33 +52,49 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         HttpResponse<String> message = admin.send("POST", "/engine-rest/message", """
                 {"messageName": "mfa.response", "processInstanceId": "%s",
                  "processVariables": {"mfaApproved": {"value": true, "type": "Boolean"}}}""".formatted(instance));
-        HttpResponse<String> modification = admin.send("POST", "/engine-rest/process-instance/" + instance + "/modification", """
+        HttpResponse<String> modification =
+                admin.send("POST", "/engine-rest/process-instance/" + instance + "/modification", """
                 {"instructions": [{"type": "startBeforeActivity", "activityId": "Task_ActivateRole"},
                                   {"type": "cancel", "activityId": "Gateway_AwaitMfa"}]}""");
-        HttpResponse<String> variable = admin.send("PUT", "/engine-rest/process-instance/" + instance + "/variables/mfaApproved",
+        HttpResponse<String> variable = admin.send(
+                "PUT",
+                "/engine-rest/process-instance/" + instance + "/variables/mfaApproved",
                 "{\"value\": true, \"type\": \"Boolean\"}");
         HttpResponse<String> delete = admin.send("DELETE", "/engine-rest/process-instance/" + instance, null);
 
         for (HttpResponse<String> refused : List.of(message, modification, variable, delete)) {
-            assertThat(refused.statusCode()).as(refused.request().method() + " " + refused.request().uri() + ": " + refused.body())
+            assertThat(refused.statusCode())
+                    .as(refused.request().method() + " " + refused.request().uri() + ": " + refused.body())
                     .isEqualTo(403);
         }
 
         // nothing moved: still waiting for MFA seconds later (the probe saw the role active ~4 s after the message)
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
-                .until(() -> "pending-mfa".equals(statusOf(activationId)) && !activeRoles(ALINE).contains(USER_ADMINISTRATOR));
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(8))
+                .until(() -> "pending-mfa".equals(statusOf(activationId))
+                        && !activeRoles(ALINE).contains(USER_ADMINISTRATOR));
 
-        List<AuditRecord> refusals = chainedAudit(activationId).stream().filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED)).toList();
-        assertThat(refusals).extracting(AuditRecord::outcome)
-                .containsExactly("CorrelateMessageCmd", "ModifyProcessInstanceCmd", "SetExecutionVariablesCmd", "DeleteProcessInstanceCmd");
+        List<AuditRecord> refusals = chainedAudit(activationId).stream()
+                .filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED))
+                .toList();
+        assertThat(refusals)
+                .extracting(AuditRecord::outcome)
+                .containsExactly(
+                        "CorrelateMessageCmd",
+                        "ModifyProcessInstanceCmd",
+                        "SetExecutionVariablesCmd",
+                        "DeleteProcessInstanceCmd");
         assertThat(refusals).allSatisfy(r -> {
             assertThat(r.actor()).isEqualTo("user:admin");
-            assertThat(r.details()).containsEntry("surface", "engine-rest").containsEntry("processInstanceId", instance);
+            assertThat(r.details())
+                    .containsEntry("surface", "engine-rest")
+                    .containsEntry("processInstanceId", instance);
         });
         assertThat(refusals.get(0).details().get("request")).isEqualTo("POST /engine-rest/message");
 
         // the real approval still activates, and the chain is intact
-        tickets.respondToChallenge(challenge.path("challengeId").asText(),
+        tickets.respondToChallenge(
+                challenge.path("challengeId").asText(),
                 gateway.sign(ALINE, challenge.path("challengeId").asText(), true, Duration.ofMinutes(2)));
         awaitStatus(activationId, "active");
         tickets.closeTicket(ticket);
@@ -89,36 +105,54 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
     @Test
     void nobodyDeploysOrStartsInstancesAtRunTime() throws Exception {
         long definitions = jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class);
-        HttpResponse<String> deploy = admin.upload("/engine-rest/deployment/create", "attack.bpmn", "attack.bpmn", READ_THE_SECRET);
+        HttpResponse<String> deploy =
+                admin.upload("/engine-rest/deployment/create", "attack.bpmn", "attack.bpmn", READ_THE_SECRET);
         assertThat(deploy.statusCode()).as(deploy.body()).isEqualTo(403);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class)).isEqualTo(definitions);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class))
+                .isEqualTo(definitions);
 
-        // deleting the definition with its instances would end every activation's revocation (DeleteProcessDefinitionsByIdsCmd)
-        String definition = jdbc.queryForObject("SELECT ID_ FROM ACT_RE_PROCDEF WHERE KEY_ = 'ticket-activation' ORDER BY VERSION_ DESC LIMIT 1", String.class);
-        HttpResponse<String> byId = admin.send("DELETE", "/engine-rest/process-definition/" + definition + "?cascade=true&skipCustomListeners=true", null);
+        // deleting the definition with its instances would end every activation's revocation
+        // (DeleteProcessDefinitionsByIdsCmd)
+        String definition = jdbc.queryForObject(
+                "SELECT ID_ FROM ACT_RE_PROCDEF WHERE KEY_ = 'ticket-activation' ORDER BY VERSION_ DESC LIMIT 1",
+                String.class);
+        HttpResponse<String> byId = admin.send(
+                "DELETE",
+                "/engine-rest/process-definition/" + definition + "?cascade=true&skipCustomListeners=true",
+                null);
         assertThat(byId.statusCode()).as(byId.body()).isEqualTo(403);
-        HttpResponse<String> byKey = admin.send("DELETE", "/engine-rest/process-definition/key/ticket-activation/delete?cascade=true", null);
+        HttpResponse<String> byKey =
+                admin.send("DELETE", "/engine-rest/process-definition/key/ticket-activation/delete?cascade=true", null);
         assertThat(byKey.statusCode()).as(byKey.body()).isEqualTo(403);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class)).isEqualTo(definitions);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ACT_RE_PROCDEF", Long.class))
+                .isEqualTo(definitions);
 
-        HttpResponse<String> start = admin.send("POST", "/engine-rest/process-definition/key/ticket-activation/start",
+        HttpResponse<String> start = admin.send(
+                "POST",
+                "/engine-rest/process-definition/key/ticket-activation/start",
                 "{\"businessKey\": \"CONTOSO:Insider-2\", \"variables\": {\"activationId\": {\"value\": \"x\", \"type\": \"String\"}}}");
         assertThat(start.statusCode()).as(start.body()).isEqualTo(403);
 
         awaitAuditChained();
         List<AuditRecord> refused = audit.forActivation(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED)).toList();
-        assertThat(refused).extracting(AuditRecord::outcome).contains("DeployCmd", "StartProcessInstanceCmd",
-                "DeleteProcessDefinitionsByIdsCmd", "DeleteProcessDefinitionsByKeyCmd");
+                .filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED))
+                .toList();
+        assertThat(refused)
+                .extracting(AuditRecord::outcome)
+                .contains(
+                        "DeployCmd",
+                        "StartProcessInstanceCmd",
+                        "DeleteProcessDefinitionsByIdsCmd",
+                        "DeleteProcessDefinitionsByKeyCmd");
         assertThat(refused).allSatisfy(r -> assertThat(r.actor()).isEqualTo("user:admin"));
     }
 
     @Test
     void readingStaysOpenToTheAdmin() {
-        assertThat(admin.get("/engine-rest/process-instance/count").statusCode()).isEqualTo(200);
+        assertThat(admin.get("/engine-rest/process-instance/count").statusCode())
+                .isEqualTo(200);
         assertThat(admin.get("/engine-rest/deployment").statusCode()).isEqualTo(200);
     }
-
 
     /** The probe's deployment: a script-free process whose expression reads the MFA secret from the environment. */
     private static final String READ_THE_SECRET = """

@@ -1,12 +1,11 @@
 package dev.pimflow.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The product API's OpenAPI document is served at /api/openapi.json and checked in as docs/openapi.json; this test
@@ -30,11 +29,22 @@ class OpenApiDocumentIsCheckedInTest extends EndToEndTestBase {
 
     @Test
     void servedDocumentEqualsTheCheckedInOne() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/openapi.json"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8)))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/openapi.json"))
+                                .header(
+                                        "Authorization",
+                                        "Basic "
+                                                + Base64.getEncoder()
+                                                        .encodeToString("admin:test-admin-password"
+                                                                .getBytes(StandardCharsets.UTF_8)))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        ObjectMapper json = new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         ObjectNode served = (ObjectNode) json.readTree(r.body());
         served.remove("servers"); // the test's random port
         String document = json.writeValueAsString(json.treeToValue(served, java.util.Map.class)) + "\n";
@@ -42,7 +52,8 @@ class OpenApiDocumentIsCheckedInTest extends EndToEndTestBase {
         if (Boolean.getBoolean("pimflow.openapi.write")) {
             Files.writeString(CHECKED_IN, document);
         }
-        assertThat(Files.readString(CHECKED_IN)).as("docs/openapi.json is out of date: regenerate it (see this test's comment)")
+        assertThat(Files.readString(CHECKED_IN))
+                .as("docs/openapi.json is out of date: regenerate it (see this test's comment)")
                 .isEqualTo(document);
     }
 }

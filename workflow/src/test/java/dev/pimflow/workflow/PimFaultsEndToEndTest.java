@@ -1,12 +1,13 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,11 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * How PIM's answers map to the process (issue "PIM fidelity", DESIGN §6.6): a policy refusal ends the activation
@@ -34,8 +33,10 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
 
     @LocalServerPort
     int port;
+
     @org.springframework.beans.factory.annotation.Autowired
     org.camunda.bpm.engine.RuntimeService runtime;
+
     @org.springframework.beans.factory.annotation.Autowired
     org.camunda.bpm.engine.ManagementService management;
 
@@ -47,11 +48,16 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
 
     @Test
     void pimPolicyRefusalEndsTheActivationDeniedWithGraphsCode() throws Exception {
-        // the tenant's admin-assignment rule allows one hour; the request (within the end-user maximum of 8 h) asks for 5
+        // the tenant's admin-assignment rule allows one hour; the request (within the end-user maximum of 8 h) asks for
+        // 5
         String policyId = userAdministratorPolicyId();
         String adminToken = token("{\"oid\":\"e2330663-f949-41b5-a3dc-faeb793e14c6\",\"amr\":[\"pwd\",\"mfa\"]}");
-        HttpResponse<String> patched = send("PATCH", simulator.baseUrl() + "/policies/roleManagementPolicies/" + policyId + "/rules/Expiration_Admin_Assignment",
-                adminToken, """
+        HttpResponse<String> patched = send(
+                "PATCH",
+                simulator.baseUrl() + "/policies/roleManagementPolicies/" + policyId
+                        + "/rules/Expiration_Admin_Assignment",
+                adminToken,
+                """
                         {"@odata.type":"#microsoft.graph.unifiedRoleManagementPolicyExpirationRule","id":"Expiration_Admin_Assignment",
                          "isExpirationRequired":true,"maximumDuration":"PT1H",
                          "target":{"caller":"Admin","operations":["All"],"level":"Assignment","inheritableSettings":[],"enforcedSettings":[]}}""");
@@ -61,7 +67,9 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         String activationId = requestAndApprove(ticket, "PT5H");
 
         JsonNode denied = awaitStatus(activationId, "denied").path("data");
-        assertThat(denied.path("reason").asText()).contains("RoleAssignmentRequestPolicyValidationFailed").contains("ExpirationRule");
+        assertThat(denied.path("reason").asText())
+                .contains("RoleAssignmentRequestPolicyValidationFailed")
+                .contains("ExpirationRule");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
     }
 
@@ -89,22 +97,40 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         String activationId = requestAndApprove(ticket, "PT5H");
         String processInstanceId = processInstanceOf(activationId);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.createIncidentQuery().processInstanceId(processInstanceId).count())
-                .as("incidents; jobs: %s", management.createJobQuery().processInstanceId(processInstanceId).list().stream()
-                        .map(j -> j.getId() + " retries=" + j.getRetries() + " due=" + j.getDuedate()).toList())
-                .isEqualTo(1));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(runtime.createIncidentQuery()
+                                .processInstanceId(processInstanceId)
+                                .count())
+                        .as(
+                                "incidents; jobs: %s",
+                                management.createJobQuery().processInstanceId(processInstanceId).list().stream()
+                                        .map(j -> j.getId() + " retries=" + j.getRetries() + " due=" + j.getDuedate())
+                                        .toList())
+                        .isEqualTo(1));
         List<JsonNode> shown = incidents(processInstanceId);
         if (shown.isEmpty()) {
-            for (String path : List.of("/engine-rest/engine", "/engine-rest/incident", "/engine-rest/process-instance?processInstanceIds=" + processInstanceId)) {
-                System.out.println("DEBUG " + path + " -> " + http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            for (String path : List.of(
+                    "/engine-rest/engine",
+                    "/engine-rest/incident",
+                    "/engine-rest/process-instance?processInstanceIds=" + processInstanceId)) {
+                System.out.println("DEBUG " + path + " -> "
+                        + http.send(
+                                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                                .header("Authorization", basic())
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
             }
         }
         assertThat(shown).as("incidents over engine REST (what Cockpit shows)").hasSize(1);
         JsonNode incident = shown.get(0);
         assertThat(incident.path("activityId").asText()).isEqualTo("Task_ActivateRole");
         assertThat(incident.path("incidentType").asText()).isEqualTo("failedJob");
-        assertThat(incident.path("incidentMessage").asText()).contains("Activate role in PIM").contains("HTTP 500").contains("retry this job in Cockpit");
+        assertThat(incident.path("incidentMessage").asText())
+                .contains("Activate role in PIM")
+                .contains("HTTP 500")
+                .contains("retry this job in Cockpit");
 
         // the ticket closing still ends it cleanly: the pending activation is cancelled, nothing stays assigned
         simulatorControl("DELETE", "/faults", null);
@@ -125,23 +151,36 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         String activationId = requestAndApprove(ticket, "PT5H");
         String processInstanceId = processInstanceOf(activationId);
         await().atMost(WAIT).until(() -> incidents(processInstanceId).size() == 1);
-        String jobId = management.createJobQuery().processInstanceId(processInstanceId).singleResult().getId();
+        String jobId = management
+                .createJobQuery()
+                .processInstanceId(processInstanceId)
+                .singleResult()
+                .getId();
 
         simulatorControl("DELETE", "/faults", null);
-        HttpResponse<String> retried = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/engine-rest/job/" + jobId + "/retries"))
-                .header("Authorization", basic()).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"retries\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> retried = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + port + "/engine-rest/job/" + jobId + "/retries"))
+                        .header("Authorization", basic())
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"retries\":1}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(204);
         awaitStatus(activationId, "active");
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
 
         assertThat(engineRest("/engine-rest/history/process-instance?processInstanceId=" + processInstanceId))
-                .singleElement().satisfies(p -> assertThat(p.path("state").asText()).isEqualTo("COMPLETED"));
+                .singleElement()
+                .satisfies(p -> assertThat(p.path("state").asText()).isEqualTo("COMPLETED"));
         assertThat(engineRest("/engine-rest/history/incident?processInstanceId=" + processInstanceId))
-                .singleElement().satisfies(i -> {
+                .singleElement()
+                .satisfies(i -> {
                     assertThat(i.path("activityId").asText()).isEqualTo("Task_ActivateRole");
-                    assertThat(i.path("resolved").asBoolean()).as("resolved by the retry").isTrue();
+                    assertThat(i.path("resolved").asBoolean())
+                            .as("resolved by the retry")
+                            .isTrue();
                 });
         assertThat(engineRest("/engine-rest/history/user-operation?jobId=" + jobId))
                 .anySatisfy(o -> {
@@ -149,7 +188,8 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
                     assertThat(o.path("userId").asText()).isEqualTo("admin");
                 });
         assertThat(engineRest("/engine-rest/history/activity-instance?processInstanceId=" + processInstanceId))
-                .as("no activity history at level lean").isEmpty();
+                .as("no activity history at level lean")
+                .isEmpty();
     }
 
     /** Every roleAssignmentScheduleRequests POST answers 500 until the faults are deleted: activation runs out of retries. */
@@ -159,8 +199,12 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
     }
 
     private List<JsonNode> engineRest(String pathAndQuery) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
-                .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+                        .header("Authorization", basic())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(pathAndQuery + ": " + r.body()).isEqualTo(200);
         List<JsonNode> out = new java.util.ArrayList<>();
         json.readTree(r.body()).forEach(out::add);
@@ -168,9 +212,16 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
     }
 
     private String processInstanceOf(String activationId) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/activations/" + activationId))
-                .header("Authorization", basic()).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return json.readTree(r.body()).path("activation").path("processInstanceId").asText();
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/activations/" + activationId))
+                        .header("Authorization", basic())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return json.readTree(r.body())
+                .path("activation")
+                .path("processInstanceId")
+                .asText();
     }
 
     /** What Cockpit shows: the engine REST API's incidents of the instance. */
@@ -179,25 +230,37 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
     }
 
     private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
     }
 
     private String userAdministratorPolicyId() throws Exception {
-        String filter = URLEncoder.encode("scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '" + USER_ADMINISTRATOR + "'",
-                StandardCharsets.UTF_8).replace("+", "%20");
-        HttpResponse<String> r = send("GET", simulator.baseUrl() + "/policies/roleManagementPolicyAssignments?$filter=" + filter,
-                token("{}"), null);
+        String filter = URLEncoder.encode(
+                        "scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '" + USER_ADMINISTRATOR
+                                + "'",
+                        StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        HttpResponse<String> r = send(
+                "GET",
+                simulator.baseUrl() + "/policies/roleManagementPolicyAssignments?$filter=" + filter,
+                token("{}"),
+                null);
         assertThat(r.statusCode()).isEqualTo(200);
         return json.readTree(r.body()).path("value").get(0).path("policyId").asText();
     }
 
     private String token(String claims) throws Exception {
-        return json.readTree(simulatorControl("POST", "/tokens", claims).body()).path("access_token").asText();
+        return json.readTree(simulatorControl("POST", "/tokens", claims).body())
+                .path("access_token")
+                .asText();
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -1,21 +1,20 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.workflow.support.EndToEndTestBase;
+import java.time.Duration;
+import java.time.Instant;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-
-import java.time.Duration;
-import java.time.Instant;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * DESIGN §6.6 and §6.2: a revocation keeps retrying through a PIM outage and completes when PIM returns. The outage
@@ -25,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
     @Autowired
     ManagementService management;
+
     @Autowired
     RuntimeService runtime;
 
@@ -41,14 +41,22 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         String processInstanceId = instanceOf(activationId);
 
         // PIM goes down: every assignment request answers 503
-        simulatorControl("POST", "/faults", "{\"status\":503,\"count\":-1,\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}");
+        simulatorControl(
+                "POST",
+                "/faults",
+                "{\"status\":503,\"count\":-1,\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}");
         Instant outageStart = Instant.now();
         tickets.closeTicket(ticket);
 
         // the revocation job fails and is retried, again and again, without becoming an incident
-        await().atMost(WAIT).until(() -> revokeJob(processInstanceId) != null && revokeJob(processInstanceId).getRetries() <= 97);
+        await().atMost(WAIT)
+                .until(() -> revokeJob(processInstanceId) != null
+                        && revokeJob(processInstanceId).getRetries() <= 97);
         while (Duration.between(outageStart, Instant.now()).compareTo(Duration.ofSeconds(15)) < 0) {
-            assertThat(runtime.createIncidentQuery().processInstanceId(processInstanceId).count()).isZero();
+            assertThat(runtime.createIncidentQuery()
+                            .processInstanceId(processInstanceId)
+                            .count())
+                    .isZero();
             assertThat(statusOf(activationId)).isEqualTo("active");
             Thread.sleep(500);
         }
@@ -61,11 +69,17 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         JsonNode revoked = awaitRevoked(activationId).path("data");
         assertThat(revoked.path("reason").asText()).isEqualTo("ticket-closed");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-        assertThat(runtime.createIncidentQuery().processInstanceId(processInstanceId).count()).isZero();
+        assertThat(runtime.createIncidentQuery()
+                        .processInstanceId(processInstanceId)
+                        .count())
+                .isZero();
     }
 
     private Job revokeJob(String processInstanceId) {
-        return management.createJobQuery().processInstanceId(processInstanceId).activityId("Task_RevokeRole").singleResult();
+        return management
+                .createJobQuery()
+                .processInstanceId(processInstanceId)
+                .activityId("Task_RevokeRole")
+                .singleResult();
     }
-
 }

@@ -7,5 +7,4 @@ import dev.pimflow.workflow.support.ContainersEndToEndTestBase;
  * a Kafka container (KRaft) and a PostgreSQL container. Skipped where there is no Docker engine (see
  * {@code DockerEngineCondition}).
  */
-class SeedStoryOnContainersTest extends ContainersEndToEndTestBase implements SeedStoryScenarios {
-}
+class SeedStoryOnContainersTest extends ContainersEndToEndTestBase implements SeedStoryScenarios {}

@@ -1,18 +1,17 @@
 package dev.pimflow.workflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.pimflow.audit.AuditRecord;
-import dev.pimflow.workflow.support.EndToEndHarness;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.workflow.support.EndToEndHarness;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The tutorial's story over a real broker: Aline, eligible for User Administrator through "IT Helpdesk (User)", asks
@@ -51,8 +50,16 @@ interface SeedStoryScenarios extends EndToEndHarness {
         awaitStatus(activationId, "revoked");
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
-        assertAuditTrail(activationId, List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated",
-                "revoke-requested", "revoked"));
+        assertAuditTrail(
+                activationId,
+                List.of(
+                        "requested",
+                        "validated",
+                        "mfa-challenged",
+                        "mfa-approved",
+                        "activated",
+                        "revoke-requested",
+                        "revoked"));
     }
 
     @Test
@@ -69,7 +76,9 @@ interface SeedStoryScenarios extends EndToEndHarness {
         assertThat(revokedAt).isAfterOrEqualTo(end.minusMillis(1));
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
-        assertAuditTrail(activationId, List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked"));
+        assertAuditTrail(
+                activationId,
+                List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked"));
     }
 
     private void assertAuditTrail(String activationId, List<String> actions) {
@@ -77,7 +86,14 @@ interface SeedStoryScenarios extends EndToEndHarness {
         assertThat(records).extracting(AuditRecord::action).containsExactlyElementsOf(actions);
         assertThat(auditIntact()).isTrue();
         // every record is also published to pim.audit, from the chain (ADR 0004)
-        await().atMost(waitTime()).until(() -> topics().events("pim.audit", e -> activationId.equals(e.path("data").path("activationId").asText())).size(),
-                n -> n == actions.size());
+        await().atMost(waitTime())
+                .until(
+                        () -> topics().events(
+                                        "pim.audit",
+                                        e -> activationId.equals(e.path("data")
+                                                .path("activationId")
+                                                .asText()))
+                                .size(),
+                        n -> n == actions.size());
     }
 }

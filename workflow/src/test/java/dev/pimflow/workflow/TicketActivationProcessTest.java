@@ -1,5 +1,13 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.workflow.process.ProcessElements.*;
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.BOB;
+import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.EventCodec;
@@ -15,6 +23,9 @@ import dev.pimflow.workflow.activation.TicketEvents;
 import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
@@ -28,48 +39,49 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
-import static dev.pimflow.workflow.process.ProcessElements.*;
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.BOB;
-import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
-
 /**
  * One test per path of ticket-activation.bpmn, with the real delegates and the Graph simulator; the job executor is
  * off, so each test drives jobs and timers itself and asserts the path taken.
  */
-// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a JVM-wide registry;
+// its own engine name (no hyphens: Camunda ignores those): engine REST and Cockpit look engines up by name in a
+// JVM-wide registry;
 // history level activity, because the path assertions (hasPassed) read Camunda's activity history, which the default
 // level (lean) does not keep
-@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false", "camunda.bpm.process-engine-name=processtest",
-        "camunda.bpm.history-level=activity"})
+@SpringBootTest(
+        properties = {
+            "camunda.bpm.job-execution.enabled=false",
+            "camunda.bpm.process-engine-name=processtest",
+            "camunda.bpm.history-level=activity"
+        })
 @ActiveProfiles("test")
 @EmbeddedKafka(kraft = true, partitions = 1)
 class TicketActivationProcessTest {
     @Autowired
     ProcessEngine engine;
+
     @Autowired
     RuntimeService runtime;
+
     @Autowired
     TicketEvents ticketEvents;
+
     @Autowired
     MfaResponses mfaResponses;
+
     @Autowired
     ActivationStore store;
+
     @Autowired
     TransactionTemplate tx;
+
     @Autowired
     EventCodec codec;
+
     @Autowired
     dev.pimflow.audit.AuditTrail audit;
 
-    private final MfaAssertionSigner gateway = new MfaAssertionSigner(dev.pimflow.workflow.support.EndToEndTestBase.DEV_SECRET, java.time.Clock.systemUTC());
+    private final MfaAssertionSigner gateway = new MfaAssertionSigner(
+            dev.pimflow.workflow.support.EndToEndTestBase.DEV_SECRET, java.time.Clock.systemUTC());
     private String ticket;
 
     @BeforeEach
@@ -82,7 +94,9 @@ class TicketActivationProcessTest {
     void notEligiblePrincipalIsDenied() {
         ProcessInstance pi = request(BOB, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
-        assertThat(pi).hasPassedInOrder(TASK_VALIDATE_REQUEST, END_REQUEST_INVALID, TASK_RECORD_DENIED, END_DENIED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(TASK_VALIDATE_REQUEST, END_REQUEST_INVALID, TASK_RECORD_DENIED, END_DENIED)
+                .isEnded();
         assertThat(activation(pi).status()).isEqualTo("denied");
         assertThat(activation(pi).reason()).isEqualTo("not-eligible");
     }
@@ -103,7 +117,10 @@ class TicketActivationProcessTest {
 
         run(pi, CATCH_ACTIVATION_ENDS);
         run(pi, TASK_REVOKE_ROLE);
-        assertThat(pi).hasPassedInOrder(TASK_ACTIVATE_ROLE, END_ACTIVATED, CATCH_ACTIVATION_ENDS, TASK_REVOKE_ROLE, END_REVOKED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(
+                        TASK_ACTIVATE_ROLE, END_ACTIVATED, CATCH_ACTIVATION_ENDS, TASK_REVOKE_ROLE, END_REVOKED)
+                .isEnded();
         assertThat(activation(pi).status()).isEqualTo("revoked");
         assertThat(activation(pi).reason()).isEqualTo("expired");
     }
@@ -113,16 +130,22 @@ class TicketActivationProcessTest {
         ProcessInstance pi = requestAndApprove();
         close();
         run(pi, TASK_REVOKE_ROLE);
-        assertThat(pi).hasPassedInOrder(END_ACTIVATED, CATCH_TICKET_CLOSED, TASK_REVOKE_ROLE, END_REVOKED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(END_ACTIVATED, CATCH_TICKET_CLOSED, TASK_REVOKE_ROLE, END_REVOKED)
+                .isEnded();
         assertThat(activation(pi).reason()).isEqualTo("ticket-closed");
     }
 
     @Test
     void manualRevokeRevokesAnActiveActivation() {
         ProcessInstance pi = requestAndApprove();
-        runtime.createMessageCorrelation(MESSAGE_REVOKE_REQUESTED).processInstanceId(pi.getId()).correlate();
+        runtime.createMessageCorrelation(MESSAGE_REVOKE_REQUESTED)
+                .processInstanceId(pi.getId())
+                .correlate();
         run(pi, TASK_REVOKE_ROLE);
-        assertThat(pi).hasPassedInOrder(CATCH_REVOKE_REQUESTED, TASK_REVOKE_ROLE, END_REVOKED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(CATCH_REVOKE_REQUESTED, TASK_REVOKE_ROLE, END_REVOKED)
+                .isEnded();
         assertThat(activation(pi).reason()).isEqualTo("manual");
     }
 
@@ -132,7 +155,9 @@ class TicketActivationProcessTest {
         run(pi, TASK_VALIDATE_REQUEST);
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
         assertThat(respond(pi, false)).isNull();
-        assertThat(pi).hasPassedInOrder(CATCH_MFA_RESPONSE, END_MFA_DENIED, TASK_RECORD_DENIED, END_DENIED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(CATCH_MFA_RESPONSE, END_MFA_DENIED, TASK_RECORD_DENIED, END_DENIED)
+                .isEnded();
         assertThat(activation(pi).reason()).isEqualTo("mfa-denied");
         assertThat(pi).hasNotPassed(TASK_ACTIVATE_ROLE);
     }
@@ -142,7 +167,9 @@ class TicketActivationProcessTest {
         ProcessInstance pi = request(ALINE, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
         run(pi, CATCH_MFA_TIMEOUT);
-        assertThat(pi).hasPassedInOrder(CATCH_MFA_TIMEOUT, END_MFA_TIMED_OUT, TASK_RECORD_DENIED, END_DENIED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(CATCH_MFA_TIMEOUT, END_MFA_TIMED_OUT, TASK_RECORD_DENIED, END_DENIED)
+                .isEnded();
         assertThat(activation(pi).reason()).isEqualTo("mfa-timeout");
     }
 
@@ -153,7 +180,9 @@ class TicketActivationProcessTest {
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
         close();
         run(pi, TASK_CANCEL_PENDING);
-        assertThat(pi).hasPassedInOrder(BOUNDARY_TICKET_CLOSED_WHILE_PENDING, TASK_CANCEL_PENDING, END_CANCELLED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(BOUNDARY_TICKET_CLOSED_WHILE_PENDING, TASK_CANCEL_PENDING, END_CANCELLED)
+                .isEnded();
         assertThat(pi).hasNotPassed(TASK_ACTIVATE_ROLE);
         assertThat(activation(pi).status()).isEqualTo("cancelled");
     }
@@ -163,7 +192,10 @@ class TicketActivationProcessTest {
         ProcessInstance pi = request(ALINE, "PT1H");
         close();
         run(pi, TASK_CANCEL_PENDING);
-        assertThat(pi).hasPassed(END_CANCELLED).hasNotPassed(TASK_VALIDATE_REQUEST).isEnded();
+        assertThat(pi)
+                .hasPassed(END_CANCELLED)
+                .hasNotPassed(TASK_VALIDATE_REQUEST)
+                .isEnded();
     }
 
     @Test
@@ -178,9 +210,14 @@ class TicketActivationProcessTest {
     @Test
     void secondRequestForALiveActivationIsANoOp() {
         ProcessInstance first = request(ALINE, "PT1H");
-        tx.executeWithoutResult(s -> ticketEvents.activationRequested(event(EventTypes.TICKET_ACTIVATION_REQUESTED),
-                new ActivationRequested(CONTOSO_ICM, ticket, ALINE, USER_ADMINISTRATOR, "/", "again", Duration.ofHours(1))));
-        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(ticket).count()).isEqualTo(1);
+        tx.executeWithoutResult(s -> ticketEvents.activationRequested(
+                event(EventTypes.TICKET_ACTIVATION_REQUESTED),
+                new ActivationRequested(
+                        CONTOSO_ICM, ticket, ALINE, USER_ADMINISTRATOR, "/", "again", Duration.ofHours(1))));
+        assertThat(runtime.createProcessInstanceQuery()
+                        .processInstanceBusinessKey(ticket)
+                        .count())
+                .isEqualTo(1);
         assertThat(store.findByTicket(CONTOSO_ICM, ticket)).hasSize(1);
         run(first, TASK_VALIDATE_REQUEST);
         assertThat(first).isWaitingAt(GATEWAY_AWAIT_MFA);
@@ -191,9 +228,10 @@ class TicketActivationProcessTest {
         ProcessInstance pi = request(ALINE, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
         String challengeId = activation(pi).challengeId();
-        MfaAssertionSigner forger = new MfaAssertionSigner("an-attacker-secret-that-is-long-enough-0123", java.time.Clock.systemUTC());
-        InvalidEventException rejected = tx.execute(s -> mfaResponses.respond(new MfaResponse(challengeId,
-                forger.sign(ALINE, challengeId, true, Duration.ofMinutes(1)))));
+        MfaAssertionSigner forger =
+                new MfaAssertionSigner("an-attacker-secret-that-is-long-enough-0123", java.time.Clock.systemUTC());
+        InvalidEventException rejected = tx.execute(s -> mfaResponses.respond(
+                new MfaResponse(challengeId, forger.sign(ALINE, challengeId, true, Duration.ofMinutes(1)))));
         assertThat(rejected).isNotNull();
         assertThat(rejected.field()).isEqualTo("data.assertion");
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
@@ -208,11 +246,16 @@ class TicketActivationProcessTest {
     void mfaMessageWithoutAVerifiedApprovalIsDeniedAtTheActivationStep() {
         ProcessInstance pi = request(ALINE, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
-        runtime.createMessageCorrelation(MESSAGE_MFA_RESPONSE).processInstanceId(pi.getId())
-                .setVariable(ProcessElements.Vars.MFA_APPROVED, true).correlate();
+        runtime.createMessageCorrelation(MESSAGE_MFA_RESPONSE)
+                .processInstanceId(pi.getId())
+                .setVariable(ProcessElements.Vars.MFA_APPROVED, true)
+                .correlate();
         assertThat(pi).isWaitingAt(TASK_ACTIVATE_ROLE);
         run(pi, TASK_ACTIVATE_ROLE);
-        assertThat(pi).hasPassedInOrder(TASK_ACTIVATE_ROLE, TASK_RECORD_DENIED, END_DENIED).hasNotPassed(END_ACTIVATED).isEnded();
+        assertThat(pi)
+                .hasPassedInOrder(TASK_ACTIVATE_ROLE, TASK_RECORD_DENIED, END_DENIED)
+                .hasNotPassed(END_ACTIVATED)
+                .isEnded();
         assertThat(activation(pi).status()).isEqualTo("denied");
         assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
         assertThat(activation(pi).pimRequestId()).isNull();
@@ -224,10 +267,15 @@ class TicketActivationProcessTest {
     void instanceModifiedPastTheMfaWaitIsDeniedAtTheActivationStep() {
         ProcessInstance pi = request(ALINE, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
-        runtime.createProcessInstanceModification(pi.getId()).startBeforeActivity(TASK_ACTIVATE_ROLE)
-                .cancelAllForActivity(GATEWAY_AWAIT_MFA).execute();
+        runtime.createProcessInstanceModification(pi.getId())
+                .startBeforeActivity(TASK_ACTIVATE_ROLE)
+                .cancelAllForActivity(GATEWAY_AWAIT_MFA)
+                .execute();
         run(pi, TASK_ACTIVATE_ROLE);
-        assertThat(pi).hasPassed(TASK_RECORD_DENIED, END_DENIED).hasNotPassed(END_ACTIVATED).isEnded();
+        assertThat(pi)
+                .hasPassed(TASK_RECORD_DENIED, END_DENIED)
+                .hasNotPassed(END_ACTIVATED)
+                .isEnded();
         assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
         assertThat(activation(pi).pimRequestId()).isNull();
     }
@@ -237,7 +285,9 @@ class TicketActivationProcessTest {
     private java.util.List<String> auditActions(ProcessInstance pi) {
         String id = activation(pi).id();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> audit.pendingFor(id) == 0);
-        return audit.forActivation(id).stream().map(dev.pimflow.audit.AuditRecord::action).toList();
+        return audit.forActivation(id).stream()
+                .map(dev.pimflow.audit.AuditRecord::action)
+                .toList();
     }
 
     private ProcessInstance requestAndApprove() {
@@ -252,33 +302,51 @@ class TicketActivationProcessTest {
 
     /** Runs the one job of this instance that waits at the given activity (async continuation or timer). */
     private void run(ProcessInstance pi, String activityId) {
-        Job job = engine.getManagementService().createJobQuery().processInstanceId(pi.getId()).activityId(activityId).singleResult();
+        Job job = engine.getManagementService()
+                .createJobQuery()
+                .processInstanceId(pi.getId())
+                .activityId(activityId)
+                .singleResult();
         assertThat(job).as("job at " + activityId).isNotNull();
         engine.getManagementService().executeJob(job.getId());
     }
 
     private ProcessInstance request(String principal, String duration) {
-        tx.executeWithoutResult(s -> ticketEvents.activationRequested(event(EventTypes.TICKET_ACTIVATION_REQUESTED),
-                new ActivationRequested(CONTOSO_ICM, ticket, principal, USER_ADMINISTRATOR, "/", "process test", Duration.parse(duration))));
-        Activation a = store.findByTicket(CONTOSO_ICM, ticket).stream().reduce((x, y) -> y).orElseThrow();
-        return runtime.createProcessInstanceQuery().processInstanceId(a.processInstanceId()).singleResult();
+        tx.executeWithoutResult(s -> ticketEvents.activationRequested(
+                event(EventTypes.TICKET_ACTIVATION_REQUESTED),
+                new ActivationRequested(
+                        CONTOSO_ICM,
+                        ticket,
+                        principal,
+                        USER_ADMINISTRATOR,
+                        "/",
+                        "process test",
+                        Duration.parse(duration))));
+        Activation a = store.findByTicket(CONTOSO_ICM, ticket).stream()
+                .reduce((x, y) -> y)
+                .orElseThrow();
+        return runtime.createProcessInstanceQuery()
+                .processInstanceId(a.processInstanceId())
+                .singleResult();
     }
 
     private void close() {
-        tx.executeWithoutResult(s -> ticketEvents.ticketClosed(event(EventTypes.TICKET_CLOSED),
-                new TicketClosed(CONTOSO_ICM, ticket, Instant.now(), "done")));
+        tx.executeWithoutResult(s -> ticketEvents.ticketClosed(
+                event(EventTypes.TICKET_CLOSED), new TicketClosed(CONTOSO_ICM, ticket, Instant.now(), "done")));
     }
 
     private InvalidEventException respond(ProcessInstance pi, boolean approved) {
         Activation a = activation(pi);
-        return tx.execute(s -> mfaResponses.respond(new MfaResponse(a.challengeId(),
-                gateway.sign(a.principalId(), a.challengeId(), approved, Duration.ofMinutes(1)))));
+        return tx.execute(s -> mfaResponses.respond(new MfaResponse(
+                a.challengeId(), gateway.sign(a.principalId(), a.challengeId(), approved, Duration.ofMinutes(1)))));
     }
 
     private Activation activation(ProcessInstance pi) {
-        return store.findByTicket(CONTOSO_ICM, ticket).stream().filter(a -> pi.getId().equals(a.processInstanceId())).findFirst().orElseThrow();
+        return store.findByTicket(CONTOSO_ICM, ticket).stream()
+                .filter(a -> pi.getId().equals(a.processInstanceId()))
+                .findFirst()
+                .orElseThrow();
     }
-
 
     private static InboundEvent event(String type) {
         ObjectNode empty = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();

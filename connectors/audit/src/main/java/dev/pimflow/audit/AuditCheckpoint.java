@@ -14,6 +14,7 @@ public record AuditCheckpoint(long seq, String hash, long keyedFromSeq, Instant 
     public static final String EVENT_TYPE = "audit.checkpoint";
     /** The Kafka key of every checkpoint; they all go to partition {@link #PARTITION}, so the newest is found at its end. */
     public static final String KAFKA_KEY = "pimflow:audit-checkpoint";
+
     public static final int PARTITION = 0;
 
     /** A checkpoint of the given head, MACed with the key. */

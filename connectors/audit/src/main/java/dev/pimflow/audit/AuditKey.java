@@ -1,12 +1,12 @@
 package dev.pimflow.audit;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secret the audit chain is keyed with (ADR 0005): HMAC-SHA256, from configuration or a key file, never stored in
@@ -22,7 +22,9 @@ public final class AuditKey {
 
     private AuditKey(byte[] key) {
         this.key = key.clone();
-        this.id = HexFormat.of().formatHex(mac("pimflow:audit.key-id".getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        this.id = HexFormat.of()
+                .formatHex(mac("pimflow:audit.key-id".getBytes(StandardCharsets.UTF_8)))
+                .substring(0, 16);
     }
 
     /**
@@ -35,8 +37,8 @@ public final class AuditKey {
         String t = text == null ? "" : text.strip();
         byte[] bytes = t.getBytes(StandardCharsets.UTF_8);
         if (bytes.length < MIN_BYTES) {
-            throw new IllegalArgumentException(setting + ": the audit HMAC key must be at least " + MIN_BYTES + " bytes, got "
-                    + bytes.length);
+            throw new IllegalArgumentException(
+                    setting + ": the audit HMAC key must be at least " + MIN_BYTES + " bytes, got " + bytes.length);
         }
         return new AuditKey(bytes);
     }
@@ -59,7 +61,9 @@ public final class AuditKey {
      * starts at {@code keyedFromSeq}": the database head's MAC and every checkpoint published to {@code pim.audit}.
      */
     public String headMac(long seq, String hash, long keyedFromSeq) {
-        return HexFormat.of().formatHex(mac(("pimflow:audit.head\n" + seq + "\n" + hash + "\n" + keyedFromSeq).getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(mac(("pimflow:audit.head\n" + seq + "\n" + hash + "\n" + keyedFromSeq)
+                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Constant-time comparison of two hex MACs. */

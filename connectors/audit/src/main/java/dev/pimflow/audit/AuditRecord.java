@@ -7,7 +7,17 @@ import java.util.Map;
  * One stored audit record (DESIGN §7). {@code hash} = HMAC-SHA256 with the chain's key over {@code prevHash} and the
  * canonical JSON of the other fields (ADR 0005); plain SHA-256 for records chained before the chain was keyed.
  */
-public record AuditRecord(long seq, String activationId, Instant at, String actor, String action, String outcome,
-                          String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId,
-                          Map<String, Object> details, String prevHash, String hash) {
-}
+public record AuditRecord(
+        long seq,
+        String activationId,
+        Instant at,
+        String actor,
+        String action,
+        String outcome,
+        String ticketSystem,
+        String ticketNumber,
+        String principalId,
+        String roleDefinitionId,
+        Map<String, Object> details,
+        String prevHash,
+        String hash) {}

@@ -2,13 +2,10 @@ package dev.pimflow.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.MapperFeature;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +27,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The append-only, hash-chained audit trail, in two steps (ADR 0003):
@@ -68,7 +67,7 @@ public class AuditTrail {
      * @param key the chain's HMAC key (ADR 0005); it lives in configuration or a key file, never in the database
      */
     public AuditTrail(JdbcTemplate jdbc, Clock clock, AuditKey key) {
-        this(jdbc, clock, key, () -> { });
+        this(jdbc, clock, key, () -> {});
     }
 
     /**
@@ -90,19 +89,26 @@ public class AuditTrail {
      * @throws IllegalStateException when the chain was keyed with another key
      */
     public void bindKey(String setting) {
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, key_id FROM audit_chain_head WHERE id = 1");
+        Map<String, Object> head = jdbc.queryForMap(
+                "SELECT last_seq, last_hash, keyed_from_seq, key_id FROM audit_chain_head WHERE id = 1");
         if (head.get("key_id") == null) {
             long seq = ((Number) head.get("last_seq")).longValue();
             String hash = (String) head.get("last_hash");
             long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
-            jdbc.update("UPDATE audit_chain_head SET key_id = ?, head_mac = ? WHERE id = 1 AND key_id IS NULL AND last_seq = ? AND last_hash = ?",
-                    key.id(), key.headMac(seq, hash, keyedFrom), seq, hash);
+            jdbc.update(
+                    "UPDATE audit_chain_head SET key_id = ?, head_mac = ? WHERE id = 1 AND key_id IS NULL AND last_seq = ? AND last_hash = ?",
+                    key.id(),
+                    key.headMac(seq, hash, keyedFrom),
+                    seq,
+                    hash);
         }
         String bound = jdbc.queryForObject("SELECT key_id FROM audit_chain_head WHERE id = 1", String.class);
         if (!key.id().equals(bound)) {
-            throw new IllegalStateException(setting + ": this is not the key the audit chain was written with (the chain's key id is "
-                    + bound + ", this key's id is " + key.id() + "). Start with the chain's key (restore it from your backup); "
-                    + "the key cannot be changed for an existing chain (ADR 0005)");
+            throw new IllegalStateException(
+                    setting + ": this is not the key the audit chain was written with (the chain's key id is "
+                            + bound + ", this key's id is " + key.id()
+                            + "). Start with the chain's key (restore it from your backup); "
+                            + "the key cannot be changed for an existing chain (ADR 0005)");
         }
     }
 
@@ -127,7 +133,10 @@ public class AuditTrail {
     /** {@link #verify(AuditWitness)} against the witness of {@link #witnessedBy}, read now. */
     public AuditVerification verifyWithWitness() {
         Supplier<AuditWitness> source = witnessSource;
-        return verify(source == null ? AuditWitness.unavailable(null, "no witness outside the database is configured") : source.get());
+        return verify(
+                source == null
+                        ? AuditWitness.unavailable(null, "no witness outside the database is configured")
+                        : source.get());
     }
 
     /** The checkpoints read from a witness: those whose MAC verifies with the chain's key are kept, the others counted. */
@@ -137,19 +146,29 @@ public class AuditTrail {
 
     /** A MACed checkpoint of the chain up to and including {@code r}, to publish outside the database (ADR 0005). */
     public AuditCheckpoint checkpoint(AuditRecord r) {
-        return AuditCheckpoint.of(key, r.seq(), r.hash(), keyedFromSeq(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        return AuditCheckpoint.of(
+                key, r.seq(), r.hash(), keyedFromSeq(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** Writes the record, unchained, in the caller's transaction. */
     public void record(AuditEntry e) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Map<String, Object> details = e.details() == null ? Map.of() : e.details();
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO audit_pending (activation_id, at, actor, action, outcome, ticket_system, ticket_number,
                     principal_id, role_definition_id, details)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                e.activationId(), OffsetDateTime.ofInstant(at, ZoneOffset.UTC), e.actor(), e.action(), e.outcome(),
-                e.ticketSystem(), e.ticketNumber(), e.principalId(), e.roleDefinitionId(), canonicalJson(details));
+                e.activationId(),
+                OffsetDateTime.ofInstant(at, ZoneOffset.UTC),
+                e.actor(),
+                e.action(),
+                e.outcome(),
+                e.ticketSystem(),
+                e.ticketNumber(),
+                e.principalId(),
+                e.roleDefinitionId(),
+                canonicalJson(details));
         recorded.run();
     }
 
@@ -160,7 +179,8 @@ public class AuditTrail {
      * @return the records chained, in chain order (empty when nothing was pending)
      */
     public List<AuditRecord> chainPending(int max) {
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+        Map<String, Object> head = jdbc.queryForMap(
+                "SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1 FOR UPDATE");
         List<Pending> pending = jdbc.query("SELECT * FROM audit_pending ORDER BY id LIMIT " + max, PENDING);
         if (pending.isEmpty()) {
             return List.of();
@@ -170,8 +190,9 @@ public class AuditTrail {
         long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
         if (!AuditKey.sameMac(key.headMac(seq, prevHash, keyedFrom), (String) head.get("head_mac"))) {
             // never extend (and so re-MAC) a head changed without the key: that would attest the change
-            throw new TamperedHeadException("the audit chain head (seq " + seq + ") does not carry a valid MAC: it was changed without the "
-                    + "chain's key. Nothing is chained on top of it; the records stay pending until the head is restored (ADR 0005)");
+            throw new TamperedHeadException(
+                    "the audit chain head (seq " + seq + ") does not carry a valid MAC: it was changed without the "
+                            + "chain's key. Nothing is chained on top of it; the records stay pending until the head is restored (ADR 0005)");
         }
         List<AuditRecord> chained = new ArrayList<>(pending.size());
         List<Object[]> rows = new ArrayList<>(pending.size());
@@ -179,19 +200,49 @@ public class AuditTrail {
             seq++;
             AuditRecord r = p.record(seq, prevHash);
             String hash = hash(r, keyedFrom);
-            r = new AuditRecord(r.seq(), r.activationId(), r.at(), r.actor(), r.action(), r.outcome(), r.ticketSystem(), r.ticketNumber(),
-                    r.principalId(), r.roleDefinitionId(), r.details(), prevHash, hash);
+            r = new AuditRecord(
+                    r.seq(),
+                    r.activationId(),
+                    r.at(),
+                    r.actor(),
+                    r.action(),
+                    r.outcome(),
+                    r.ticketSystem(),
+                    r.ticketNumber(),
+                    r.principalId(),
+                    r.roleDefinitionId(),
+                    r.details(),
+                    prevHash,
+                    hash);
             chained.add(r);
-            rows.add(new Object[]{seq, r.activationId(), OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC), r.actor(), r.action(), r.outcome(),
-                    r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(), p.detailsJson(), prevHash, hash});
+            rows.add(new Object[] {
+                seq,
+                r.activationId(),
+                OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC),
+                r.actor(),
+                r.action(),
+                r.outcome(),
+                r.ticketSystem(),
+                r.ticketNumber(),
+                r.principalId(),
+                r.roleDefinitionId(),
+                p.detailsJson(),
+                prevHash,
+                hash
+            });
             prevHash = hash;
         }
         jdbc.batchUpdate("""
                 INSERT INTO audit_record (seq, activation_id, at, actor, action, outcome, ticket_system, ticket_number,
                     principal_id, role_definition_id, details, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
-        jdbc.batchUpdate("DELETE FROM audit_pending WHERE id = ?", pending.stream().map(p -> new Object[]{p.id()}).toList());
-        jdbc.update("UPDATE audit_chain_head SET last_seq = ?, last_hash = ?, head_mac = ? WHERE id = 1", seq, prevHash,
+        jdbc.batchUpdate(
+                "DELETE FROM audit_pending WHERE id = ?",
+                pending.stream().map(p -> new Object[] {p.id()}).toList());
+        jdbc.update(
+                "UPDATE audit_chain_head SET last_seq = ?, last_hash = ?, head_mac = ? WHERE id = 1",
+                seq,
+                prevHash,
                 key.headMac(seq, prevHash, keyedFrom));
         return chained;
     }
@@ -210,8 +261,9 @@ public class AuditTrail {
      * relay yields nothing instead of waiting (PostgreSQL); without it the caller waits its turn (H2, one node).
      */
     public List<AuditRecord> lockUnpublished(int max, boolean skipLocked) {
-        List<Long> cursor = jdbc.queryForList("SELECT last_seq FROM audit_published WHERE id = 1 FOR UPDATE"
-                + (skipLocked ? " SKIP LOCKED" : ""), Long.class);
+        List<Long> cursor = jdbc.queryForList(
+                "SELECT last_seq FROM audit_published WHERE id = 1 FOR UPDATE" + (skipLocked ? " SKIP LOCKED" : ""),
+                Long.class);
         if (cursor.isEmpty()) {
             return List.of();
         }
@@ -225,14 +277,16 @@ public class AuditTrail {
 
     /** Chained records not yet acknowledged by Kafka. */
     public long unpublishedCount() {
-        Long n = jdbc.queryForObject("SELECT h.last_seq - p.last_seq FROM audit_chain_head h, audit_published p WHERE h.id = 1 AND p.id = 1",
+        Long n = jdbc.queryForObject(
+                "SELECT h.last_seq - p.last_seq FROM audit_chain_head h, audit_published p WHERE h.id = 1 AND p.id = 1",
                 Long.class);
         return n == null ? 0 : n;
     }
 
     /** When the oldest chained record not yet acknowledged by Kafka was recorded; null when every one was. */
     public Instant oldestUnpublishedAt() {
-        OffsetDateTime at = jdbc.queryForObject("SELECT MIN(at) FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1)",
+        OffsetDateTime at = jdbc.queryForObject(
+                "SELECT MIN(at) FROM audit_record WHERE seq > (SELECT last_seq FROM audit_published WHERE id = 1)",
                 OffsetDateTime.class);
         return at == null ? null : at.toInstant();
     }
@@ -247,7 +301,8 @@ public class AuditTrail {
 
     /** {@link #eventId(AuditRecord)} from the record's hash alone. */
     public static String eventId(String recordHash) {
-        return UUID.nameUUIDFromBytes(("pimflow:audit.record:" + recordHash).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("pimflow:audit.record:" + recordHash).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** Records committed but not chained yet (the chainer's backlog). */
@@ -258,7 +313,8 @@ public class AuditTrail {
 
     /** Records of one activation committed but not chained yet. */
     public long pendingFor(String activationId) {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM audit_pending WHERE activation_id = ?", Long.class, activationId);
+        Long n = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM audit_pending WHERE activation_id = ?", Long.class, activationId);
         return n == null ? 0 : n;
     }
 
@@ -283,36 +339,58 @@ public class AuditTrail {
      * @param witness the checkpoints read from outside the database, or null when none was asked
      */
     public AuditVerification verify(AuditWitness witness) {
-        List<AuditCheckpoint> checkpoints = witness == null ? List.of()
-                : witness.checkpoints().stream().sorted(Comparator.comparingLong(AuditCheckpoint::seq)).toList();
+        List<AuditCheckpoint> checkpoints = witness == null
+                ? List.of()
+                : witness.checkpoints().stream()
+                        .sorted(Comparator.comparingLong(AuditCheckpoint::seq))
+                        .toList();
         Map<Long, String> hashesAt = new HashMap<>();
         checkpoints.forEach(c -> hashesAt.put(c.seq(), null));
         Chain chain = walkChain(hashesAt);
-        AuditVerification v = chain.result().withPending(pendingCount())
+        AuditVerification v = chain.result()
+                .withPending(pendingCount())
                 .withKeying(chain.keyedFrom(), Math.min(chain.result().recordsChecked(), chain.keyedFrom() - 1));
         if (witness == null) {
             return v.withWitness(AuditVerification.Witness.notChecked(null, 0, "no witness was asked"));
         }
         if (!v.intact()) {
-            return v.withWitness(AuditVerification.Witness.notChecked(witness.source(), witness.rejected(),
-                    "not compared: the chain in the database is broken already"));
+            return v.withWitness(AuditVerification.Witness.notChecked(
+                    witness.source(), witness.rejected(), "not compared: the chain in the database is broken already"));
         }
         if (checkpoints.isEmpty()) {
-            return v.withWitness(AuditVerification.Witness.notChecked(witness.source(), witness.rejected(), witness.problem()));
+            return v.withWitness(
+                    AuditVerification.Witness.notChecked(witness.source(), witness.rejected(), witness.problem()));
         }
         AuditCheckpoint newest = checkpoints.get(checkpoints.size() - 1);
-        AuditVerification.Witness w = new AuditVerification.Witness(true, witness.source(), newest.seq(), newest.hash(), newest.at(),
-                checkpoints.size(), witness.rejected(), null);
+        AuditVerification.Witness w = new AuditVerification.Witness(
+                true,
+                witness.source(),
+                newest.seq(),
+                newest.hash(),
+                newest.at(),
+                checkpoints.size(),
+                witness.rejected(),
+                null);
         for (AuditCheckpoint c : checkpoints) {
             if (c.keyedFromSeq() != chain.keyedFrom()) {
-                return broken(v, Math.min(c.keyedFromSeq(), chain.keyedFrom()), "the chain's keyed part starts at seq " + chain.keyedFrom()
-                        + " in the database but at seq " + c.keyedFromSeq() + " in the checkpoint of " + c.at() + " on " + witness.source()
-                        + ": records were re-hashed", w);
+                return broken(
+                        v,
+                        Math.min(c.keyedFromSeq(), chain.keyedFrom()),
+                        "the chain's keyed part starts at seq " + chain.keyedFrom()
+                                + " in the database but at seq " + c.keyedFromSeq() + " in the checkpoint of " + c.at()
+                                + " on " + witness.source()
+                                + ": records were re-hashed",
+                        w);
             }
         }
         if (newest.seq() > chain.lastSeq()) {
-            return broken(v, chain.lastSeq() + 1, "the chain ends at seq " + chain.lastSeq() + " but " + witness.source() + " witnessed seq "
-                    + newest.seq() + " (checkpoint of " + newest.at() + "): records after seq " + chain.lastSeq() + " were removed", w);
+            return broken(
+                    v,
+                    chain.lastSeq() + 1,
+                    "the chain ends at seq " + chain.lastSeq() + " but " + witness.source() + " witnessed seq "
+                            + newest.seq() + " (checkpoint of " + newest.at() + "): records after seq "
+                            + chain.lastSeq() + " were removed",
+                    w);
         }
         Long lastMatch = null;
         for (AuditCheckpoint c : checkpoints) {
@@ -320,25 +398,43 @@ public class AuditTrail {
                 lastMatch = c.seq();
                 continue;
             }
-            return broken(v, c.seq(), "record " + c.seq() + " does not have the hash " + witness.source() + " witnessed for it (checkpoint of "
-                    + c.at() + "): a record at or before seq " + c.seq() + " was rewritten after it was published"
-                    + (lastMatch == null ? "" : " (the chain still matches the witness at seq " + lastMatch + ")"), w);
+            return broken(
+                    v,
+                    c.seq(),
+                    "record " + c.seq() + " does not have the hash " + witness.source()
+                            + " witnessed for it (checkpoint of "
+                            + c.at() + "): a record at or before seq " + c.seq()
+                            + " was rewritten after it was published"
+                            + (lastMatch == null
+                                    ? ""
+                                    : " (the chain still matches the witness at seq " + lastMatch + ")"),
+                    w);
         }
         return v.withWitness(w);
     }
 
-    private static AuditVerification broken(AuditVerification v, long seq, String problem, AuditVerification.Witness w) {
-        return AuditVerification.broken(v.recordsChecked(), seq, problem).withPending(v.recordsPending())
-                .withKeying(v.keyedFromSeq(), v.recordsUnkeyed()).withWitness(new AuditVerification.Witness(w.checked(), w.source(), w.seq(),
-                        w.hash(), w.at(), w.checkpointsCompared(), w.checkpointsRejected(), problem));
+    private static AuditVerification broken(
+            AuditVerification v, long seq, String problem, AuditVerification.Witness w) {
+        return AuditVerification.broken(v.recordsChecked(), seq, problem)
+                .withPending(v.recordsPending())
+                .withKeying(v.keyedFromSeq(), v.recordsUnkeyed())
+                .withWitness(new AuditVerification.Witness(
+                        w.checked(),
+                        w.source(),
+                        w.seq(),
+                        w.hash(),
+                        w.at(),
+                        w.checkpointsCompared(),
+                        w.checkpointsRejected(),
+                        problem));
     }
 
-    private record Chain(AuditVerification result, long lastSeq, long keyedFrom) {
-    }
+    private record Chain(AuditVerification result, long lastSeq, long keyedFrom) {}
 
     /** Walks the chain; fills {@code hashesAt} with the hashes of the seqs it holds as keys. */
     private Chain walkChain(Map<Long, String> hashesAt) {
-        Map<String, Object> head = jdbc.queryForMap("SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1");
+        Map<String, Object> head = jdbc.queryForMap(
+                "SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1");
         long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
         AtomicReference<AuditVerification> failure = new AtomicReference<>();
         long[] expected = {1};
@@ -354,13 +450,17 @@ public class AuditTrail {
                 return;
             }
             if (!r.prevHash().equals(prev[0])) {
-                failure.set(AuditVerification.broken(checked[0], r.seq(), "prevHash does not match the hash of record " + (r.seq() - 1)));
+                failure.set(AuditVerification.broken(
+                        checked[0], r.seq(), "prevHash does not match the hash of record " + (r.seq() - 1)));
                 return;
             }
             if (!AuditKey.sameMac(hash(r, keyedFrom), r.hash())) {
-                failure.set(AuditVerification.broken(checked[0], r.seq(), r.seq() < keyedFrom
-                        ? "hash does not match the record's content (an unkeyed record, chained before the chain was keyed: plain SHA-256)"
-                        : "hash does not match the record's content (HMAC with the chain's key)"));
+                failure.set(AuditVerification.broken(
+                        checked[0],
+                        r.seq(),
+                        r.seq() < keyedFrom
+                                ? "hash does not match the record's content (an unkeyed record, chained before the chain was keyed: plain SHA-256)"
+                                : "hash does not match the record's content (HMAC with the chain's key)"));
                 return;
             }
             if (hashesAt.containsKey(r.seq())) {
@@ -375,12 +475,23 @@ public class AuditTrail {
             return new Chain(failure.get(), lastSeq, keyedFrom);
         }
         if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
-            return new Chain(AuditVerification.broken(checked[0], expected[0], "records after " + (expected[0] - 1) + " are missing (head is at "
-                    + lastSeq + ")"), lastSeq, keyedFrom);
+            return new Chain(
+                    AuditVerification.broken(
+                            checked[0],
+                            expected[0],
+                            "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")"),
+                    lastSeq,
+                    keyedFrom);
         }
         if (!AuditKey.sameMac(key.headMac(lastSeq, prev[0], keyedFrom), (String) head.get("head_mac"))) {
-            return new Chain(AuditVerification.broken(checked[0], lastSeq, "the chain head (seq " + lastSeq + ") does not carry a valid MAC: "
-                    + "the head was written without the chain's key"), lastSeq, keyedFrom);
+            return new Chain(
+                    AuditVerification.broken(
+                            checked[0],
+                            lastSeq,
+                            "the chain head (seq " + lastSeq + ") does not carry a valid MAC: "
+                                    + "the head was written without the chain's key"),
+                    lastSeq,
+                    keyedFrom);
         }
         return new Chain(AuditVerification.ok(checked[0]), lastSeq, keyedFrom);
     }
@@ -436,21 +547,62 @@ public class AuditTrail {
     }
 
     private static final RowMapper<AuditRecord> ROW = (ResultSet rs, int n) -> new AuditRecord(
-            rs.getLong("seq"), rs.getString("activation_id"), instant(rs), rs.getString("actor"), rs.getString("action"),
-            rs.getString("outcome"), rs.getString("ticket_system"), rs.getString("ticket_number"), rs.getString("principal_id"),
-            rs.getString("role_definition_id"), details(rs.getString("details")), rs.getString("prev_hash"), rs.getString("hash"));
+            rs.getLong("seq"),
+            rs.getString("activation_id"),
+            instant(rs),
+            rs.getString("actor"),
+            rs.getString("action"),
+            rs.getString("outcome"),
+            rs.getString("ticket_system"),
+            rs.getString("ticket_number"),
+            rs.getString("principal_id"),
+            rs.getString("role_definition_id"),
+            details(rs.getString("details")),
+            rs.getString("prev_hash"),
+            rs.getString("hash"));
 
-    private record Pending(long id, String activationId, Instant at, String actor, String action, String outcome, String ticketSystem,
-                           String ticketNumber, String principalId, String roleDefinitionId, String detailsJson) {
+    private record Pending(
+            long id,
+            String activationId,
+            Instant at,
+            String actor,
+            String action,
+            String outcome,
+            String ticketSystem,
+            String ticketNumber,
+            String principalId,
+            String roleDefinitionId,
+            String detailsJson) {
         AuditRecord record(long seq, String prevHash) {
-            return new AuditRecord(seq, activationId, at, actor, action, outcome, ticketSystem, ticketNumber, principalId, roleDefinitionId,
-                    details(detailsJson), prevHash, null);
+            return new AuditRecord(
+                    seq,
+                    activationId,
+                    at,
+                    actor,
+                    action,
+                    outcome,
+                    ticketSystem,
+                    ticketNumber,
+                    principalId,
+                    roleDefinitionId,
+                    details(detailsJson),
+                    prevHash,
+                    null);
         }
     }
 
-    private static final RowMapper<Pending> PENDING = (ResultSet rs, int n) -> new Pending(rs.getLong("id"), rs.getString("activation_id"),
-            instant(rs), rs.getString("actor"), rs.getString("action"), rs.getString("outcome"), rs.getString("ticket_system"),
-            rs.getString("ticket_number"), rs.getString("principal_id"), rs.getString("role_definition_id"), rs.getString("details"));
+    private static final RowMapper<Pending> PENDING = (ResultSet rs, int n) -> new Pending(
+            rs.getLong("id"),
+            rs.getString("activation_id"),
+            instant(rs),
+            rs.getString("actor"),
+            rs.getString("action"),
+            rs.getString("outcome"),
+            rs.getString("ticket_system"),
+            rs.getString("ticket_number"),
+            rs.getString("principal_id"),
+            rs.getString("role_definition_id"),
+            rs.getString("details"));
 
     private static Instant instant(ResultSet rs) throws SQLException {
         OffsetDateTime at = rs.getObject("at", OffsetDateTime.class);
@@ -459,12 +611,10 @@ public class AuditTrail {
 
     private static Map<String, Object> details(String json) {
         try {
-            return CANONICAL.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
-            });
+            return CANONICAL.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (JsonProcessingException e) {
             // an edited row with broken JSON still has to be reported by verify, not crash it
             return Map.of("unreadable", json);
         }
     }
-
 }

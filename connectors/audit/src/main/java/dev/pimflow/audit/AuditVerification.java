@@ -10,8 +10,15 @@ import java.time.Instant;
  * {@code keyedFromSeq - 1}: their own hashes are plain SHA-256, and they are pinned by the keyed records after them.
  * {@code witness} says whether, and against what, the chain was compared outside the database.
  */
-public record AuditVerification(boolean intact, long recordsChecked, Long firstBadSeq, String problem, long recordsPending,
-                                long recordsUnkeyed, long keyedFromSeq, Witness witness) {
+public record AuditVerification(
+        boolean intact,
+        long recordsChecked,
+        Long firstBadSeq,
+        String problem,
+        long recordsPending,
+        long recordsUnkeyed,
+        long keyedFromSeq,
+        Witness witness) {
 
     /**
      * The comparison with the witness outside the database. {@code checked}: at least one checkpoint was compared;
@@ -19,8 +26,15 @@ public record AuditVerification(boolean intact, long recordsChecked, Long firstB
      * {@code checkpointsRejected}: how many carried a MAC that does not verify (written without the key: ignored, and a
      * sign that someone else writes to the witness). {@code problem}: why nothing was compared, or what did not match.
      */
-    public record Witness(boolean checked, String source, Long seq, String hash, Instant at, int checkpointsCompared,
-                          int checkpointsRejected, String problem) {
+    public record Witness(
+            boolean checked,
+            String source,
+            Long seq,
+            String hash,
+            Instant at,
+            int checkpointsCompared,
+            int checkpointsRejected,
+            String problem) {
         static Witness notChecked(String source, int rejected, String problem) {
             return new Witness(false, source, null, null, null, 0, rejected, problem);
         }
@@ -35,14 +49,17 @@ public record AuditVerification(boolean intact, long recordsChecked, Long firstB
     }
 
     public AuditVerification withPending(long pending) {
-        return new AuditVerification(intact, recordsChecked, firstBadSeq, problem, pending, recordsUnkeyed, keyedFromSeq, witness);
+        return new AuditVerification(
+                intact, recordsChecked, firstBadSeq, problem, pending, recordsUnkeyed, keyedFromSeq, witness);
     }
 
     AuditVerification withKeying(long keyedFrom, long unkeyed) {
-        return new AuditVerification(intact, recordsChecked, firstBadSeq, problem, recordsPending, unkeyed, keyedFrom, witness);
+        return new AuditVerification(
+                intact, recordsChecked, firstBadSeq, problem, recordsPending, unkeyed, keyedFrom, witness);
     }
 
     AuditVerification withWitness(Witness w) {
-        return new AuditVerification(intact, recordsChecked, firstBadSeq, problem, recordsPending, recordsUnkeyed, keyedFromSeq, w);
+        return new AuditVerification(
+                intact, recordsChecked, firstBadSeq, problem, recordsPending, recordsUnkeyed, keyedFromSeq, w);
     }
 }

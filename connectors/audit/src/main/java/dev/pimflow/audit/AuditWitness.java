@@ -8,7 +8,8 @@ import java.util.List;
  * verifies with the chain's key, how many were rejected (a MAC that does not verify: written by someone without the
  * key), where they were read from, or why none could be read.
  */
-public record AuditWitness(boolean available, String source, List<AuditCheckpoint> checkpoints, int rejected, String problem) {
+public record AuditWitness(
+        boolean available, String source, List<AuditCheckpoint> checkpoints, int rejected, String problem) {
 
     /** The witness could not be read (unreachable, not configured): the verification says so and is not covered by it. */
     public static AuditWitness unavailable(String source, String problem) {
@@ -26,7 +27,14 @@ public record AuditWitness(boolean available, String source, List<AuditCheckpoin
                 rejected++;
             }
         }
-        return new AuditWitness(true, source, List.copyOf(valid), rejected,
-                valid.isEmpty() ? "no checkpoint on " + source + " yet (one is published after each batch of audit records sent)" : null);
+        return new AuditWitness(
+                true,
+                source,
+                List.copyOf(valid),
+                rejected,
+                valid.isEmpty()
+                        ? "no checkpoint on " + source
+                                + " yet (one is published after each batch of audit records sent)"
+                        : null);
     }
 }

@@ -1,11 +1,7 @@
 package dev.pimflow.audit;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
  * ADR 0005: the chain against someone who can write the database. Each test plays an insider's rewrite the way it
@@ -47,8 +46,16 @@ class AuditChainResistsInsidersTest {
 
     private void append(int n) {
         for (int i = 1; i <= n; i++) {
-            trail.record(new AuditEntry("act-" + (i % 2), "pimflow", "step-" + i, "ok", "Contoso ICM", "CONTOSO:Security-012345",
-                    "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of("n", i)));
+            trail.record(new AuditEntry(
+                    "act-" + (i % 2),
+                    "pimflow",
+                    "step-" + i,
+                    "ok",
+                    "Contoso ICM",
+                    "CONTOSO:Security-012345",
+                    "d9771b4c-06c5-491a-92cb-3aa4e225a725",
+                    "fe930be7-5e62-47db-91af-98c3a49a38b1",
+                    Map.of("n", i)));
         }
         trail.chainPending(100);
     }
@@ -104,7 +111,8 @@ class AuditChainResistsInsidersTest {
         jdbc.update("UPDATE audit_chain_head SET keyed_from_seq = 6 WHERE id = 1");
         rewriteFrom(1, AuditTrail::sha256, null);
         trail.record(new AuditEntry("act-9", "pimflow", "later", "ok", null, null, null, null, Map.of()));
-        assertThatThrownBy(() -> trail.chainPending(100)).isInstanceOf(AuditTrail.TamperedHeadException.class)
+        assertThatThrownBy(() -> trail.chainPending(100))
+                .isInstanceOf(AuditTrail.TamperedHeadException.class)
                 .hasMessageContaining("head (seq 5)");
         assertThat(trail.pendingCount()).isEqualTo(1);
         assertThat(trail.verify().intact()).isFalse();
@@ -133,7 +141,9 @@ class AuditChainResistsInsidersTest {
 
         rewriteFrom(2, r -> AuditTrail.hmac(KEY, r), KEY);
 
-        assertThat(trail.verify().intact()).as("with the key, the database alone cannot tell").isTrue();
+        assertThat(trail.verify().intact())
+                .as("with the key, the database alone cannot tell")
+                .isTrue();
         AuditVerification v = trail.verify(witness);
         assertThat(v.intact()).isFalse();
         assertThat(v.firstBadSeq()).isEqualTo(5L);
@@ -147,7 +157,9 @@ class AuditChainResistsInsidersTest {
         AuditWitness witness = witnessOfHead();
         String h3 = jdbc.queryForObject("SELECT hash FROM audit_record WHERE seq = 3", String.class);
         jdbc.update("DELETE FROM audit_record WHERE seq > 3");
-        jdbc.update("UPDATE audit_chain_head SET last_seq = 3, last_hash = ?, head_mac = ? WHERE id = 1", h3,
+        jdbc.update(
+                "UPDATE audit_chain_head SET last_seq = 3, last_hash = ?, head_mac = ? WHERE id = 1",
+                h3,
                 KEY.headMac(3, h3, trail.keyedFromSeq()));
         assertThat(trail.verify().intact()).isTrue();
         AuditVerification v = trail.verify(witness);
@@ -162,7 +174,8 @@ class AuditChainResistsInsidersTest {
         AuditRecord head = all().get(4);
         AuditCheckpoint forged = new AuditCheckpoint(9, "f".repeat(64), 1, Instant.now(), "0".repeat(64));
         AuditCheckpoint otherKey = AuditCheckpoint.of(OTHER_KEY, 5, "e".repeat(64), 1, Instant.now());
-        AuditVerification v = trail.verify(AuditWitness.read("pim.audit", List.of(trail.checkpoint(head), forged, otherKey), KEY));
+        AuditVerification v =
+                trail.verify(AuditWitness.read("pim.audit", List.of(trail.checkpoint(head), forged, otherKey), KEY));
         assertThat(v.intact()).isTrue();
         assertThat(v.witness().checkpointsCompared()).isEqualTo(1);
         assertThat(v.witness().checkpointsRejected()).isEqualTo(2);
@@ -183,10 +196,24 @@ class AuditChainResistsInsidersTest {
         keyedChainOf(5);
         AuditWitness witness = witnessOfHead();
         AuditRecord r3 = all().get(2);
-        AuditRecord forged = new AuditRecord(3, r3.activationId(), r3.at(), "attacker", r3.action(), "approved-by-attacker", r3.ticketSystem(),
-                r3.ticketNumber(), r3.principalId(), r3.roleDefinitionId(), r3.details(), r3.prevHash(), null);
+        AuditRecord forged = new AuditRecord(
+                3,
+                r3.activationId(),
+                r3.at(),
+                "attacker",
+                r3.action(),
+                "approved-by-attacker",
+                r3.ticketSystem(),
+                r3.ticketNumber(),
+                r3.principalId(),
+                r3.roleDefinitionId(),
+                r3.details(),
+                r3.prevHash(),
+                null);
         String forgedHash = AuditTrail.hmac(KEY, forged);
-        jdbc.update("UPDATE audit_record SET actor = 'attacker', outcome = 'approved-by-attacker', hash = ? WHERE seq = 3", forgedHash);
+        jdbc.update(
+                "UPDATE audit_record SET actor = 'attacker', outcome = 'approved-by-attacker', hash = ? WHERE seq = 3",
+                forgedHash);
         jdbc.update("UPDATE audit_record SET prev_hash = ? WHERE seq = 4", forgedHash);
 
         AuditVerification v = trail.verify(witness);
@@ -203,10 +230,34 @@ class AuditChainResistsInsidersTest {
         List<AuditRecord> rs = all();
         AuditRecord a = rs.get(1);
         AuditRecord b = rs.get(2);
-        AuditRecord newA = new AuditRecord(2, b.activationId(), b.at(), b.actor(), b.action(), b.outcome(), b.ticketSystem(), b.ticketNumber(),
-                b.principalId(), b.roleDefinitionId(), b.details(), a.prevHash(), null);
-        AuditRecord newB = new AuditRecord(3, a.activationId(), a.at(), a.actor(), a.action(), a.outcome(), a.ticketSystem(), a.ticketNumber(),
-                a.principalId(), a.roleDefinitionId(), a.details(), b.prevHash(), null);
+        AuditRecord newA = new AuditRecord(
+                2,
+                b.activationId(),
+                b.at(),
+                b.actor(),
+                b.action(),
+                b.outcome(),
+                b.ticketSystem(),
+                b.ticketNumber(),
+                b.principalId(),
+                b.roleDefinitionId(),
+                b.details(),
+                a.prevHash(),
+                null);
+        AuditRecord newB = new AuditRecord(
+                3,
+                a.activationId(),
+                a.at(),
+                a.actor(),
+                a.action(),
+                a.outcome(),
+                a.ticketSystem(),
+                a.ticketNumber(),
+                a.principalId(),
+                a.roleDefinitionId(),
+                a.details(),
+                b.prevHash(),
+                null);
         store(newA, AuditTrail.hmac(KEY, newA));
         store(newB, AuditTrail.hmac(KEY, newB));
         // re-link record 3 to the new record 2 and record 4 to the new record 3, hashes untouched
@@ -225,8 +276,20 @@ class AuditChainResistsInsidersTest {
         migrate("V1__audit.sql", "V3__audit_pending.sql", "V5__audit_published.sql");
         String prev = AuditTrail.GENESIS_HASH;
         for (long seq = 1; seq <= 3; seq++) {
-            AuditRecord r = new AuditRecord(seq, "old-" + seq, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seq), "pimflow", "requested",
-                    "ok", null, null, null, null, Map.of("n", (int) seq), prev, null);
+            AuditRecord r = new AuditRecord(
+                    seq,
+                    "old-" + seq,
+                    Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seq),
+                    "pimflow",
+                    "requested",
+                    "ok",
+                    null,
+                    null,
+                    null,
+                    null,
+                    Map.of("n", (int) seq),
+                    prev,
+                    null);
             prev = AuditTrail.sha256(r);
             insert(r, prev);
         }
@@ -246,7 +309,9 @@ class AuditChainResistsInsidersTest {
         assertThat(after.intact()).isTrue();
         assertThat(after.recordsChecked()).isEqualTo(5);
         assertThat(after.recordsUnkeyed()).isEqualTo(3);
-        assertThat(all().get(3).hash()).isEqualTo(AuditTrail.hmac(KEY, all().get(3))).isNotEqualTo(AuditTrail.sha256(all().get(3)));
+        assertThat(all().get(3).hash())
+                .isEqualTo(AuditTrail.hmac(KEY, all().get(3)))
+                .isNotEqualTo(AuditTrail.sha256(all().get(3)));
 
         // an unkeyed record rewritten with SHA-256 as before: the keyed record after it no longer links
         rewriteRange(2, 3, AuditTrail::sha256);
@@ -258,8 +323,20 @@ class AuditChainResistsInsidersTest {
     @Test
     void anUnkeyedChainWithNoKeyedRecordYetIsPinnedByTheHeadsMac() {
         migrate("V1__audit.sql", "V3__audit_pending.sql", "V5__audit_published.sql");
-        AuditRecord r = new AuditRecord(1, "old", Instant.parse("2026-01-01T00:00:00Z"), "pimflow", "requested", "ok", null, null, null, null,
-                Map.of(), AuditTrail.GENESIS_HASH, null);
+        AuditRecord r = new AuditRecord(
+                1,
+                "old",
+                Instant.parse("2026-01-01T00:00:00Z"),
+                "pimflow",
+                "requested",
+                "ok",
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                AuditTrail.GENESIS_HASH,
+                null);
         insert(r, AuditTrail.sha256(r));
         jdbc.update("UPDATE audit_chain_head SET last_seq = 1, last_hash = ? WHERE id = 1", AuditTrail.sha256(r));
         migrate("V6__audit_chain_keyed.sql");
@@ -275,16 +352,20 @@ class AuditChainResistsInsidersTest {
     void aNodeWithAnotherKeyRefusesToWriteTheChain() {
         keyedChainOf(2);
         AuditTrail other = new AuditTrail(jdbc, Clock.systemUTC(), OTHER_KEY);
-        assertThatThrownBy(() -> other.bindKey("pim.audit.hmac-key")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("pim.audit.hmac-key").hasMessageContaining("not the key the audit chain was written with")
-                .hasMessageContaining(KEY.id()).hasMessageNotContaining("another-key");
+        assertThatThrownBy(() -> other.bindKey("pim.audit.hmac-key"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pim.audit.hmac-key")
+                .hasMessageContaining("not the key the audit chain was written with")
+                .hasMessageContaining(KEY.id())
+                .hasMessageNotContaining("another-key");
         // the same key binds again (every start)
         new AuditTrail(jdbc, Clock.systemUTC(), KEY).bindKey("pim.audit.hmac-key");
     }
 
     @Test
     void aShortKeyIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> AuditKey.of("too-short", "pim.audit.hmac-key")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> AuditKey.of("too-short", "pim.audit.hmac-key"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pim.audit.hmac-key: the audit HMAC key must be at least 32 bytes, got 9");
         assertThatThrownBy(() -> AuditKey.of(null, "pim.audit.hmac-key")).hasMessageContaining("got 0");
         assertThat(KEY.toString()).doesNotContain("test-audit-key");
@@ -296,7 +377,9 @@ class AuditChainResistsInsidersTest {
         List<AuditRecord> out = new ArrayList<>();
         out.addAll(trail.forActivation("act-0"));
         out.addAll(trail.forActivation("act-1"));
-        for (String id : jdbc.queryForList("SELECT DISTINCT activation_id FROM audit_record WHERE activation_id NOT IN ('act-0', 'act-1')", String.class)) {
+        for (String id : jdbc.queryForList(
+                "SELECT DISTINCT activation_id FROM audit_record WHERE activation_id NOT IN ('act-0', 'act-1')",
+                String.class)) {
             out.addAll(trail.forActivation(id));
         }
         out.sort((x, y) -> Long.compare(x.seq(), y.seq()));
@@ -312,21 +395,36 @@ class AuditChainResistsInsidersTest {
         String last = rewriteRange(from, Long.MAX_VALUE, hasher);
         long lastSeq = jdbc.queryForObject("SELECT MAX(seq) FROM audit_record", Long.class);
         long keyedFrom = jdbc.queryForObject("SELECT keyed_from_seq FROM audit_chain_head WHERE id = 1", Long.class);
-        jdbc.update("UPDATE audit_chain_head SET last_hash = ?, head_mac = ? WHERE id = 1", last,
+        jdbc.update(
+                "UPDATE audit_chain_head SET last_hash = ?, head_mac = ? WHERE id = 1",
+                last,
                 headKey == null ? null : headKey.headMac(lastSeq, last, keyedFrom));
     }
 
     /** Edits record {@code from} and re-hashes records {@code from..to}; returns the last new hash. */
     private String rewriteRange(long from, long to, Function<AuditRecord, String> hasher) {
-        String prev = from == 1 ? AuditTrail.GENESIS_HASH : jdbc.queryForObject("SELECT hash FROM audit_record WHERE seq = ?", String.class, from - 1);
+        String prev = from == 1
+                ? AuditTrail.GENESIS_HASH
+                : jdbc.queryForObject("SELECT hash FROM audit_record WHERE seq = ?", String.class, from - 1);
         for (AuditRecord r : all()) {
             if (r.seq() < from || r.seq() > to) {
                 continue;
             }
             boolean edited = r.seq() == from;
-            AuditRecord changed = new AuditRecord(r.seq(), r.activationId(), r.at(), edited ? "attacker" : r.actor(), r.action(),
-                    edited ? "approved-by-attacker" : r.outcome(), r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(),
-                    r.details(), prev, null);
+            AuditRecord changed = new AuditRecord(
+                    r.seq(),
+                    r.activationId(),
+                    r.at(),
+                    edited ? "attacker" : r.actor(),
+                    r.action(),
+                    edited ? "approved-by-attacker" : r.outcome(),
+                    r.ticketSystem(),
+                    r.ticketNumber(),
+                    r.principalId(),
+                    r.roleDefinitionId(),
+                    r.details(),
+                    prev,
+                    null);
             prev = hasher.apply(changed);
             store(changed, prev);
         }
@@ -334,15 +432,32 @@ class AuditChainResistsInsidersTest {
     }
 
     private void store(AuditRecord r, String hash) {
-        jdbc.update("UPDATE audit_record SET activation_id = ?, at = ?, actor = ?, action = ?, outcome = ?, details = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                r.activationId(), OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC), r.actor(), r.action(), r.outcome(),
-                AuditTrail.canonicalJson(r.details()), r.prevHash(), hash, r.seq());
+        jdbc.update(
+                "UPDATE audit_record SET activation_id = ?, at = ?, actor = ?, action = ?, outcome = ?, details = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                r.activationId(),
+                OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC),
+                r.actor(),
+                r.action(),
+                r.outcome(),
+                AuditTrail.canonicalJson(r.details()),
+                r.prevHash(),
+                hash,
+                r.seq());
     }
 
     private void insert(AuditRecord r, String hash) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO audit_record (seq, activation_id, at, actor, action, outcome, details, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", r.seq(), r.activationId(), OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC), r.actor(),
-                r.action(), r.outcome(), AuditTrail.canonicalJson(r.details()), r.prevHash(), hash);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                r.seq(),
+                r.activationId(),
+                OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC),
+                r.actor(),
+                r.action(),
+                r.outcome(),
+                AuditTrail.canonicalJson(r.details()),
+                r.prevHash(),
+                hash);
     }
 }

@@ -1,19 +1,18 @@
 package dev.pimflow.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
-
-import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 /** DESIGN §6.7: editing or deleting any record is detected by verify, which names the first bad sequence number. */
 class AuditTrailTest {
@@ -23,16 +22,28 @@ class AuditTrailTest {
 
     @BeforeEach
     void setUp() {
-        DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__audit.sql"),
-                new ClassPathResource("db/migration/V3__audit_pending.sql"), new ClassPathResource("db/migration/V5__audit_published.sql"),
-                new ClassPathResource("db/migration/V6__audit_chain_keyed.sql")).execute(ds);
+        DriverManagerDataSource ds =
+                new DriverManagerDataSource("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        new ResourceDatabasePopulator(
+                        new ClassPathResource("db/migration/V1__audit.sql"),
+                        new ClassPathResource("db/migration/V3__audit_pending.sql"),
+                        new ClassPathResource("db/migration/V5__audit_published.sql"),
+                        new ClassPathResource("db/migration/V6__audit_chain_keyed.sql"))
+                .execute(ds);
         jdbc = new JdbcTemplate(ds);
         trail = new AuditTrail(jdbc, Clock.systemUTC(), KEY);
         trail.bindKey("pim.audit.hmac-key");
         for (int i = 1; i <= 5; i++) {
-            trail.record(new AuditEntry("act-" + (i % 2), "pimflow", "step-" + i, "ok", "Contoso ICM", "CONTOSO:Security-012345",
-                    "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of("n", i, "note", "é \"quoted\"")));
+            trail.record(new AuditEntry(
+                    "act-" + (i % 2),
+                    "pimflow",
+                    "step-" + i,
+                    "ok",
+                    "Contoso ICM",
+                    "CONTOSO:Security-012345",
+                    "d9771b4c-06c5-491a-92cb-3aa4e225a725",
+                    "fe930be7-5e62-47db-91af-98c3a49a38b1",
+                    Map.of("n", i, "note", "é \"quoted\"")));
         }
         trail.chainPending(100);
     }
@@ -52,25 +63,38 @@ class AuditTrailTest {
         List<AuditRecord> first = trail.lockUnpublished(3, false);
         assertThat(first).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L);
         // not acknowledged (the relay's transaction rolled back or the node died): the same records come again
-        assertThat(trail.lockUnpublished(3, false)).extracting(AuditTrail::eventId)
-                .containsExactlyElementsOf(first.stream().map(AuditTrail::eventId).toList());
+        assertThat(trail.lockUnpublished(3, false))
+                .extracting(AuditTrail::eventId)
+                .containsExactlyElementsOf(
+                        first.stream().map(AuditTrail::eventId).toList());
 
         trail.published(3);
         assertThat(trail.unpublishedCount()).isEqualTo(2);
-        assertThat(trail.lockUnpublished(100, false)).extracting(AuditRecord::seq).containsExactly(4L, 5L);
+        assertThat(trail.lockUnpublished(100, false))
+                .extracting(AuditRecord::seq)
+                .containsExactly(4L, 5L);
         trail.published(2); // a cursor never moves back
-        assertThat(trail.lockUnpublished(100, false)).extracting(AuditRecord::seq).containsExactly(4L, 5L);
+        assertThat(trail.lockUnpublished(100, false))
+                .extracting(AuditRecord::seq)
+                .containsExactly(4L, 5L);
         trail.published(5);
         assertThat(trail.lockUnpublished(100, false)).isEmpty();
         assertThat(trail.unpublishedCount()).isZero();
 
         trail.record(entry("act-8", "later"));
-        assertThat(trail.lockUnpublished(100, false)).as("pending records are published only once chained").isEmpty();
+        assertThat(trail.lockUnpublished(100, false))
+                .as("pending records are published only once chained")
+                .isEmpty();
         trail.chainPending(100);
-        assertThat(trail.lockUnpublished(100, false)).extracting(AuditRecord::seq, AuditRecord::action).containsExactly(tuple(6L, "later"));
+        assertThat(trail.lockUnpublished(100, false))
+                .extracting(AuditRecord::seq, AuditRecord::action)
+                .containsExactly(tuple(6L, "later"));
 
-        List<String> ids = trail.forActivation("act-1").stream().map(AuditTrail::eventId).toList();
-        assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(UUID.fromString(id)).isNotNull());
+        List<String> ids =
+                trail.forActivation("act-1").stream().map(AuditTrail::eventId).toList();
+        assertThat(ids)
+                .doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(UUID.fromString(id)).isNotNull());
     }
 
     @Test
@@ -84,10 +108,13 @@ class AuditTrailTest {
 
         List<AuditRecord> chained = trail.chainPending(1);
         assertThat(chained).extracting(AuditRecord::seq, AuditRecord::action).containsExactly(tuple(6L, "first"));
-        assertThat(trail.chainPending(100)).extracting(AuditRecord::seq, AuditRecord::action).containsExactly(tuple(7L, "second"));
+        assertThat(trail.chainPending(100))
+                .extracting(AuditRecord::seq, AuditRecord::action)
+                .containsExactly(tuple(7L, "second"));
         assertThat(trail.chainPending(100)).isEmpty();
 
-        assertThat(trail.forActivation("act-7").get(1).prevHash()).isEqualTo(trail.forActivation("act-7").get(0).hash());
+        assertThat(trail.forActivation("act-7").get(1).prevHash())
+                .isEqualTo(trail.forActivation("act-7").get(0).hash());
         assertThat(trail.pendingCount()).isZero();
         AuditVerification v = trail.verify();
         assertThat(v.intact()).isTrue();
@@ -105,8 +132,16 @@ class AuditTrailTest {
     }
 
     private static AuditEntry entry(String activationId, String action) {
-        return new AuditEntry(activationId, "pimflow", action, "ok", "Contoso ICM", "CONTOSO:Security-012345",
-                "d9771b4c-06c5-491a-92cb-3aa4e225a725", "fe930be7-5e62-47db-91af-98c3a49a38b1", Map.of());
+        return new AuditEntry(
+                activationId,
+                "pimflow",
+                action,
+                "ok",
+                "Contoso ICM",
+                "CONTOSO:Security-012345",
+                "d9771b4c-06c5-491a-92cb-3aa4e225a725",
+                "fe930be7-5e62-47db-91af-98c3a49a38b1",
+                Map.of());
     }
 
     @Test
@@ -143,8 +178,20 @@ class AuditTrailTest {
     void aRecomputedHashDoesNotHideAnEdit() {
         // an attacker who rewrites one record and its own hash still breaks the next record's link
         AuditRecord r = trail.forActivation("act-0").get(0); // seq 2
-        AuditRecord forged = new AuditRecord(r.seq(), r.activationId(), r.at(), "attacker", r.action(), r.outcome(), r.ticketSystem(),
-                r.ticketNumber(), r.principalId(), r.roleDefinitionId(), r.details(), r.prevHash(), null);
+        AuditRecord forged = new AuditRecord(
+                r.seq(),
+                r.activationId(),
+                r.at(),
+                "attacker",
+                r.action(),
+                r.outcome(),
+                r.ticketSystem(),
+                r.ticketNumber(),
+                r.principalId(),
+                r.roleDefinitionId(),
+                r.details(),
+                r.prevHash(),
+                null);
         jdbc.update("UPDATE audit_record SET actor = 'attacker', hash = ? WHERE seq = 2", AuditTrail.hmac(KEY, forged));
         assertThat(trail.verify().firstBadSeq()).isEqualTo(3L);
     }

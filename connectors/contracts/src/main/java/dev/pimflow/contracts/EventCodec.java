@@ -19,9 +19,6 @@ import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +33,8 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Reads and writes the CloudEvents of DESIGN §4 with the CloudEvents SDK. Inbound events are accepted in structured
@@ -47,6 +46,7 @@ public class EventCodec {
     public static final URI SOURCE = URI.create("urn:pimflow:orchestrator");
     /** Longest accepted {@code id} and {@code source}: both are stored as the deduplication key (DESIGN §6.4). */
     public static final int MAX_ID_LENGTH = 200;
+
     public static final int MAX_SOURCE_LENGTH = 200;
     static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
     static final String DATA_CONTENT_TYPE = "application/json";
@@ -54,6 +54,7 @@ public class EventCodec {
     private final ObjectMapper mapper;
     /** Every inbound byte is parsed by this reader: a field named twice in one JSON object is an error, not "last one wins". */
     private final ObjectReader strictReader;
+
     private final EventFormat format = new JsonFormat();
     private final Map<String, JsonSchema> schemas = new HashMap<>();
 
@@ -65,7 +66,8 @@ public class EventCodec {
         this.mapper = mapper;
         this.strictReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        for (String type : Set.of(EventTypes.TICKET_ACTIVATION_REQUESTED, EventTypes.TICKET_CLOSED, EventTypes.MFA_RESPONSE)) {
+        for (String type :
+                Set.of(EventTypes.TICKET_ACTIVATION_REQUESTED, EventTypes.TICKET_CLOSED, EventTypes.MFA_RESPONSE)) {
             try (InputStream in = EventCodec.class.getResourceAsStream("/schemas/" + type + ".json")) {
                 schemas.put(type, factory.getSchema(in));
             } catch (IOException e) {
@@ -75,7 +77,8 @@ public class EventCodec {
     }
 
     public static ObjectMapper defaultMapper() {
-        return new ObjectMapper().registerModule(new JavaTimeModule())
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
@@ -95,7 +98,8 @@ public class EventCodec {
             throw new InvalidEventException("payload", "empty record value");
         }
         if (value.length > MAX_PAYLOAD_BYTES) {
-            throw new InvalidEventException("payload", "too large: " + value.length + " bytes, the limit is " + MAX_PAYLOAD_BYTES);
+            throw new InvalidEventException(
+                    "payload", "too large: " + value.length + " bytes, the limit is " + MAX_PAYLOAD_BYTES);
         }
         checkHeadersAreSingle(headers);
         String contentType = header(headers, CONTENT_TYPE_HEADER);
@@ -103,14 +107,20 @@ public class EventCodec {
         CloudEvent event;
         if (binary) {
             if (header(headers, "ce_specversion") == null) {
-                throw new InvalidEventException("content-type", "'" + printable(contentType) + "' is neither " + STRUCTURED_CONTENT_TYPE
-                        + " (structured mode) nor, with ce_* headers, " + DATA_CONTENT_TYPE + " (binary mode)");
+                throw new InvalidEventException(
+                        "content-type",
+                        "'" + printable(contentType) + "' is neither " + STRUCTURED_CONTENT_TYPE
+                                + " (structured mode) nor, with ce_* headers, " + DATA_CONTENT_TYPE + " (binary mode)");
             }
             if (contentType == null) {
-                throw new InvalidEventException("content-type", "missing: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
+                throw new InvalidEventException(
+                        "content-type", "missing: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
             }
             if (!DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
-                throw new InvalidEventException("content-type", "'" + printable(contentType) + "' is not accepted: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
+                throw new InvalidEventException(
+                        "content-type",
+                        "'" + printable(contentType) + "' is not accepted: a binary-mode event's data must be "
+                                + DATA_CONTENT_TYPE);
             }
             parseStrict(value, "data");
             event = readBinary(value, headers);
@@ -131,11 +141,16 @@ public class EventCodec {
             throw new InvalidEventException("source", "longer than " + MAX_SOURCE_LENGTH + " characters");
         }
         if (!allowedTypes.contains(event.getType())) {
-            throw new InvalidEventException("type", "unknown event type '" + printable(event.getType()) + "' on this topic; expected one of " + allowedTypes.stream().sorted().toList());
+            throw new InvalidEventException(
+                    "type",
+                    "unknown event type '" + printable(event.getType()) + "' on this topic; expected one of "
+                            + allowedTypes.stream().sorted().toList());
         }
         if (event.getDataContentType() != null && !DATA_CONTENT_TYPE.equals(mediaType(event.getDataContentType()))) {
-            throw new InvalidEventException(binary ? "content-type" : "datacontenttype",
-                    "'" + printable(event.getDataContentType()) + "' is not accepted: data must be " + DATA_CONTENT_TYPE);
+            throw new InvalidEventException(
+                    binary ? "content-type" : "datacontenttype",
+                    "'" + printable(event.getDataContentType()) + "' is not accepted: data must be "
+                            + DATA_CONTENT_TYPE);
         }
         if (event.getData() == null) {
             throw new InvalidEventException("data", "missing");
@@ -163,7 +178,9 @@ public class EventCodec {
         for (Header h : headers) {
             String name = h.key().toLowerCase(Locale.ROOT);
             if ((name.startsWith("ce_") || name.equals(CONTENT_TYPE_HEADER)) && !seen.add(name)) {
-                throw new InvalidEventException("headers", "duplicate header '" + printable(h.key()) + "': each CloudEvents header may be given once");
+                throw new InvalidEventException(
+                        "headers",
+                        "duplicate header '" + printable(h.key()) + "': each CloudEvents header may be given once");
             }
         }
     }
@@ -187,7 +204,9 @@ public class EventCodec {
     /** {@code Application/JSON; charset=utf-8} -> {@code application/json}. */
     static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -202,12 +221,16 @@ public class EventCodec {
             if (message != null && message.startsWith("Duplicate field '") && e.getProcessor() != null) {
                 JsonParser parser = e.getProcessor();
                 String path = pathOf(parser.getParsingContext().pathAsPointer().toString());
-                String field = prefix == null ? path : path.isEmpty() ? prefix : prefix + (path.startsWith("[") ? "" : ".") + path;
-                throw new InvalidEventException(field.isEmpty() ? "payload" : field, "duplicate key: a JSON object may name a field only once");
+                String field = prefix == null
+                        ? path
+                        : path.isEmpty() ? prefix : prefix + (path.startsWith("[") ? "" : ".") + path;
+                throw new InvalidEventException(
+                        field.isEmpty() ? "payload" : field, "duplicate key: a JSON object may name a field only once");
             }
             throw new InvalidEventException(prefix == null ? "payload" : prefix, "not JSON: " + firstLine(message));
         } catch (IOException e) {
-            throw new InvalidEventException(prefix == null ? "payload" : prefix, "not JSON: " + firstLine(e.getMessage()));
+            throw new InvalidEventException(
+                    prefix == null ? "payload" : prefix, "not JSON: " + firstLine(e.getMessage()));
         }
     }
 
@@ -233,7 +256,8 @@ public class EventCodec {
             MessageReader reader = KafkaMessageFactory.createReader(headers, value);
             return reader.toEvent();
         } catch (RuntimeException e) {
-            throw new InvalidEventException("headers", "invalid CloudEvents binary-mode message: " + firstLine(e.getMessage()));
+            throw new InvalidEventException(
+                    "headers", "invalid CloudEvents binary-mode message: " + firstLine(e.getMessage()));
         }
     }
 
@@ -242,7 +266,7 @@ public class EventCodec {
         if (envelope == null || !envelope.isObject()) {
             throw new InvalidEventException("payload", "must be a JSON object (a CloudEvent in structured mode)");
         }
-        for (String attribute : new String[]{"specversion", "id", "source", "type"}) {
+        for (String attribute : new String[] {"specversion", "id", "source", "type"}) {
             JsonNode node = envelope.get(attribute);
             if (node == null || node.isNull()) {
                 throw new InvalidEventException(attribute, "missing");
@@ -255,9 +279,12 @@ public class EventCodec {
             throw new InvalidEventException("specversion", "must be \"1.0\"");
         }
         JsonNode dataContentType = envelope.get("datacontenttype");
-        if (dataContentType != null && !dataContentType.isNull()
+        if (dataContentType != null
+                && !dataContentType.isNull()
                 && (!dataContentType.isTextual() || !DATA_CONTENT_TYPE.equals(mediaType(dataContentType.asText())))) {
-            throw new InvalidEventException("datacontenttype", "'" + printable(dataContentType.asText()) + "' is not accepted: data must be " + DATA_CONTENT_TYPE);
+            throw new InvalidEventException(
+                    "datacontenttype",
+                    "'" + printable(dataContentType.asText()) + "' is not accepted: data must be " + DATA_CONTENT_TYPE);
         }
         try {
             return format.deserialize(value);
@@ -272,7 +299,8 @@ public class EventCodec {
             Set<ValidationMessage> errors = schema.validate(data);
             if (!errors.isEmpty()) {
                 ValidationMessage first = errors.stream()
-                        .min(Comparator.comparing((ValidationMessage m) -> fieldOf(m)).thenComparing(ValidationMessage::getMessage))
+                        .min(Comparator.comparing((ValidationMessage m) -> fieldOf(m))
+                                .thenComparing(ValidationMessage::getMessage))
                         .orElseThrow();
                 throw new InvalidEventException(fieldOf(first), reasonOf(first));
             }
@@ -329,11 +357,19 @@ public class EventCodec {
         try {
             T value = mapper.treeToValue(event.data(), type);
             if (value instanceof ActivationRequested r && r.directoryScopeId() == null) {
-                value = type.cast(new ActivationRequested(r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(), "/", r.justification(), r.duration()));
+                value = type.cast(new ActivationRequested(
+                        r.ticketSystem(),
+                        r.ticketNumber(),
+                        r.principalId(),
+                        r.roleDefinitionId(),
+                        "/",
+                        r.justification(),
+                        r.duration()));
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("data", "cannot be read as " + type.getSimpleName() + ": " + firstLine(e.getOriginalMessage()));
+            throw new InvalidEventException(
+                    "data", "cannot be read as " + type.getSimpleName() + ": " + firstLine(e.getOriginalMessage()));
         }
     }
 
@@ -371,9 +407,14 @@ public class EventCodec {
     public byte[] writeInbound(String id, String type, URI source, Object data) {
         try {
             ObjectNode node = data instanceof JsonNode n ? (ObjectNode) n : mapper.valueToTree(data);
-            return format.serialize(CloudEventBuilder.v1().withId(id).withType(type).withSource(source)
+            return format.serialize(CloudEventBuilder.v1()
+                    .withId(id)
+                    .withType(type)
+                    .withSource(source)
                     .withTime(OffsetDateTime.now(java.time.ZoneOffset.UTC))
-                    .withDataContentType("application/json").withData(mapper.writeValueAsBytes(node)).build());
+                    .withDataContentType("application/json")
+                    .withData(mapper.writeValueAsBytes(node))
+                    .build());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + type + " data", e);
         }

@@ -15,6 +15,5 @@ public final class EventTypes {
     /** Types a ticket system may publish on {@code tickets.events}. */
     public static final Set<String> TICKET_EVENTS = Set.of(TICKET_ACTIVATION_REQUESTED, TICKET_CLOSED);
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 }

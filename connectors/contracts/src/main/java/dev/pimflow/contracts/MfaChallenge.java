@@ -3,6 +3,12 @@ package dev.pimflow.contracts;
 import java.time.Instant;
 
 /** {@code data} of {@code mfa.challenge}. */
-public record MfaChallenge(String challengeId, String activationId, String principalId, String roleDefinitionId,
-                           String roleDisplayName, String ticketSystem, String ticketNumber, Instant expiresAt) {
-}
+public record MfaChallenge(
+        String challengeId,
+        String activationId,
+        String principalId,
+        String roleDefinitionId,
+        String roleDisplayName,
+        String ticketSystem,
+        String ticketNumber,
+        Instant expiresAt) {}

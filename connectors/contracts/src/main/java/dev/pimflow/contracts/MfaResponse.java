@@ -1,5 +1,4 @@
 package dev.pimflow.contracts;
 
 /** {@code data} of {@code mfa.response}: the assertion is a compact JWS checked by the MFA verifier. */
-public record MfaResponse(String challengeId, String assertion) {
-}
+public record MfaResponse(String challengeId, String assertion) {}

@@ -3,5 +3,4 @@ package dev.pimflow.contracts;
 import java.time.Instant;
 
 /** {@code data} of {@code ticket.closed}. */
-public record TicketClosed(String ticketSystem, String ticketNumber, Instant closedAt, String resolution) {
-}
+public record TicketClosed(String ticketSystem, String ticketNumber, Instant closedAt, String resolution) {}

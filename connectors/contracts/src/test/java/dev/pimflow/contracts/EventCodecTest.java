@@ -1,15 +1,14 @@
 package dev.pimflow.contracts;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
     final EventCodec codec = new EventCodec();
@@ -45,7 +44,9 @@ class EventCodecTest {
     void namesTheMissingField() {
         ObjectNode d = request();
         d.remove("principalId");
-        assertThatThrownBy(() -> read(d)).isInstanceOf(InvalidEventException.class).hasMessage("data.principalId: missing");
+        assertThatThrownBy(() -> read(d))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("data.principalId: missing");
     }
 
     @Test
@@ -62,23 +63,32 @@ class EventCodecTest {
 
     @Test
     void rejectsAnAbsurdDuration() {
-        assertThatThrownBy(() -> read(request().put("duration", "P9999D"))).hasMessage("data.duration: longer than one year");
+        assertThatThrownBy(() -> read(request().put("duration", "P9999D")))
+                .hasMessage("data.duration: longer than one year");
     }
 
     @Test
     void rejectsControlCharactersInText() {
-        assertThatThrownBy(() -> read(request().put("ticketNumber", "A\u0000B"))).hasMessage("data.ticketNumber: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("ticketNumber", "A\u0000B")))
+                .hasMessage("data.ticketNumber: has an invalid format");
     }
 
     @Test
     void rejectsInjectionStringsInTextFields() {
-        assertThatThrownBy(() -> read(request().put("ticketSystem", "Contoso'; DROP TABLE activation; --"))).hasMessage("data.ticketSystem: has an invalid format");
-        assertThatThrownBy(() -> read(request().put("ticketNumber", "<script>alert(1)</script>"))).hasMessage("data.ticketNumber: has an invalid format");
-        assertThatThrownBy(() -> read(request().put("justification", "fine ${jndi:ldap://evil/x}"))).hasMessage("data.justification: has an invalid format");
-        assertThatThrownBy(() -> read(request().put("justification", "#{runtimeService.deleteProcessInstance('x')}"))).hasMessage("data.justification: has an invalid format");
-        assertThatThrownBy(() -> read(request().put("justification", "line\r\nX-Injected: 1"))).hasMessage("data.justification: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("ticketSystem", "Contoso'; DROP TABLE activation; --")))
+                .hasMessage("data.ticketSystem: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("ticketNumber", "<script>alert(1)</script>")))
+                .hasMessage("data.ticketNumber: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("justification", "fine ${jndi:ldap://evil/x}")))
+                .hasMessage("data.justification: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("justification", "#{runtimeService.deleteProcessInstance('x')}")))
+                .hasMessage("data.justification: has an invalid format");
+        assertThatThrownBy(() -> read(request().put("justification", "line\r\nX-Injected: 1")))
+                .hasMessage("data.justification: has an invalid format");
         // ordinary prose with quotes and semicolons stays acceptable
-        assertThat(read(request().put("justification", "Aline's task; see \"runbook\" step 3 (5 users).\nThanks")).id()).isEqualTo("e-1");
+        assertThat(read(request().put("justification", "Aline's task; see \"runbook\" step 3 (5 users).\nThanks"))
+                        .id())
+                .isEqualTo("e-1");
     }
 
     @Test
@@ -91,11 +101,17 @@ class EventCodecTest {
 
     @Test
     void rejectsUnknownTypesAndBrokenEnvelopes() {
-        assertThatThrownBy(() -> read(request(), "ticket.reopened")).hasMessageStartingWith("type: unknown event type 'ticket.reopened'");
-        assertThatThrownBy(() -> codec.read("nope".getBytes(StandardCharsets.UTF_8), new RecordHeaders(), EventTypes.TICKET_EVENTS))
+        assertThatThrownBy(() -> read(request(), "ticket.reopened"))
+                .hasMessageStartingWith("type: unknown event type 'ticket.reopened'");
+        assertThatThrownBy(() -> codec.read(
+                        "nope".getBytes(StandardCharsets.UTF_8), new RecordHeaders(), EventTypes.TICKET_EVENTS))
                 .hasMessageStartingWith("payload: not JSON");
-        assertThatThrownBy(() -> codec.read("{\"specversion\":\"1.0\",\"source\":\"x\",\"type\":\"ticket.closed\"}".getBytes(StandardCharsets.UTF_8),
-                new RecordHeaders(), EventTypes.TICKET_EVENTS)).hasMessage("id: missing");
+        assertThatThrownBy(() -> codec.read(
+                        "{\"specversion\":\"1.0\",\"source\":\"x\",\"type\":\"ticket.closed\"}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        new RecordHeaders(),
+                        EventTypes.TICKET_EVENTS))
+                .hasMessage("id: missing");
     }
 
     @Test
@@ -106,7 +122,8 @@ class EventCodecTest {
         headers.add("ce_source", "urn:test".getBytes(StandardCharsets.UTF_8));
         headers.add("ce_type", EventTypes.TICKET_ACTIVATION_REQUESTED.getBytes(StandardCharsets.UTF_8));
         headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
-        InboundEvent e = codec.read(request().toString().getBytes(StandardCharsets.UTF_8), headers, EventTypes.TICKET_EVENTS);
+        InboundEvent e =
+                codec.read(request().toString().getBytes(StandardCharsets.UTF_8), headers, EventTypes.TICKET_EVENTS);
         assertThat(e.id()).isEqualTo("b-1");
     }
 
@@ -129,8 +146,10 @@ class EventCodecTest {
     void rejectsAFieldNamedTwiceInData() {
         // last one wins would make this a request for the admin: "principalId" twice
         String data = requestJson().replace("{", "{\"principalId\":\"e2330663-0000-4000-8000-000000000000\",");
-        assertThatThrownBy(() -> codec.read(bytes(structured("dup-1", EventTypes.TICKET_ACTIVATION_REQUESTED, data)), new RecordHeaders(),
-                EventTypes.TICKET_EVENTS))
+        assertThatThrownBy(() -> codec.read(
+                        bytes(structured("dup-1", EventTypes.TICKET_ACTIVATION_REQUESTED, data)),
+                        new RecordHeaders(),
+                        EventTypes.TICKET_EVENTS))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("data.principalId: duplicate key: a JSON object may name a field only once");
     }
@@ -180,19 +199,24 @@ class EventCodecTest {
                 .hasMessageStartingWith("content-type: 'application/xml' is not accepted");
         assertThatThrownBy(() -> codec.read(data, binaryHeaders(null), EventTypes.TICKET_EVENTS))
                 .hasMessageStartingWith("content-type: missing");
-        assertThat(codec.read(data, binaryHeaders("application/json; charset=utf-8"), EventTypes.TICKET_EVENTS).id()).isEqualTo("b-2");
+        assertThat(codec.read(data, binaryHeaders("application/json; charset=utf-8"), EventTypes.TICKET_EVENTS)
+                        .id())
+                .isEqualTo("b-2");
     }
 
     @Test
     void structuredModeMustBeCloudEventsJson() {
-        byte[] event = codec.writeInbound("s-1", EventTypes.TICKET_ACTIVATION_REQUESTED, URI.create("urn:test"), request());
+        byte[] event =
+                codec.writeInbound("s-1", EventTypes.TICKET_ACTIVATION_REQUESTED, URI.create("urn:test"), request());
         RecordHeaders structured = new RecordHeaders();
         structured.add("content-type", bytes("application/cloudevents+json; charset=UTF-8"));
         assertThat(codec.read(event, structured, EventTypes.TICKET_EVENTS).id()).isEqualTo("s-1");
         RecordHeaders plain = new RecordHeaders();
         plain.add("content-type", bytes("text/plain"));
-        assertThatThrownBy(() -> codec.read(event, plain, EventTypes.TICKET_EVENTS)).hasMessageStartingWith("content-type: 'text/plain' is neither");
-        String xml = new String(event, StandardCharsets.UTF_8).replace("\"datacontenttype\":\"application/json\"", "\"datacontenttype\":\"application/xml\"");
+        assertThatThrownBy(() -> codec.read(event, plain, EventTypes.TICKET_EVENTS))
+                .hasMessageStartingWith("content-type: 'text/plain' is neither");
+        String xml = new String(event, StandardCharsets.UTF_8)
+                .replace("\"datacontenttype\":\"application/json\"", "\"datacontenttype\":\"application/xml\"");
         assertThat(xml).contains("application/xml");
         assertThatThrownBy(() -> codec.read(bytes(xml), new RecordHeaders(), EventTypes.TICKET_EVENTS))
                 .hasMessageStartingWith("datacontenttype: 'application/xml' is not accepted");
@@ -208,8 +232,10 @@ class EventCodecTest {
 
     @Test
     void rejectsABlankOrOverlongSource() {
-        String blank = structured("src-1", EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson()).replace("\"source\":\"urn:test\"", "\"source\":\"\"");
-        assertThatThrownBy(() -> codec.read(bytes(blank), new RecordHeaders(), EventTypes.TICKET_EVENTS)).hasMessageStartingWith("source: ");
+        String blank = structured("src-1", EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson())
+                .replace("\"source\":\"urn:test\"", "\"source\":\"\"");
+        assertThatThrownBy(() -> codec.read(bytes(blank), new RecordHeaders(), EventTypes.TICKET_EVENTS))
+                .hasMessageStartingWith("source: ");
         String longSource = structured("src-2", EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson())
                 .replace("\"source\":\"urn:test\"", "\"source\":\"urn:" + "x".repeat(300) + "\"");
         assertThatThrownBy(() -> codec.read(bytes(longSource), new RecordHeaders(), EventTypes.TICKET_EVENTS))
@@ -227,8 +253,11 @@ class EventCodecTest {
         InboundEvent resent = read(reordered); // a resend: another time stamp, keys in another order
         assertThat(resent.time()).isNotNull();
         assertThat(resent.contentHash()).isEqualTo(first.contentHash());
-        assertThat(read(request().put("principalId", "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718")).contentHash()).isNotEqualTo(first.contentHash());
-        InboundEvent otherSource = new InboundEvent(first.id(), first.type(), "urn:other", first.subject(), first.time(), first.data());
+        assertThat(read(request().put("principalId", "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718"))
+                        .contentHash())
+                .isNotEqualTo(first.contentHash());
+        InboundEvent otherSource =
+                new InboundEvent(first.id(), first.type(), "urn:other", first.subject(), first.time(), first.data());
         assertThat(otherSource.contentHash()).isNotEqualTo(first.contentHash());
     }
 }

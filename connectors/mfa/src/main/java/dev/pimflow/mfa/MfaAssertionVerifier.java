@@ -13,7 +13,6 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -40,7 +39,8 @@ public class MfaAssertionVerifier {
     /** HS256 with a shared secret of at least 32 bytes (development gateway). */
     public static MfaAssertionVerifier hs256(String sharedSecret, Clock clock) {
         byte[] secret = requireSecret(sharedSecret);
-        return new MfaAssertionVerifier(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)), clock);
+        return new MfaAssertionVerifier(
+                new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)), clock);
     }
 
     /**
@@ -60,22 +60,24 @@ public class MfaAssertionVerifier {
                 source = new ImmutableJWKSet<>(JWKSet.load(path.toFile()));
             }
         } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("pim.mfa.jwks-uri: cannot read a JWKS from " + location + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "pim.mfa.jwks-uri: cannot read a JWKS from " + location + ": " + e.getMessage(), e);
         }
-        return new MfaAssertionVerifier(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), source), clock);
+        return new MfaAssertionVerifier(
+                new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), source), clock);
     }
 
     MfaAssertionVerifier(JWSVerificationKeySelector<SecurityContext> keySelector, Clock clock) {
         this.clock = clock;
         processor.setJWSKeySelector(keySelector);
         // exp, iat, sub and the custom claims are required; the clock skew nimbus allows is 60 s by default
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null,
-                Set.of("sub", "exp", "iat", "challengeId", "decision", "amr")) {
-            @Override
-            protected java.util.Date currentTime() {
-                return java.util.Date.from(clock.instant());
-            }
-        };
+        DefaultJWTClaimsVerifier<SecurityContext> claims =
+                new DefaultJWTClaimsVerifier<>(null, Set.of("sub", "exp", "iat", "challengeId", "decision", "amr")) {
+                    @Override
+                    protected java.util.Date currentTime() {
+                        return java.util.Date.from(clock.instant());
+                    }
+                };
         claims.setMaxClockSkew(30);
         processor.setJWTClaimsSetVerifier(claims);
     }
@@ -86,7 +88,8 @@ public class MfaAssertionVerifier {
         }
         byte[] secret = sharedSecret.getBytes(StandardCharsets.UTF_8);
         if (secret.length < 32) {
-            throw new IllegalArgumentException("pim.mfa.shared-secret must be at least 32 bytes for HS256, got " + secret.length);
+            throw new IllegalArgumentException(
+                    "pim.mfa.shared-secret must be at least 32 bytes for HS256, got " + secret.length);
         }
         return secret;
     }
@@ -135,7 +138,8 @@ public class MfaAssertionVerifier {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,8 @@
 package dev.pimflow.mfa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -13,10 +16,6 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,9 +23,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Production keys: ES256 and RS256 assertions verified against the gateway's published JWKS. */
 class JwksVerificationTest {
@@ -37,8 +36,10 @@ class JwksVerificationTest {
     static ECKey ec;
     static RSAKey rsa;
     static ECKey stranger;
+
     @TempDir
     static Path dir;
+
     static MfaAssertionVerifier verifier;
 
     @BeforeAll
@@ -52,9 +53,15 @@ class JwksVerificationTest {
     }
 
     static String sign(JWSSigner signer, JWSAlgorithm alg, String kid) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(ALINE).claim("challengeId", CHALLENGE).claim("decision", "approved")
-                .claim("amr", List.of("pwd", "mfa")).issueTime(Date.from(CLOCK.instant())).expirationTime(Date.from(CLOCK.instant().plusSeconds(120)))
-                .jwtID("j-" + kid).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(ALINE)
+                .claim("challengeId", CHALLENGE)
+                .claim("decision", "approved")
+                .claim("amr", List.of("pwd", "mfa"))
+                .issueTime(Date.from(CLOCK.instant()))
+                .expirationTime(Date.from(CLOCK.instant().plusSeconds(120)))
+                .jwtID("j-" + kid)
+                .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).build(), claims);
         jwt.sign(signer);
         return jwt.serialize();
@@ -62,8 +69,12 @@ class JwksVerificationTest {
 
     @Test
     void acceptsEs256AndRs256FromTheGatewaysKeys() throws Exception {
-        assertThat(verifier.verify(sign(new ECDSASigner(ec), JWSAlgorithm.ES256, "gateway-ec"), CHALLENGE, ALINE).approved()).isTrue();
-        assertThat(verifier.verify(sign(new RSASSASigner(rsa), JWSAlgorithm.RS256, "gateway-rsa"), CHALLENGE, ALINE).approved()).isTrue();
+        assertThat(verifier.verify(sign(new ECDSASigner(ec), JWSAlgorithm.ES256, "gateway-ec"), CHALLENGE, ALINE)
+                        .approved())
+                .isTrue();
+        assertThat(verifier.verify(sign(new RSASSASigner(rsa), JWSAlgorithm.RS256, "gateway-rsa"), CHALLENGE, ALINE)
+                        .approved())
+                .isTrue();
     }
 
     @Test
@@ -74,13 +85,16 @@ class JwksVerificationTest {
 
     @Test
     void rejectsHs256WhenPublicKeysAreConfigured() {
-        String hs = new MfaAssertionSigner("a-shared-secret-that-is-long-enough-0123456", CLOCK).sign(ALINE, CHALLENGE, true, java.time.Duration.ofMinutes(2));
+        String hs = new MfaAssertionSigner("a-shared-secret-that-is-long-enough-0123456", CLOCK)
+                .sign(ALINE, CHALLENGE, true, java.time.Duration.ofMinutes(2));
         assertThatThrownBy(() -> verifier.verify(hs, CHALLENGE, ALINE)).isInstanceOf(MfaRejectedException.class);
     }
 
     @Test
     void namesTheSettingWhenTheJwksCannotBeRead() {
-        assertThatThrownBy(() -> MfaAssertionVerifier.jwks(dir.resolve("missing.json").toString(), CLOCK))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pim.mfa.jwks-uri");
+        assertThatThrownBy(() ->
+                        MfaAssertionVerifier.jwks(dir.resolve("missing.json").toString(), CLOCK))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pim.mfa.jwks-uri");
     }
 }

@@ -1,19 +1,18 @@
 package dev.pimflow.mfa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** DESIGN §6.1: only a validly signed, unexpired approval, for that challenge, by that principal, with MFA, is accepted. */
 class MfaAssertionVerifierTest {
@@ -34,20 +33,30 @@ class MfaAssertionVerifierTest {
 
     @Test
     void acceptsAValidDenial() {
-        assertThat(verifier.verify(signer.sign(ALINE, CHALLENGE, false, Duration.ofMinutes(2)), CHALLENGE, ALINE).approved()).isFalse();
+        assertThat(verifier.verify(signer.sign(ALINE, CHALLENGE, false, Duration.ofMinutes(2)), CHALLENGE, ALINE)
+                        .approved())
+                .isFalse();
     }
 
     @Test
     void rejectsTheWrongKey() {
-        String forged = new MfaAssertionSigner("another-secret-that-is-long-enough-0123456", clock).sign(ALINE, CHALLENGE, true, Duration.ofMinutes(2));
-        assertThatThrownBy(() -> verifier.verify(forged, CHALLENGE, ALINE)).isInstanceOf(MfaRejectedException.class)
+        String forged = new MfaAssertionSigner("another-secret-that-is-long-enough-0123456", clock)
+                .sign(ALINE, CHALLENGE, true, Duration.ofMinutes(2));
+        assertThatThrownBy(() -> verifier.verify(forged, CHALLENGE, ALINE))
+                .isInstanceOf(MfaRejectedException.class)
                 .hasMessageContaining("rejected");
     }
 
     @Test
     void rejectsAnUnsignedToken() {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(ALINE).claim("challengeId", CHALLENGE).claim("decision", "approved")
-                .claim("amr", List.of("mfa")).issueTime(Date.from(clock.instant())).expirationTime(Date.from(clock.instant().plusSeconds(60))).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(ALINE)
+                .claim("challengeId", CHALLENGE)
+                .claim("decision", "approved")
+                .claim("amr", List.of("mfa"))
+                .issueTime(Date.from(clock.instant()))
+                .expirationTime(Date.from(clock.instant().plusSeconds(60)))
+                .build();
         String unsigned = new PlainJWT(new PlainHeader(), claims).serialize();
         assertThatThrownBy(() -> verifier.verify(unsigned, CHALLENGE, ALINE)).isInstanceOf(MfaRejectedException.class);
     }
@@ -66,7 +75,8 @@ class MfaAssertionVerifierTest {
 
     @Test
     void rejectsAnExpiredAssertion() {
-        String old = new MfaAssertionSigner(SECRET, Clock.offset(clock, Duration.ofMinutes(-10))).sign(ALINE, CHALLENGE, true, Duration.ofMinutes(2));
+        String old = new MfaAssertionSigner(SECRET, Clock.offset(clock, Duration.ofMinutes(-10)))
+                .sign(ALINE, CHALLENGE, true, Duration.ofMinutes(2));
         assertThatThrownBy(() -> verifier.verify(old, CHALLENGE, ALINE)).hasMessageContaining("Expired");
     }
 
@@ -78,7 +88,8 @@ class MfaAssertionVerifierTest {
 
     @Test
     void refusesAShortSecret() {
-        assertThatThrownBy(() -> MfaAssertionVerifier.hs256("short", clock)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MfaAssertionVerifier.hs256("short", clock))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pim.mfa.shared-secret");
     }
 }

@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param maximumDuration the longest activation allowed, or null if the policy sets none
  */
 public record ActivationPolicy(
-    Duration maximumDuration,
-    boolean expirationRequired,
-    boolean justificationRequired,
-    boolean ticketRequired,
-    boolean mfaRequired) {}
+        Duration maximumDuration,
+        boolean expirationRequired,
+        boolean justificationRequired,
+        boolean ticketRequired,
+        boolean mfaRequired) {}

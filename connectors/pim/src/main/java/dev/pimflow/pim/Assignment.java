@@ -10,4 +10,4 @@ import java.time.Instant;
  * @param adopted true when an earlier request of the same activation was found instead of creating one
  */
 public record Assignment(
-    String requestId, String status, Instant startDateTime, Instant endDateTime, boolean adopted) {}
+        String requestId, String status, Instant startDateTime, Instant endDateTime, boolean adopted) {}

@@ -9,11 +9,11 @@ import java.time.Duration;
  * @param activationId the orchestrator's id for this activation; makes retries idempotent
  */
 public record AssignmentRequest(
-    String principalId,
-    String roleDefinitionId,
-    String directoryScopeId,
-    Duration duration,
-    String justification,
-    String ticketNumber,
-    String ticketSystem,
-    String activationId) {}
+        String principalId,
+        String roleDefinitionId,
+        String directoryScopeId,
+        Duration duration,
+        String justification,
+        String ticketNumber,
+        String ticketSystem,
+        String activationId) {}

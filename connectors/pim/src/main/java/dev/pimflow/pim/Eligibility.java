@@ -8,9 +8,9 @@ package dev.pimflow.pim;
  */
 public record Eligibility(boolean eligible, String via, String viaDisplayName) {
 
-  public static final String DIRECT = "direct";
+    public static final String DIRECT = "direct";
 
-  public static Eligibility notEligible() {
-    return new Eligibility(false, null, null);
-  }
+    public static Eligibility notEligible() {
+        return new Eligibility(false, null, null);
+    }
 }

@@ -10,24 +10,24 @@ import java.util.List;
  */
 public interface PimDirectory {
 
-  /** Unknown role: {@code PimException(DENY, "RoleNotFound")}. */
-  RoleDefinition roleDefinition(String roleDefinitionId);
+    /** Unknown role: {@code PimException(DENY, "RoleNotFound")}. */
+    RoleDefinition roleDefinition(String roleDefinitionId);
 
-  /**
-   * Whether the principal may activate the role at the scope, directly or through any group it is a
-   * transitive member of. Unknown principal: {@code PimException(DENY, "SubjectNotFound")}.
-   */
-  Eligibility eligibility(String principalId, String roleDefinitionId, String directoryScopeId);
+    /**
+     * Whether the principal may activate the role at the scope, directly or through any group it is a
+     * transitive member of. Unknown principal: {@code PimException(DENY, "SubjectNotFound")}.
+     */
+    Eligibility eligibility(String principalId, String roleDefinitionId, String directoryScopeId);
 
-  /** The role's activation rules ({@code Expiration_EndUser_Assignment}, {@code Enablement_EndUser_Assignment}). */
-  ActivationPolicy activationPolicy(String roleDefinitionId);
+    /** The role's activation rules ({@code Expiration_EndUser_Assignment}, {@code Enablement_EndUser_Assignment}). */
+    ActivationPolicy activationPolicy(String roleDefinitionId);
 
-  /** A time-bound active assignment ({@code adminAssign}); idempotent per {@code activationId}. */
-  Assignment assign(AssignmentRequest request);
+    /** A time-bound active assignment ({@code adminAssign}); idempotent per {@code activationId}. */
+    Assignment assign(AssignmentRequest request);
 
-  /** Removes the active assignment ({@code adminRemove}); nothing to remove is a success with {@code removed=false}. */
-  Removal remove(RemovalRequest request);
+    /** Removes the active assignment ({@code adminRemove}); nothing to remove is a success with {@code removed=false}. */
+    Removal remove(RemovalRequest request);
 
-  /** The principal's active role assignments (direct and activated). */
-  List<ActiveRoleAssignment> roleAssignments(String principalId);
+    /** The principal's active role assignments (direct and activated). */
+    List<ActiveRoleAssignment> roleAssignments(String principalId);
 }

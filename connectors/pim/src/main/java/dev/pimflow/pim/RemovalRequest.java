@@ -6,9 +6,9 @@ package dev.pimflow.pim;
  * @param directoryScopeId {@code "/"} when null
  */
 public record RemovalRequest(
-    String principalId,
-    String roleDefinitionId,
-    String directoryScopeId,
-    String justification,
-    String ticketNumber,
-    String ticketSystem) {}
+        String principalId,
+        String roleDefinitionId,
+        String directoryScopeId,
+        String justification,
+        String ticketNumber,
+        String ticketSystem) {}

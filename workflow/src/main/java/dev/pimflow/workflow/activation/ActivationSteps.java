@@ -13,12 +13,11 @@ import dev.pimflow.workflow.metrics.PimflowMetrics;
 import dev.pimflow.workflow.outbox.Outbox;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
-import org.springframework.stereotype.Component;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.stereotype.Component;
 
 /**
  * Every step of an activation's life, recorded the same way: the activation row, one audit record and the outbound
@@ -37,8 +36,13 @@ public class ActivationSteps {
     private final Clock clock;
     private final PimflowMetrics metrics;
 
-    public ActivationSteps(ActivationStore store, AuditTrail audit, Outbox outbox, PimProperties properties, Clock clock,
-                           PimflowMetrics metrics) {
+    public ActivationSteps(
+            ActivationStore store,
+            AuditTrail audit,
+            Outbox outbox,
+            PimProperties properties,
+            Clock clock,
+            PimflowMetrics metrics) {
         this.store = store;
         this.audit = audit;
         this.outbox = outbox;
@@ -49,8 +53,20 @@ public class ActivationSteps {
 
     public void requested(Activation a, String eventId, String actor) {
         metrics.statusChanged(a.status());
-        record(a, actor, "requested", "accepted", Map.of("eventId", eventId, "duration", a.requestedDuration(),
-                "directoryScopeId", a.directoryScopeId(), "justification", a.justification()));
+        record(
+                a,
+                actor,
+                "requested",
+                "accepted",
+                Map.of(
+                        "eventId",
+                        eventId,
+                        "duration",
+                        a.requestedDuration(),
+                        "directoryScopeId",
+                        a.directoryScopeId(),
+                        "justification",
+                        a.justification()));
     }
 
     /** A second request for a live (ticket, principal, role, scope) is a no-op that is audited (DESIGN §6.4). */
@@ -68,27 +84,56 @@ public class ActivationSteps {
 
     public void challengeIssued(Activation a, String challengeId, Instant expiresAt) {
         store.challengeIssued(a.id(), challengeId, expiresAt, ActivationStatus.PENDING_MFA);
-        outbox.publish(topics.mfaChallenges(), a.principalId(), EventTypes.MFA_CHALLENGE, a.id(),
-                new MfaChallenge(challengeId, a.id(), a.principalId(), a.roleDefinitionId(), a.roleDisplayName(),
-                        a.ticketSystem(), a.ticketNumber(), expiresAt));
+        outbox.publish(
+                topics.mfaChallenges(),
+                a.principalId(),
+                EventTypes.MFA_CHALLENGE,
+                a.id(),
+                new MfaChallenge(
+                        challengeId,
+                        a.id(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.roleDisplayName(),
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        expiresAt));
         status(a, ActivationStatus.PENDING_MFA, null, null, null, null);
-        record(a, SYSTEM_ACTOR, "mfa-challenged", "sent", Map.of("challengeId", challengeId, "expiresAt", expiresAt.toString()));
+        record(
+                a,
+                SYSTEM_ACTOR,
+                "mfa-challenged",
+                "sent",
+                Map.of("challengeId", challengeId, "expiresAt", expiresAt.toString()));
     }
 
     public void mfaDecided(Activation a, boolean approved, String assertionId) {
         metrics.mfaDecided(a, approved ? "approved" : "denied");
-        record(a, a.principalId(), approved ? "mfa-approved" : "mfa-denied", approved ? "approved" : "denied",
+        record(
+                a,
+                a.principalId(),
+                approved ? "mfa-approved" : "mfa-denied",
+                approved ? "approved" : "denied",
                 Map.of("challengeId", a.challengeId(), "assertionId", assertionId));
     }
 
     public void mfaRejected(Activation a, String reason) {
-        record(a, "mfa-gateway", "mfa-rejected", "rejected", Map.of("challengeId", String.valueOf(a.challengeId()), "reason", reason));
+        record(
+                a,
+                "mfa-gateway",
+                "mfa-rejected",
+                "rejected",
+                Map.of("challengeId", String.valueOf(a.challengeId()), "reason", reason));
     }
 
     /** The activation step was reached without an approval pimflow verified: nothing is assigned in PIM. */
     public void activationRefused(Activation a, String why) {
-        record(a, SYSTEM_ACTOR, "activation-refused", "refused", Map.of("reason", MFA_NOT_VERIFIED, "detail", why,
-                "challengeId", String.valueOf(a.challengeId())));
+        record(
+                a,
+                SYSTEM_ACTOR,
+                "activation-refused",
+                "refused",
+                Map.of("reason", MFA_NOT_VERIFIED, "detail", why, "challengeId", String.valueOf(a.challengeId())));
     }
 
     public void denied(Activation a, String reason) {
@@ -106,9 +151,20 @@ public class ActivationSteps {
     }
 
     public void activated(Activation a, Assignment assignment) {
-        store.activated(a.id(), ActivationStatus.ACTIVE, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
+        store.activated(
+                a.id(),
+                ActivationStatus.ACTIVE,
+                assignment.startDateTime(),
+                assignment.endDateTime(),
+                assignment.requestId());
         metrics.activated(a);
-        status(a, ActivationStatus.ACTIVE, null, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
+        status(
+                a,
+                ActivationStatus.ACTIVE,
+                null,
+                assignment.startDateTime(),
+                assignment.endDateTime(),
+                assignment.requestId());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("pimRequestId", assignment.requestId());
         d.put("pimStatus", assignment.status());
@@ -119,7 +175,12 @@ public class ActivationSteps {
     }
 
     public void ticketClosed(Activation a, String eventId, String actor) {
-        record(a, actor, "revoke-requested", "ticket-closed", Map.of("eventId", eventId, "statusAtClosure", a.status()));
+        record(
+                a,
+                actor,
+                "revoke-requested",
+                "ticket-closed",
+                Map.of("eventId", eventId, "statusAtClosure", a.status()));
     }
 
     public void manualRevokeRequested(Activation a, String actor, String reason, String surface) {
@@ -131,9 +192,20 @@ public class ActivationSteps {
         store.ended(a.id(), ActivationStatus.REVOKED, reason);
         metrics.revoked(a, reason, now);
         status(a, ActivationStatus.REVOKED, reason, a.startDateTime(), a.endDateTime(), a.pimRequestId());
-        outbox.publish(topics.revocations(), a.principalId(), EventTypes.ACTIVATION_REVOKED, a.id(),
-                new ActivationRevoked(a.id(), a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), a.ticketSystem(),
-                        a.ticketNumber(), reason, now));
+        outbox.publish(
+                topics.revocations(),
+                a.principalId(),
+                EventTypes.ACTIVATION_REVOKED,
+                a.id(),
+                new ActivationRevoked(
+                        a.id(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.directoryScopeId(),
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        reason,
+                        now));
         record(a, SYSTEM_ACTOR, "revoked", reason, removalDetails(removal));
     }
 
@@ -156,9 +228,23 @@ public class ActivationSteps {
 
     private void status(Activation a, String status, String reason, Instant start, Instant end, String pimRequestId) {
         metrics.statusChanged(status);
-        outbox.publish(topics.activations(), a.id(), EventTypes.ACTIVATION_STATUS, a.id(),
-                new ActivationStatus(a.id(), a.ticketSystem(), a.ticketNumber(), a.principalId(), a.roleDefinitionId(),
-                        a.directoryScopeId(), status, reason, start, end, pimRequestId));
+        outbox.publish(
+                topics.activations(),
+                a.id(),
+                EventTypes.ACTIVATION_STATUS,
+                a.id(),
+                new ActivationStatus(
+                        a.id(),
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.directoryScopeId(),
+                        status,
+                        reason,
+                        start,
+                        end,
+                        pimRequestId));
     }
 
     /** The record is chained and published to {@code pim.audit} by the {@link AuditChainer} once this step commits. */

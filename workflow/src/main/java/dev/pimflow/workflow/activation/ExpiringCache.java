@@ -42,6 +42,5 @@ final class ExpiringCache<T> {
         return value;
     }
 
-    private record Entry<T>(T value, Instant until) {
-    }
+    private record Entry<T>(T value, Instant until) {}
 }

@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.activation;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.MfaResponse;
@@ -11,14 +13,11 @@ import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.MfaApprovals;
 import dev.pimflow.workflow.store.UsedAssertions;
+import java.time.Clock;
 import org.camunda.bpm.engine.RuntimeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-
-import java.time.Clock;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 /**
  * Checks an MFA response against its challenge (DESIGN §6.1) and, if it holds, hands the decision to the waiting
@@ -37,8 +36,14 @@ public class MfaResponses {
     private final Clock clock;
     private final MfaApprovals approvals;
 
-    public MfaResponses(ActivationStore store, UsedAssertions usedAssertions, MfaAssertionVerifier verifier, ActivationSteps steps,
-                        RuntimeService runtime, Clock clock, MfaApprovals approvals) {
+    public MfaResponses(
+            ActivationStore store,
+            UsedAssertions usedAssertions,
+            MfaAssertionVerifier verifier,
+            ActivationSteps steps,
+            RuntimeService runtime,
+            Clock clock,
+            MfaApprovals approvals) {
         this.approvals = approvals;
         this.store = store;
         this.usedAssertions = usedAssertions;
@@ -50,7 +55,9 @@ public class MfaResponses {
 
     /** @return null when accepted, else the rejection (already audited) */
     public InvalidEventException respond(MfaResponse r) {
-        Activation a = store.findByChallenge(r.challengeId()).flatMap(found -> store.lock(found.id())).orElse(null);
+        Activation a = store.findByChallenge(r.challengeId())
+                .flatMap(found -> store.lock(found.id()))
+                .orElse(null);
         if (a == null) {
             return new InvalidEventException("data.challengeId", "unknown challenge");
         }
@@ -78,7 +85,11 @@ public class MfaResponses {
                 .processInstanceId(a.processInstanceId())
                 .setVariable(Vars.MFA_APPROVED, decision.approved())
                 .correlateWithResult();
-        log.info("MFA {} for activation {} (challenge {})", decision.approved() ? "approved" : "denied", a.id(), a.challengeId());
+        log.info(
+                "MFA {} for activation {} (challenge {})",
+                decision.approved() ? "approved" : "denied",
+                a.id(),
+                a.challengeId());
         return null;
     }
 
@@ -89,8 +100,11 @@ public class MfaResponses {
      * subscription query by process instance id reads every {@code mfa.response} subscription of every instance.
      */
     private boolean waitingForMfa(Activation a) {
-        return runtime.createExecutionQuery().processInstanceId(a.processInstanceId())
-                .messageEventSubscriptionName(ProcessElements.MESSAGE_MFA_RESPONSE).count() > 0;
+        return runtime.createExecutionQuery()
+                        .processInstanceId(a.processInstanceId())
+                        .messageEventSubscriptionName(ProcessElements.MESSAGE_MFA_RESPONSE)
+                        .count()
+                > 0;
     }
 
     private InvalidEventException reject(Activation a, String field, String reason) {

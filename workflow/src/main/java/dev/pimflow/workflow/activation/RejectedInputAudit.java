@@ -8,15 +8,6 @@ import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.InboundEventLog;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Audits rejected input that the rest of the orchestrator does not: an MFA response refused for its size, format or
@@ -69,8 +68,13 @@ public class RejectedInputAudit {
         }
     }
 
-    public RejectedInputAudit(AuditTrail audit, ActivationStore store, ActivationSteps steps,
-                              TransactionTemplate tx, Clock clock, PimProperties properties) {
+    public RejectedInputAudit(
+            AuditTrail audit,
+            ActivationStore store,
+            ActivationSteps steps,
+            TransactionTemplate tx,
+            Clock clock,
+            PimProperties properties) {
         this.audit = audit;
         this.store = store;
         this.steps = steps;
@@ -85,7 +89,8 @@ public class RejectedInputAudit {
      * An MFA response that was refused before its challenge was checked (size, format, key), or that names no known
      * challenge. {@code challengeId} is the one it names, if it could be read.
      */
-    public void mfaResponseRejected(ConsumerRecord<String, byte[]> record, String challengeId, InvalidEventException rejection) {
+    public void mfaResponseRejected(
+            ConsumerRecord<String, byte[]> record, String challengeId, InvalidEventException rejection) {
         Optional<Activation> activation = challengeId == null ? Optional.empty() : store.findByChallenge(challengeId);
         if (activation.isPresent()) {
             steps.mfaRejected(activation.get(), rejection.getMessage());
@@ -101,16 +106,30 @@ public class RejectedInputAudit {
     }
 
     /** A ticket event whose source and id were used before for other content (DESIGN §6.4). */
-    public void ticketEventIdReused(ConsumerRecord<String, byte[]> record, InboundEvent event, InboundEventLog.Seen first,
-                                    String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId) {
+    public void ticketEventIdReused(
+            ConsumerRecord<String, byte[]> record,
+            InboundEvent event,
+            InboundEventLog.Seen first,
+            String ticketSystem,
+            String ticketNumber,
+            String principalId,
+            String roleDefinitionId) {
         Map<String, Object> details = where(record);
         details.put("source", text(event.source()));
         details.put("eventId", text(event.id()));
         details.put("type", event.type());
         details.put("firstType", String.valueOf(first.firstType()));
         details.put("firstSeenAt", String.valueOf(first.firstSeenAt()));
-        bounded(new AuditEntry(AuditEntry.NO_ACTIVATION, "ticket-system:" + ticketSystem, EVENT_ID_REUSED, "rejected",
-                ticketSystem, ticketNumber, principalId, roleDefinitionId, details));
+        bounded(new AuditEntry(
+                AuditEntry.NO_ACTIVATION,
+                "ticket-system:" + ticketSystem,
+                EVENT_ID_REUSED,
+                "rejected",
+                ticketSystem,
+                ticketNumber,
+                principalId,
+                roleDefinitionId,
+                details));
     }
 
     private static Map<String, Object> where(ConsumerRecord<String, byte[]> record) {
@@ -138,8 +157,11 @@ public class RejectedInputAudit {
         } else {
             suppressed.merge(entry.action(), 1, Integer::sum);
             if (suppressed.values().stream().mapToInt(Integer::intValue).sum() == 1) {
-                log.warn("More than {} rejected inputs to audit within {}: the rest of this window is counted in one '{}' record",
-                        limit, this.window, SUPPRESSED);
+                log.warn(
+                        "More than {} rejected inputs to audit within {}: the rest of this window is counted in one '{}' record",
+                        limit,
+                        this.window,
+                        SUPPRESSED);
             }
         }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -186,7 +208,9 @@ public class RejectedInputAudit {
      *
      * @return how many rejections the records written account for
      */
-    @Scheduled(initialDelayString = "${pim.inbound.rejection-audit-window:PT1M}", fixedDelayString = "${pim.inbound.rejection-audit-window:PT1M}")
+    @Scheduled(
+            initialDelayString = "${pim.inbound.rejection-audit-window:PT1M}",
+            fixedDelayString = "${pim.inbound.rejection-audit-window:PT1M}")
     public int writeSummaries() {
         Deque<Summary> due;
         synchronized (this) {
@@ -209,8 +233,12 @@ public class RejectedInputAudit {
                     details.put("limit", limit);
                     audit.record(AuditEntry.system("pimflow", SUPPRESSED, "suppressed", details));
                     total += s.total();
-                    log.warn("{} rejected input(s) between {} and {} were over the audit limit of {}: counted in one audit record",
-                            s.total(), s.from(), s.to(), limit);
+                    log.warn(
+                            "{} rejected input(s) between {} and {} were over the audit limit of {}: counted in one audit record",
+                            s.total(),
+                            s.from(),
+                            s.to(),
+                            limit);
                 }
                 return total;
             });

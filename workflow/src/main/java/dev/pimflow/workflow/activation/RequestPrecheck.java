@@ -5,11 +5,10 @@ import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.workflow.config.PimProperties;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-
-import java.time.Clock;
 
 /**
  * Rejects a request that names a role or a principal the directory does not know, before anything is written, so it
@@ -34,7 +33,8 @@ public class RequestPrecheck {
     public RequestPrecheck(PimDirectory pim, RoleCatalog roles, Clock clock, PimProperties properties) {
         this.pim = pim;
         this.roles = roles;
-        this.knownPrincipals = new ExpiringCache<>(clock, properties.precheck().principalTtl(), MAX_REMEMBERED_PRINCIPALS);
+        this.knownPrincipals =
+                new ExpiringCache<>(clock, properties.precheck().principalTtl(), MAX_REMEMBERED_PRINCIPALS);
     }
 
     public void check(ActivationRequested r) {

@@ -4,10 +4,9 @@ import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.RoleDefinition;
 import dev.pimflow.workflow.config.PimProperties;
-import org.springframework.stereotype.Component;
-
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.stereotype.Component;
 
 /**
  * Role definitions and their activation policies, remembered for {@code pim.graph.role-cache-ttl}: they are the same

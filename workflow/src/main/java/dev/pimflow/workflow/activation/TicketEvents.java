@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.activation;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.TicketClosed;
@@ -8,12 +10,6 @@ import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStatuses;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Service;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,8 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 
 /** What a ticket event does. Called inside the listener's transaction, after the event id was found new. */
 @Service
@@ -35,8 +34,12 @@ public class TicketEvents {
     private final RuntimeService runtime;
     private final Clock clock;
 
-    public TicketEvents(ActivationStore store, ClosedTickets closedTickets, ActivationSteps steps, RuntimeService runtime,
-                        Clock clock) {
+    public TicketEvents(
+            ActivationStore store,
+            ClosedTickets closedTickets,
+            ActivationSteps steps,
+            RuntimeService runtime,
+            Clock clock) {
         this.store = store;
         this.closedTickets = closedTickets;
         this.steps = steps;
@@ -47,16 +50,39 @@ public class TicketEvents {
     /** Starts one process instance per request, unless the same (ticket, principal, role, scope) is already live. */
     public void activationRequested(InboundEvent event, ActivationRequested r) {
         String actor = "ticket-system:" + r.ticketSystem();
-        var live = store.findLive(r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
+        var live = store.findLive(
+                r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
         if (live.isPresent()) {
-            log.info("Request {} for ticket {} repeats live activation {}: no-op", event.id(), r.ticketNumber(), live.get().id());
+            log.info(
+                    "Request {} for ticket {} repeats live activation {}: no-op",
+                    event.id(),
+                    r.ticketNumber(),
+                    live.get().id());
             steps.duplicateRequest(live.get(), event.id(), actor);
             return;
         }
         Instant now = clock.instant();
-        Activation a = new Activation(UUID.randomUUID().toString(), r.ticketSystem(), r.ticketNumber(), r.principalId().toLowerCase(),
-                r.roleDefinitionId().toLowerCase(), r.directoryScopeId(), r.justification(), r.duration().toString(), null,
-                ActivationStatuses.REQUESTED, null, null, null, null, null, null, null, event.id(), now, now);
+        Activation a = new Activation(
+                UUID.randomUUID().toString(),
+                r.ticketSystem(),
+                r.ticketNumber(),
+                r.principalId().toLowerCase(),
+                r.roleDefinitionId().toLowerCase(),
+                r.directoryScopeId(),
+                r.justification(),
+                r.duration().toString(),
+                null,
+                ActivationStatuses.REQUESTED,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                event.id(),
+                now,
+                now);
         store.insert(a);
         steps.requested(a, event.id(), actor);
 
@@ -72,7 +98,12 @@ public class TicketEvents {
                 .setVariables(vars)
                 .correlateStartMessage();
         store.attachProcess(a.id(), instance.getId());
-        log.info("Activation {} requested for ticket {} ({}), process instance {}", a.id(), a.ticketNumber(), a.ticketSystem(), instance.getId());
+        log.info(
+                "Activation {} requested for ticket {} ({}), process instance {}",
+                a.id(),
+                a.ticketNumber(),
+                a.ticketSystem(),
+                instance.getId());
     }
 
     /**
@@ -80,8 +111,11 @@ public class TicketEvents {
      * revoked (the process decides which, by where it waits).
      */
     public void ticketClosed(InboundEvent event, TicketClosed c) {
-        closedTickets.remember(c.ticketSystem(), c.ticketNumber(), c.closedAt() != null ? c.closedAt() : clock.instant(), event.id());
-        List<Activation> live = store.findByTicket(c.ticketSystem(), c.ticketNumber()).stream().filter(Activation::live).toList();
+        closedTickets.remember(
+                c.ticketSystem(), c.ticketNumber(), c.closedAt() != null ? c.closedAt() : clock.instant(), event.id());
+        List<Activation> live = store.findByTicket(c.ticketSystem(), c.ticketNumber()).stream()
+                .filter(Activation::live)
+                .toList();
         int notified = 0;
         for (Activation a : live) {
             steps.ticketClosed(a, event.id(), "ticket-system:" + c.ticketSystem());
@@ -90,11 +124,16 @@ public class TicketEvents {
             if (a.processInstanceId() != null) {
                 notified += runtime.createMessageCorrelation(ProcessElements.MESSAGE_TICKET_CLOSED)
                         .processInstanceId(a.processInstanceId())
-                        .correlateAllWithResult().size();
+                        .correlateAllWithResult()
+                        .size();
             }
         }
-        log.info("Ticket {} ({}) closed: {} live activation(s), {} process instance(s) notified", c.ticketNumber(), c.ticketSystem(),
-                live.size(), notified);
+        log.info(
+                "Ticket {} ({}) closed: {} live activation(s), {} process instance(s) notified",
+                c.ticketNumber(),
+                c.ticketSystem(),
+                live.size(),
+                notified);
     }
 
     static Instant parse(String s) {

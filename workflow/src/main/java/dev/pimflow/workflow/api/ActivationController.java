@@ -9,6 +9,8 @@ import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.security.RequestSurface;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,9 +24,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.List;
-import java.util.Map;
-
 /** The product's REST API (authenticated): activations, their audit trail, audit verification, manual revoke. */
 @RestController
 @RequestMapping("/api")
@@ -35,7 +34,12 @@ public class ActivationController {
     private final RuntimeService runtime;
     private final TransactionTemplate tx;
 
-    public ActivationController(ActivationStore store, AuditTrail audit, ActivationSteps steps, RuntimeService runtime, TransactionTemplate tx) {
+    public ActivationController(
+            ActivationStore store,
+            AuditTrail audit,
+            ActivationSteps steps,
+            RuntimeService runtime,
+            TransactionTemplate tx) {
         this.store = store;
         this.audit = audit;
         this.steps = steps;
@@ -44,14 +48,18 @@ public class ActivationController {
     }
 
     @GetMapping("/activations")
-    public List<Activation> list(@RequestParam(required = false) String ticket, @RequestParam(required = false) String principal,
-                                 @RequestParam(required = false) String status, @RequestParam(defaultValue = "100") int limit) {
+    public List<Activation> list(
+            @RequestParam(required = false) String ticket,
+            @RequestParam(required = false) String principal,
+            @RequestParam(required = false) String status,
+            @RequestParam(defaultValue = "100") int limit) {
         return store.search(ticket, principal, status, limit);
     }
 
     @GetMapping("/activations/{id}")
     public ResponseEntity<?> one(@PathVariable String id) {
-        return store.find(id).<ResponseEntity<?>>map(a -> ResponseEntity.ok(new ActivationWithAudit(a, audit.forActivation(id))))
+        return store.find(id)
+                .<ResponseEntity<?>>map(a -> ResponseEntity.ok(new ActivationWithAudit(a, audit.forActivation(id))))
                 .orElseGet(() -> notFound(id));
     }
 
@@ -61,12 +69,12 @@ public class ActivationController {
         return audit.verifyWithWitness();
     }
 
-    public record RevokeRequest(String reason) {
-    }
+    public record RevokeRequest(String reason) {}
 
     /** Manual revoke: audited with the caller as actor, then the process revokes as for any other trigger. */
     @PostMapping("/activations/{id}/revoke")
-    public ResponseEntity<?> revoke(@PathVariable String id, @RequestBody(required = false) RevokeRequest body, Authentication caller) {
+    public ResponseEntity<?> revoke(
+            @PathVariable String id, @RequestBody(required = false) RevokeRequest body, Authentication caller) {
         if (body == null || body.reason() == null || body.reason().isBlank()) {
             return ResponseEntity.badRequest().body(Map.of("error", "reason: required"));
         }
@@ -79,10 +87,17 @@ public class ActivationController {
                 return notFound(id);
             }
             if (!ActivationStatus.ACTIVE.equals(a.status())) {
-                return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "activation " + id + " is " + a.status() + ", not active"));
+                return ResponseEntity.status(HttpStatus.CONFLICT)
+                        .body(Map.of("error", "activation " + id + " is " + a.status() + ", not active"));
             }
-            steps.manualRevokeRequested(a, "user:" + caller.getName(), body.reason(), RequestSurface.surfaceOr(RequestSurface.PRODUCT_REST));
-            runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED).processInstanceId(a.processInstanceId()).correlateWithResult();
+            steps.manualRevokeRequested(
+                    a,
+                    "user:" + caller.getName(),
+                    body.reason(),
+                    RequestSurface.surfaceOr(RequestSurface.PRODUCT_REST));
+            runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED)
+                    .processInstanceId(a.processInstanceId())
+                    .correlateWithResult();
             return ResponseEntity.accepted().body(Map.of("activationId", id, "status", "revoke-requested"));
         });
     }
@@ -91,6 +106,5 @@ public class ActivationController {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no activation " + id));
     }
 
-    public record ActivationWithAudit(Activation activation, List<AuditRecord> audit) {
-    }
+    public record ActivationWithAudit(Activation activation, List<AuditRecord> audit) {}
 }

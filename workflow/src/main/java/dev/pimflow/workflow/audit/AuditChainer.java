@@ -5,11 +5,10 @@ import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.outbox.OutboxSignal;
 import dev.pimflow.workflow.outbox.SignalledWorker;
-import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.time.Duration;
 import java.util.List;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Links committed audit records into the hash chain (ADR 0003), one short transaction per batch, and wakes the outbox
@@ -23,7 +22,12 @@ public class AuditChainer extends SignalledWorker {
     private final TransactionTemplate tx;
     private final PimProperties.Audit settings;
 
-    public AuditChainer(AuditTrail audit, OutboxSignal relay, TransactionTemplate tx, AuditSignal signal, PimProperties properties) {
+    public AuditChainer(
+            AuditTrail audit,
+            OutboxSignal relay,
+            TransactionTemplate tx,
+            AuditSignal signal,
+            PimProperties properties) {
         super("audit-chainer", signal);
         this.audit = audit;
         this.relay = relay;
@@ -65,7 +69,8 @@ public class AuditChainer extends SignalledWorker {
 
     @Override
     public int getPhase() {
-        // stops before the outbox relay (higher phase stops first), so the relay can still send what the last batch chained
+        // stops before the outbox relay (higher phase stops first), so the relay can still send what the last batch
+        // chained
         return Integer.MAX_VALUE - 900;
     }
 }

@@ -2,11 +2,10 @@ package dev.pimflow.workflow.audit;
 
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.workflow.config.PimProperties;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.time.Clock;
 
 /**
  * The audit trail, keyed with the chain's HMAC key (ADR 0005) and bound to it before anything is chained; each record

@@ -2,9 +2,6 @@ package dev.pimflow.workflow.audit;
 
 import dev.pimflow.audit.AuditKey;
 import dev.pimflow.workflow.config.PimProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the audit chain's HMAC key comes from (ADR 0005): {@code pim.audit.hmac-key}, or the content of
@@ -28,11 +27,9 @@ final class AuditKeys {
     static final String FILE_SETTING = "pim.audit.hmac-key-file (PIM_AUDIT_HMAC_KEY_FILE)";
 
     /** The key and the setting it came from (named in errors, e.g. when it is not the chain's key). */
-    record Loaded(AuditKey key, String setting) {
-    }
+    record Loaded(AuditKey key, String setting) {}
 
-    private AuditKeys() {
-    }
+    private AuditKeys() {}
 
     static Loaded load(PimProperties.Audit settings) {
         String text = settings.hmacKey();
@@ -43,20 +40,25 @@ final class AuditKeys {
             return new Loaded(key, KEY_SETTING);
         }
         if (file == null || file.isBlank()) {
-            throw new IllegalStateException(KEY_SETTING + " or " + FILE_SETTING + " is required: the audit chain is keyed with it (HMAC-SHA256, "
-                    + "at least " + AuditKey.MIN_BYTES + " bytes, kept out of the database; ADR 0005). Generate one, e.g. with "
+            throw new IllegalStateException(KEY_SETTING + " or " + FILE_SETTING
+                    + " is required: the audit chain is keyed with it (HMAC-SHA256, "
+                    + "at least " + AuditKey.MIN_BYTES
+                    + " bytes, kept out of the database; ADR 0005). Generate one, e.g. with "
                     + "'openssl rand -base64 32', keep it in your secret store and back it up");
         }
         Path path = Path.of(file);
         String setting = FILE_SETTING.replace(")", ": " + path + ")");
         if (Files.notExists(path)) {
             if (!settings.generateKeyFile()) {
-                throw new IllegalStateException(setting + ": the file does not exist (and pim.audit.generate-key-file is false): "
+                throw new IllegalStateException(setting
+                        + ": the file does not exist (and pim.audit.generate-key-file is false): "
                         + "give the audit chain's HMAC key, at least " + AuditKey.MIN_BYTES + " bytes (ADR 0005)");
             }
             if (generate(path)) {
-                log.warn("==> Generated the audit chain's HMAC key into {} (owner-only). Back it up apart from the database: without it "
-                        + "the chain cannot be verified or continued. Set PIM_AUDIT_HMAC_KEY to use a key of your own.", path.toAbsolutePath());
+                log.warn(
+                        "==> Generated the audit chain's HMAC key into {} (owner-only). Back it up apart from the database: without it "
+                                + "the chain cannot be verified or continued. Set PIM_AUDIT_HMAC_KEY to use a key of your own.",
+                        path.toAbsolutePath());
             }
         }
         try {
@@ -80,7 +82,8 @@ final class AuditKeys {
                 Files.createDirectories(parent);
             }
             if (posix(path)) {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else {
                 Files.createFile(path);
             }
@@ -89,7 +92,9 @@ final class AuditKeys {
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
-            throw new IllegalStateException(FILE_SETTING + ": cannot create the audit chain's HMAC key file " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    FILE_SETTING + ": cannot create the audit chain's HMAC key file " + path + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -99,13 +104,18 @@ final class AuditKeys {
         }
         Set<PosixFilePermission> p = Files.getPosixFilePermissions(path);
         if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
-            log.warn("The audit chain's HMAC key file {} can be read by others ({}): make it owner-only (chmod 600)", path,
+            log.warn(
+                    "The audit chain's HMAC key file {} can be read by others ({}): make it owner-only (chmod 600)",
+                    path,
                     PosixFilePermissions.toString(p));
         }
     }
 
     private static boolean posix(Path path) {
         Path dir = path.toAbsolutePath().getParent();
-        return (dir != null ? dir : path).getFileSystem().supportedFileAttributeViews().contains("posix");
+        return (dir != null ? dir : path)
+                .getFileSystem()
+                .supportedFileAttributeViews()
+                .contains("posix");
     }
 }

@@ -5,5 +5,4 @@ import org.springframework.stereotype.Component;
 
 /** Wakes the audit chainer as soon as a transaction that recorded audit entries has committed. */
 @Component
-public class AuditSignal extends WakeUp {
-}
+public class AuditSignal extends WakeUp {}

@@ -7,6 +7,11 @@ import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.audit.AuditWitness;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.workflow.config.PimProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,12 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
 
 /**
  * The witness of the audit chain outside the database (ADR 0005): the {@code audit.checkpoint} events the relay
@@ -44,7 +43,8 @@ public class AuditWitnessOnKafka {
     private final ObjectMapper json;
     private final String topic;
 
-    public AuditWitnessOnKafka(ConsumerFactory<?, ?> consumers, AuditTrail audit, EventCodec codec, PimProperties properties) {
+    public AuditWitnessOnKafka(
+            ConsumerFactory<?, ?> consumers, AuditTrail audit, EventCodec codec, PimProperties properties) {
         this.consumers = consumers;
         this.audit = audit;
         this.json = codec.mapper();
@@ -62,7 +62,8 @@ public class AuditWitnessOnKafka {
         overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         @SuppressWarnings("unchecked")
-        Consumer<String, byte[]> consumer = (Consumer<String, byte[]>) consumers.createConsumer(null, "pimflow-audit-verify", null, overrides);
+        Consumer<String, byte[]> consumer =
+                (Consumer<String, byte[]>) consumers.createConsumer(null, "pimflow-audit-verify", null, overrides);
         try (consumer) {
             TopicPartition tp = new TopicPartition(topic, AuditCheckpoint.PARTITION);
             consumer.assign(List.of(tp));
@@ -84,7 +85,13 @@ public class AuditWitnessOnKafka {
         }
     }
 
-    private void readRange(Consumer<String, byte[]> consumer, TopicPartition tp, long from, long to, List<AuditCheckpoint> found, long deadline) {
+    private void readRange(
+            Consumer<String, byte[]> consumer,
+            TopicPartition tp,
+            long from,
+            long to,
+            List<AuditCheckpoint> found,
+            long deadline) {
         consumer.seek(tp, from);
         while (consumer.position(tp, TIMEOUT) < to) {
             if (System.nanoTime() > deadline) {
@@ -109,8 +116,12 @@ public class AuditWitnessOnKafka {
                 return null;
             }
             JsonNode d = event.path("data");
-            return new AuditCheckpoint(d.path("seq").asLong(), d.path("hash").asText(null), d.path("keyedFromSeq").asLong(),
-                    d.hasNonNull("at") ? Instant.parse(d.path("at").asText()) : null, d.path("mac").asText(null));
+            return new AuditCheckpoint(
+                    d.path("seq").asLong(),
+                    d.path("hash").asText(null),
+                    d.path("keyedFromSeq").asLong(),
+                    d.hasNonNull("at") ? Instant.parse(d.path("at").asText()) : null,
+                    d.path("mac").asText(null));
         } catch (Exception e) {
             return new AuditCheckpoint(-1, null, -1, null, null);
         }

@@ -12,14 +12,13 @@ import dev.pimflow.pim.graph.GraphPimClient;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.metrics.MeteredPimDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Clock;
 
 /** Wires the connectors (which know nothing of Spring) into the orchestrator. */
 @Configuration
@@ -42,13 +41,16 @@ public class PimConfiguration {
     @Bean
     public MfaAssertionVerifier mfaAssertionVerifier(PimProperties properties, Clock clock) {
         if (properties.mfa().jwksUri() != null && !properties.mfa().jwksUri().isBlank()) {
-            log.info("MFA assertions are verified with the gateway's public keys from {} (ES256/RS256)", properties.mfa().jwksUri());
+            log.info(
+                    "MFA assertions are verified with the gateway's public keys from {} (ES256/RS256)",
+                    properties.mfa().jwksUri());
             return MfaAssertionVerifier.jwks(properties.mfa().jwksUri(), clock);
         }
         String secret = properties.mfa().sharedSecret();
         if (DEVELOPMENT_MFA_SECRET.equals(secret)) {
-            log.warn("pim.mfa.shared-secret is the published DEVELOPMENT value (see README): anyone can sign MFA approvals. "
-                    + "Set PIM_MFA_SHARED_SECRET for any shared or production use.");
+            log.warn(
+                    "pim.mfa.shared-secret is the published DEVELOPMENT value (see README): anyone can sign MFA approvals. "
+                            + "Set PIM_MFA_SHARED_SECRET for any shared or production use.");
         }
         return MfaAssertionVerifier.hs256(secret, clock);
     }
@@ -68,7 +70,8 @@ public class PimConfiguration {
     }
 
     @Bean
-    public PimDirectory pimDirectory(PimProperties properties, ObjectProvider<GraphSimulator> simulator, MeterRegistry meterRegistry) {
+    public PimDirectory pimDirectory(
+            PimProperties properties, ObjectProvider<GraphSimulator> simulator, MeterRegistry meterRegistry) {
         PimProperties.Graph g = properties.graph();
         String baseUrl = g.baseUrl();
         if (baseUrl == null || baseUrl.isBlank()) {
@@ -79,11 +82,17 @@ public class PimConfiguration {
             }
             baseUrl = sim.baseUrl();
         }
-        TokenCredential credential = GraphCredentials.create(new GraphAuthSettings(g.auth(), g.tenantId(), g.clientId(),
-                g.clientSecret(), g.certificatePath(), g.certificatePassword()));
+        TokenCredential credential = GraphCredentials.create(new GraphAuthSettings(
+                g.auth(), g.tenantId(), g.clientId(), g.clientSecret(), g.certificatePath(), g.certificatePassword()));
         log.info("PIM calls go to {} (auth: {})", baseUrl, g.auth());
-        // timed and counted by operation and Graph error code (pimflow_graph_*); its base URL feeds the graph health indicator
-        return new MeteredPimDirectory(new GraphPimClient(new GraphClientSettings(baseUrl, g.requestTimeout(), g.maxAttempts(),
-                g.initialBackoff(), g.maxBackoff()), credential), baseUrl, meterRegistry);
+        // timed and counted by operation and Graph error code (pimflow_graph_*); its base URL feeds the graph health
+        // indicator
+        return new MeteredPimDirectory(
+                new GraphPimClient(
+                        new GraphClientSettings(
+                                baseUrl, g.requestTimeout(), g.maxAttempts(), g.initialBackoff(), g.maxBackoff()),
+                        credential),
+                baseUrl,
+                meterRegistry);
     }
 }

@@ -1,66 +1,83 @@
 package dev.pimflow.workflow.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-import java.time.Duration;
-
 /** Every product setting, under {@code pim.*}; defaults live in application.yaml and the README documents each. */
 @ConfigurationProperties("pim")
-public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded embedded, @DefaultValue Simulator simulator,
-                            @DefaultValue Graph graph, @DefaultValue Mfa mfa, @DefaultValue Admin admin,
-                            @DefaultValue Retry retry, @DefaultValue Outbox outbox,
-                            @DefaultValue Audit audit, @DefaultValue Precheck precheck, @DefaultValue Inbound inbound,
-                            @DefaultValue Logins logins) {
+public record PimProperties(
+        @DefaultValue Topics topics,
+        @DefaultValue Embedded embedded,
+        @DefaultValue Simulator simulator,
+        @DefaultValue Graph graph,
+        @DefaultValue Mfa mfa,
+        @DefaultValue Admin admin,
+        @DefaultValue Retry retry,
+        @DefaultValue Outbox outbox,
+        @DefaultValue Audit audit,
+        @DefaultValue Precheck precheck,
+        @DefaultValue Inbound inbound,
+        @DefaultValue Logins logins) {
 
-    public record Topics(@DefaultValue("tickets.events") String tickets,
-                         @DefaultValue("pim.mfa.challenges") String mfaChallenges,
-                         @DefaultValue("pim.mfa.responses") String mfaResponses,
-                         @DefaultValue("pim.activations") String activations,
-                         @DefaultValue("pim.revocations") String revocations,
-                         @DefaultValue("pim.audit") String audit,
-                         @DefaultValue("3") int partitions,
-                         @DefaultValue("1") short replicas) {
+    public record Topics(
+            @DefaultValue("tickets.events") String tickets,
+            @DefaultValue("pim.mfa.challenges") String mfaChallenges,
+            @DefaultValue("pim.mfa.responses") String mfaResponses,
+            @DefaultValue("pim.activations") String activations,
+            @DefaultValue("pim.revocations") String revocations,
+            @DefaultValue("pim.audit") String audit,
+            @DefaultValue("3") int partitions,
+            @DefaultValue("1") short replicas) {
         public String dlt(String topic) {
             return topic + ".dlt";
         }
     }
 
     /** The in-process KRaft broker of the embedded default. */
-    public record Embedded(@DefaultValue("true") boolean kafkaEnabled,
-                           @DefaultValue("9092") int kafkaPort,
-                           @DefaultValue("./data") String dataDir) {
-    }
+    public record Embedded(
+            @DefaultValue("true") boolean kafkaEnabled,
+            @DefaultValue("9092") int kafkaPort,
+            @DefaultValue("./data") String dataDir) {}
 
-    public record Simulator(@DefaultValue("true") boolean enabled, @DefaultValue("8090") int port) {
-    }
+    public record Simulator(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("8090") int port) {}
 
     /** How the orchestrator reaches Microsoft Graph. An empty base URL means the in-process simulator. */
-    public record Graph(@DefaultValue("") String baseUrl,
-                        @DefaultValue("simulator") String auth,
-                        String tenantId, String clientId, String clientSecret,
-                        String certificatePath, String certificatePassword,
-                        @DefaultValue("PT10S") Duration requestTimeout,
-                        @DefaultValue("4") int maxAttempts,
-                        @DefaultValue("PT0.5S") Duration initialBackoff,
-                        @DefaultValue("PT30S") Duration maxBackoff,
-                        @DefaultValue("PT5M") Duration roleCacheTtl) {
+    public record Graph(
+            @DefaultValue("") String baseUrl,
+            @DefaultValue("simulator") String auth,
+            String tenantId,
+            String clientId,
+            String clientSecret,
+            String certificatePath,
+            String certificatePassword,
+            @DefaultValue("PT10S") Duration requestTimeout,
+            @DefaultValue("4") int maxAttempts,
+            @DefaultValue("PT0.5S") Duration initialBackoff,
+            @DefaultValue("PT30S") Duration maxBackoff,
+            @DefaultValue("PT5M") Duration roleCacheTtl) {
         /** Never prints the secrets. */
         @Override
         public String toString() {
             return "Graph[baseUrl=" + baseUrl + ", auth=" + auth + ", tenantId=" + tenantId + ", clientId=" + clientId
-                    + ", clientSecret=" + (clientSecret == null ? "null" : "***") + ", certificatePath=" + certificatePath
+                    + ", clientSecret=" + (clientSecret == null ? "null" : "***") + ", certificatePath="
+                    + certificatePath
                     + ", certificatePassword=" + (certificatePassword == null ? "null" : "***") + "]";
         }
     }
 
     /** HS256 with {@code sharedSecret} (development), or ES256/RS256 with the gateway's JWKS at {@code jwksUri} (production). */
-    public record Mfa(String sharedSecret, String jwksUri,
-                      @DefaultValue("PT5M") Duration challengeTimeout,
-                      @DefaultValue("true") boolean devGatewayEnabled) {
+    public record Mfa(
+            String sharedSecret,
+            String jwksUri,
+            @DefaultValue("PT5M") Duration challengeTimeout,
+            @DefaultValue("true") boolean devGatewayEnabled) {
         @Override
         public String toString() {
-            return "Mfa[sharedSecret=***, jwksUri=" + jwksUri + ", challengeTimeout=" + challengeTimeout + ", devGatewayEnabled=" + devGatewayEnabled + "]";
+            return "Mfa[sharedSecret=***, jwksUri=" + jwksUri + ", challengeTimeout=" + challengeTimeout
+                    + ", devGatewayEnabled=" + devGatewayEnabled + "]";
         }
     }
 
@@ -71,17 +88,17 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
         }
     }
 
-
     /** Camunda retry cycles of the async service tasks (failedJobRetryTimeCycle syntax). */
-    public record Retry(@DefaultValue("R3/PT10S") String validate,
-                        @DefaultValue("R5/PT30S") String activate,
-                        @DefaultValue("R10080/PT1M") String revoke) {
-    }
+    public record Retry(
+            @DefaultValue("R3/PT10S") String validate,
+            @DefaultValue("R5/PT30S") String activate,
+            @DefaultValue("R10080/PT1M") String revoke) {}
 
     /** {@code relayEnabled=false} leaves events in the outbox (used to prove that a crash before sending loses nothing). */
-    public record Outbox(@DefaultValue("PT1S") Duration pollInterval, @DefaultValue("200") int batchSize,
-                         @DefaultValue("true") boolean relayEnabled) {
-    }
+    public record Outbox(
+            @DefaultValue("PT1S") Duration pollInterval,
+            @DefaultValue("200") int batchSize,
+            @DefaultValue("true") boolean relayEnabled) {}
 
     /**
      * The audit chainer (ADR 0003): it is woken after every commit that recorded audit entries and links up to
@@ -90,9 +107,13 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
      * created with a random key when missing if {@code generateKeyFile} (the embedded default; never in production).
      * The relay re-publishes its last checkpoint when it sent none for {@code checkpointInterval}.
      */
-    public record Audit(@DefaultValue("PT1S") Duration chainInterval, @DefaultValue("500") int chainBatchSize,
-                        String hmacKey, String hmacKeyFile, @DefaultValue("false") boolean generateKeyFile,
-                        @DefaultValue("PT1H") Duration checkpointInterval) {
+    public record Audit(
+            @DefaultValue("PT1S") Duration chainInterval,
+            @DefaultValue("500") int chainBatchSize,
+            String hmacKey,
+            String hmacKeyFile,
+            @DefaultValue("false") boolean generateKeyFile,
+            @DefaultValue("PT1H") Duration checkpointInterval) {
         /** Never prints the key. */
         @Override
         public String toString() {
@@ -106,8 +127,7 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
      * The ticket listener's check that role and principal exist before it writes anything: a principal the directory
      * answered for is not asked about again for {@code principalTtl} ({@code PT0S}: ask every time).
      */
-    public record Precheck(@DefaultValue("PT10M") Duration principalTtl) {
-    }
+    public record Precheck(@DefaultValue("PT10M") Duration principalTtl) {}
 
     /**
      * The deduplication log of inbound event ids: ids older than {@code retention} are pruned every
@@ -116,9 +136,11 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
      * {@code rejectionAuditLimit} times per {@code rejectionAuditWindow} per node; the rest is counted in one summary
      * record per window.
      */
-    public record Inbound(@DefaultValue("P30D") Duration retention, @DefaultValue("PT1H") Duration pruneInterval,
-                          @DefaultValue("60") int rejectionAuditLimit, @DefaultValue("PT1M") Duration rejectionAuditWindow) {
-    }
+    public record Inbound(
+            @DefaultValue("P30D") Duration retention,
+            @DefaultValue("PT1H") Duration pruneInterval,
+            @DefaultValue("60") int rejectionAuditLimit,
+            @DefaultValue("PT1M") Duration rejectionAuditWindow) {}
 
     /**
      * Login throttling per client address (security/LoginThrottle): after {@code maxFailures} failed logins from one
@@ -126,18 +148,21 @@ public record PimProperties(@DefaultValue Topics topics, @DefaultValue Embedded 
      * {@code maxDelay}; the address is forgotten once {@code maxDelay} passed after its last failure (after the end of the block that failure
      * started, if it started one).
      */
-    public record Logins(@DefaultValue("5") int maxFailures, @DefaultValue("PT5S") Duration initialDelay,
-                         @DefaultValue("PT15M") Duration maxDelay) {
+    public record Logins(
+            @DefaultValue("5") int maxFailures,
+            @DefaultValue("PT5S") Duration initialDelay,
+            @DefaultValue("PT15M") Duration maxDelay) {
         public Logins {
             if (maxFailures < 1) {
                 throw new IllegalArgumentException("pim.logins.max-failures must be at least 1, was " + maxFailures);
             }
             if (initialDelay == null || initialDelay.isNegative() || initialDelay.isZero()) {
-                throw new IllegalArgumentException("pim.logins.initial-delay must be a positive duration, was " + initialDelay);
+                throw new IllegalArgumentException(
+                        "pim.logins.initial-delay must be a positive duration, was " + initialDelay);
             }
             if (maxDelay == null || maxDelay.compareTo(initialDelay) < 0) {
-                throw new IllegalArgumentException("pim.logins.max-delay must be at least pim.logins.initial-delay (" + initialDelay
-                        + "), was " + maxDelay);
+                throw new IllegalArgumentException("pim.logins.max-delay must be at least pim.logins.initial-delay ("
+                        + initialDelay + "), was " + maxDelay);
             }
         }
     }

@@ -21,9 +21,10 @@ class DevGatewayOnlyInEmbeddedDefault implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         if (env.getProperty("pim.mfa.dev-gateway-enabled", Boolean.class, false)) {
-            throw new IllegalStateException("pim.mfa.dev-gateway-enabled (PIM_MFA_DEV_GATEWAY_ENABLED): the development MFA "
-                    + "gateway signs approvals on an admin's word and runs only in the embedded default, not with the "
-                    + "production profile; set it to false and connect a real MFA gateway");
+            throw new IllegalStateException(
+                    "pim.mfa.dev-gateway-enabled (PIM_MFA_DEV_GATEWAY_ENABLED): the development MFA "
+                            + "gateway signs approvals on an admin's word and runs only in the embedded default, not with the "
+                            + "production profile; set it to false and connect a real MFA gateway");
         }
     }
 }

@@ -7,16 +7,6 @@ import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.workflow.config.PimProperties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.stereotype.Component;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +18,15 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * A development MFA gateway, separate from the orchestrator in all but process: it reads {@code pim.mfa.challenges}
@@ -47,7 +46,12 @@ public class DevMfaGateway {
     private final String responses;
     private final Clock clock;
 
-    public DevMfaGateway(EventCodec codec, MfaAssertionSigner signer, KafkaTemplate<String, byte[]> kafka, PimProperties properties, Clock clock) {
+    public DevMfaGateway(
+            EventCodec codec,
+            MfaAssertionSigner signer,
+            KafkaTemplate<String, byte[]> kafka,
+            PimProperties properties,
+            Clock clock) {
         this.codec = codec;
         this.signer = signer;
         this.kafka = kafka;
@@ -61,8 +65,12 @@ public class DevMfaGateway {
         MfaChallenge challenge = codec.mapper().treeToValue(event.get("data"), MfaChallenge.class);
         if (challenge.expiresAt() == null || challenge.expiresAt().isAfter(clock.instant())) {
             open.put(challenge.challengeId(), challenge);
-            log.info("Dev MFA gateway: challenge {} for principal {} ({} on ticket {}) awaits an answer",
-                    challenge.challengeId(), challenge.principalId(), challenge.roleDisplayName(), challenge.ticketNumber());
+            log.info(
+                    "Dev MFA gateway: challenge {} for principal {} ({} on ticket {}) awaits an answer",
+                    challenge.challengeId(),
+                    challenge.principalId(),
+                    challenge.roleDisplayName(),
+                    challenge.ticketNumber());
         }
     }
 
@@ -82,9 +90,14 @@ public class DevMfaGateway {
             throw new IllegalArgumentException("no open challenge " + challengeId);
         }
         String assertion = signer.sign(c.principalId(), c.challengeId(), approved, Duration.ofMinutes(2));
-        byte[] value = codec.writeInbound(UUID.randomUUID().toString(), EventTypes.MFA_RESPONSE, SOURCE, new MfaResponse(c.challengeId(), assertion));
+        byte[] value = codec.writeInbound(
+                UUID.randomUUID().toString(),
+                EventTypes.MFA_RESPONSE,
+                SOURCE,
+                new MfaResponse(c.challengeId(), assertion));
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(responses, c.challengeId(), value);
-        record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+        record.headers()
+                .add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
         try {
             kafka.send(record).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

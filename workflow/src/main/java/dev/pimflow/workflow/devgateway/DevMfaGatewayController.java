@@ -1,19 +1,18 @@
 package dev.pimflow.workflow.devgateway;
 
 import dev.pimflow.contracts.MfaChallenge;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import dev.pimflow.workflow.security.OperatorAudit;
+import java.util.Collection;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.Collection;
-import java.util.Map;
 
 /** Answer MFA challenges of the development gateway: {@code GET /dev/mfa/challenges}, {@code POST /dev/mfa/challenges/{id}/approve|deny}. */
 @RestController
@@ -49,13 +48,24 @@ public class DevMfaGatewayController {
      */
     private ResponseEntity<?> answer(String challengeId, boolean approved, Authentication caller) {
         if (gateway.find(challengeId).isEmpty()) {
-            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no open challenge " + challengeId + " (unknown, answered or expired)"));
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .body(Map.of("error", "no open challenge " + challengeId + " (unknown, answered or expired)"));
         }
         MfaChallenge open = gateway.find(challengeId).orElseThrow();
-        audit.onActivation(caller.getName(), "dev-mfa-answered", approved ? "approved" : "denied", open.activationId(),
+        audit.onActivation(
+                caller.getName(),
+                "dev-mfa-answered",
+                approved ? "approved" : "denied",
+                open.activationId(),
                 Map.of("challengeId", challengeId, "onBehalfOf", open.principalId()));
         MfaChallenge c = gateway.answer(challengeId, approved);
-        return ResponseEntity.accepted().body(Map.of("challengeId", c.challengeId(), "activationId", c.activationId(),
-                "decision", approved ? "approved" : "denied"));
+        return ResponseEntity.accepted()
+                .body(Map.of(
+                        "challengeId",
+                        c.challengeId(),
+                        "activationId",
+                        c.activationId(),
+                        "decision",
+                        approved ? "approved" : "denied"));
     }
 }

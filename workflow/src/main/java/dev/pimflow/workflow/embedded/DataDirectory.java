@@ -1,9 +1,5 @@
 package dev.pimflow.workflow.embedded;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.env.EnvironmentPostProcessor;
-import org.springframework.core.env.ConfigurableEnvironment;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -12,6 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The embedded default keeps its database, broker log and keys under {@code pim.embedded.data-dir} ({@code ./data}):
@@ -45,7 +44,8 @@ public class DataDirectory implements EnvironmentPostProcessor {
                 Files.setPosixFilePermissions(dir, OWNER_ONLY); // the umask may have narrowed the attribute above
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make the data directory " + dir.toAbsolutePath() + " owner-only: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot make the data directory " + dir.toAbsolutePath() + " owner-only: " + e.getMessage(), e);
         }
     }
 }

@@ -1,15 +1,14 @@
 package dev.pimflow.workflow.embedded;
 
 import dev.pimflow.workflow.config.PimProperties;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.stream.Stream;
 
 /** The embedded default's broker (DESIGN §8); off in production, where spring.kafka.bootstrap-servers points at a cluster. */
 @Configuration
@@ -19,7 +18,10 @@ public class EmbeddedKafkaConfiguration {
 
     @Bean(name = BEAN, destroyMethod = "close")
     public EmbeddedKafkaServer embeddedKafkaServer(PimProperties properties) {
-        return new EmbeddedKafkaServer(properties.embedded().kafkaPort(), Path.of(properties.embedded().dataDir(), "kafka")).start();
+        return new EmbeddedKafkaServer(
+                        properties.embedded().kafkaPort(),
+                        Path.of(properties.embedded().dataDir(), "kafka"))
+                .start();
     }
 
     /** Kafka clients start after the broker and close before it, so start-up and shutdown never wait on a missing broker. */

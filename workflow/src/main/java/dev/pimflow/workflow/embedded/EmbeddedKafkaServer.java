@@ -1,22 +1,5 @@
 package dev.pimflow.workflow.embedded;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,6 +19,22 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker in KRaft mode (combined broker + controller), in this JVM, keeping its log under a
@@ -117,12 +116,16 @@ public class EmbeddedKafkaServer implements AutoCloseable {
             p.put("sasl.enabled.mechanisms", MECHANISM);
             p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", MECHANISM);
             p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
-            p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scramJaas(scram.superUser(), scram.superUserPassword()));
+            p.put(
+                    "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                    scramJaas(scram.superUser(), scram.superUserPassword()));
             p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
             p.put("sasl.mechanism.controller.protocol", "PLAIN");
-            p.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                    + " username=\"" + CONTROLLER_USER + "\" password=\"" + controllerPassword + "\""
-                    + " user_" + CONTROLLER_USER + "=\"" + controllerPassword + "\";");
+            p.put(
+                    "listener.name.controller.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                            + " username=\"" + CONTROLLER_USER + "\" password=\"" + controllerPassword + "\""
+                            + " user_" + CONTROLLER_USER + "=\"" + controllerPassword + "\";");
             p.put("authorizer.class.name", AUTHORIZER);
             p.put("super.users", "User:" + scram.superUser() + ";User:" + CONTROLLER_USER);
             p.put("allow.everyone.if.no.acl.found", "false");
@@ -143,15 +146,19 @@ public class EmbeddedKafkaServer implements AutoCloseable {
                 format(config);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
         }
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         if (scram != null) {
             provisionUsers();
         }
-        log.info("Embedded Kafka broker (KRaft) listening on localhost:{}{}, log under {}", port,
-                scram == null ? " without authentication" : " with SASL/" + MECHANISM + " and the standard authorizer", logDir);
+        log.info(
+                "Embedded Kafka broker (KRaft) listening on localhost:{}{}, log under {}",
+                port,
+                scram == null ? " without authentication" : " with SASL/" + MECHANISM + " and the standard authorizer",
+                logDir);
         return this;
     }
 
@@ -164,7 +171,8 @@ public class EmbeddedKafkaServer implements AutoCloseable {
             return;
         }
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(dir);
         }
@@ -183,7 +191,8 @@ public class EmbeddedKafkaServer implements AutoCloseable {
                 .setUnstableFeatureVersionsEnabled(false);
         if (scram != null) {
             // the super user exists before the broker starts (kafka-storage.sh format --add-scram)
-            formatter.setScramArguments(List.of(MECHANISM + "=[name=" + scram.superUser() + ",password=" + scram.superUserPassword() + "]"));
+            formatter.setScramArguments(List.of(
+                    MECHANISM + "=[name=" + scram.superUser() + ",password=" + scram.superUserPassword() + "]"));
         }
         formatter.run();
         log.info("Formatted embedded Kafka storage: {}", out.toString().trim());
@@ -195,13 +204,16 @@ public class EmbeddedKafkaServer implements AutoCloseable {
             return;
         }
         List<UserScramCredentialAlteration> upserts = new ArrayList<>();
-        scram.users().forEach((name, password) -> upserts.add(
-                new UserScramCredentialUpsertion(name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
+        scram.users()
+                .forEach((name, password) -> upserts.add(new UserScramCredentialUpsertion(
+                        name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
         try (Admin admin = Admin.create(clientProperties(scram.superUser(), scram.superUserPassword()))) {
             admin.alterUserScramCredentials(upserts).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("cannot create the SCRAM users " + scram.users().keySet() + " on the embedded Kafka broker: " + e, e);
+            throw new IllegalStateException(
+                    "cannot create the SCRAM users " + scram.users().keySet() + " on the embedded Kafka broker: " + e,
+                    e);
         }
     }
 
@@ -222,13 +234,15 @@ public class EmbeddedKafkaServer implements AutoCloseable {
     }
 
     public static String scramJaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + Objects.requireNonNull(user)
-                + "\" password=\"" + Objects.requireNonNull(password).replace("\\", "\\\\").replace("\"", "\\\"") + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + Objects.requireNonNull(user) + "\" password=\""
+                + Objects.requireNonNull(password).replace("\\", "\\\\").replace("\"", "\\\"") + "\";";
     }
 
     private static void requirePlain(String what, String value) {
         if (value == null || !PLAIN_TOKEN.matcher(value).matches()) {
-            throw new IllegalArgumentException("the embedded Kafka broker's " + what + " must be 1 to 200 of A-Z a-z 0-9 . _ @ + -");
+            throw new IllegalArgumentException(
+                    "the embedded Kafka broker's " + what + " must be 1 to 200 of A-Z a-z 0-9 . _ @ + -");
         }
     }
 
@@ -243,8 +257,10 @@ public class EmbeddedKafkaServer implements AutoCloseable {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("localhost", port));
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " for the embedded Kafka broker is in use; set pim.embedded.kafka-port "
-                    + "(PIM_EMBEDDED_KAFKA_PORT) or stop what uses it", e);
+            throw new IllegalStateException(
+                    "port " + port + " for the embedded Kafka broker is in use; set pim.embedded.kafka-port "
+                            + "(PIM_EMBEDDED_KAFKA_PORT) or stop what uses it",
+                    e);
         }
     }
 

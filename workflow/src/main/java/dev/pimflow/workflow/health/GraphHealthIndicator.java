@@ -5,12 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.metrics.MeteredPimDirectory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.stereotype.Component;
-
 import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -19,6 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.stereotype.Component;
 
 /**
  * {@code graph}: the Graph base URL the orchestrator's {@link PimDirectory} calls answers within
@@ -36,14 +35,19 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
-    public GraphHealthIndicator(PimDirectory directory, PimProperties properties,
-                                @Value("${management.health.graph.timeout:PT5S}") Duration timeout) {
+    public GraphHealthIndicator(
+            PimDirectory directory,
+            PimProperties properties,
+            @Value("${management.health.graph.timeout:PT5S}") Duration timeout) {
         super("Graph health check failed");
         this.baseUrl = directory instanceof MeteredPimDirectory metered ? metered.baseUrl() : null;
         this.simulator = "simulator".equalsIgnoreCase(properties.graph().auth());
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).proxy(ProxySelector.getDefault())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .proxy(ProxySelector.getDefault())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -56,7 +60,9 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
         URI target = simulator ? simulatorHealth(URI.create(baseUrl)) : URI.create(baseUrl);
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             builder.down().withDetail("error", "no answer from " + target + " within " + timeout);
             return;
@@ -73,7 +79,11 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
         if ("UP".equals(status)) {
             builder.up();
         } else {
-            builder.down().withDetail("error", target + " answered " + response.statusCode() + (status == null ? "" : " status " + status));
+            builder.down()
+                    .withDetail(
+                            "error",
+                            target + " answered " + response.statusCode()
+                                    + (status == null ? "" : " status " + status));
         }
     }
 

@@ -1,5 +1,12 @@
 package dev.pimflow.workflow.health;
 
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -13,14 +20,6 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 /**
  * {@code kafka}: the brokers answer {@code describeCluster} within {@code management.health.kafka.timeout} (default
  * 3 s). The admin client is configured like Spring's {@link KafkaAdmin} (bootstrap servers, security), created at the
@@ -33,7 +32,8 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Dis
     private final Duration timeout;
     private AdminClient client;
 
-    public KafkaHealthIndicator(KafkaAdmin kafkaAdmin, @Value("${management.health.kafka.timeout:PT3S}") Duration timeout) {
+    public KafkaHealthIndicator(
+            KafkaAdmin kafkaAdmin, @Value("${management.health.kafka.timeout:PT3S}") Duration timeout) {
         super("Kafka health check failed");
         this.kafkaAdmin = kafkaAdmin;
         this.timeout = timeout;

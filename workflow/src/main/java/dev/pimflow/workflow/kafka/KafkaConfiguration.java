@@ -3,6 +3,7 @@ package dev.pimflow.workflow.kafka;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.metrics.PimflowMetrics;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -20,8 +21,6 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Topics as {@link NewTopic} beans (DESIGN §3) and one error handler: bad input to {@code <topic>.dlt} at once, other
  * failures retried first. A DLT record is the original record with its original headers, the reason headers
@@ -38,25 +37,32 @@ public class KafkaConfiguration {
     public KafkaAdmin.NewTopics pimTopics(PimProperties properties) {
         PimProperties.Topics t = properties.topics();
         return new KafkaAdmin.NewTopics(
-                topic(t.tickets(), t), topic(t.dlt(t.tickets()), t),
+                topic(t.tickets(), t),
+                topic(t.dlt(t.tickets()), t),
                 topic(t.mfaChallenges(), t),
-                topic(t.mfaResponses(), t), topic(t.dlt(t.mfaResponses()), t),
-                topic(t.activations(), t), topic(t.revocations(), t), topic(t.audit(), t));
+                topic(t.mfaResponses(), t),
+                topic(t.dlt(t.mfaResponses()), t),
+                topic(t.activations(), t),
+                topic(t.revocations(), t),
+                topic(t.audit(), t));
     }
 
     private static NewTopic topic(String name, PimProperties.Topics t) {
-        return TopicBuilder.name(name).partitions(t.partitions()).replicas(t.replicas()).build();
+        return TopicBuilder.name(name)
+                .partitions(t.partitions())
+                .replicas(t.replicas())
+                .build();
     }
 
     @Bean
     public CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template, PimflowMetrics metrics) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(
+                template,
                 (ConsumerRecord<?, ?> record, Exception e) -> new TopicPartition(record.topic() + ".dlt", -1));
         // no exception headers (kafka_dlt-exception-fqcn, -cause-fqcn, -message, -stacktrace): whoever reads the DLT
         // gets the field and the reason (pim-dlt-field, pim-dlt-reason) and the original topic, partition and offset,
         // not a Java stack trace of the orchestrator's internals
-        recoverer.setExceptionHeadersCreator((kafkaHeaders, exception, isKey, headerNames) -> {
-        });
+        recoverer.setExceptionHeadersCreator((kafkaHeaders, exception, isKey, headerNames) -> {});
         recoverer.setHeadersFunction((record, e) -> {
             Headers headers = reasonHeaders(record, e);
             metrics.deadLettered(record.topic() + ".dlt", headers.lastHeader(FIELD_HEADER) != null);
@@ -76,18 +82,27 @@ public class KafkaConfiguration {
 
     static Headers reasonHeaders(ConsumerRecord<?, ?> record, Exception e) {
         Throwable cause = e;
-        while (cause != null && !(cause instanceof InvalidEventException) && cause.getCause() != null && cause.getCause() != cause) {
+        while (cause != null
+                && !(cause instanceof InvalidEventException)
+                && cause.getCause() != null
+                && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         RecordHeaders headers = new RecordHeaders();
         if (cause instanceof InvalidEventException invalid) {
             headers.add(FIELD_HEADER, invalid.field().getBytes(StandardCharsets.UTF_8));
             headers.add(REASON_HEADER, invalid.getMessage().getBytes(StandardCharsets.UTF_8));
-            log.warn("Rejected record {}-{}@{} to the DLT: {}", record.topic(), record.partition(), record.offset(), invalid.getMessage());
+            log.warn(
+                    "Rejected record {}-{}@{} to the DLT: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    invalid.getMessage());
         } else {
             String reason = "processing failed after retries: " + (cause == null ? e : cause);
             headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-            log.error("Record {}-{}@{} sent to the DLT: {}", record.topic(), record.partition(), record.offset(), reason);
+            log.error(
+                    "Record {}-{}@{} sent to the DLT: {}", record.topic(), record.partition(), record.offset(), reason);
         }
         return headers;
     }

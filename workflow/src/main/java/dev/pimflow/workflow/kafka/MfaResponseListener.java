@@ -9,15 +9,14 @@ import dev.pimflow.workflow.activation.MfaResponses;
 import dev.pimflow.workflow.activation.RejectedInputAudit;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.InboundEventLog;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.List;
-import java.util.Set;
 
 /**
  * Consumes {@code pim.mfa.responses}, a poll's records at a time, in one transaction per poll ({@link TransactionalBatch}).
@@ -37,8 +36,13 @@ public class MfaResponseListener {
     private final RejectedInputAudit rejections;
     private final TransactionalBatch<Prepared> batch;
 
-    public MfaResponseListener(EventCodec codec, InboundEventLog inbound, MfaResponses responses, TransactionTemplate tx,
-                               ActivationStore store, RejectedInputAudit rejections) {
+    public MfaResponseListener(
+            EventCodec codec,
+            InboundEventLog inbound,
+            MfaResponses responses,
+            TransactionTemplate tx,
+            ActivationStore store,
+            RejectedInputAudit rejections) {
         this.codec = codec;
         this.inbound = inbound;
         this.responses = responses;
@@ -47,8 +51,12 @@ public class MfaResponseListener {
         this.batch = new TransactionalBatch<>(tx, this::prepare, this::apply);
     }
 
-    @KafkaListener(id = "mfa-responses", groupId = "pimflow.mfa-responses", topics = "${pim.topics.mfa-responses}",
-            concurrency = "${pim.kafka.mfa-consumers:3}", batch = "true")
+    @KafkaListener(
+            id = "mfa-responses",
+            groupId = "pimflow.mfa-responses",
+            topics = "${pim.topics.mfa-responses}",
+            concurrency = "${pim.kafka.mfa-consumers:3}",
+            batch = "true")
     public void onMfaResponses(List<ConsumerRecord<String, byte[]>> records) {
         batch.handle(records);
     }
@@ -63,12 +71,15 @@ public class MfaResponseListener {
         } catch (InvalidEventException e) {
             return new Prepared(null, null, e);
         }
-        // the key is the challenge id (DESIGN §3): it is what keeps one challenge's responses on one partition, in order
+        // the key is the challenge id (DESIGN §3): it is what keeps one challenge's responses on one partition, in
+        // order
         if (record.key() == null) {
-            return new Prepared(event, response, new InvalidEventException("key", "missing: must be the challenge id of the data"));
+            return new Prepared(
+                    event, response, new InvalidEventException("key", "missing: must be the challenge id of the data"));
         }
         if (!record.key().equals(response.challengeId())) {
-            return new Prepared(event, response, new InvalidEventException("key", "must be the challenge id of the data"));
+            return new Prepared(
+                    event, response, new InvalidEventException("key", "must be the challenge id of the data"));
         }
         return new Prepared(event, response, null);
     }
@@ -76,7 +87,8 @@ public class MfaResponseListener {
     /** A rejected response is audited in the batch's transaction and then sent to the DLT. */
     private RuntimeException apply(ConsumerRecord<String, byte[]> record, Prepared p) {
         if (p.rejection() != null) {
-            rejections.mfaResponseRejected(record, p.response() == null ? null : p.response().challengeId(), p.rejection());
+            rejections.mfaResponseRejected(
+                    record, p.response() == null ? null : p.response().challengeId(), p.rejection());
             return p.rejection();
         }
         InboundEventLog.Seen seen = inbound.record(record.topic(), p.event());
@@ -85,18 +97,21 @@ public class MfaResponseListener {
         }
         if (seen.kind() == InboundEventLog.Kind.REUSED) {
             InvalidEventException rejection = TicketEventListener.reused(p.event(), seen);
-            log.warn("MFA response {} from {} reuses the id of an earlier event with other content: rejected", p.event().id(), p.event().source());
+            log.warn(
+                    "MFA response {} from {} reuses the id of an earlier event with other content: rejected",
+                    p.event().id(),
+                    p.event().source());
             rejections.mfaResponseRejected(record, p.response().challengeId(), rejection);
             return rejection;
         }
         RuntimeException rejection = responses.respond(p.response());
         // MfaResponses audits the responses it refuses on their activation; one naming no known challenge has none
-        if (rejection instanceof InvalidEventException invalid && store.findByChallenge(p.response().challengeId()).isEmpty()) {
+        if (rejection instanceof InvalidEventException invalid
+                && store.findByChallenge(p.response().challengeId()).isEmpty()) {
             rejections.mfaResponseRejected(record, p.response().challengeId(), invalid);
         }
         return rejection;
     }
 
-    private record Prepared(InboundEvent event, MfaResponse response, InvalidEventException rejection) {
-    }
+    private record Prepared(InboundEvent event, MfaResponse response, InvalidEventException rejection) {}
 }

@@ -10,14 +10,13 @@ import dev.pimflow.workflow.activation.RejectedInputAudit;
 import dev.pimflow.workflow.activation.RequestPrecheck;
 import dev.pimflow.workflow.activation.TicketEvents;
 import dev.pimflow.workflow.store.InboundEventLog;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.List;
 
 /**
  * Consumes {@code tickets.events}, a poll's records at a time. Bad input throws {@link InvalidEventException} before
@@ -37,8 +36,13 @@ public class TicketEventListener {
     private final RejectedInputAudit rejections;
     private final TransactionalBatch<Prepared> batch;
 
-    public TicketEventListener(EventCodec codec, InboundEventLog inbound, TicketEvents tickets, TransactionTemplate tx,
-                               RequestPrecheck precheck, RejectedInputAudit rejections) {
+    public TicketEventListener(
+            EventCodec codec,
+            InboundEventLog inbound,
+            TicketEvents tickets,
+            TransactionTemplate tx,
+            RequestPrecheck precheck,
+            RejectedInputAudit rejections) {
         this.codec = codec;
         this.rejections = rejections;
         this.inbound = inbound;
@@ -47,8 +51,12 @@ public class TicketEventListener {
         this.batch = new TransactionalBatch<>(tx, this::prepare, this::apply);
     }
 
-    @KafkaListener(id = "ticket-events", groupId = "pimflow.ticket-events", topics = "${pim.topics.tickets}",
-            concurrency = "${pim.kafka.ticket-consumers:3}", batch = "true")
+    @KafkaListener(
+            id = "ticket-events",
+            groupId = "pimflow.ticket-events",
+            topics = "${pim.topics.tickets}",
+            concurrency = "${pim.kafka.ticket-consumers:3}",
+            batch = "true")
     public void onTicketEvents(List<ConsumerRecord<String, byte[]>> records) {
         batch.handle(records);
     }
@@ -79,11 +87,16 @@ public class TicketEventListener {
         if (seen.kind() == InboundEventLog.Kind.REUSED) {
             InvalidEventException rejection = reused(event, seen);
             if (p.data() instanceof ActivationRequested r) {
-                rejections.ticketEventIdReused(record, event, seen, r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId());
+                rejections.ticketEventIdReused(
+                        record, event, seen, r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId());
             } else if (p.data() instanceof TicketClosed c) {
                 rejections.ticketEventIdReused(record, event, seen, c.ticketSystem(), c.ticketNumber(), null, null);
             }
-            log.warn("Event {} from {} ({}) reuses the id of an earlier event with other content: rejected", event.id(), event.source(), event.type());
+            log.warn(
+                    "Event {} from {} ({}) reuses the id of an earlier event with other content: rejected",
+                    event.id(),
+                    event.source(),
+                    event.type());
             return rejection;
         }
         if (p.data() instanceof ActivationRequested r) {
@@ -96,26 +109,30 @@ public class TicketEventListener {
 
     /** The rejection of an event whose source and id were used before for other content (DESIGN §6.4). */
     static InvalidEventException reused(InboundEvent event, InboundEventLog.Seen first) {
-        return new InvalidEventException("id", "reused with different content: source '" + event.source() + "' already sent id '"
-                + event.id() + "' (" + first.firstType() + ", received " + first.firstSeenAt()
-                + "); a new event needs a new id, a redelivery the same content");
+        return new InvalidEventException(
+                "id",
+                "reused with different content: source '" + event.source() + "' already sent id '"
+                        + event.id() + "' (" + first.firstType() + ", received " + first.firstSeenAt()
+                        + "); a new event needs a new id, a redelivery the same content");
     }
 
-    private record Prepared(InboundEvent event, Object data) {
-    }
+    private record Prepared(InboundEvent event, Object data) {}
 
     /** The key is {@code <ticketSystem>:<ticketNumber>} (DESIGN §3), which keeps one ticket's events in order. */
     private static void checkKey(String key, Object data) {
-        String expected = data instanceof ActivationRequested r ? r.ticketSystem() + ":" + r.ticketNumber()
+        String expected = data instanceof ActivationRequested r
+                ? r.ticketSystem() + ":" + r.ticketNumber()
                 : data instanceof TicketClosed c ? c.ticketSystem() + ":" + c.ticketNumber() : null;
         if (expected == null) {
             return;
         }
         if (key == null) {
-            throw new InvalidEventException("key", "missing: must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");
+            throw new InvalidEventException(
+                    "key", "missing: must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");
         }
         if (!key.equals(expected)) {
-            throw new InvalidEventException("key", "must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");
+            throw new InvalidEventException(
+                    "key", "must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.pimflow.workflow.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Acts on the records of one Kafka poll in one database transaction instead of one each, with the outcome each record
@@ -66,13 +65,13 @@ final class TransactionalBatch<P> {
             throw new BatchListenerFailedException(outcome.failure().getMessage(), outcome.failure(), outcome.index());
         }
         if (preparationFailure != null) {
-            throw new BatchListenerFailedException(preparationFailure.getMessage(), preparationFailure, prepared.size());
+            throw new BatchListenerFailedException(
+                    preparationFailure.getMessage(), preparationFailure, prepared.size());
         }
     }
 
     /** The index of the record that was rejected or failed, and why; index -1 when every record was applied. */
-    private record Outcome(int index, RuntimeException failure) {
-    }
+    private record Outcome(int index, RuntimeException failure) {}
 
     private Outcome applyTogether(List<ConsumerRecord<String, byte[]>> records, List<P> prepared) {
         try {
@@ -89,8 +88,11 @@ final class TransactionalBatch<P> {
             if (prepared.size() == 1) {
                 return new Outcome(0, e);
             }
-            log.info("A batch of {} records from {} failed as one transaction ({}); applying them one by one", prepared.size(),
-                    records.get(0).topic(), e.toString());
+            log.info(
+                    "A batch of {} records from {} failed as one transaction ({}); applying them one by one",
+                    prepared.size(),
+                    records.get(0).topic(),
+                    e.toString());
             return applyOneByOne(records, prepared);
         }
     }
@@ -99,7 +101,8 @@ final class TransactionalBatch<P> {
         for (int i = 0; i < prepared.size(); i++) {
             int index = i;
             try {
-                RuntimeException rejection = tx.execute(status -> application.apply(records.get(index), prepared.get(index)));
+                RuntimeException rejection =
+                        tx.execute(status -> application.apply(records.get(index), prepared.get(index)));
                 if (rejection != null) {
                     return new Outcome(i, rejection);
                 }

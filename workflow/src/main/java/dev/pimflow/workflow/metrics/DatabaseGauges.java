@@ -4,16 +4,15 @@ import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 
 /**
  * Gauges read from the orchestrator's database, shared by every node (so on N nodes, aggregate them with {@code max},
@@ -46,16 +45,24 @@ public class DatabaseGauges {
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
-        Gauge.builder(ACTIVE, this, g -> g.active).description("Activations active in PIM (from the database)").register(registry);
-        Gauge.builder(OUTBOX_BACKLOG, this, g -> g.backlog).description("Outbound events not yet acknowledged by Kafka (outbox rows and unpublished audit records)").register(registry);
-        Gauge.builder(OUTBOX_OLDEST, this, g -> g.oldestAgeSeconds).baseUnit("seconds")
-                .description("Age of the oldest outbound event not yet acknowledged (0 when there is none)").register(registry);
+        Gauge.builder(ACTIVE, this, g -> g.active)
+                .description("Activations active in PIM (from the database)")
+                .register(registry);
+        Gauge.builder(OUTBOX_BACKLOG, this, g -> g.backlog)
+                .description(
+                        "Outbound events not yet acknowledged by Kafka (outbox rows and unpublished audit records)")
+                .register(registry);
+        Gauge.builder(OUTBOX_OLDEST, this, g -> g.oldestAgeSeconds)
+                .baseUnit("seconds")
+                .description("Age of the oldest outbound event not yet acknowledged (0 when there is none)")
+                .register(registry);
     }
 
     @Scheduled(initialDelay = 0, fixedDelayString = "${pim.metrics.database-refresh:PT5S}")
     public void refresh() {
         try {
-            Long n = jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, ActivationStatus.ACTIVE);
+            Long n = jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, ActivationStatus.ACTIVE);
             Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
             OffsetDateTime oldestRow = jdbc.queryForObject("SELECT MIN(created_at) FROM outbox", OffsetDateTime.class);
             long records = audit.unpublishedCount();
@@ -65,7 +72,9 @@ public class DatabaseGauges {
             }
             active = n == null ? 0 : n;
             backlog = (rows == null ? 0 : rows) + records;
-            oldestAgeSeconds = oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+            oldestAgeSeconds = oldest == null
+                    ? 0
+                    : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
             if (failing) {
                 log.info("Database gauges are read again");
                 failing = false;

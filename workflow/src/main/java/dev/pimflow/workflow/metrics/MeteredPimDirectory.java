@@ -13,7 +13,6 @@ import dev.pimflow.pim.RoleDefinition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -94,17 +93,27 @@ public final class MeteredPimDirectory implements PimDirectory {
             error(operation, e.getClass().getSimpleName(), "unexpected");
             throw e;
         } finally {
-            Timer.builder(CALLS).description("Calls to Microsoft Graph (PIM), including the client's in-call retries")
-                    .tag("operation", operation).tag("outcome", outcome)
-                    .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-                            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30))
+            Timer.builder(CALLS)
+                    .description("Calls to Microsoft Graph (PIM), including the client's in-call retries")
+                    .tag("operation", operation)
+                    .tag("outcome", outcome)
+                    .serviceLevelObjectives(
+                            Duration.ofMillis(100),
+                            Duration.ofMillis(250),
+                            Duration.ofMillis(500),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(10),
+                            Duration.ofSeconds(30))
                     .register(registry)
                     .record(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
     private void error(String operation, String code, String kind) {
-        Counter.builder(ERRORS).description("Failed calls to Microsoft Graph (PIM) by error code and handling")
+        Counter.builder(ERRORS)
+                .description("Failed calls to Microsoft Graph (PIM) by error code and handling")
                 .tag("operation", operation)
                 .tag("code", code == null || code.isBlank() ? "unknown" : code)
                 .tag("kind", kind)

@@ -7,14 +7,13 @@ import dev.pimflow.workflow.store.ActivationStatuses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The activation meters operators watch (Prometheus names in brackets):
@@ -37,8 +36,15 @@ public class PimflowMetrics {
     public static final String DLT_RECORDS = "pimflow.dlt.records";
 
     /** Every status an activation can take (DESIGN §4, plus the internal {@code requested}), pre-registered at zero. */
-    static final List<String> STATUSES = List.of(ActivationStatuses.REQUESTED, ActivationStatus.PENDING_MFA, ActivationStatus.ACTIVE,
-            ActivationStatus.DENIED, ActivationStatus.REVOKED, ActivationStatus.CANCELLED, ActivationStatus.FAILED);
+    static final List<String> STATUSES = List.of(
+            ActivationStatuses.REQUESTED,
+            ActivationStatus.PENDING_MFA,
+            ActivationStatus.ACTIVE,
+            ActivationStatus.DENIED,
+            ActivationStatus.REVOKED,
+            ActivationStatus.CANCELLED,
+            ActivationStatus.FAILED);
+
     static final String REASON_INVALID = "invalid-event";
     static final String REASON_FAILED = "processing-failed";
 
@@ -105,30 +111,50 @@ public class PimflowMetrics {
     }
 
     private Counter activations(String status) {
-        return Counter.builder(ACTIVATIONS).description("Activation status transitions").tag("status", status).register(registry);
+        return Counter.builder(ACTIVATIONS)
+                .description("Activation status transitions")
+                .tag("status", status)
+                .register(registry);
     }
 
     private Counter deadLetters(String topic, String reason) {
-        return Counter.builder(DLT_RECORDS).description("Records sent to a dead-letter topic")
-                .tag("topic", topic).tag("reason", reason).register(registry);
+        return Counter.builder(DLT_RECORDS)
+                .description("Records sent to a dead-letter topic")
+                .tag("topic", topic)
+                .tag("reason", reason)
+                .register(registry);
     }
 
     private Timer mfaWait(String outcome) {
-        return Timer.builder(MFA_WAIT).description("Time from MFA challenge issued to decision").tag("outcome", outcome)
-                .serviceLevelObjectives(seconds(5), seconds(15), seconds(30), seconds(60), seconds(120), seconds(300), seconds(600))
+        return Timer.builder(MFA_WAIT)
+                .description("Time from MFA challenge issued to decision")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(
+                        seconds(5), seconds(15), seconds(30), seconds(60), seconds(120), seconds(300), seconds(600))
                 .register(registry);
     }
 
     private Timer requestToActive() {
-        return Timer.builder(REQUEST_TO_ACTIVE).description("Time from activation request to role active in PIM")
-                .serviceLevelObjectives(seconds(5), seconds(15), seconds(30), seconds(60), seconds(120), seconds(300), seconds(600), seconds(1800))
+        return Timer.builder(REQUEST_TO_ACTIVE)
+                .description("Time from activation request to role active in PIM")
+                .serviceLevelObjectives(
+                        seconds(5),
+                        seconds(15),
+                        seconds(30),
+                        seconds(60),
+                        seconds(120),
+                        seconds(300),
+                        seconds(600),
+                        seconds(1800))
                 .register(registry);
     }
 
     private Timer revocationLag() {
-        return Timer.builder(REVOCATION_LAG).description("Time from an activation's end to its revocation (expiries)")
+        return Timer.builder(REVOCATION_LAG)
+                .description("Time from an activation's end to its revocation (expiries)")
                 .tag("reason", "expired")
-                .serviceLevelObjectives(seconds(1), seconds(5), seconds(15), seconds(60), seconds(300), seconds(900), seconds(3600))
+                .serviceLevelObjectives(
+                        seconds(1), seconds(5), seconds(15), seconds(60), seconds(300), seconds(900), seconds(3600))
                 .register(registry);
     }
 

@@ -1,9 +1,6 @@
 package dev.pimflow.workflow.outbox;
 
 import dev.pimflow.contracts.EventCodec;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -11,6 +8,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * Transactional outbox (DESIGN §6.3): an outbound event is a row written in the transaction of the step that caused
@@ -32,7 +31,8 @@ public class Outbox {
 
     /** @return the event id */
     public String publish(String topic, String key, String type, String subject, Object data) {
-        return publishAll(List.of(new Outgoing(topic, key, type, subject, data))).get(0);
+        return publishAll(List.of(new Outgoing(topic, key, type, subject, data)))
+                .get(0);
     }
 
     /** Writes several events in one batched statement. @return their event ids, in order */
@@ -46,17 +46,24 @@ public class Outbox {
         for (Outgoing e : events) {
             String eventId = UUID.randomUUID().toString();
             ids.add(eventId);
-            rows.add(new Object[]{eventId, e.topic(), e.key(), e.type(),
-                    new String(codec.write(eventId, e.type(), e.subject(), e.data()), StandardCharsets.UTF_8), now});
+            rows.add(new Object[] {
+                eventId,
+                e.topic(),
+                e.key(),
+                e.type(),
+                new String(codec.write(eventId, e.type(), e.subject(), e.data()), StandardCharsets.UTF_8),
+                now
+            });
         }
-        jdbc.batchUpdate("INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
+        jdbc.batchUpdate(
+                "INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                rows);
         signal.wakeAfterCommit();
         return ids;
     }
 
     /** One outbound event: the Kafka topic and key, and the CloudEvent's type, subject and data. */
-    public record Outgoing(String topic, String key, String type, String subject, Object data) {
-    }
+    public record Outgoing(String topic, String key, String type, String subject, Object data) {}
 
     public long backlog() {
         Long n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);

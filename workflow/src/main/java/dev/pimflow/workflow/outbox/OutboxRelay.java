@@ -7,16 +7,6 @@ import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Databases;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
-
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -25,6 +15,15 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sends outbox rows to Kafka in id order and deletes them once acknowledged (acks=all, idempotent producer). A row is
@@ -59,8 +58,15 @@ public class OutboxRelay extends SignalledWorker {
     /** Key of the PostgreSQL advisory lock that makes one node at a time the outbox's relay. */
     static final long RELAY_LOCK = 0x70696d666c6f77L; // "pimflow"
 
-    public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka, OutboxSignal signal,
-                       PimProperties properties, DataSource dataSource, AuditTrail audit, EventCodec codec) {
+    public OutboxRelay(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            KafkaTemplate<String, byte[]> kafka,
+            OutboxSignal signal,
+            PimProperties properties,
+            DataSource dataSource,
+            AuditTrail audit,
+            EventCodec codec) {
         super("outbox-relay", signal);
         this.jdbc = jdbc;
         this.tx = tx;
@@ -115,13 +121,21 @@ public class OutboxRelay extends SignalledWorker {
     /** Sends one batch; returns how many rows were sent and deleted. */
     public int relayBatch() {
         Integer sent = tx.execute(status -> {
-            if (postgres && !Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK))) {
+            if (postgres
+                    && !Boolean.TRUE.equals(
+                            jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK))) {
                 return 0; // another node is relaying
             }
-            List<Row> rows = jdbc.query("SELECT id, event_id, topic, record_key, event_type, payload FROM outbox ORDER BY id LIMIT "
+            List<Row> rows = jdbc.query(
+                    "SELECT id, event_id, topic, record_key, event_type, payload FROM outbox ORDER BY id LIMIT "
                             + settings.batchSize() + " FOR UPDATE",
-                    (rs, n) -> new Row(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"), rs.getString("record_key"),
-                            rs.getString("event_type"), rs.getString("payload")));
+                    (rs, n) -> new Row(
+                            rs.getLong("id"),
+                            rs.getString("event_id"),
+                            rs.getString("topic"),
+                            rs.getString("record_key"),
+                            rs.getString("event_type"),
+                            rs.getString("payload")));
             if (rows.isEmpty()) {
                 return 0;
             }
@@ -130,7 +144,7 @@ public class OutboxRelay extends SignalledWorker {
                 sends.add(send(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8)));
             }
             awaitAcks(sends, "outbox events");
-            List<Object[]> ids = rows.stream().map(r -> new Object[]{r.id()}).toList();
+            List<Object[]> ids = rows.stream().map(r -> new Object[] {r.id()}).toList();
             jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", ids);
             log.debug("Outbox relay sent {} events", rows.size());
             return rows.size();
@@ -148,8 +162,15 @@ public class OutboxRelay extends SignalledWorker {
             List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
             for (AuditRecord r : records) {
                 // the event is rebuilt from the record on every send: same id, same time (the record's), same data
-                sends.add(send(auditTopic, r.activationId(), codec.write(AuditTrail.eventId(r), EventTypes.AUDIT_RECORD, r.activationId(),
-                        r.at().atOffset(ZoneOffset.UTC), r)));
+                sends.add(send(
+                        auditTopic,
+                        r.activationId(),
+                        codec.write(
+                                AuditTrail.eventId(r),
+                                EventTypes.AUDIT_RECORD,
+                                r.activationId(),
+                                r.at().atOffset(ZoneOffset.UTC),
+                                r)));
             }
             awaitAcks(sends, "audit records");
             // the witness outside the database (ADR 0005): a MACed checkpoint of the chain up to the last record sent
@@ -176,21 +197,30 @@ public class OutboxRelay extends SignalledWorker {
         }
         awaitAcks(List.of(sendCheckpoint(last.checkpoint())), "audit checkpoint");
         lastCheckpoint = new SentCheckpoint(last.checkpoint(), System.nanoTime());
-        log.debug("Outbox relay re-sent the audit checkpoint of seq {}", last.checkpoint().seq());
+        log.debug(
+                "Outbox relay re-sent the audit checkpoint of seq {}",
+                last.checkpoint().seq());
     }
 
     /** A checkpoint on {@code pim.audit}: always partition 0 and one key, so that {@code audit verify} finds the newest at its end. */
     private CompletableFuture<?> sendCheckpoint(AuditCheckpoint c) {
-        String id = UUID.nameUUIDFromBytes(("pimflow:audit.checkpoint:" + c.hash() + ":" + c.at()).getBytes(StandardCharsets.UTF_8)).toString();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(auditTopic, AuditCheckpoint.PARTITION, AuditCheckpoint.KAFKA_KEY,
+        String id = UUID.nameUUIDFromBytes(
+                        ("pimflow:audit.checkpoint:" + c.hash() + ":" + c.at()).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                auditTopic,
+                AuditCheckpoint.PARTITION,
+                AuditCheckpoint.KAFKA_KEY,
                 codec.write(id, AuditCheckpoint.EVENT_TYPE, "seq-" + c.seq(), c.at().atOffset(ZoneOffset.UTC), c));
-        record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+        record.headers()
+                .add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
         return kafka.send(record);
     }
 
     private CompletableFuture<?> send(String topic, String key, byte[] payload) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, payload);
-        record.headers().add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
+        record.headers()
+                .add(new RecordHeader("content-type", EventCodec.contentType().getBytes(StandardCharsets.UTF_8)));
         return kafka.send(record);
     }
 
@@ -198,13 +228,12 @@ public class OutboxRelay extends SignalledWorker {
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not acknowledge " + sends.size() + " " + what + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Kafka did not acknowledge " + sends.size() + " " + what + ": " + e.getMessage(), e);
         }
     }
 
-    private record SentCheckpoint(AuditCheckpoint checkpoint, long sentAtNanos) {
-    }
+    private record SentCheckpoint(AuditCheckpoint checkpoint, long sentAtNanos) {}
 
-    private record Row(long id, String eventId, String topic, String key, String type, String payload) {
-    }
+    private record Row(long id, String eventId, String topic, String key, String type, String payload) {}
 }

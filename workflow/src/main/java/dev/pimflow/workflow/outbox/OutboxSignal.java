@@ -4,5 +4,4 @@ import org.springframework.stereotype.Component;
 
 /** Wakes the outbox relay as soon as a transaction that wrote to the outbox has committed. */
 @Component
-public class OutboxSignal extends WakeUp {
-}
+public class OutboxSignal extends WakeUp {}

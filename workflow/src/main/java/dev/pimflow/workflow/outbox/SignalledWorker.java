@@ -1,10 +1,9 @@
 package dev.pimflow.workflow.outbox;
 
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-
-import java.time.Duration;
 
 /**
  * A background thread that works in batches: it runs one batch after another while they come back full, then waits

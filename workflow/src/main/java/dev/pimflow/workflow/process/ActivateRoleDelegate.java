@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.process;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
@@ -9,15 +11,12 @@ import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.MfaApprovals;
-import org.camunda.bpm.engine.delegate.BpmnError;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.springframework.stereotype.Component;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
 
 /**
  * Creates the time-bound active assignment in PIM ({@code adminAssign}, {@code afterDuration}, justification and
@@ -30,7 +29,8 @@ public class ActivateRoleDelegate extends ActivationDelegate {
     private final ActivationSteps steps;
     private final MfaApprovals approvals;
 
-    public ActivateRoleDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps, MfaApprovals approvals) {
+    public ActivateRoleDelegate(
+            ActivationStore store, PimDirectory pim, ActivationSteps steps, MfaApprovals approvals) {
         super(store);
         this.pim = pim;
         this.steps = steps;
@@ -39,11 +39,14 @@ public class ActivateRoleDelegate extends ActivationDelegate {
 
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
-        // DESIGN §6.1 against insiders: the token may have reached this task by a correlated message, an edited variable
+        // DESIGN §6.1 against insiders: the token may have reached this task by a correlated message, an edited
+        // variable
         // or an instance modification; only an approval pimflow verified and recorded for this challenge lets it pass
         if (!ActivationStatus.PENDING_MFA.equals(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
-            steps.activationRefused(a, "no MFA approval verified by pimflow for challenge " + a.challengeId()
-                    + " (activation is " + a.status() + ")");
+            steps.activationRefused(
+                    a,
+                    "no MFA approval verified by pimflow for challenge " + a.challengeId() + " (activation is "
+                            + a.status() + ")");
             if (!ActivationStatus.PENDING_MFA.equals(a.status())) {
                 return; // active, ended or not yet challenged: this step changes nothing
             }
@@ -53,8 +56,15 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         Duration duration = Duration.parse(a.requestedDuration());
         Assignment assignment;
         try {
-            assignment = pim.assign(new AssignmentRequest(a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), duration,
-                    a.justification(), a.ticketNumber(), a.ticketSystem(), a.id()));
+            assignment = pim.assign(new AssignmentRequest(
+                    a.principalId(),
+                    a.roleDefinitionId(),
+                    a.directoryScopeId(),
+                    duration,
+                    a.justification(),
+                    a.ticketNumber(),
+                    a.ticketSystem(),
+                    a.id()));
         } catch (PimException e) {
             if (e.kind() == PimException.Kind.DENY) {
                 execution.setVariable(Vars.DENY_REASON, e.getMessage());
@@ -64,7 +74,8 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         }
         Instant start = assignment.startDateTime() != null ? assignment.startDateTime() : Instant.now();
         Instant end = assignment.endDateTime() != null ? assignment.endDateTime() : start.plus(duration);
-        Assignment normalised = new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
+        Assignment normalised =
+                new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
         steps.activated(a, normalised);
         execution.setVariable(Vars.END_DATE_TIME, Date.from(end));
     }

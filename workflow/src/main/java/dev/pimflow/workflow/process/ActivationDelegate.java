@@ -18,11 +18,13 @@ abstract class ActivationDelegate implements JavaDelegate {
     public final void execute(DelegateExecution execution) throws Exception {
         String id = (String) execution.getVariable(ProcessElements.Vars.ACTIVATION_ID);
         Activation activation = store.lock(id)
-                .orElseThrow(() -> new IllegalStateException("activation " + id + " of process instance " + execution.getProcessInstanceId() + " is missing"));
+                .orElseThrow(() -> new IllegalStateException("activation " + id + " of process instance "
+                        + execution.getProcessInstanceId() + " is missing"));
         // the variable names the activation; the activation names its instance: a step acts only when both agree
         if (!execution.getProcessInstanceId().equals(activation.processInstanceId())) {
-            throw new IllegalStateException("activation " + id + " belongs to process instance " + activation.processInstanceId()
-                    + ", not to " + execution.getProcessInstanceId() + ": this step changes nothing");
+            throw new IllegalStateException(
+                    "activation " + id + " belongs to process instance " + activation.processInstanceId() + ", not to "
+                            + execution.getProcessInstanceId() + ": this step changes nothing");
         }
         try {
             execute(execution, activation);

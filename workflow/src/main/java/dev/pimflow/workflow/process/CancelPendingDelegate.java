@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.process;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.workflow.activation.ActivationSteps;
@@ -7,8 +9,6 @@ import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 /**
  * The ticket closed before the activation became active. An activation call may have reached PIM just before the

@@ -4,13 +4,12 @@ import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.springframework.stereotype.Component;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
 
 /**
  * Sends the person an MFA challenge ({@code mfa.challenge} through the outbox); the process then waits, bounded by
@@ -23,7 +22,8 @@ public class IssueMfaChallengeDelegate extends ActivationDelegate {
     private final Clock clock;
     private final Duration timeout;
 
-    public IssueMfaChallengeDelegate(ActivationStore store, ActivationSteps steps, Clock clock, PimProperties properties) {
+    public IssueMfaChallengeDelegate(
+            ActivationStore store, ActivationSteps steps, Clock clock, PimProperties properties) {
         super(store);
         this.steps = steps;
         this.clock = clock;

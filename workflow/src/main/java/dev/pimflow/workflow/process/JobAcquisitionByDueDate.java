@@ -26,6 +26,7 @@ public class JobAcquisitionByDueDate extends AbstractProcessEnginePlugin {
 
     /** JAXP's lookup key for the {@link javax.xml.datatype.DatatypeFactory} implementation, and the JDK's own one. */
     static final String DATATYPE_FACTORY = "javax.xml.datatype.DatatypeFactory";
+
     static final String JDK_DATATYPE_FACTORY = "com.sun.org.apache.xerces.internal.jaxp.datatype.DatatypeFactoryImpl";
 
     @Override
@@ -42,11 +43,13 @@ public class JobAcquisitionByDueDate extends AbstractProcessEnginePlugin {
 
     @Override
     public void postProcessEngineBuild(ProcessEngine engine) {
-        ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+        ProcessEngineConfigurationImpl configuration =
+                (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
         JdbcTemplate jdbc = new JdbcTemplate(configuration.getDataSource());
         String prefix = configuration.getDatabaseTablePrefix() == null ? "" : configuration.getDatabaseTablePrefix();
         jdbc.execute("CREATE INDEX IF NOT EXISTS " + INDEX + " ON " + prefix + "ACT_RU_JOB (DUEDATE_)");
-        int dated = jdbc.update("UPDATE " + prefix + "ACT_RU_JOB SET DUEDATE_ = COALESCE(CREATE_TIME_, CURRENT_TIMESTAMP) WHERE DUEDATE_ IS NULL");
+        int dated = jdbc.update("UPDATE " + prefix
+                + "ACT_RU_JOB SET DUEDATE_ = COALESCE(CREATE_TIME_, CURRENT_TIMESTAMP) WHERE DUEDATE_ IS NULL");
         if (dated > 0) {
             log.info("Gave {} job(s) without a due date their creation time, for acquisition by due date", dated);
         }

@@ -1,5 +1,8 @@
 package dev.pimflow.workflow.process;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.history.AbstractHistoryLevel;
@@ -7,10 +10,6 @@ import org.camunda.bpm.engine.impl.history.HistoryLevel;
 import org.camunda.bpm.engine.impl.history.event.HistoryEventType;
 import org.camunda.bpm.engine.impl.history.event.HistoryEventTypes;
 import org.springframework.stereotype.Component;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The history level {@code lean} ({@code camunda.bpm.history-level: lean}, the default): Camunda keeps each process
@@ -32,7 +31,8 @@ public class LeanHistory extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         List<HistoryLevel> custom = configuration.getCustomHistoryLevels() == null
-                ? new ArrayList<>() : new ArrayList<>(configuration.getCustomHistoryLevels());
+                ? new ArrayList<>()
+                : new ArrayList<>(configuration.getCustomHistoryLevels());
         custom.add(LEVEL);
         configuration.setCustomHistoryLevels(custom);
     }
@@ -40,12 +40,18 @@ public class LeanHistory extends AbstractProcessEnginePlugin {
     static final class Level extends AbstractHistoryLevel {
         /** Camunda's own levels are 0 to 3; a custom level needs an id of its own, stored in ACT_GE_PROPERTY. */
         static final int ID = 10;
+
         static final String NAME = "lean";
         private static final Set<HistoryEventType> PRODUCED = Set.of(
-                HistoryEventTypes.PROCESS_INSTANCE_START, HistoryEventTypes.PROCESS_INSTANCE_UPDATE,
-                HistoryEventTypes.PROCESS_INSTANCE_MIGRATE, HistoryEventTypes.PROCESS_INSTANCE_END,
-                HistoryEventTypes.INCIDENT_CREATE, HistoryEventTypes.INCIDENT_MIGRATE, HistoryEventTypes.INCIDENT_DELETE,
-                HistoryEventTypes.INCIDENT_RESOLVE, HistoryEventTypes.INCIDENT_UPDATE,
+                HistoryEventTypes.PROCESS_INSTANCE_START,
+                HistoryEventTypes.PROCESS_INSTANCE_UPDATE,
+                HistoryEventTypes.PROCESS_INSTANCE_MIGRATE,
+                HistoryEventTypes.PROCESS_INSTANCE_END,
+                HistoryEventTypes.INCIDENT_CREATE,
+                HistoryEventTypes.INCIDENT_MIGRATE,
+                HistoryEventTypes.INCIDENT_DELETE,
+                HistoryEventTypes.INCIDENT_RESOLVE,
+                HistoryEventTypes.INCIDENT_UPDATE,
                 HistoryEventTypes.USER_OPERATION_LOG);
 
         @Override

@@ -12,10 +12,12 @@ public class PimCallFailedException extends RuntimeException {
         String status = e.httpStatus() > 0 ? "HTTP " + e.httpStatus() + " " : "";
         String what = "'" + step + "' failed: PIM answered " + status + e.getMessage();
         String todo = switch (e.kind()) {
-            case RETRY -> " | Graph was unavailable or throttling. pimflow retries on its own (pim.retry.*); once Graph answers "
-                    + "again, retry this job in Cockpit (Increment Number of Retries).";
-            case INCIDENT -> " | Check the app registration's Graph permissions and credentials (pim.graph.*) and the role's PIM "
-                    + "settings, then retry this job in Cockpit.";
+            case RETRY ->
+                " | Graph was unavailable or throttling. pimflow retries on its own (pim.retry.*); once Graph answers "
+                        + "again, retry this job in Cockpit (Increment Number of Retries).";
+            case INCIDENT ->
+                " | Check the app registration's Graph permissions and credentials (pim.graph.*) and the role's PIM "
+                        + "settings, then retry this job in Cockpit.";
             case DENY -> " | PIM refused the request.";
         };
         String full = what + todo;

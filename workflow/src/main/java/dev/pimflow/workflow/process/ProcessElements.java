@@ -49,10 +49,8 @@ public final class ProcessElements {
         public static final String END_DATE_TIME = "endDateTime";
         public static final String REVOKE_REASON = "revokeReason";
 
-        private Vars() {
-        }
+        private Vars() {}
     }
 
-    private ProcessElements() {
-    }
+    private ProcessElements() {}
 }

@@ -1,12 +1,12 @@
 package dev.pimflow.workflow.process;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 /** Ends an activation as denied (invalid request, MFA denied or timed out, or PIM refused), with the reason. */
 @Component("recordDenied")

@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.process;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.pim.RemovalRequest;
@@ -8,8 +10,6 @@ import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 /**
  * Removes the assignment in PIM ({@code adminRemove}). An assignment PIM already expired counts as removed. Any
@@ -34,6 +34,12 @@ public class RevokeRoleDelegate extends ActivationDelegate {
     }
 
     static RemovalRequest removalRequest(Activation a, String justification) {
-        return new RemovalRequest(a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), justification, a.ticketNumber(), a.ticketSystem());
+        return new RemovalRequest(
+                a.principalId(),
+                a.roleDefinitionId(),
+                a.directoryScopeId(),
+                justification,
+                a.ticketNumber(),
+                a.ticketSystem());
     }
 }

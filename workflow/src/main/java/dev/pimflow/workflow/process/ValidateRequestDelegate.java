@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.process;
 
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
 import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.Eligibility;
 import dev.pimflow.pim.PimDirectory;
@@ -10,15 +12,12 @@ import dev.pimflow.workflow.activation.RoleCatalog;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.variable.Variables;
-import org.springframework.stereotype.Component;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.variable.Variables;
+import org.springframework.stereotype.Component;
 
 /**
  * Checks the request against PIM: the role exists, the principal is eligible (directly or through a group), and the
@@ -32,8 +31,12 @@ public class ValidateRequestDelegate extends ActivationDelegate {
     private final ActivationSteps steps;
     private final RoleCatalog roles;
 
-    public ValidateRequestDelegate(ActivationStore store, PimDirectory pim, ClosedTickets closedTickets, ActivationSteps steps,
-                                   RoleCatalog roles) {
+    public ValidateRequestDelegate(
+            ActivationStore store,
+            PimDirectory pim,
+            ClosedTickets closedTickets,
+            ActivationSteps steps,
+            RoleCatalog roles) {
         super(store);
         this.roles = roles;
         this.pim = pim;
@@ -78,10 +81,12 @@ public class ValidateRequestDelegate extends ActivationDelegate {
             if (policy.maximumDuration() != null && requested.compareTo(policy.maximumDuration()) > 0) {
                 return "duration-exceeds-policy: " + a.requestedDuration() + " > " + policy.maximumDuration();
             }
-            if (policy.justificationRequired() && (a.justification() == null || a.justification().isBlank())) {
+            if (policy.justificationRequired()
+                    && (a.justification() == null || a.justification().isBlank())) {
                 return "justification-required";
             }
-            if (policy.ticketRequired() && (a.ticketNumber() == null || a.ticketNumber().isBlank())) {
+            if (policy.ticketRequired()
+                    && (a.ticketNumber() == null || a.ticketNumber().isBlank())) {
                 return "ticket-required";
             }
             return null;

@@ -1,13 +1,12 @@
 package dev.pimflow.workflow.security;
 
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-
-import java.security.SecureRandom;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * There is no built-in default password (DESIGN §6.8): Camunda's admin user gets {@code pim.admin.password}, or a

@@ -2,6 +2,8 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -14,9 +16,6 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * After start: prints a generated admin password once (to the console, not the log, so no log file ever holds it),
@@ -39,7 +38,8 @@ public class AdminUserReport implements ApplicationRunner {
     private final AuditTrail audit;
     private final TransactionTemplate tx;
 
-    public AdminUserReport(IdentityService identity, ProcessEngine engine, Environment env, AuditTrail audit, TransactionTemplate tx) {
+    public AdminUserReport(
+            IdentityService identity, ProcessEngine engine, Environment env, AuditTrail audit, TransactionTemplate tx) {
         this.identity = identity;
         this.engine = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
         this.env = env;
@@ -55,12 +55,14 @@ public class AdminUserReport implements ApplicationRunner {
         if (generated != null) {
             if (u != null && matches(u, generated)) {
                 System.out.println();
-                System.out.println("==> pimflow admin user '" + user + "' created with the generated password: " + generated);
+                System.out.println(
+                        "==> pimflow admin user '" + user + "' created with the generated password: " + generated);
                 System.out.println("    It is shown only this once. Set PIM_ADMIN_PASSWORD to choose your own.");
                 System.out.println();
             } else {
-                System.out.println("==> pimflow admin user '" + user + "' exists; its password was printed when it was created. "
-                        + "Set PIM_ADMIN_PASSWORD to reset it (which also unlocks it).");
+                System.out.println(
+                        "==> pimflow admin user '" + user + "' exists; its password was printed when it was created. "
+                                + "Set PIM_ADMIN_PASSWORD to reset it (which also unlocks it).");
             }
             return;
         }
@@ -74,18 +76,28 @@ public class AdminUserReport implements ApplicationRunner {
         }
         if (u.getAttempts() > 0 || u.getLockExpirationTime() != null) {
             identity.unlockUser(user);
-            log.warn("Admin user '{}' unlocked at start because PIM_ADMIN_PASSWORD is set ({} failed logins, locked until {})",
-                    user, u.getAttempts(), u.getLockExpirationTime());
+            log.warn(
+                    "Admin user '{}' unlocked at start because PIM_ADMIN_PASSWORD is set ({} failed logins, locked until {})",
+                    user,
+                    u.getAttempts(),
+                    u.getLockExpirationTime());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("user", user);
             details.put("failedLogins", u.getAttempts());
-            details.put("lockedUntil", u.getLockExpirationTime() == null ? null : u.getLockExpirationTime().toInstant().toString());
-            tx.executeWithoutResult(status -> audit.record(AuditEntry.system("pimflow", UNLOCKED, "unlocked", details)));
+            details.put(
+                    "lockedUntil",
+                    u.getLockExpirationTime() == null
+                            ? null
+                            : u.getLockExpirationTime().toInstant().toString());
+            tx.executeWithoutResult(
+                    status -> audit.record(AuditEntry.system("pimflow", UNLOCKED, "unlocked", details)));
         }
     }
 
     /** The user's stored password hash matches, checked the way Camunda checks it but without counting a mismatch. */
     private boolean matches(UserEntity u, String password) {
-        return u.getPassword() != null && engine.getPasswordManager().check(EncryptionUtil.saltPassword(password, u.getSalt()), u.getPassword());
+        return u.getPassword() != null
+                && engine.getPasswordManager()
+                        .check(EncryptionUtil.saltPassword(password, u.getSalt()), u.getPassword());
     }
 }

@@ -1,5 +1,11 @@
 package dev.pimflow.workflow.security;
 
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -16,13 +22,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-
-import java.lang.reflect.Field;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Least privilege inside the engine (DESIGN §6.8). People reach Camunda through engine REST, Cockpit, Tasklist and
@@ -52,29 +51,63 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
     /** Command classes (or their base classes) no person may run, by simple name. */
     static final Set<String> REFUSED = Set.of(
             // messages and signals
-            "AbstractCorrelateMessageCmd", "CorrelateAllMessageBatchCmd", "MessageEventReceivedCmd", "SignalEventReceivedCmd", "SignalCmd",
+            "AbstractCorrelateMessageCmd",
+            "CorrelateAllMessageBatchCmd",
+            "MessageEventReceivedCmd",
+            "SignalEventReceivedCmd",
+            "SignalCmd",
             // variables
-            "AbstractSetVariableCmd", "AbstractPatchVariablesCmd", "AbstractRemoveVariableCmd", "SetVariablesToProcessInstancesBatchCmd",
+            "AbstractSetVariableCmd",
+            "AbstractPatchVariablesCmd",
+            "AbstractRemoveVariableCmd",
+            "SetVariablesToProcessInstancesBatchCmd",
             // instances
-            "StartProcessInstanceCmd", "StartProcessInstanceAtActivitiesCmd", "SubmitStartFormCmd",
-            "ModifyProcessInstanceCmd", "ModifyProcessInstanceAsyncCmd", "ProcessInstanceModificationCmd",
-            "ProcessInstanceModificationBatchCmd", "AbstractMigrationCmd", "MigrateProcessInstanceCmd", "MigrateProcessInstanceBatchCmd",
-            "AbstractRestartProcessInstanceCmd", "SetProcessDefinitionVersionCmd",
-            "AbstractDeleteProcessInstanceCmd", "DeleteProcessInstancesCmd", "DeleteProcessInstanceBatchCmd",
-            "AbstractSetStateCmd", "AbstractUpdateProcessInstancesSuspendStateCmd", "UpdateProcessInstancesSuspendStateBatchCmd",
+            "StartProcessInstanceCmd",
+            "StartProcessInstanceAtActivitiesCmd",
+            "SubmitStartFormCmd",
+            "ModifyProcessInstanceCmd",
+            "ModifyProcessInstanceAsyncCmd",
+            "ProcessInstanceModificationCmd",
+            "ProcessInstanceModificationBatchCmd",
+            "AbstractMigrationCmd",
+            "MigrateProcessInstanceCmd",
+            "MigrateProcessInstanceBatchCmd",
+            "AbstractRestartProcessInstanceCmd",
+            "SetProcessDefinitionVersionCmd",
+            "AbstractDeleteProcessInstanceCmd",
+            "DeleteProcessInstancesCmd",
+            "DeleteProcessInstanceBatchCmd",
+            "AbstractSetStateCmd",
+            "AbstractUpdateProcessInstancesSuspendStateCmd",
+            "UpdateProcessInstancesSuspendStateBatchCmd",
             // timers and jobs
-            "SetJobDuedateCmd", "RecalculateJobDuedateCmd", "DeleteJobCmd", "DeleteJobsCmd",
+            "SetJobDuedateCmd",
+            "RecalculateJobDuedateCmd",
+            "DeleteJobCmd",
+            "DeleteJobsCmd",
             // priorities: harmless while jobs are acquired by due date, a starved revocation if that ever changes
-            "SetJobPriorityCmd", "SetJobDefinitionPriorityCmd",
+            "SetJobPriorityCmd",
+            "SetJobDefinitionPriorityCmd",
             // deployments and definitions
-            "DeployCmd", "DeleteDeploymentCmd", "AbstractDeleteProcessDefinitionCmd", "DeleteProcessDefinitionsByIdsCmd",
+            "DeployCmd",
+            "DeleteDeploymentCmd",
+            "AbstractDeleteProcessDefinitionCmd",
+            "DeleteProcessDefinitionsByIdsCmd",
             "RegisterDeploymentCmd",
-            "UnregisterDeploymentCmd", "RegisterProcessApplicationCmd", "UnregisterProcessApplicationCmd",
+            "UnregisterDeploymentCmd",
+            "RegisterProcessApplicationCmd",
+            "UnregisterProcessApplicationCmd",
             "UpdateProcessDefinitionHistoryTimeToLiveCmd",
             // traces and the engine itself
-            "DeleteUserOperationLogEntryCmd", "DeleteHistoricProcessInstancesCmd", "DeleteHistoricProcessInstancesBatchCmd",
-            "SetRemovalTimeToHistoricProcessInstancesCmd", "DeleteHistoricVariableInstanceCmd",
-            "DeleteHistoricVariableInstancesByProcessInstanceIdCmd", "SetPropertyCmd", "DeletePropertyCmd", "PurgeDatabaseAndCacheCmd");
+            "DeleteUserOperationLogEntryCmd",
+            "DeleteHistoricProcessInstancesCmd",
+            "DeleteHistoricProcessInstancesBatchCmd",
+            "SetRemovalTimeToHistoricProcessInstancesCmd",
+            "DeleteHistoricVariableInstanceCmd",
+            "DeleteHistoricVariableInstancesByProcessInstanceIdCmd",
+            "SetPropertyCmd",
+            "DeletePropertyCmd",
+            "PurgeDatabaseAndCacheCmd");
 
     private final ObjectProvider<OperatorAudit> audit;
 
@@ -85,13 +118,17 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         Guard guard = new Guard(configuration);
-        configuration.setCustomPreCommandInterceptorsTxRequired(with(configuration.getCustomPreCommandInterceptorsTxRequired(), guard));
-        configuration.setCustomPreCommandInterceptorsTxRequiresNew(with(configuration.getCustomPreCommandInterceptorsTxRequiresNew(), new Guard(configuration)));
+        configuration.setCustomPreCommandInterceptorsTxRequired(
+                with(configuration.getCustomPreCommandInterceptorsTxRequired(), guard));
+        configuration.setCustomPreCommandInterceptorsTxRequiresNew(
+                with(configuration.getCustomPreCommandInterceptorsTxRequiresNew(), new Guard(configuration)));
         List<HistoryEventHandler> handlers = configuration.getCustomHistoryEventHandlers() == null
-                ? new ArrayList<>() : new ArrayList<>(configuration.getCustomHistoryEventHandlers());
+                ? new ArrayList<>()
+                : new ArrayList<>(configuration.getCustomHistoryEventHandlers());
         handlers.add(new OperationLogToAudit());
         configuration.setCustomHistoryEventHandlers(handlers);
-        // a stored filter's expression is evaluated by the engine: with expressions on, a Tasklist filter is code execution
+        // a stored filter's expression is evaluated by the engine: with expressions on, a Tasklist filter is code
+        // execution
         configuration.setEnableExpressionsInStoredQueries(false);
         configuration.setEnableExpressionsInAdhocQueries(false);
     }
@@ -104,10 +141,12 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
 
     static boolean refused(Object command) {
         // a job with no retries left never runs: a revocation or an end-of-duration timer set to 0 would keep the role
-        if (command.getClass().getSimpleName().contains("RetriesCmd") || command.getClass().getSimpleName().contains("RetriesBatchCmd")
+        if (command.getClass().getSimpleName().contains("RetriesCmd")
+                || command.getClass().getSimpleName().contains("RetriesBatchCmd")
                 || command.getClass().getSimpleName().contains("RetriesByProcessBatchCmd")) {
             // and a new due date with the retries would move the job (a revocation postponed is access kept)
-            return Integer.valueOf(0).equals(field(command, "retries")) || Boolean.TRUE.equals(field(command, "isDueDateSet"));
+            return Integer.valueOf(0).equals(field(command, "retries"))
+                    || Boolean.TRUE.equals(field(command, "isDueDateSet"));
         }
         for (Class<?> c = command.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             if (REFUSED.contains(c.getSimpleName())) {
@@ -120,11 +159,11 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
     /** The process instance a command names, where it names one in a field (best effort, for the audit record). */
     static String processInstanceOf(Object command) {
         Object builder = field(command, "builder");
-        for (Object o : new Object[]{command, builder}) {
+        for (Object o : new Object[] {command, builder}) {
             if (o == null) {
                 continue;
             }
-            for (String name : new String[]{"processInstanceId", "entityId"}) {
+            for (String name : new String[] {"processInstanceId", "entityId"}) {
                 Object v = field(o, name);
                 if (v instanceof String s && !s.isBlank()) {
                     return s;
@@ -158,18 +197,24 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
 
         @Override
         public <T> T execute(Command<T> command) {
-            // only a person's own call is checked: a command nested in one the person may run is the engine's or pimflow's
+            // only a person's own call is checked: a command nested in one the person may run is the engine's or
+            // pimflow's
             if (Context.getCommandContext() == null) {
                 Authentication user = configuration.getIdentityService().getCurrentAuthentication();
                 if (user != null && user.getUserId() != null && refused(command)) {
                     String operation = command.getClass().getSimpleName();
                     String processInstanceId = processInstanceOf(command);
-                    log.warn("Refused {} by user {} (process instance {}): pimflow's process moves only on what pimflow verified",
-                            operation, user.getUserId(), processInstanceId);
-                    audit.getObject().refused(user.getUserId(), user.getGroupIds(), operation, processInstanceId, Map.of());
-                    throw new AuthorizationException("pimflow refuses " + operation + " to every user (DESIGN §6.8): the process "
-                            + "moves only on events pimflow verified, and deploys only its own process at startup; "
-                            + "this attempt is in the audit trail");
+                    log.warn(
+                            "Refused {} by user {} (process instance {}): pimflow's process moves only on what pimflow verified",
+                            operation,
+                            user.getUserId(),
+                            processInstanceId);
+                    audit.getObject()
+                            .refused(user.getUserId(), user.getGroupIds(), operation, processInstanceId, Map.of());
+                    throw new AuthorizationException(
+                            "pimflow refuses " + operation + " to every user (DESIGN §6.8): the process "
+                                    + "moves only on events pimflow verified, and deploys only its own process at startup; "
+                                    + "this attempt is in the audit trail");
                 }
             }
             return next.execute(command);
@@ -183,7 +228,8 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
     private final class OperationLogToAudit implements HistoryEventHandler {
         @Override
         public void handleEvent(HistoryEvent event) {
-            if (!(event instanceof UserOperationLogEntryEventEntity entry) || entry.getUserId() == null
+            if (!(event instanceof UserOperationLogEntryEventEntity entry)
+                    || entry.getUserId() == null
                     || !TransactionSynchronizationManager.isSynchronizationActive()) {
                 return;
             }

@@ -4,14 +4,13 @@ import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What the login throttle tells operators (Prometheus names in brackets):
@@ -70,8 +69,13 @@ public class LoginLockouts {
     void lockedOut(String user, String address, String surface, LoginThrottle.Lockout lockout) {
         counter(LOCKOUTS, null, surface).increment();
         long seconds = Math.max(1, (lockout.lockedFor().toMillis() + 999) / 1000);
-        log.warn("Logins from {} refused for {} s after {} failed logins (last: user '{}' on {})", address, seconds,
-                lockout.failures(), user, surface);
+        log.warn(
+                "Logins from {} refused for {} s after {} failed logins (last: user '{}' on {})",
+                address,
+                seconds,
+                lockout.failures(),
+                user,
+                surface);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("clientAddress", address);
         details.put("surface", surface);

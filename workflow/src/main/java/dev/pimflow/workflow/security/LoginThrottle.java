@@ -1,7 +1,6 @@
 package dev.pimflow.workflow.security;
 
 import dev.pimflow.workflow.config.PimProperties;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +22,7 @@ public class LoginThrottle {
     static final int MAX_TRACKED = 100_000;
 
     /** A failure that started a block: the address's failures so far and how long its logins are refused. */
-    public record Lockout(int failures, Duration lockedFor) {
-    }
+    public record Lockout(int failures, Duration lockedFor) {}
 
     private static final class Entry {
         int failures;

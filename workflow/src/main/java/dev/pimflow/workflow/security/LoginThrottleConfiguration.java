@@ -3,13 +3,12 @@ package dev.pimflow.workflow.security;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.workflow.config.PimProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.time.Clock;
 
 /**
  * Login throttling per client address (issue 17, finding 4). The filter is ordered before Spring Security's filter
@@ -32,8 +31,10 @@ public class LoginThrottleConfiguration {
     }
 
     @Bean
-    public FilterRegistrationBean<LoginThrottleFilter> loginThrottleFilter(LoginThrottle throttle, LoginLockouts lockouts) {
-        FilterRegistrationBean<LoginThrottleFilter> registration = new FilterRegistrationBean<>(new LoginThrottleFilter(throttle, lockouts));
+    public FilterRegistrationBean<LoginThrottleFilter> loginThrottleFilter(
+            LoginThrottle throttle, LoginLockouts lockouts) {
+        FilterRegistrationBean<LoginThrottleFilter> registration =
+                new FilterRegistrationBean<>(new LoginThrottleFilter(throttle, lockouts));
         registration.addUrlPatterns("/*");
         registration.setName("pimflow-login-throttle");
         registration.setOrder(ORDER);

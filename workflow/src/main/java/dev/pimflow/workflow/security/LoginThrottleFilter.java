@@ -7,8 +7,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Pattern;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Runs before Spring Security's filter chain, Camunda's engine REST authentication filter and the Cockpit web
@@ -55,7 +54,8 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
         // any credentials count, whatever their spelling: Spring's Basic converter also takes "Basic\t…" or "basic…"
         boolean basic = authorization != null && !authorization.isBlank();
         boolean cockpitLogin = "POST".equalsIgnoreCase(request.getMethod())
-                && (COCKPIT_LOGIN.matcher(path).matches() || COCKPIT_LOGIN.matcher(decoded(path)).matches());
+                && (COCKPIT_LOGIN.matcher(path).matches()
+                        || COCKPIT_LOGIN.matcher(decoded(path)).matches());
         if (!basic && !cockpitLogin) {
             chain.doFilter(request, response);
             return;
@@ -94,7 +94,10 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
         if (path.startsWith("/engine-rest/") || path.equals("/engine-rest")) {
             return LoginLockouts.ENGINE_REST;
         }
-        if (path.startsWith("/api/") || path.startsWith("/dev/") || path.startsWith("/actuator/") || path.equals("/actuator")) {
+        if (path.startsWith("/api/")
+                || path.startsWith("/dev/")
+                || path.startsWith("/actuator/")
+                || path.equals("/actuator")) {
             return LoginLockouts.PRODUCT_API;
         }
         return LoginLockouts.OTHER;
@@ -114,7 +117,8 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
             return ANONYMOUS;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return clean(colon < 0 ? decoded : decoded.substring(0, colon));
         } catch (IllegalArgumentException e) {
@@ -206,7 +210,8 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
         @Override
         public java.io.BufferedReader getReader() {
             String encoding = getCharacterEncoding();
-            java.nio.charset.Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : java.nio.charset.Charset.forName(encoding);
+            java.nio.charset.Charset charset =
+                    encoding == null ? StandardCharsets.ISO_8859_1 : java.nio.charset.Charset.forName(encoding);
             return new java.io.BufferedReader(new java.io.InputStreamReader(body, charset));
         }
     }

@@ -4,11 +4,6 @@ import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
-import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What a person did, or tried to do, through an operator surface (DESIGN §6.8): one audit record with who
@@ -33,8 +32,8 @@ public class OperatorAudit {
     private final TransactionTemplate ownTransaction;
     private final Clock clock;
 
-    public OperatorAudit(AuditTrail audit, ActivationStore activations, PlatformTransactionManager transactions,
-                         Clock clock) {
+    public OperatorAudit(
+            AuditTrail audit, ActivationStore activations, PlatformTransactionManager transactions, Clock clock) {
         this.clock = clock;
         this.audit = audit;
         this.activations = activations;
@@ -55,18 +54,32 @@ public class OperatorAudit {
      * holds a role that may read activations; anyone else's is a system record that names the claimed instance, so a
      * stranger cannot write into a chosen activation's trail.
      */
-    public void refused(String userId, List<String> groups, String operation, String processInstanceId, Map<String, Object> details) {
+    public void refused(
+            String userId,
+            List<String> groups,
+            String operation,
+            String processInstanceId,
+            Map<String, Object> details) {
         Window.Verdict verdict = windowOf(userId).admit(clock.instant());
         if (verdict.suppressedBefore() > 0) {
-            ownTransaction.executeWithoutResult(s -> write(userId, ACTION_REFUSED_SUPPRESSED, String.valueOf(verdict.suppressedBefore()),
-                    null, null, Map.of("suppressed", verdict.suppressedBefore(), "limitPerMinute", REFUSALS_PER_WINDOW)));
+            ownTransaction.executeWithoutResult(s -> write(
+                    userId,
+                    ACTION_REFUSED_SUPPRESSED,
+                    String.valueOf(verdict.suppressedBefore()),
+                    null,
+                    null,
+                    Map.of("suppressed", verdict.suppressedBefore(), "limitPerMinute", REFUSALS_PER_WINDOW)));
         }
         if (!verdict.record()) {
             return;
         }
-        boolean mayRead = groups != null && (groups.contains(Roles.OPERATORS) || groups.contains(Roles.AUDITORS) || groups.contains(Roles.ADMINS));
+        boolean mayRead = groups != null
+                && (groups.contains(Roles.OPERATORS)
+                        || groups.contains(Roles.AUDITORS)
+                        || groups.contains(Roles.ADMINS));
         if (mayRead) {
-            ownTransaction.executeWithoutResult(s -> record(userId, ACTION_REFUSED, operation, processInstanceId, details));
+            ownTransaction.executeWithoutResult(
+                    s -> record(userId, ACTION_REFUSED, operation, processInstanceId, details));
         } else {
             Map<String, Object> d = new LinkedHashMap<>(details);
             if (processInstanceId != null) {
@@ -89,8 +102,7 @@ public class OperatorAudit {
 
     /** One user's refusals in the current minute. */
     private static final class Window {
-        record Verdict(boolean record, long suppressedBefore) {
-        }
+        record Verdict(boolean record, long suppressedBefore) {}
 
         private Instant start = Instant.EPOCH;
         private int recorded;
@@ -114,29 +126,43 @@ public class OperatorAudit {
     }
 
     /** A person's action on one activation outside the engine (the development MFA gateway), in its own transaction. */
-    public void onActivation(String userId, String action, String outcome, String activationId, Map<String, Object> details) {
+    public void onActivation(
+            String userId, String action, String outcome, String activationId, Map<String, Object> details) {
         ownTransaction.executeWithoutResult(s -> {
             Activation a = activations.find(activationId).orElse(null);
             write(userId, action, outcome, a, null, details);
         });
     }
 
-    private void record(String userId, String action, String outcome, String processInstanceId, Map<String, Object> details) {
-        Activation a = processInstanceId == null ? null : activations.findByProcessInstance(processInstanceId).orElse(null);
+    private void record(
+            String userId, String action, String outcome, String processInstanceId, Map<String, Object> details) {
+        Activation a = processInstanceId == null
+                ? null
+                : activations.findByProcessInstance(processInstanceId).orElse(null);
         write(userId, action, outcome, a, processInstanceId, details);
     }
 
-    private void write(String userId, String action, String outcome, Activation a, String processInstanceId, Map<String, Object> details) {
+    private void write(
+            String userId,
+            String action,
+            String outcome,
+            Activation a,
+            String processInstanceId,
+            Map<String, Object> details) {
         Map<String, Object> d = new LinkedHashMap<>();
-        RequestSurface.current().ifPresentOrElse(c -> {
-            d.put("surface", c.surface());
-            d.put("request", c.request());
-        }, () -> d.put("surface", "in-process"));
+        RequestSurface.current()
+                .ifPresentOrElse(
+                        c -> {
+                            d.put("surface", c.surface());
+                            d.put("request", c.request());
+                        },
+                        () -> d.put("surface", "in-process"));
         if (processInstanceId != null) {
             d.put("processInstanceId", processInstanceId);
         }
         d.putAll(details);
         String actor = "user:" + userId;
-        audit.record(a == null ? AuditEntry.system(actor, action, outcome, d) : a.auditEntry(actor, action, outcome, d));
+        audit.record(
+                a == null ? AuditEntry.system(actor, action, outcome, d) : a.auditEntry(actor, action, outcome, d));
     }
 }

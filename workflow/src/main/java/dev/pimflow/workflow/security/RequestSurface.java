@@ -4,10 +4,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.util.Optional;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Which surface an HTTP request came through (Cockpit, Tasklist, Camunda Admin, engine REST, the product REST API,
@@ -26,8 +25,7 @@ public class RequestSurface extends OncePerRequestFilter {
     private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
 
     /** The surface and request line ({@code PUT /engine-rest/job/…/retries}) of the request this thread serves. */
-    public record Current(String surface, String request) {
-    }
+    public record Current(String surface, String request) {}
 
     public static Optional<Current> current() {
         return Optional.ofNullable(CURRENT.get());
@@ -42,7 +40,8 @@ public class RequestSurface extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        CURRENT.set(new Current(surface(path, request.getHeader("Referer"), request.getHeader("User-Agent")),
+        CURRENT.set(new Current(
+                surface(path, request.getHeader("Referer"), request.getHeader("User-Agent")),
                 request.getMethod() + " " + path));
         try {
             chain.doFilter(request, response);

@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.security;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
@@ -15,9 +17,6 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * pimflow's three roles (README "Who may do what"), as Camunda groups, so Cockpit, engine REST and the product API
@@ -56,13 +55,22 @@ public class Roles implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         if (group(OPERATORS, "pimflow operators")) {
             grant(OPERATORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
-            grant(OPERATORS, Resources.PROCESS_DEFINITION, "*", ProcessDefinitionPermissions.READ,
-                    ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
+            grant(
+                    OPERATORS,
+                    Resources.PROCESS_DEFINITION,
+                    "*",
+                    ProcessDefinitionPermissions.READ,
+                    ProcessDefinitionPermissions.READ_INSTANCE,
+                    ProcessDefinitionPermissions.READ_HISTORY,
                     ProcessDefinitionPermissions.RETRY_JOB);
         }
         if (group(AUDITORS, "pimflow auditors")) {
             grant(AUDITORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
-            grant(AUDITORS, Resources.PROCESS_DEFINITION, "*", ProcessDefinitionPermissions.READ,
+            grant(
+                    AUDITORS,
+                    Resources.PROCESS_DEFINITION,
+                    "*",
+                    ProcessDefinitionPermissions.READ,
                     ProcessDefinitionPermissions.READ_HISTORY);
             grant(AUDITORS, Resources.OPERATION_LOG_CATEGORY, "*", UserOperationLogCategoryPermissions.READ);
         }
@@ -76,8 +84,7 @@ public class Roles implements ApplicationRunner {
                 case ADMINS -> roles.add(ADMIN);
                 case OPERATORS -> roles.add(OPERATOR);
                 case AUDITORS -> roles.add(AUDITOR);
-                default -> {
-                }
+                default -> {}
             }
         }
         return roles;

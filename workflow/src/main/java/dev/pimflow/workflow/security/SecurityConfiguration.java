@@ -1,5 +1,10 @@
 package dev.pimflow.workflow.security;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
@@ -8,16 +13,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -28,6 +26,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authentication everywhere and least privilege (DESIGN §6.8). The product API, the development MFA gateway and the
@@ -43,18 +42,28 @@ public class SecurityConfiguration {
     @Order(1)
     public SecurityFilterChain productApi(HttpSecurity http, AuthenticationProvider camundaUsers) throws Exception {
         return http.securityMatcher("/api/**", "/dev/**", "/actuator/**")
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/dev/**").hasRole(Roles.ADMIN)
-                        .requestMatchers("/api/audit/**").hasAnyRole(Roles.AUDITOR, Roles.ADMIN)
-                        .requestMatchers(HttpMethod.POST, "/api/activations/*/revoke").hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
+                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers("/dev/**")
+                        .hasRole(Roles.ADMIN)
+                        .requestMatchers("/api/audit/**")
+                        .hasAnyRole(Roles.AUDITOR, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/api/activations/*/revoke")
+                        .hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/activations", "/api/activations/**")
                         .hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
-                        .requestMatchers("/actuator/**").hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/api/openapi.json", "/api/openapi.json/**", "/api/swagger-ui.html",
-                                "/api/swagger-ui/**").hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
+                        .requestMatchers("/actuator/**")
+                        .hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/api/openapi.json",
+                                "/api/openapi.json/**",
+                                "/api/swagger-ui.html",
+                                "/api/swagger-ui/**")
+                        .hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
                         // anything else under these paths is for nobody (a login alone grants nothing)
-                        .anyRequest().denyAll())
+                        .anyRequest()
+                        .denyAll())
                 .authenticationProvider(camundaUsers)
                 .httpBasic(Customizer.withDefaults())
                 .csrf(c -> c.disable())
@@ -82,8 +91,11 @@ public class SecurityConfiguration {
                 if (user == null || credentials == null || !identity.checkPassword(user, credentials.toString())) {
                     throw new BadCredentialsException("bad credentials");
                 }
-                return UsernamePasswordAuthenticationToken.authenticated(user, null,
-                        AuthorityUtils.createAuthorityList(roles.of(user).stream().map(r -> "ROLE_" + r).toArray(String[]::new)));
+                return UsernamePasswordAuthenticationToken.authenticated(
+                        user,
+                        null,
+                        AuthorityUtils.createAuthorityList(
+                                roles.of(user).stream().map(r -> "ROLE_" + r).toArray(String[]::new)));
             }
 
             @Override
@@ -109,25 +121,33 @@ public class SecurityConfiguration {
      * engine REST path and checks them, with Camunda's own Basic provider, on that one (Camunda's filter checks the others).
      */
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> engineRestNeedsCredentials(ObjectProvider<ProcessEngine> engine) {
-        // the provider: servlet filters are made when the web server starts, before Flyway; the engine must come after it
+    public FilterRegistrationBean<OncePerRequestFilter> engineRestNeedsCredentials(
+            ObjectProvider<ProcessEngine> engine) {
+        // the provider: servlet filters are made when the web server starts, before Flyway; the engine must come after
+        // it
         HttpBasicAuthenticationProvider basic = new HttpBasicAuthenticationProvider();
-        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
-            @Override
-            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                    throws ServletException, IOException {
-                String auth = request.getHeader("Authorization");
-                String path = request.getRequestURI().substring(request.getContextPath().length());
-                boolean enginesList = path.equals("/engine-rest/engine") || path.equals("/engine-rest/engine/");
-                if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)
-                        || (enginesList && !basic.extractAuthenticatedUser(request, engine.getObject()).isAuthenticated())) {
-                    basic.augmentResponseByAuthenticationChallenge(response, engine.getObject());
-                    response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
-                    return;
-                }
-                chain.doFilter(request, response);
-            }
-        });
+        FilterRegistrationBean<OncePerRequestFilter> registration =
+                new FilterRegistrationBean<>(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(
+                            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                            throws ServletException, IOException {
+                        String auth = request.getHeader("Authorization");
+                        String path = request.getRequestURI()
+                                .substring(request.getContextPath().length());
+                        boolean enginesList = path.equals("/engine-rest/engine") || path.equals("/engine-rest/engine/");
+                        if (auth == null
+                                || !auth.regionMatches(true, 0, "Basic ", 0, 6)
+                                || (enginesList
+                                        && !basic.extractAuthenticatedUser(request, engine.getObject())
+                                                .isAuthenticated())) {
+                            basic.augmentResponseByAuthenticationChallenge(response, engine.getObject());
+                            response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+                            return;
+                        }
+                        chain.doFilter(request, response);
+                    }
+                });
         registration.addUrlPatterns("/engine-rest/*");
         registration.setName("pimflow-engine-rest-credentials");
         registration.setOrder(100);
@@ -136,7 +156,8 @@ public class SecurityConfiguration {
 
     @Bean
     public FilterRegistrationBean<ProcessEngineAuthenticationFilter> engineRestAuthentication() {
-        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration = new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
         registration.addUrlPatterns("/engine-rest/*");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
         registration.setName("camunda-engine-rest-auth");

@@ -1,20 +1,45 @@
 package dev.pimflow.workflow.store;
 
 import dev.pimflow.audit.AuditEntry;
-
 import java.time.Instant;
 import java.util.Map;
 
 /** One requested activation as the orchestrator keeps it (the process instance holds the flow, this row the facts). */
-public record Activation(String id, String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId,
-                         String directoryScopeId, String justification, String requestedDuration, String roleDisplayName,
-                         String status, String reason, String processInstanceId, String challengeId,
-                         Instant challengeExpiresAt, Instant startDateTime, Instant endDateTime, String pimRequestId,
-                         String requestEventId, Instant createdAt, Instant updatedAt) {
+public record Activation(
+        String id,
+        String ticketSystem,
+        String ticketNumber,
+        String principalId,
+        String roleDefinitionId,
+        String directoryScopeId,
+        String justification,
+        String requestedDuration,
+        String roleDisplayName,
+        String status,
+        String reason,
+        String processInstanceId,
+        String challengeId,
+        Instant challengeExpiresAt,
+        Instant startDateTime,
+        Instant endDateTime,
+        String pimRequestId,
+        String requestEventId,
+        Instant createdAt,
+        Instant updatedAt) {
 
-    public static String liveKey(String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId,
-                                 String directoryScopeId) {
-        return String.join("|", ticketSystem, ticketNumber, principalId.toLowerCase(), roleDefinitionId.toLowerCase(), directoryScopeId);
+    public static String liveKey(
+            String ticketSystem,
+            String ticketNumber,
+            String principalId,
+            String roleDefinitionId,
+            String directoryScopeId) {
+        return String.join(
+                "|",
+                ticketSystem,
+                ticketNumber,
+                principalId.toLowerCase(),
+                roleDefinitionId.toLowerCase(),
+                directoryScopeId);
     }
 
     public boolean live() {
@@ -23,6 +48,7 @@ public record Activation(String id, String ticketSystem, String ticketNumber, St
 
     /** An audit record about this activation, with its ticket, principal and role. */
     public AuditEntry auditEntry(String actor, String action, String outcome, Map<String, Object> details) {
-        return new AuditEntry(id, actor, action, outcome, ticketSystem, ticketNumber, principalId, roleDefinitionId, details);
+        return new AuditEntry(
+                id, actor, action, outcome, ticketSystem, ticketNumber, principalId, roleDefinitionId, details);
     }
 }

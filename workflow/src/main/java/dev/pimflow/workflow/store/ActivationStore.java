@@ -1,9 +1,5 @@
 package dev.pimflow.workflow.store;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
-import org.springframework.stereotype.Repository;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,6 +8,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
 
 @Repository
 public class ActivationStore {
@@ -24,14 +23,29 @@ public class ActivationStore {
     }
 
     public void insert(Activation a) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO activation (id, ticket_system, ticket_number, principal_id, role_definition_id, directory_scope_id,
                     justification, requested_duration, status, live_key, request_event_id, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                a.id(), a.ticketSystem(), a.ticketNumber(), a.principalId(), a.roleDefinitionId(), a.directoryScopeId(),
-                a.justification(), a.requestedDuration(), a.status(),
-                Activation.liveKey(a.ticketSystem(), a.ticketNumber(), a.principalId(), a.roleDefinitionId(), a.directoryScopeId()),
-                a.requestEventId(), ts(now()), ts(now()));
+                a.id(),
+                a.ticketSystem(),
+                a.ticketNumber(),
+                a.principalId(),
+                a.roleDefinitionId(),
+                a.directoryScopeId(),
+                a.justification(),
+                a.requestedDuration(),
+                a.status(),
+                Activation.liveKey(
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.directoryScopeId()),
+                a.requestEventId(),
+                ts(now()),
+                ts(now()));
     }
 
     public void attachProcess(String id, String processInstanceId) {
@@ -39,37 +53,56 @@ public class ActivationStore {
     }
 
     public Optional<Activation> find(String id) {
-        return jdbc.query("SELECT * FROM activation WHERE id = ?", ROW, id).stream().findFirst();
+        return jdbc.query("SELECT * FROM activation WHERE id = ?", ROW, id).stream()
+                .findFirst();
     }
 
     /** Locks the row for the rest of the transaction, so concurrent steps of one activation are serialised. */
     public Optional<Activation> lock(String id) {
-        return jdbc.query("SELECT * FROM activation WHERE id = ? FOR UPDATE", ROW, id).stream().findFirst();
+        return jdbc.query("SELECT * FROM activation WHERE id = ? FOR UPDATE", ROW, id).stream()
+                .findFirst();
     }
 
-    public Optional<Activation> findLive(String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId, String scope) {
-        return jdbc.query("SELECT * FROM activation WHERE live_key = ?", ROW,
-                Activation.liveKey(ticketSystem, ticketNumber, principalId, roleDefinitionId, scope)).stream().findFirst();
+    public Optional<Activation> findLive(
+            String ticketSystem, String ticketNumber, String principalId, String roleDefinitionId, String scope) {
+        return jdbc
+                .query(
+                        "SELECT * FROM activation WHERE live_key = ?",
+                        ROW,
+                        Activation.liveKey(ticketSystem, ticketNumber, principalId, roleDefinitionId, scope))
+                .stream()
+                .findFirst();
     }
 
     /** Whether another activation holds the same (principal, role, scope) active in PIM right now. */
     public boolean anotherActive(Activation a) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM activation WHERE principal_id = ? AND role_definition_id = ?"
-                        + " AND directory_scope_id = ? AND status = 'active' AND id <> ?", Integer.class,
-                a.principalId(), a.roleDefinitionId(), a.directoryScopeId(), a.id());
+        Integer n = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM activation WHERE principal_id = ? AND role_definition_id = ?"
+                        + " AND directory_scope_id = ? AND status = 'active' AND id <> ?",
+                Integer.class,
+                a.principalId(),
+                a.roleDefinitionId(),
+                a.directoryScopeId(),
+                a.id());
         return n != null && n > 0;
     }
 
     public Optional<Activation> findByProcessInstance(String processInstanceId) {
-        return jdbc.query("SELECT * FROM activation WHERE process_instance_id = ?", ROW, processInstanceId).stream().findFirst();
+        return jdbc.query("SELECT * FROM activation WHERE process_instance_id = ?", ROW, processInstanceId).stream()
+                .findFirst();
     }
 
     public Optional<Activation> findByChallenge(String challengeId) {
-        return jdbc.query("SELECT * FROM activation WHERE challenge_id = ?", ROW, challengeId).stream().findFirst();
+        return jdbc.query("SELECT * FROM activation WHERE challenge_id = ?", ROW, challengeId).stream()
+                .findFirst();
     }
 
     public List<Activation> findByTicket(String ticketSystem, String ticketNumber) {
-        return jdbc.query("SELECT * FROM activation WHERE ticket_system = ? AND ticket_number = ? ORDER BY created_at", ROW, ticketSystem, ticketNumber);
+        return jdbc.query(
+                "SELECT * FROM activation WHERE ticket_system = ? AND ticket_number = ? ORDER BY created_at",
+                ROW,
+                ticketSystem,
+                ticketNumber);
     }
 
     public List<Activation> search(String ticketNumber, String principalId, String status, int limit) {
@@ -92,23 +125,42 @@ public class ActivationStore {
     }
 
     public void roleResolved(String id, String roleDisplayName) {
-        jdbc.update("UPDATE activation SET role_display_name = ?, updated_at = ? WHERE id = ?", roleDisplayName, ts(now()), id);
+        jdbc.update(
+                "UPDATE activation SET role_display_name = ?, updated_at = ? WHERE id = ?",
+                roleDisplayName,
+                ts(now()),
+                id);
     }
 
     public void challengeIssued(String id, String challengeId, Instant expiresAt, String status) {
-        jdbc.update("UPDATE activation SET challenge_id = ?, challenge_expires_at = ?, status = ?, updated_at = ? WHERE id = ?",
-                challengeId, ts(expiresAt), status, ts(now()), id);
+        jdbc.update(
+                "UPDATE activation SET challenge_id = ?, challenge_expires_at = ?, status = ?, updated_at = ? WHERE id = ?",
+                challengeId,
+                ts(expiresAt),
+                status,
+                ts(now()),
+                id);
     }
 
     public void activated(String id, String status, Instant start, Instant end, String pimRequestId) {
-        jdbc.update("UPDATE activation SET status = ?, start_date_time = ?, end_date_time = ?, pim_request_id = ?, updated_at = ? WHERE id = ?",
-                status, ts(start), ts(end), pimRequestId, ts(now()), id);
+        jdbc.update(
+                "UPDATE activation SET status = ?, start_date_time = ?, end_date_time = ?, pim_request_id = ?, updated_at = ? WHERE id = ?",
+                status,
+                ts(start),
+                ts(end),
+                pimRequestId,
+                ts(now()),
+                id);
     }
 
     /** A terminal status frees the live key, so the same ticket may ask again. */
     public void ended(String id, String status, String reason) {
-        jdbc.update("UPDATE activation SET status = ?, reason = ?, live_key = NULL, updated_at = ? WHERE id = ?",
-                status, reason, ts(now()), id);
+        jdbc.update(
+                "UPDATE activation SET status = ?, reason = ?, live_key = NULL, updated_at = ? WHERE id = ?",
+                status,
+                reason,
+                ts(now()),
+                id);
     }
 
     private Instant now() {
@@ -125,10 +177,24 @@ public class ActivationStore {
     }
 
     private static final RowMapper<Activation> ROW = (rs, n) -> new Activation(
-            rs.getString("id"), rs.getString("ticket_system"), rs.getString("ticket_number"), rs.getString("principal_id"),
-            rs.getString("role_definition_id"), rs.getString("directory_scope_id"), rs.getString("justification"),
-            rs.getString("requested_duration"), rs.getString("role_display_name"), rs.getString("status"), rs.getString("reason"),
-            rs.getString("process_instance_id"), rs.getString("challenge_id"), instant(rs, "challenge_expires_at"),
-            instant(rs, "start_date_time"), instant(rs, "end_date_time"), rs.getString("pim_request_id"),
-            rs.getString("request_event_id"), instant(rs, "created_at"), instant(rs, "updated_at"));
+            rs.getString("id"),
+            rs.getString("ticket_system"),
+            rs.getString("ticket_number"),
+            rs.getString("principal_id"),
+            rs.getString("role_definition_id"),
+            rs.getString("directory_scope_id"),
+            rs.getString("justification"),
+            rs.getString("requested_duration"),
+            rs.getString("role_display_name"),
+            rs.getString("status"),
+            rs.getString("reason"),
+            rs.getString("process_instance_id"),
+            rs.getString("challenge_id"),
+            instant(rs, "challenge_expires_at"),
+            instant(rs, "start_date_time"),
+            instant(rs, "end_date_time"),
+            rs.getString("pim_request_id"),
+            rs.getString("request_event_id"),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"));
 }

@@ -1,9 +1,8 @@
 package dev.pimflow.workflow.store;
 
+import java.time.Instant;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-
-import java.time.Instant;
 
 /** Tickets known to be closed, so that a late request for one is denied (DESIGN §5). */
 @Repository
@@ -16,14 +15,21 @@ public class ClosedTickets {
 
     public void remember(String ticketSystem, String ticketNumber, Instant closedAt, String eventId) {
         if (!isClosed(ticketSystem, ticketNumber)) {
-            jdbc.update("INSERT INTO closed_ticket (ticket_system, ticket_number, closed_at, event_id) VALUES (?, ?, ?, ?)",
-                    ticketSystem, ticketNumber, ActivationStore.ts(closedAt), eventId);
+            jdbc.update(
+                    "INSERT INTO closed_ticket (ticket_system, ticket_number, closed_at, event_id) VALUES (?, ?, ?, ?)",
+                    ticketSystem,
+                    ticketNumber,
+                    ActivationStore.ts(closedAt),
+                    eventId);
         }
     }
 
     public boolean isClosed(String ticketSystem, String ticketNumber) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM closed_ticket WHERE ticket_system = ? AND ticket_number = ?",
-                Integer.class, ticketSystem, ticketNumber);
+        Integer n = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM closed_ticket WHERE ticket_system = ? AND ticket_number = ?",
+                Integer.class,
+                ticketSystem,
+                ticketNumber);
         return n != null && n > 0;
     }
 }

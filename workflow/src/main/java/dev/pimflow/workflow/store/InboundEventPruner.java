@@ -1,14 +1,13 @@
 package dev.pimflow.workflow.store;
 
 import dev.pimflow.workflow.config.PimProperties;
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Keeps the deduplication log ({@code inbound_event}) from growing with traffic: ids older than
@@ -31,9 +30,13 @@ public class InboundEventPruner {
     }
 
     /** @return how many ids were deleted */
-    @Scheduled(initialDelayString = "${pim.inbound.prune-interval:PT1H}", fixedDelayString = "${pim.inbound.prune-interval:PT1H}")
+    @Scheduled(
+            initialDelayString = "${pim.inbound.prune-interval:PT1H}",
+            fixedDelayString = "${pim.inbound.prune-interval:PT1H}")
     public int prune() {
-        int deleted = jdbc.update("DELETE FROM inbound_event WHERE received_at < ?", ActivationStore.ts(clock.instant().minus(retention)));
+        int deleted = jdbc.update(
+                "DELETE FROM inbound_event WHERE received_at < ?",
+                ActivationStore.ts(clock.instant().minus(retention)));
         if (deleted > 0) {
             log.info("Pruned {} inbound event id(s) older than {} from the deduplication log", deleted, retention);
         }

@@ -1,9 +1,8 @@
 package dev.pimflow.workflow.store;
 
+import java.time.Clock;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-
-import java.time.Clock;
 
 /**
  * The MFA approvals pimflow verified itself (DESIGN §6.1, against insiders): the proof the activation step asks for.
@@ -22,8 +21,12 @@ public class MfaApprovals {
 
     /** Called in the transaction that verified the assertion and used it. */
     public void approved(String activationId, String challengeId, String assertionId) {
-        jdbc.update("INSERT INTO mfa_approval (activation_id, challenge_id, assertion_id, approved_at) VALUES (?, ?, ?, ?)",
-                activationId, challengeId, assertionId, ActivationStore.ts(clock.instant()));
+        jdbc.update(
+                "INSERT INTO mfa_approval (activation_id, challenge_id, assertion_id, approved_at) VALUES (?, ?, ?, ?)",
+                activationId,
+                challengeId,
+                assertionId,
+                ActivationStore.ts(clock.instant()));
     }
 
     /** Whether pimflow verified and recorded an approval of this activation's current challenge. */
@@ -33,8 +36,7 @@ public class MfaApprovals {
         }
         Integer n = jdbc.queryForObject("""
                 SELECT COUNT(*) FROM mfa_approval a JOIN used_mfa_assertion u ON u.assertion_id = a.assertion_id
-                WHERE a.activation_id = ? AND a.challenge_id = ? AND u.challenge_id = a.challenge_id""",
-                Integer.class, activationId, challengeId);
+                WHERE a.activation_id = ? AND a.challenge_id = ? AND u.challenge_id = a.challenge_id""", Integer.class, activationId, challengeId);
         return n != null && n > 0;
     }
 }

@@ -1,13 +1,12 @@
 package dev.pimflow.workflow.store;
 
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-
-import javax.sql.DataSource;
 
 /**
  * Warns at start when the PostgreSQL server runs without autovacuum: Camunda's runtime tables are written and deleted
@@ -28,9 +27,11 @@ public class PostgresMaintenanceCheck {
     public void check() {
         String autovacuum = autovacuum();
         if (autovacuum != null && !"on".equalsIgnoreCase(autovacuum)) {
-            log.warn("PostgreSQL runs with autovacuum={}: Camunda's runtime tables churn, and without autovacuum their statistics go "
-                    + "stale and every variable lookup reads whole tables. Turn autovacuum on (PostgreSQL's default), or run "
-                    + "VACUUM (ANALYZE) on this database regularly.", autovacuum);
+            log.warn(
+                    "PostgreSQL runs with autovacuum={}: Camunda's runtime tables churn, and without autovacuum their statistics go "
+                            + "stale and every variable lookup reads whole tables. Turn autovacuum on (PostgreSQL's default), or run "
+                            + "VACUUM (ANALYZE) on this database regularly.",
+                    autovacuum);
         }
     }
 

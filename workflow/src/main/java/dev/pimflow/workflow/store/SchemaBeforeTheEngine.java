@@ -1,14 +1,13 @@
 package dev.pimflow.workflow.store;
 
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.stereotype.Component;
-
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * pimflow's Flyway migrations run before Camunda builds its engine. Flyway baselines a schema it finds non-empty
@@ -29,7 +28,8 @@ public class SchemaBeforeTheEngine implements BeanFactoryPostProcessor {
         for (String engine : ENGINE) {
             if (factory.containsBeanDefinition(engine)) {
                 BeanDefinition d = factory.getBeanDefinition(engine);
-                Set<String> dependsOn = new LinkedHashSet<>(d.getDependsOn() == null ? Set.of() : Arrays.asList(d.getDependsOn()));
+                Set<String> dependsOn =
+                        new LinkedHashSet<>(d.getDependsOn() == null ? Set.of() : Arrays.asList(d.getDependsOn()));
                 dependsOn.add(FLYWAY);
                 d.setDependsOn(dependsOn.toArray(String[]::new));
             }

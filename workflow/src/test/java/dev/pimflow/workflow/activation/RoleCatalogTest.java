@@ -1,14 +1,13 @@
 package dev.pimflow.workflow.activation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.RoleDefinition;
 import dev.pimflow.workflow.config.PimProperties;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,9 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** Role definitions and policies are asked once per TTL; an unknown role is asked again every time. */
 class RoleCatalogTest {
@@ -28,7 +27,9 @@ class RoleCatalogTest {
     private final AtomicInteger policyCalls = new AtomicInteger();
     private Instant now = Instant.parse("2026-11-28T10:00:00Z");
 
-    private final PimDirectory pim = (PimDirectory) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{PimDirectory.class},
+    private final PimDirectory pim = (PimDirectory) Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {PimDirectory.class},
             (proxy, method, args) -> switch (method.getName()) {
                 case "roleDefinition" -> {
                     roleCalls.incrementAndGet();
@@ -45,7 +46,8 @@ class RoleCatalogTest {
             });
 
     private RoleCatalog catalog(String ttl) {
-        PimProperties properties = new Binder(new MapConfigurationPropertySource(Map.of("pim.graph.role-cache-ttl", ttl)))
+        PimProperties properties = new Binder(
+                        new MapConfigurationPropertySource(Map.of("pim.graph.role-cache-ttl", ttl)))
                 .bindOrCreate("pim", PimProperties.class);
         Clock clock = new Clock() {
             @Override
@@ -71,7 +73,8 @@ class RoleCatalogTest {
         RoleCatalog catalog = catalog("PT5M");
         for (int i = 0; i < 3; i++) {
             assertThat(catalog.role(USER_ADMINISTRATOR).displayName()).isEqualTo("User Administrator");
-            assertThat(catalog.policy(USER_ADMINISTRATOR.toUpperCase()).maximumDuration()).isEqualTo(Duration.ofHours(8));
+            assertThat(catalog.policy(USER_ADMINISTRATOR.toUpperCase()).maximumDuration())
+                    .isEqualTo(Duration.ofHours(8));
         }
         assertThat(roleCalls).hasValue(1);
         assertThat(policyCalls).hasValue(1);
@@ -87,7 +90,8 @@ class RoleCatalogTest {
     void anUnknownRoleIsNotRemembered() {
         RoleCatalog catalog = catalog("PT5M");
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> catalog.role("00000000-0000-0000-0000-000000000000")).isInstanceOf(PimException.class);
+            assertThatThrownBy(() -> catalog.role("00000000-0000-0000-0000-000000000000"))
+                    .isInstanceOf(PimException.class);
         }
         assertThat(roleCalls).hasValue(2);
     }

@@ -1,14 +1,13 @@
 package dev.pimflow.workflow.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The README's configuration reference is checked against the {@code @ConfigurationProperties} records: every setting is documented. */
 class ConfigurationReferenceIsCompleteTest {
@@ -19,8 +18,11 @@ class ConfigurationReferenceIsCompleteTest {
         List<String> settings = new ArrayList<>();
         collect("pim", PimProperties.class, settings);
         assertThat(settings).hasSizeGreaterThan(30);
-        List<String> missing = settings.stream().filter(s -> !documented(readme, s)).toList();
-        assertThat(missing).as("settings missing from the README's configuration tables").isEmpty();
+        List<String> missing =
+                settings.stream().filter(s -> !documented(readme, s)).toList();
+        assertThat(missing)
+                .as("settings missing from the README's configuration tables")
+                .isEmpty();
     }
 
     /** Documented either spelled out or as a "parent.a / b" pair in one table row. */
@@ -30,8 +32,12 @@ class ConfigurationReferenceIsCompleteTest {
         }
         String parent = setting.substring(0, setting.lastIndexOf('.'));
         String leaf = setting.substring(setting.lastIndexOf('.') + 1);
-        return readme.lines().filter(l -> l.startsWith("|") && l.contains("`" + parent + "."))
-                .anyMatch(l -> l.contains(" " + leaf + "`") || l.contains("`" + leaf + "`") || l.contains(", " + leaf) || l.contains("/ `" + leaf));
+        return readme.lines()
+                .filter(l -> l.startsWith("|") && l.contains("`" + parent + "."))
+                .anyMatch(l -> l.contains(" " + leaf + "`")
+                        || l.contains("`" + leaf + "`")
+                        || l.contains(", " + leaf)
+                        || l.contains("/ `" + leaf));
     }
 
     private static void collect(String prefix, Class<?> type, List<String> out) {

@@ -1,10 +1,18 @@
 package dev.pimflow.workflow.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.metrics.MeteredPimDirectory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,15 +21,6 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.kafka.core.KafkaAdmin;
-
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
 
 /** The Graph and Kafka health indicators on their own: what counts as UP, and DOWN within the timeout. */
 class HealthIndicatorsTest {
@@ -55,15 +54,16 @@ class HealthIndicatorsTest {
 
     @Test
     void unreachableGraphIsDown() throws IOException {
-        Health health = graph("http://127.0.0.1:" + closedPort() + "/v1.0", "client-secret").health();
+        Health health = graph("http://127.0.0.1:" + closedPort() + "/v1.0", "client-secret")
+                .health();
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails().get("error").toString()).contains("cannot reach");
     }
 
     @Test
     void unreachableKafkaIsDownWithinTheTimeout() throws IOException {
-        KafkaHealthIndicator kafka = new KafkaHealthIndicator(new KafkaAdmin(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort())),
-                Duration.ofSeconds(1));
+        KafkaHealthIndicator kafka = new KafkaHealthIndicator(
+                new KafkaAdmin(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort())), Duration.ofSeconds(1));
         try {
             Instant start = Instant.now();
             Health health = kafka.health();

@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.it;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,8 +10,6 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The orchestrator's database for a separate-JVM test: the embedded default's H2 file (the product's own
@@ -24,9 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 public abstract class ItDatabase implements AutoCloseable {
     public static final String POSTGRES_HOST = "127.0.0.1";
     public static final int POSTGRES_PORT = 5432;
-    static final String POSTGRES_ADMIN_URL = "jdbc:postgresql://" + POSTGRES_HOST + ":" + POSTGRES_PORT + "/postgres?connectTimeout=5";
+    static final String POSTGRES_ADMIN_URL =
+            "jdbc:postgresql://" + POSTGRES_HOST + ":" + POSTGRES_PORT + "/postgres?connectTimeout=5";
 
-    public enum Kind { H2, POSTGRES }
+    public enum Kind {
+        H2,
+        POSTGRES
+    }
 
     public static ItDatabase create(Kind kind, Path dir) {
         return kind == Kind.H2 ? h2(dir) : postgres();
@@ -38,13 +42,17 @@ public abstract class ItDatabase implements AutoCloseable {
 
     /** Creates a fresh database; fails the test, saying so, when PostgreSQL does not answer. */
     public static ItDatabase postgres() {
-        String name = "pimflow_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "pimflow_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(POSTGRES_ADMIN_URL, "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            fail("PostgreSQL does not answer on " + POSTGRES_HOST + ":" + POSTGRES_PORT + " (user postgres, trust auth): " + e.getMessage()
-                    + ". This test needs it; CI starts it (.ci/run), locally start it with pg_ctlcluster or a service manager.", e);
+            fail(
+                    "PostgreSQL does not answer on " + POSTGRES_HOST + ":" + POSTGRES_PORT
+                            + " (user postgres, trust auth): " + e.getMessage()
+                            + ". This test needs it; CI starts it (.ci/run), locally start it with pg_ctlcluster or a service manager.",
+                    e);
         }
         return new Postgres(name);
     }
@@ -72,8 +80,7 @@ public abstract class ItDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     static final class H2 extends ItDatabase {
         private final Path dir;
@@ -154,7 +161,7 @@ public abstract class ItDatabase implements AutoCloseable {
         @Override
         public void close() {
             try (Connection c = DriverManager.getConnection(POSTGRES_ADMIN_URL, "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } catch (SQLException e) {
                 System.err.println("could not drop test database " + name + ": " + e.getMessage());

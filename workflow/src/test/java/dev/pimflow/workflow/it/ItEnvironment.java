@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.it;
 
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,13 +13,6 @@ import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
 import dev.pimflow.workflow.support.SimulatorRoles;
 import dev.pimflow.workflow.support.TicketSystem;
 import dev.pimflow.workflow.support.TopicWatcher;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.TestInfo;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -41,8 +36,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.TestInfo;
+import org.slf4j.LoggerFactory;
 
 /**
  * What outlives the orchestrator nodes of one separate-JVM test: a real KRaft broker (the product's own
@@ -56,25 +55,34 @@ public final class ItEnvironment implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "it-admin-password";
     /** HS256 secret shared with the nodes (at least 32 bytes), not the development value; NoSecretInLogsIT looks for it too. */
     public static final String MFA_SECRET = "it-mfa-shared-secret-of-the-separate-jvm-tests";
+
     public static final String AUDIT_HMAC_KEY = "it-audit-hmac-key-shared-by-the-nodes-0123456789";
     public static final List<String> INBOUND_TOPICS = List.of("tickets.events", "pim.mfa.responses");
-    public static final List<String> OUTBOUND_TOPICS = List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "pim.audit",
-            "tickets.events.dlt", "pim.mfa.responses.dlt");
+    public static final List<String> OUTBOUND_TOPICS = List.of(
+            "pim.mfa.challenges",
+            "pim.activations",
+            "pim.revocations",
+            "pim.audit",
+            "tickets.events.dlt",
+            "pim.mfa.responses.dlt");
     public static final String ADMIN_OID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
 
     /**
      * Kafka's default session timeout is 45 s: a member killed with -9 keeps its partitions that long, and a node
      * restarted in its place waits for it. 6 s (the broker's minimum) lets the tests see takeover in seconds.
      */
-    static final List<String> KAFKA_CONSUMER_ARGS = List.of("--spring.kafka.consumer.properties[session.timeout.ms]=6000",
+    static final List<String> KAFKA_CONSUMER_ARGS = List.of(
+            "--spring.kafka.consumer.properties[session.timeout.ms]=6000",
             "--spring.kafka.consumer.properties[heartbeat.interval.ms]=1000");
+
     private static volatile ItEnvironment current;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         // no Spring Boot in this JVM to set levels: keep the broker's and the clients' chatter out of the build output
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.INFO);
         for (String quiet : List.of("org.apache.kafka", "kafka", "state.change.logger", "org.apache.zookeeper")) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(quiet)).setLevel(Level.WARN);
         }
@@ -89,7 +97,8 @@ public final class ItEnvironment implements AutoCloseable {
     public final MfaAssertionSigner gateway = new MfaAssertionSigner(MFA_SECRET, Clock.systemUTC());
     private final List<OrchestratorProcess> nodes = new ArrayList<>();
     private final List<ItDatabase> databases = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ItEnvironment(String testName) throws IOException {
         this.testName = testName;
@@ -100,8 +109,12 @@ public final class ItEnvironment implements AutoCloseable {
         this.simulator = GraphSimulator.start(0);
         this.tickets = new TicketSystem(broker.bootstrapServers());
         this.topics = new TopicWatcher(broker.bootstrapServers(), OUTBOUND_TOPICS);
-        System.out.printf("[it] %s: broker %s, Graph simulator %s, ready in %d ms%n", testName, broker.bootstrapServers(),
-                simulator.baseUrl(), Duration.between(t0, Instant.now()).toMillis());
+        System.out.printf(
+                "[it] %s: broker %s, Graph simulator %s, ready in %d ms%n",
+                testName,
+                broker.bootstrapServers(),
+                simulator.baseUrl(),
+                Duration.between(t0, Instant.now()).toMillis());
         current = this;
     }
 
@@ -117,16 +130,23 @@ public final class ItEnvironment implements AutoCloseable {
                 System.out.printf("[it] diagnostics: node %s is not running (log %s)%n", node.name(), node.log());
                 continue;
             }
-            for (String path : List.of("/engine-rest/job", "/engine-rest/incident", "/engine-rest/process-instance", "/api/activations")) {
+            for (String path : List.of(
+                    "/engine-rest/job", "/engine-rest/incident", "/engine-rest/process-instance", "/api/activations")) {
                 try {
-                    System.out.printf("[it] diagnostics %s %s: %s%n", node.name(), path, node.send("GET", path, null).body());
+                    System.out.printf(
+                            "[it] diagnostics %s %s: %s%n",
+                            node.name(), path, node.send("GET", path, null).body());
                 } catch (RuntimeException e) {
                     System.out.printf("[it] diagnostics %s %s failed: %s%n", node.name(), path, e);
                 }
             }
             try {
-                for (JsonNode a : JSON.readTree(node.send("GET", "/api/activations", null).body())) {
-                    System.out.printf("[it] diagnostics %s audit of %s: %s%n", node.name(), a.path("id").asText(),
+                for (JsonNode a :
+                        JSON.readTree(node.send("GET", "/api/activations", null).body())) {
+                    System.out.printf(
+                            "[it] diagnostics %s audit of %s: %s%n",
+                            node.name(),
+                            a.path("id").asText(),
                             node.activation(a.path("id").asText()).path("audit"));
                 }
             } catch (IOException | RuntimeException e) {
@@ -135,14 +155,17 @@ public final class ItEnvironment implements AutoCloseable {
             System.out.printf("[it] diagnostics %s log tail:%n%s%n", node.name(), node.tail(40));
         }
         try {
-            System.out.printf("[it] diagnostics: PIM roles active for Aline now: %s%n", activeRoles(TicketSystem.ALINE));
+            System.out.printf(
+                    "[it] diagnostics: PIM roles active for Aline now: %s%n", activeRoles(TicketSystem.ALINE));
         } catch (RuntimeException e) {
             System.out.printf("[it] diagnostics: PIM roles failed: %s%n", e);
         }
-        topics.records("pim.activations", r -> true).forEach(r -> System.out.printf("[it] seen on pim.activations: %s%n",
-                new String(r.value(), StandardCharsets.UTF_8)));
-        topics.records("pim.revocations", r -> true).forEach(r -> System.out.printf("[it] seen on pim.revocations: %s%n",
-                new String(r.value(), StandardCharsets.UTF_8)));
+        topics.records("pim.activations", r -> true)
+                .forEach(r -> System.out.printf(
+                        "[it] seen on pim.activations: %s%n", new String(r.value(), StandardCharsets.UTF_8)));
+        topics.records("pim.revocations", r -> true)
+                .forEach(r -> System.out.printf(
+                        "[it] seen on pim.revocations: %s%n", new String(r.value(), StandardCharsets.UTF_8)));
     }
 
     /**
@@ -151,7 +174,8 @@ public final class ItEnvironment implements AutoCloseable {
      */
     public static ItEnvironment start(TestInfo test) {
         String parameter = test.getDisplayName().endsWith(")") ? "" : "-" + test.getDisplayName();
-        return start(test.getTestClass().orElseThrow().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName() + parameter);
+        return start(test.getTestClass().orElseThrow().getSimpleName() + "-"
+                + test.getTestMethod().orElseThrow().getName() + parameter);
     }
 
     /** The database the test's nodes share; closed (a PostgreSQL one dropped) by {@link #close()} after the nodes are gone. */
@@ -171,7 +195,8 @@ public final class ItEnvironment implements AutoCloseable {
     private void createTopics() {
         try (Admin admin = admin()) {
             List<NewTopic> all = new ArrayList<>();
-            Stream.concat(INBOUND_TOPICS.stream(), OUTBOUND_TOPICS.stream()).distinct()
+            Stream.concat(INBOUND_TOPICS.stream(), OUTBOUND_TOPICS.stream())
+                    .distinct()
                     .forEach(t -> all.add(new NewTopic(t, 3, (short) 1)));
             admin.createTopics(all).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -233,9 +258,19 @@ public final class ItEnvironment implements AutoCloseable {
     /** Waits until a consumer group has {@code members} members, all with partitions (the nodes share the topic). */
     public ConsumerGroupDescription awaitGroupMembers(String group, int members, Duration timeout) {
         try (Admin admin = admin()) {
-            return await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group),
-                            d -> d.members().size() == members && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty()));
+            return await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(
+                            () -> admin.describeConsumerGroups(List.of(group))
+                                    .all()
+                                    .get(5, TimeUnit.SECONDS)
+                                    .get(group),
+                            d -> d.members().size() == members
+                                    && d.members().stream()
+                                            .allMatch(m -> !m.assignment()
+                                                    .topicPartitions()
+                                                    .isEmpty()));
         }
     }
 
@@ -245,7 +280,11 @@ public final class ItEnvironment implements AutoCloseable {
     public String requestActivation(String ticketNumber, String principalId, String roleDefinitionId, String duration) {
         ObjectNode data = tickets.activationRequest(ticketNumber, principalId, duration);
         data.put("roleDefinitionId", roleDefinitionId);
-        return tickets.send("tickets.events", TicketSystem.CONTOSO_ICM + ":" + ticketNumber, EventTypes.TICKET_ACTIVATION_REQUESTED, data);
+        return tickets.send(
+                "tickets.events",
+                TicketSystem.CONTOSO_ICM + ":" + ticketNumber,
+                EventTypes.TICKET_ACTIVATION_REQUESTED,
+                data);
     }
 
     /** The MFA gateway's signed approval of a challenge, on {@code pim.mfa.responses}. */
@@ -254,7 +293,8 @@ public final class ItEnvironment implements AutoCloseable {
     }
 
     /** Requests an activation, waits for its MFA challenge and approves it; returns the activation id. */
-    public String requestAndApprove(String ticketNumber, String principalId, String roleDefinitionId, String duration, Duration timeout) {
+    public String requestAndApprove(
+            String ticketNumber, String principalId, String roleDefinitionId, String duration, Duration timeout) {
         requestActivation(ticketNumber, principalId, roleDefinitionId, duration);
         JsonNode challenge = awaitChallenge(ticketNumber, timeout);
         approve(principalId, data(challenge, "challengeId"));
@@ -272,7 +312,10 @@ public final class ItEnvironment implements AutoCloseable {
     }
 
     public JsonNode awaitStatus(String activationId, String status, Duration timeout) {
-        return topics.awaitEvent("pim.activations", timeout, e -> activationId.equals(data(e, "activationId")) && status.equals(data(e, "status")));
+        return topics.awaitEvent(
+                "pim.activations",
+                timeout,
+                e -> activationId.equals(data(e, "activationId")) && status.equals(data(e, "status")));
     }
 
     public JsonNode awaitRevoked(String activationId, Duration timeout) {
@@ -306,11 +349,15 @@ public final class ItEnvironment implements AutoCloseable {
      */
     public void assertOneFactEach(String activationId, String... statuses) {
         for (String status : statuses) {
-            Set<String> distinct = ids(eventsOf("pim.activations", activationId, e -> status.equals(data(e, "status"))));
-            org.assertj.core.api.Assertions.assertThat(distinct).as("distinct '%s' status events of %s", status, activationId).hasSize(1);
+            Set<String> distinct =
+                    ids(eventsOf("pim.activations", activationId, e -> status.equals(data(e, "status"))));
+            org.assertj.core.api.Assertions.assertThat(distinct)
+                    .as("distinct '%s' status events of %s", status, activationId)
+                    .hasSize(1);
             if (status.equals("revoked")) {
                 org.assertj.core.api.Assertions.assertThat(ids(eventsOf("pim.revocations", activationId, e -> true)))
-                        .as("distinct activation.revoked events of %s", activationId).hasSize(1);
+                        .as("distinct activation.revoked events of %s", activationId)
+                        .hasSize(1);
             }
         }
     }
@@ -318,11 +365,15 @@ public final class ItEnvironment implements AutoCloseable {
     /** Every audit record the node's REST API shows for the activation also reached {@code pim.audit} (matched by hash). */
     public void awaitAuditPublished(OrchestratorProcess node, String activationId, Duration timeout) {
         List<String> hashes = new ArrayList<>();
-        node.activation(activationId).path("audit").forEach(r -> hashes.add(r.path("hash").asText()));
+        node.activation(activationId)
+                .path("audit")
+                .forEach(r -> hashes.add(r.path("hash").asText()));
         await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             Set<String> published = new LinkedHashSet<>();
             eventsOf("pim.audit", activationId, e -> true).forEach(e -> published.add(data(e, "hash")));
-            org.assertj.core.api.Assertions.assertThat(published).as("audit records of %s on pim.audit", activationId).containsAll(hashes);
+            org.assertj.core.api.Assertions.assertThat(published)
+                    .as("audit records of %s on pim.audit", activationId)
+                    .containsAll(hashes);
         });
     }
 
@@ -337,7 +388,8 @@ public final class ItEnvironment implements AutoCloseable {
     public HttpResponse<String> simulatorControl(String method, String path, String body) {
         String base = simulator.baseUrl().replace("/v1.0", "");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/_simulator" + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -354,13 +406,18 @@ public final class ItEnvironment implements AutoCloseable {
 
     /** The faults still armed (a fault with count 1 disappears when the matching request arrives). */
     public int armedFaults() {
-        return json(simulatorControl("GET", "/faults", null).body()).path("value").size();
+        return json(simulatorControl("GET", "/faults", null).body())
+                .path("value")
+                .size();
     }
 
     /** Makes the principal directly eligible for a role at "/" for 30 days (adminAssign by the tenant's admin, as Graph wants it). */
     public void makeEligible(String principalId, String roleDefinitionId) {
-        String adminToken = json(simulatorControl("POST", "/tokens", "{\"oid\":\"" + ADMIN_OID + "\",\"amr\":[\"pwd\",\"mfa\"]}").body())
-                .path("access_token").asText();
+        String adminToken = json(simulatorControl(
+                                "POST", "/tokens", "{\"oid\":\"" + ADMIN_OID + "\",\"amr\":[\"pwd\",\"mfa\"]}")
+                        .body())
+                .path("access_token")
+                .asText();
         ObjectNode body = JSON.createObjectNode();
         body.put("action", "adminAssign");
         body.put("principalId", principalId);
@@ -370,11 +427,14 @@ public final class ItEnvironment implements AutoCloseable {
         ObjectNode schedule = body.putObject("scheduleInfo");
         schedule.put("startDateTime", Instant.now().toString());
         schedule.putObject("expiration").put("type", "afterDuration").put("duration", "P30D");
-        HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/roleManagement/directory/roleEligibilityScheduleRequests"))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+        HttpResponse<String> r = http(HttpRequest.newBuilder(
+                        URI.create(simulator.baseUrl() + "/roleManagement/directory/roleEligibilityScheduleRequests"))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
         if (r.statusCode() != 201) {
-            throw new IllegalStateException("eligibility for " + roleDefinitionId + " answered " + r.statusCode() + ": " + r.body());
+            throw new IllegalStateException(
+                    "eligibility for " + roleDefinitionId + " answered " + r.statusCode() + ": " + r.body());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.pimflow.workflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -31,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class OrchestratorProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Small heap, C1 only and the serial collector: the machine is shared; startup matters more than peak speed. */
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
+    private static final List<String> JVM_OPTIONS =
+            List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
     private final String name;
     private final int port;
@@ -39,11 +39,13 @@ public final class OrchestratorProcess implements AutoCloseable {
     private final List<String> args;
     private final Path log;
     private final String adminPassword;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
 
-    OrchestratorProcess(String name, int port, Map<String, String> env, List<String> args, Path log, String adminPassword) {
+    OrchestratorProcess(
+            String name, int port, Map<String, String> env, List<String> args, Path log, String adminPassword) {
         this.name = name;
         this.port = port;
         this.env = new LinkedHashMap<>(env);
@@ -55,8 +57,9 @@ public final class OrchestratorProcess implements AutoCloseable {
     public static Path jar() {
         String jar = System.getProperty("pimflow.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("system property pimflow.jar does not name the packaged orchestrator (" + jar
-                    + "): run the *IT classes through failsafe (./mvnw -pl workflow verify), which sets it after 'package'");
+            throw new IllegalStateException(
+                    "system property pimflow.jar does not name the packaged orchestrator (" + jar
+                            + "): run the *IT classes through failsafe (./mvnw -pl workflow verify), which sets it after 'package'");
         }
         return Path.of(jar).toAbsolutePath();
     }
@@ -98,18 +101,34 @@ public final class OrchestratorProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // nothing of the test JVM's own environment may configure the node by accident
-        pb.environment().keySet().removeIf(k -> k.startsWith("PIM_") || k.startsWith("SPRING_") || k.startsWith("CAMUNDA_")
-                || k.startsWith("SERVER_") || k.startsWith("JAVA_TOOL_OPTIONS") || k.startsWith("JDK_JAVA_OPTIONS"));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("PIM_")
+                        || k.startsWith("SPRING_")
+                        || k.startsWith("CAMUNDA_")
+                        || k.startsWith("SERVER_")
+                        || k.startsWith("JAVA_TOOL_OPTIONS")
+                        || k.startsWith("JDK_JAVA_OPTIONS"));
         pb.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
             starts++;
-            Files.writeString(log, "%n===== %s: start #%d of node %s on port %d =====%n".formatted(Instant.now(), starts, name, port),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "%n===== %s: start #%d of node %s on port %d =====%n".formatted(Instant.now(), starts, name, port),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             process = pb.start();
-            Files.writeString(log, "===== pid %d =====%n".formatted(process.pid()), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "===== pid %d =====%n".formatted(process.pid()),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
         }
@@ -122,14 +141,22 @@ public final class OrchestratorProcess implements AutoCloseable {
         Instant started = Instant.now();
         while (Instant.now().isBefore(deadline)) {
             if (!isAlive()) {
-                throw new IllegalStateException("node " + name + " exited with " + process.exitValue() + " while starting; log " + log
-                        + ":\n" + tail(60));
+                throw new IllegalStateException("node " + name + " exited with " + process.exitValue()
+                        + " while starting; log " + log + ":\n" + tail(60));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && JSON.readTree(r.body()).path("status").asText().equals("UP")) {
-                    System.out.printf("[it] node %s (pid %d) UP after %d ms%n", name, process.pid(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200
+                        && JSON.readTree(r.body()).path("status").asText().equals("UP")) {
+                    System.out.printf(
+                            "[it] node %s (pid %d) UP after %d ms%n",
+                            name,
+                            process.pid(),
                             Duration.between(started, Instant.now()).toMillis());
                     return this;
                 }
@@ -141,7 +168,8 @@ public final class OrchestratorProcess implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IllegalStateException("node " + name + " not UP within " + timeout + "; log " + log + ":\n" + tail(60));
+        throw new IllegalStateException(
+                "node " + name + " not UP within " + timeout + "; log " + log + ":\n" + tail(60));
     }
 
     public OrchestratorProcess startAndAwaitReady() {
@@ -172,7 +200,8 @@ public final class OrchestratorProcess implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         System.out.printf("[it] node %s (pid %d) killed with SIGKILL, exit %d%n", name, pid, process.exitValue());
-        appendToLog("===== %s: killed with SIGKILL (pid %d, exit %d) =====%n".formatted(Instant.now(), pid, process.exitValue()));
+        appendToLog("===== %s: killed with SIGKILL (pid %d, exit %d) =====%n"
+                .formatted(Instant.now(), pid, process.exitValue()));
     }
 
     @Override
@@ -185,7 +214,8 @@ public final class OrchestratorProcess implements AutoCloseable {
     public JsonNode getJson(String path) {
         HttpResponse<String> r = send("GET", path, null);
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " on " + name + " answered " + r.statusCode() + ": " + r.body());
+            throw new IllegalStateException(
+                    "GET " + path + " on " + name + " answered " + r.statusCode() + ": " + r.body());
         }
         try {
             return JSON.readTree(r.body());
@@ -195,8 +225,13 @@ public final class OrchestratorProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(15))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8)));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -215,7 +250,8 @@ public final class OrchestratorProcess implements AutoCloseable {
     /** {@code GET /api/activations?ticket=…}: the activation rows of a ticket. */
     public List<JsonNode> activations(String ticketNumber) {
         List<JsonNode> out = new ArrayList<>();
-        getJson("/api/activations?ticket=" + java.net.URLEncoder.encode(ticketNumber, StandardCharsets.UTF_8)).forEach(out::add);
+        getJson("/api/activations?ticket=" + java.net.URLEncoder.encode(ticketNumber, StandardCharsets.UTF_8))
+                .forEach(out::add);
         return out;
     }
 
@@ -227,7 +263,9 @@ public final class OrchestratorProcess implements AutoCloseable {
     /** The audit actions of an activation, in chain order. */
     public List<String> auditActions(String activationId) {
         List<String> actions = new ArrayList<>();
-        activation(activationId).path("audit").forEach(r -> actions.add(r.path("action").asText()));
+        activation(activationId)
+                .path("audit")
+                .forEach(r -> actions.add(r.path("action").asText()));
         return actions;
     }
 

@@ -1,6 +1,15 @@
 package dev.pimflow.workflow.it;
 
+import static dev.pimflow.workflow.it.ItEnvironment.data;
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,16 +17,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import static dev.pimflow.workflow.it.ItEnvironment.data;
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * DESIGN §6.2 "every activation that became active is revoked by its end time, or promptly after its ticket closes,
@@ -28,9 +27,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(ItDiagnostics.class)
 class RevocationSurvivesCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final List<String> CLOSED_TRAIL = List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated",
-            "revoke-requested", "revoked");
-    private static final List<String> EXPIRED_TRAIL = List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked");
+    private static final List<String> CLOSED_TRAIL = List.of(
+            "requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoke-requested", "revoked");
+    private static final List<String> EXPIRED_TRAIL =
+            List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked");
 
     private ItEnvironment env;
 
@@ -49,13 +49,16 @@ class RevocationSurvivesCrashIT {
     @EnumSource(ItDatabase.Kind.class)
     void killedRightAfterActivation_closureAfterRestartRevokes(ItDatabase.Kind kind) {
         ItDatabase db = env.database(ItDatabase.create(kind, env.dir));
-        OrchestratorProcess node = env.node("node-" + kind.name().toLowerCase(), db).startAndAwaitReady();
+        OrchestratorProcess node =
+                env.node("node-" + kind.name().toLowerCase(), db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-after-active-" + kind;
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);
         env.awaitStatus(activationId, "active", WAIT);
 
         node.kill();
-        assertThat(env.activeRoles(ALINE)).as("the assignment outlives the orchestrator").contains(USER_ADMINISTRATOR);
+        assertThat(env.activeRoles(ALINE))
+                .as("the assignment outlives the orchestrator")
+                .contains(USER_ADMINISTRATOR);
 
         node.startAndAwaitReady();
         env.tickets.closeTicket(ticket);
@@ -66,7 +69,9 @@ class RevocationSurvivesCrashIT {
         assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
         env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
         assertThat(node.auditActions(activationId)).containsExactlyElementsOf(CLOSED_TRAIL);
-        assertThat(node.verifyAudit().path("intact").asBoolean()).as("audit chain intact").isTrue();
+        assertThat(node.verifyAudit().path("intact").asBoolean())
+                .as("audit chain intact")
+                .isTrue();
         env.awaitAuditPublished(node, activationId, WAIT);
     }
 
@@ -82,7 +87,9 @@ class RevocationSurvivesCrashIT {
 
         node.kill();
         assertThat(Instant.now()).as("killed before the end of the duration").isBefore(end);
-        assertThat(env.eventsOf("pim.revocations", activationId, e -> true)).as("not revoked before the kill").isEmpty();
+        assertThat(env.eventsOf("pim.revocations", activationId, e -> true))
+                .as("not revoked before the kill")
+                .isEmpty();
 
         // the timer falls due while nobody runs
         await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(end.plusSeconds(1)));
@@ -95,7 +102,9 @@ class RevocationSurvivesCrashIT {
         assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
         env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
         assertThat(node.auditActions(activationId)).containsExactlyElementsOf(EXPIRED_TRAIL);
-        assertThat(node.verifyAudit().path("intact").asBoolean()).as("audit chain intact").isTrue();
+        assertThat(node.verifyAudit().path("intact").asBoolean())
+                .as("audit chain intact")
+                .isTrue();
         env.awaitAuditPublished(node, activationId, WAIT);
     }
 
@@ -120,8 +129,12 @@ class RevocationSurvivesCrashIT {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> env.armedFaults() == 0);
         Instant removeArrived = Instant.now();
         node.kill();
-        assertThat(env.eventsOf("pim.revocations", activationId, e -> true)).as("not revoked before the kill").isEmpty();
-        assertThat(env.activeRoles(ALINE)).as("the slow remove has not been applied yet").contains(USER_ADMINISTRATOR);
+        assertThat(env.eventsOf("pim.revocations", activationId, e -> true))
+                .as("not revoked before the kill")
+                .isEmpty();
+        assertThat(env.activeRoles(ALINE))
+                .as("the slow remove has not been applied yet")
+                .contains(USER_ADMINISTRATOR);
 
         node.startAndAwaitReady();
         JsonNode revoked = env.awaitRevoked(activationId, WAIT);
@@ -136,7 +149,9 @@ class RevocationSurvivesCrashIT {
         assertThat(trail).containsExactlyElementsOf(CLOSED_TRAIL);
         JsonNode revokedRecord = node.activation(activationId).path("audit").get(trail.size() - 1);
         System.out.printf("[it] revocation after the crash: %s%n", revokedRecord.path("details"));
-        assertThat(node.verifyAudit().path("intact").asBoolean()).as("audit chain intact").isTrue();
+        assertThat(node.verifyAudit().path("intact").asBoolean())
+                .as("audit chain intact")
+                .isTrue();
         env.awaitAuditPublished(node, activationId, WAIT);
     }
 }

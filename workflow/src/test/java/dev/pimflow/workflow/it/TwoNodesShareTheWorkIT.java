@@ -1,13 +1,12 @@
 package dev.pimflow.workflow.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
+import static dev.pimflow.workflow.it.ItEnvironment.data;
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -16,12 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.pimflow.workflow.it.ItEnvironment.data;
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scale-out (README "Operations", DESIGN §8): two orchestrator JVMs on one PostgreSQL database and one broker share
@@ -35,12 +34,14 @@ class TwoNodesShareTheWorkIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** Roles of the built-in set (connectors/pim BuiltInRoles) with the default policy: activation up to PT8H, MFA, justification. */
     private static final String HELPDESK_ADMINISTRATOR = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+
     private static final String GROUPS_ADMINISTRATOR = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
     private static final String SECURITY_READER = "5d6b6bb7-de71-4623-b4af-96380a352509";
     private static final String GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
     private static final String SECURITY_OPERATOR = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f";
     /** The short ones expire on their own (end-of-duration timers, after the kill); the others end by ticket closure. */
     private static final String SHORT = "PT40S";
+
     private static final String LONG = "PT2H";
 
     private ItEnvironment env;
@@ -65,7 +66,8 @@ class TwoNodesShareTheWorkIT {
     void theSurvivingNodeCompletesEveryActivationAndRevocation() throws Exception {
         ItDatabase db = env.database(ItDatabase.postgres());
         // Aline is eligible for User Administrator through her group (the seed); direct eligibility for five more roles
-        List<String> moreRoles = List.of(HELPDESK_ADMINISTRATOR, GROUPS_ADMINISTRATOR, SECURITY_READER, GLOBAL_READER, SECURITY_OPERATOR);
+        List<String> moreRoles = List.of(
+                HELPDESK_ADMINISTRATOR, GROUPS_ADMINISTRATOR, SECURITY_READER, GLOBAL_READER, SECURITY_OPERATOR);
         moreRoles.forEach(role -> env.makeEligible(ALINE, role));
         List<Ticket> tickets = new ArrayList<>();
         List<String> roles = new ArrayList<>(List.of(USER_ADMINISTRATOR));
@@ -81,8 +83,13 @@ class TwoNodesShareTheWorkIT {
         OrchestratorProcess b = env.node("b", db, oneConsumerEach).startAndAwaitReady();
         for (String group : List.of("pimflow.ticket-events", "pimflow.mfa-responses")) {
             ConsumerGroupDescription d = env.awaitGroupMembers(group, 2, WAIT);
-            System.out.printf("[it] group %s: %s%n", group, d.members().stream().map(m -> m.clientId() + "@" + m.host() + "="
-                    + m.assignment().topicPartitions()).toList());
+            System.out.printf(
+                    "[it] group %s: %s%n",
+                    group,
+                    d.members().stream()
+                            .map(m -> m.clientId() + "@" + m.host() + "="
+                                    + m.assignment().topicPartitions())
+                            .toList());
         }
 
         // all six ask; the first three are approved and become active with both nodes up
@@ -122,37 +129,65 @@ class TwoNodesShareTheWorkIT {
         }
         for (Ticket t : tickets) {
             JsonNode revoked = env.awaitRevoked(ids.get(t), WAIT);
-            assertThat(data(revoked, "reason")).as("reason of %s", t).isEqualTo(t.expires() ? "expired" : "ticket-closed");
+            assertThat(data(revoked, "reason"))
+                    .as("reason of %s", t)
+                    .isEqualTo(t.expires() ? "expired" : "ticket-closed");
             env.awaitStatus(ids.get(t), "revoked", WAIT);
         }
 
         assertThat(env.activeRoles(ALINE)).as("no assignment is left in PIM").isEmpty();
         for (OrchestratorProcess node : List.of(a, b)) {
-            System.out.printf("[it] node %s started %d of the activations (ticket listener), made %d PIM calls that failed%n", node.name(),
-                    node.logLinesContaining("requested for ticket CONTOSO:Scale-"), node.logLinesContaining("dev.pimflow.pim.graph.GraphPimClient"));
+            System.out.printf(
+                    "[it] node %s started %d of the activations (ticket listener), made %d PIM calls that failed%n",
+                    node.name(),
+                    node.logLinesContaining("requested for ticket CONTOSO:Scale-"),
+                    node.logLinesContaining("dev.pimflow.pim.graph.GraphPimClient"));
         }
         for (Ticket t : tickets) {
             String id = ids.get(t);
             env.assertOneFactEach(id, "pending-mfa", "active", "revoked");
-            assertThat(b.auditActions(id)).as("audit trail of %s", t).containsExactlyElementsOf(t.expires()
-                    ? List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked")
-                    : List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoke-requested", "revoked"));
+            assertThat(b.auditActions(id))
+                    .as("audit trail of %s", t)
+                    .containsExactlyElementsOf(
+                            t.expires()
+                                    ? List.of(
+                                            "requested",
+                                            "validated",
+                                            "mfa-challenged",
+                                            "mfa-approved",
+                                            "activated",
+                                            "revoked")
+                                    : List.of(
+                                            "requested",
+                                            "validated",
+                                            "mfa-challenged",
+                                            "mfa-approved",
+                                            "activated",
+                                            "revoke-requested",
+                                            "revoked"));
             env.awaitAuditPublished(b, id, WAIT);
         }
-        assertThat(b.activations("CONTOSO:Scale-1")).extracting(j -> j.path("status").asText()).containsExactly("revoked");
+        assertThat(b.activations("CONTOSO:Scale-1"))
+                .extracting(j -> j.path("status").asText())
+                .containsExactly("revoked");
         JsonNode verification = b.verifyAudit();
         System.out.printf("[it] audit verification: %s%n", verification);
-        assertThat(verification.path("intact").asBoolean()).as("audit chain intact").isTrue();
+        assertThat(verification.path("intact").asBoolean())
+                .as("audit chain intact")
+                .isTrue();
         await().atMost(WAIT).until(() -> outboxBacklog(db), n -> n == 0);
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM activation WHERE status <> 'revoked'")) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM activation WHERE status <> 'revoked'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("activations not revoked").isZero();
         }
     }
 
     private static long outboxBacklog(ItDatabase db) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
             rs.next();
             return rs.getLong(1);
         }

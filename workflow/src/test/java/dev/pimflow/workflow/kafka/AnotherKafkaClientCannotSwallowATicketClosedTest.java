@@ -1,5 +1,12 @@
 package dev.pimflow.workflow.kafka;
 
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
@@ -7,13 +14,22 @@ import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
 import dev.pimflow.workflow.support.SimulatorRoles;
 import dev.pimflow.workflow.support.TicketSystem;
 import dev.pimflow.workflow.support.TopicWatcher;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,24 +41,6 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import static dev.pimflow.workflow.support.TicketSystem.ALINE;
-import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
-
 /**
  * Issue 17 finding 5, end to end: the whole orchestrator runs against the in-process broker with SASL/SCRAM-SHA-512 and
  * the standard authorizer, logged in as {@code orchestrator} with nothing but the documented ACLs (what
@@ -53,7 +51,8 @@ import static org.awaitility.Awaitility.await;
  * the orchestrator, which revokes the role.
  */
 // its own engine name: engine REST and Cockpit look engines up by name in a JVM-wide registry
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"camunda.bpm.process-engine-name=kafkaaclstest", "pim.mfa.dev-gateway-enabled=false"})
 @ActiveProfiles("test")
 class AnotherKafkaClientCannotSwallowATicketClosedTest {
@@ -72,11 +71,14 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
         registry.add("spring.kafka.bootstrap-servers", broker::bootstrapServers);
         registry.add("spring.kafka.security.protocol", () -> "SASL_PLAINTEXT");
         registry.add("spring.kafka.properties.sasl.mechanism", () -> EmbeddedKafkaServer.MECHANISM);
-        registry.add("spring.kafka.properties.sasl.jaas.config", () -> EmbeddedKafkaServer.scramJaas("orchestrator", PASSWORDS.get("orchestrator")));
+        registry.add(
+                "spring.kafka.properties.sasl.jaas.config",
+                () -> EmbeddedKafkaServer.scramJaas("orchestrator", PASSWORDS.get("orchestrator")));
     }
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     GraphSimulator simulator;
 
@@ -89,18 +91,29 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
     void theOrchestratorAloneConsumesItsGroupAndRevokesWhenTheTicketCloses() throws Exception {
         String ticket = "CONTOSO:KafkaAcl-1";
         try (TicketSystem tickets = new TicketSystem(client("ticket-system"));
-             TicketSystem gateway = new TicketSystem(client("mfa-gateway"));
-             TicketSystem intruder = new TicketSystem(client("intruder"));
-             TopicWatcher topics = new TopicWatcher(broker.clientProperties("admin", ADMIN_PASSWORD),
-                     List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "tickets.events"))) {
+                TicketSystem gateway = new TicketSystem(client("mfa-gateway"));
+                TicketSystem intruder = new TicketSystem(client("intruder"));
+                TopicWatcher topics = new TopicWatcher(
+                        broker.clientProperties("admin", ADMIN_PASSWORD),
+                        List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "tickets.events"))) {
             tickets.requestActivation(ticket, ALINE, "PT1H");
-            JsonNode challenge = topics.awaitEvent("pim.mfa.challenges", WAIT, e -> ticket.equals(e.path("data").path("ticketNumber").asText())).path("data");
+            JsonNode challenge = topics.awaitEvent(
+                            "pim.mfa.challenges",
+                            WAIT,
+                            e -> ticket.equals(
+                                    e.path("data").path("ticketNumber").asText()))
+                    .path("data");
             String activationId = challenge.path("activationId").asText();
             String challengeId = challenge.path("challengeId").asText();
-            gateway.respondToChallenge(challengeId, new MfaAssertionSigner("pimflow-development-mfa-secret-not-for-production", Clock.systemUTC())
-                    .sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
-            topics.awaitEvent("pim.activations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText())
-                    && "active".equals(e.path("data").path("status").asText()));
+            gateway.respondToChallenge(
+                    challengeId,
+                    new MfaAssertionSigner("pimflow-development-mfa-secret-not-for-production", Clock.systemUTC())
+                            .sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
+            topics.awaitEvent(
+                    "pim.activations",
+                    WAIT,
+                    e -> activationId.equals(e.path("data").path("activationId").asText())
+                            && "active".equals(e.path("data").path("status").asText()));
             assertThat(SimulatorRoles.activeRoles(simulator.baseUrl(), ALINE)).contains(USER_ADMINISTRATOR);
 
             // the attack: join the orchestrator's group with client ids that sort first, to be given its partitions
@@ -119,7 +132,9 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
                             consumer.poll(Duration.ofMillis(200));
                         }
                     });
-                    assertThat(thrown).as(user + " joining pimflow.ticket-events").isInstanceOf(AuthorizationException.class);
+                    assertThat(thrown)
+                            .as(user + " joining pimflow.ticket-events")
+                            .isInstanceOf(AuthorizationException.class);
                 }
             }
             // ... and to publish the close (or any ticket event) without being the ticket system
@@ -128,12 +143,19 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
 
             // the ticket system's close reaches the orchestrator, which is alone in its group, and the role is revoked
             tickets.closeTicket(ticket);
-            JsonNode revoked = topics.awaitEvent("pim.revocations", WAIT, e -> activationId.equals(e.path("data").path("activationId").asText()));
+            JsonNode revoked = topics.awaitEvent(
+                    "pim.revocations",
+                    WAIT,
+                    e -> activationId.equals(e.path("data").path("activationId").asText()));
             assertThat(revoked.path("data").path("reason").asText()).isEqualTo("ticket-closed");
             await().atMost(WAIT).until(() -> "revoked".equals(status(activationId)));
-            await().atMost(WAIT).until(() -> !SimulatorRoles.activeRoles(simulator.baseUrl(), ALINE).contains(USER_ADMINISTRATOR));
+            await().atMost(WAIT)
+                    .until(() -> !SimulatorRoles.activeRoles(simulator.baseUrl(), ALINE)
+                            .contains(USER_ADMINISTRATOR));
             // one ticket.closed on the topic: the intruder's never landed
-            assertThat(topics.events("tickets.events", e -> e.path("type").asText().endsWith("closed"))).hasSize(1);
+            assertThat(topics.events(
+                            "tickets.events", e -> e.path("type").asText().endsWith("closed")))
+                    .hasSize(1);
         }
     }
 
@@ -141,9 +163,13 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
     void theOrchestratorsGroupHasOnlyItsOwnMembers() throws Exception {
         try (Admin admin = Admin.create(broker.clientProperties("admin", ADMIN_PASSWORD))) {
             await().atMost(WAIT).untilAsserted(() -> {
-                var group = admin.describeConsumerGroups(List.of("pimflow.ticket-events")).all().get(10, TimeUnit.SECONDS).get("pimflow.ticket-events");
+                var group = admin.describeConsumerGroups(List.of("pimflow.ticket-events"))
+                        .all()
+                        .get(10, TimeUnit.SECONDS)
+                        .get("pimflow.ticket-events");
                 assertThat(group.members()).isNotEmpty();
-                assertThat(group.members()).allSatisfy(m -> assertThat(m.clientId()).doesNotStartWith("0000-"));
+                assertThat(group.members())
+                        .allSatisfy(m -> assertThat(m.clientId()).doesNotStartWith("0000-"));
             });
         }
         // and a client with the orchestrator's user name but not its password does not get in at all
@@ -154,11 +180,12 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of("tickets.events"));
             assertThatThrownBy(() -> {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200));
-                }
-            }).isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                        while (System.nanoTime() < deadline) {
+                            consumer.poll(Duration.ofMillis(200));
+                        }
+                    })
+                    .isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
         }
     }
 
@@ -171,13 +198,25 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
     }
 
     private static EmbeddedKafkaServer startWithTheDocumentedAcls() {
-        EmbeddedKafkaServer server = new EmbeddedKafkaServer(freePort(), DIR, new EmbeddedKafkaServer.Scram("admin", ADMIN_PASSWORD, PASSWORDS)).start();
+        EmbeddedKafkaServer server = new EmbeddedKafkaServer(
+                        freePort(), DIR, new EmbeddedKafkaServer.Scram("admin", ADMIN_PASSWORD, PASSWORDS))
+                .start();
         try (Admin admin = Admin.create(server.clientProperties("admin", ADMIN_PASSWORD))) {
-            List<AclBinding> acls = KafkaAclsKeepOtherClientsOutTest.aclsOfTheDocumentedScript(Map.of("orchestrator", "User:orchestrator",
-                    "ticket-system", "User:ticket-system", "mfa-gateway", "User:mfa-gateway"));
+            List<AclBinding> acls = KafkaAclsKeepOtherClientsOutTest.aclsOfTheDocumentedScript(Map.of(
+                    "orchestrator",
+                    "User:orchestrator",
+                    "ticket-system",
+                    "User:ticket-system",
+                    "mfa-gateway",
+                    "User:mfa-gateway"));
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).size() < acls.size() && System.nanoTime() < deadline) {
+            while (admin.describeAcls(AclBindingFilter.ANY)
+                                    .values()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .size()
+                            < acls.size()
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             return server;

@@ -1,6 +1,25 @@
 package dev.pimflow.workflow.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,26 +48,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 /**
  * Issue 17 finding 5: a Kafka client on the host joined {@code pimflow.ticket-events}, took the partitions and swallowed
  * a {@code ticket.closed}; the same access forged ticket events and read every challenge and assertion.
@@ -70,8 +69,15 @@ class KafkaAclsKeepOtherClientsOutTest {
             "mfa-gateway", "mfa-gateway-" + UUID.randomUUID(),
             "auditor", "auditor-" + UUID.randomUUID(),
             "intruder", "intruder-" + UUID.randomUUID());
-    private static final List<String> TOPICS = List.of("tickets.events", "tickets.events.dlt", "pim.mfa.challenges",
-            "pim.mfa.responses", "pim.mfa.responses.dlt", "pim.activations", "pim.revocations", "pim.audit");
+    private static final List<String> TOPICS = List.of(
+            "tickets.events",
+            "tickets.events.dlt",
+            "pim.mfa.challenges",
+            "pim.mfa.responses",
+            "pim.mfa.responses.dlt",
+            "pim.activations",
+            "pim.revocations",
+            "pim.audit");
 
     private Path dir;
     private EmbeddedKafkaServer broker;
@@ -80,22 +86,44 @@ class KafkaAclsKeepOtherClientsOutTest {
     @BeforeAll
     void startBrokerWithTheDocumentedAcls() throws Exception {
         dir = Files.createTempDirectory("kafka-acls-test");
-        broker = new EmbeddedKafkaServer(freePort(), dir.resolve("kafka"), new EmbeddedKafkaServer.Scram(ADMIN, adminPassword, PASSWORDS)).start();
-        List<AclBinding> acls = aclsOfTheDocumentedScript(Map.of("orchestrator", "User:orchestrator", "ticket-system", "User:ticket-system",
-                "mfa-gateway", "User:mfa-gateway", "auditor", "User:auditor"));
-        assertThat(acls).as("one ACL binding per operation of each line of the four parties in " + ACL_TABLE)
+        broker = new EmbeddedKafkaServer(
+                        freePort(),
+                        dir.resolve("kafka"),
+                        new EmbeddedKafkaServer.Scram(ADMIN, adminPassword, PASSWORDS))
+                .start();
+        List<AclBinding> acls = aclsOfTheDocumentedScript(Map.of(
+                "orchestrator",
+                "User:orchestrator",
+                "ticket-system",
+                "User:ticket-system",
+                "mfa-gateway",
+                "User:mfa-gateway",
+                "auditor",
+                "User:auditor"));
+        assertThat(acls)
+                .as("one ACL binding per operation of each line of the four parties in " + ACL_TABLE)
                 .hasSize(expectedBindings(List.of("orchestrator", "ticket-system", "mfa-gateway", "auditor")));
         try (Admin admin = Admin.create(broker.clientProperties(ADMIN, adminPassword))) {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
             // wait until the authorizer has them (KRaft applies ACLs through the metadata log)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).size() < acls.size() && System.nanoTime() < deadline) {
+            while (admin.describeAcls(AclBindingFilter.ANY)
+                                    .values()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .size()
+                            < acls.size()
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
         }
         // the orchestrator creates its own topics at start, as pimflow's KafkaAdmin does: the table's Create grants it
         try (Admin orchestrator = Admin.create(client("orchestrator"))) {
-            orchestrator.createTopics(TOPICS.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
+            orchestrator
+                    .createTopics(TOPICS.stream()
+                            .map(t -> new NewTopic(t, 3, (short) 1))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -106,7 +134,8 @@ class KafkaAclsKeepOtherClientsOutTest {
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -115,22 +144,32 @@ class KafkaAclsKeepOtherClientsOutTest {
     void theOrchestratorConsumesInItsGroupsAndPublishesWithAnIdempotentProducer() throws Exception {
         String marker = "ticket.requested " + UUID.randomUUID();
         send("ticket-system", "tickets.events", marker);
-        assertThat(consumeInGroup("orchestrator", "pimflow.ticket-events", "tickets.events", marker)).isTrue();
+        assertThat(consumeInGroup("orchestrator", "pimflow.ticket-events", "tickets.events", marker))
+                .isTrue();
 
-        for (String topic : List.of("pim.mfa.challenges", "pim.activations", "pim.revocations", "pim.audit", "tickets.events.dlt", "pim.mfa.responses.dlt")) {
+        for (String topic : List.of(
+                "pim.mfa.challenges",
+                "pim.activations",
+                "pim.revocations",
+                "pim.audit",
+                "tickets.events.dlt",
+                "pim.mfa.responses.dlt")) {
             send("orchestrator", topic, "from the orchestrator");
         }
         String response = "mfa.response " + UUID.randomUUID();
         send("mfa-gateway", "pim.mfa.responses", response);
-        assertThat(consumeInGroup("orchestrator", "pimflow.mfa-responses", "pim.mfa.responses", response)).isTrue();
+        assertThat(consumeInGroup("orchestrator", "pimflow.mfa-responses", "pim.mfa.responses", response))
+                .isTrue();
     }
 
     @Test
     void aWrongPasswordIsRefusedAtLogin() {
-        Map<String, Object> config = consumerConfig(broker.clientProperties("orchestrator", "not-the-orchestrators-password"), "pimflow.ticket-events");
+        Map<String, Object> config = consumerConfig(
+                broker.clientProperties("orchestrator", "not-the-orchestrators-password"), "pimflow.ticket-events");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of("tickets.events"));
-            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20))).isInstanceOf(SaslAuthenticationException.class);
+            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
+                    .isInstanceOf(SaslAuthenticationException.class);
         }
     }
 
@@ -138,30 +177,41 @@ class KafkaAclsKeepOtherClientsOutTest {
     void noOtherClientCanJoinTheOrchestratorsConsumerGroups() {
         // the attack of the issue: subscribe to the orchestrator's topic in its group and take partitions
         for (String user : List.of("ticket-system", "mfa-gateway", "auditor", "intruder")) {
-            for (String[] groupAndTopic : List.of(new String[]{"pimflow.ticket-events", "tickets.events"}, new String[]{"pimflow.mfa-responses", "pim.mfa.responses"})) {
-                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client(user), groupAndTopic[0]))) {
+            for (String[] groupAndTopic : List.of(
+                    new String[] {"pimflow.ticket-events", "tickets.events"},
+                    new String[] {"pimflow.mfa-responses", "pim.mfa.responses"})) {
+                try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(consumerConfig(client(user), groupAndTopic[0]))) {
                     consumer.subscribe(List.of(groupAndTopic[1]));
-                    assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20))).as(user + " consuming " + groupAndTopic[1] + " in " + groupAndTopic[0])
+                    assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
+                            .as(user + " consuming " + groupAndTopic[1] + " in " + groupAndTopic[0])
                             .isInstanceOf(AuthorizationException.class);
                 }
             }
         }
         // the group itself is closed, even to a member that subscribes to a topic it may read: joining would still
         // make the orchestrator's members rebalance, and a member's offset commits would move the group's position
-        Map<String, String> readable = Map.of("ticket-system", "pim.activations", "mfa-gateway", "pim.mfa.challenges", "auditor", "pim.audit");
+        Map<String, String> readable =
+                Map.of("ticket-system", "pim.activations", "mfa-gateway", "pim.mfa.challenges", "auditor", "pim.audit");
         for (var member : readable.entrySet()) {
             for (String group : List.of("pimflow.ticket-events", "pimflow.mfa-responses")) {
-                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client(member.getKey()), group))) {
+                try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(consumerConfig(client(member.getKey()), group))) {
                     consumer.subscribe(List.of(member.getValue()));
                     Throwable thrown = catchThrowable(() -> pollFor(consumer, Duration.ofSeconds(20)));
-                    assertThat(thrown).as(member.getKey() + " joining " + group).isInstanceOf(GroupAuthorizationException.class);
+                    assertThat(thrown)
+                            .as(member.getKey() + " joining " + group)
+                            .isInstanceOf(GroupAuthorizationException.class);
                     assertThat(((GroupAuthorizationException) thrown).groupId()).isEqualTo(group);
                 }
                 // nor can it move the group's committed offsets past a ticket.closed without joining
-                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client(member.getKey()), group))) {
+                try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(consumerConfig(client(member.getKey()), group))) {
                     TopicPartition partition = new TopicPartition(member.getValue(), 0);
-                    assertThatThrownBy(() -> consumer.commitSync(Map.of(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(1))))
-                            .as(member.getKey() + " committing offsets of " + group).isInstanceOf(GroupAuthorizationException.class);
+                    assertThatThrownBy(() -> consumer.commitSync(
+                                    Map.of(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(1))))
+                            .as(member.getKey() + " committing offsets of " + group)
+                            .isInstanceOf(GroupAuthorizationException.class);
                 }
             }
         }
@@ -172,27 +222,35 @@ class KafkaAclsKeepOtherClientsOutTest {
         send("orchestrator", "pim.mfa.challenges", "a challenge");
         send("mfa-gateway", "pim.mfa.responses", "an assertion");
         // without a group (assign and read from the start) and in a group the reader may use
-        Map<String, String> readers = Map.of("ticket-system", "ticket-system-probe", "auditor", "auditor-probe", "intruder", "intruder-probe");
+        Map<String, String> readers = Map.of(
+                "ticket-system", "ticket-system-probe", "auditor", "auditor-probe", "intruder", "intruder-probe");
         for (var reader : readers.entrySet()) {
             for (String topic : List.of("pim.mfa.challenges", "pim.mfa.responses")) {
-                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client(reader.getKey()), null))) {
+                try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(consumerConfig(client(reader.getKey()), null))) {
                     consumer.assign(partitions(topic));
                     consumer.seekToBeginning(partitions(topic));
-                    assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20))).as(reader.getKey() + " reading " + topic)
+                    assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
+                            .as(reader.getKey() + " reading " + topic)
                             .isInstanceOf(TopicAuthorizationException.class);
                 }
-                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client(reader.getKey()), reader.getValue()))) {
+                try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(consumerConfig(client(reader.getKey()), reader.getValue()))) {
                     consumer.subscribe(List.of(topic));
                     Throwable thrown = catchThrowable(() -> pollFor(consumer, Duration.ofSeconds(20)));
-                    assertThat(thrown).as(reader.getKey() + " reading " + topic + " in group " + reader.getValue()).isInstanceOf(AuthorizationException.class);
+                    assertThat(thrown)
+                            .as(reader.getKey() + " reading " + topic + " in group " + reader.getValue())
+                            .isInstanceOf(AuthorizationException.class);
                 }
             }
         }
         // the MFA gateway reads challenges but not the responses (the assertions of other gateways or replays)
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client("mfa-gateway"), null))) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(consumerConfig(client("mfa-gateway"), null))) {
             consumer.assign(partitions("pim.mfa.responses"));
             consumer.seekToBeginning(partitions("pim.mfa.responses"));
-            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20))).isInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
+                    .isInstanceOf(TopicAuthorizationException.class);
         }
     }
 
@@ -202,8 +260,12 @@ class KafkaAclsKeepOtherClientsOutTest {
             String forged = "ticket.closed forged by " + user + " " + UUID.randomUUID();
             Throwable thrown = catchThrowable(() -> send(user, "tickets.events", forged));
             assertThat(thrown).as(user + " writing tickets.events").isInstanceOf(ExecutionException.class);
-            assertThat(thrown.getCause()).as(user + " writing tickets.events").isInstanceOf(AuthorizationException.class);
-            assertThat(valuesOf("tickets.events")).as("what " + user + " tried to publish").doesNotContain(forged);
+            assertThat(thrown.getCause())
+                    .as(user + " writing tickets.events")
+                    .isInstanceOf(AuthorizationException.class);
+            assertThat(valuesOf("tickets.events"))
+                    .as("what " + user + " tried to publish")
+                    .doesNotContain(forged);
         }
         String closed = "ticket.closed " + UUID.randomUUID();
         send("ticket-system", "tickets.events", closed);
@@ -214,7 +276,8 @@ class KafkaAclsKeepOtherClientsOutTest {
     void anAuditorReadsTheAuditTopicButWritesNothing() throws Exception {
         String record = "audit record " + UUID.randomUUID();
         send("orchestrator", "pim.audit", record);
-        assertThat(consumeInGroup("auditor", "auditor-reports", "pim.audit", record)).isTrue();
+        assertThat(consumeInGroup("auditor", "auditor-reports", "pim.audit", record))
+                .isTrue();
 
         Throwable thrown = catchThrowable(() -> send("auditor", "tickets.events", "ticket.closed from an auditor"));
         assertThat(thrown).isInstanceOf(ExecutionException.class);
@@ -222,7 +285,8 @@ class KafkaAclsKeepOtherClientsOutTest {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(client("auditor"), null))) {
             consumer.assign(partitions("tickets.events"));
             consumer.seekToBeginning(partitions("tickets.events"));
-            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20))).isInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
+                    .isInstanceOf(TopicAuthorizationException.class);
         }
     }
 
@@ -232,7 +296,9 @@ class KafkaAclsKeepOtherClientsOutTest {
     static List<AclBinding> aclsOfTheDocumentedScript(Map<String, String> principals) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", ACL_SCRIPT.toString(), "--dry-run"));
         principals.forEach((party, principal) -> command.addAll(List.of("--principal", party + "=" + principal)));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("exit code of " + ACL_SCRIPT).isZero();
@@ -254,9 +320,17 @@ class KafkaAclsKeepOtherClientsOutTest {
             String value = a[i + 1];
             switch (a[i]) {
                 case "--allow-principal" -> principal = value;
-                case "--operation" -> operations.add(AclOperation.valueOf(value.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)));
-                case "--topic" -> { type = ResourceType.TOPIC; name = value; }
-                case "--group" -> { type = ResourceType.GROUP; name = value; }
+                case "--operation" ->
+                    operations.add(AclOperation.valueOf(
+                            value.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)));
+                case "--topic" -> {
+                    type = ResourceType.TOPIC;
+                    name = value;
+                }
+                case "--group" -> {
+                    type = ResourceType.GROUP;
+                    name = value;
+                }
                 case "--resource-pattern-type" -> pattern = PatternType.valueOf(value.toUpperCase(Locale.ROOT));
                 default -> throw new AssertionError("unexpected kafka-acls.sh argument " + a[i] + " in: " + line);
             }
@@ -265,13 +339,20 @@ class KafkaAclsKeepOtherClientsOutTest {
         assertThat(type).as("resource in: " + line).isNotNull();
         ResourcePattern resource = new ResourcePattern(type, name, pattern);
         String p = principal;
-        return operations.stream().map(op -> new AclBinding(resource, new AccessControlEntry(p, "*", op, AclPermissionType.ALLOW))).toList();
+        return operations.stream()
+                .map(op -> new AclBinding(resource, new AccessControlEntry(p, "*", op, AclPermissionType.ALLOW)))
+                .toList();
     }
 
     /** Operations listed in the table for these parties: what the script must have turned into ACLs. */
     static int expectedBindings(List<String> parties) throws IOException {
-        return Files.readAllLines(ACL_TABLE).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                .map(l -> l.split("\\s+")).filter(c -> parties.contains(c[0])).mapToInt(c -> c[4].split(",").length).sum();
+        return Files.readAllLines(ACL_TABLE).stream()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> l.split("\\s+"))
+                .filter(c -> parties.contains(c[0]))
+                .mapToInt(c -> c[4].split(",").length)
+                .sum();
     }
 
     // ---- clients
@@ -328,13 +409,15 @@ class KafkaAclsKeepOtherClientsOutTest {
     /** Everything on the topic, read by the super user. */
     private List<String> valuesOf(String topic) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(broker.clientProperties(ADMIN, adminPassword), null))) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(consumerConfig(broker.clientProperties(ADMIN, adminPassword), null))) {
             List<TopicPartition> partitions = partitions(topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
             }
         }

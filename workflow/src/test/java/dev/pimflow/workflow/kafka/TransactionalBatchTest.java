@@ -1,6 +1,13 @@
 package dev.pimflow.workflow.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.pimflow.contracts.InvalidEventException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -10,14 +17,6 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.SimpleTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 /**
  * What one transaction per poll keeps of a record listener's outcomes: which records are committed, in how many
  * transactions, and which record the error handler is told about. Records carry their behaviour in their value:
@@ -26,7 +25,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class TransactionalBatchTest {
     private final Transactions transactions = new Transactions();
-    private final TransactionalBatch<String> batch = new TransactionalBatch<>(new TransactionTemplate(transactions), this::prepare, this::apply);
+    private final TransactionalBatch<String> batch =
+            new TransactionalBatch<>(new TransactionTemplate(transactions), this::prepare, this::apply);
 
     @Test
     void aPollOfGoodRecordsIsCommittedInOneTransaction() {
@@ -37,45 +37,52 @@ class TransactionalBatchTest {
 
     @Test
     void badInputEndsTheBatchBeforeItselfAndIsReportedWithItsIndex() {
-        BatchListenerFailedException e = catchThrowableOfType(BatchListenerFailedException.class,
-                () -> batch.handle(records("ok", "ok", "bad", "ok")));
+        BatchListenerFailedException e = catchThrowableOfType(
+                BatchListenerFailedException.class, () -> batch.handle(records("ok", "ok", "bad", "ok")));
         assertThat(e.getIndex()).isEqualTo(2);
         assertThat(e.getCause()).isInstanceOf(InvalidEventException.class);
-        assertThat(transactions.committed).as("the records before it, in one transaction; the one after comes again")
+        assertThat(transactions.committed)
+                .as("the records before it, in one transaction; the one after comes again")
                 .containsExactly(List.of("0", "1"));
     }
 
     @Test
     void badInputFirstCommitsNothing() {
-        BatchListenerFailedException e = catchThrowableOfType(BatchListenerFailedException.class, () -> batch.handle(records("bad", "ok")));
+        BatchListenerFailedException e =
+                catchThrowableOfType(BatchListenerFailedException.class, () -> batch.handle(records("bad", "ok")));
         assertThat(e.getIndex()).isZero();
         assertThat(transactions.committed).isEmpty();
     }
 
     @Test
     void aRejectionIsCommittedWithTheRecordsBeforeItAndThenReported() {
-        BatchListenerFailedException e = catchThrowableOfType(BatchListenerFailedException.class,
-                () -> batch.handle(records("ok", "reject", "ok", "reject")));
+        BatchListenerFailedException e = catchThrowableOfType(
+                BatchListenerFailedException.class, () -> batch.handle(records("ok", "reject", "ok", "reject")));
         assertThat(e.getIndex()).isEqualTo(1);
         assertThat(e.getCause()).isInstanceOf(InvalidEventException.class).hasMessageContaining("refused");
-        assertThat(transactions.committed).as("its audit record is kept; the records after it are not acted on yet")
+        assertThat(transactions.committed)
+                .as("its audit record is kept; the records after it are not acted on yet")
                 .containsExactly(List.of("0", "1"));
     }
 
     @Test
     void aFailingTransactionIsRetriedOneRecordAtATimeSoTheFailureIsPinnedOnItsRecord() {
-        BatchListenerFailedException e = catchThrowableOfType(BatchListenerFailedException.class,
-                () -> batch.handle(records("ok", "ok", "boom", "ok")));
+        BatchListenerFailedException e = catchThrowableOfType(
+                BatchListenerFailedException.class, () -> batch.handle(records("ok", "ok", "boom", "ok")));
         assertThat(e.getIndex()).isEqualTo(2);
         assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
-        assertThat(transactions.rolledBack).as("the batch, then the failing record alone").isEqualTo(2);
-        assertThat(transactions.committed).as("the records before it are kept, each in its own transaction")
+        assertThat(transactions.rolledBack)
+                .as("the batch, then the failing record alone")
+                .isEqualTo(2);
+        assertThat(transactions.committed)
+                .as("the records before it are kept, each in its own transaction")
                 .containsExactly(List.of("0"), List.of("1"));
     }
 
     @Test
     void aFailureOfTheOnlyRecordIsReportedWithoutASecondAttempt() {
-        BatchListenerFailedException e = catchThrowableOfType(BatchListenerFailedException.class, () -> batch.handle(records("boom")));
+        BatchListenerFailedException e =
+                catchThrowableOfType(BatchListenerFailedException.class, () -> batch.handle(records("boom")));
         assertThat(e.getIndex()).isZero();
         assertThat(transactions.rolledBack).isEqualTo(1);
         assertThat(transactions.committed).isEmpty();
@@ -100,7 +107,8 @@ class TransactionalBatchTest {
 
     private static List<ConsumerRecord<String, byte[]>> records(String... kinds) {
         return IntStream.range(0, kinds.length)
-                .mapToObj(i -> new ConsumerRecord<String, byte[]>("tickets.events", 0, i, "k", kinds[i].getBytes(StandardCharsets.UTF_8)))
+                .mapToObj(i -> new ConsumerRecord<String, byte[]>(
+                        "tickets.events", 0, i, "k", kinds[i].getBytes(StandardCharsets.UTF_8)))
                 .toList();
     }
 

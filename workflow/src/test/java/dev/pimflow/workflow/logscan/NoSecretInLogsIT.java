@@ -1,6 +1,6 @@
 package dev.pimflow.workflow.logscan;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN §6.8: no secret, MFA assertion or bearer token is ever logged. Runs after every other test of the build
@@ -20,11 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NoSecretInLogsIT {
     /** Secrets the tests configure; none may appear in any log line. */
-    private static final List<String> SECRETS = List.of("test-admin-password", "pimflow-development-mfa-secret-not-for-production",
-            "it-admin-password", "it-mfa-shared-secret",
-            "test-audit-hmac-key-0123456789abcdef", "it-audit-hmac-key-shared-by-the-nodes");
+    private static final List<String> SECRETS = List.of(
+            "test-admin-password",
+            "pimflow-development-mfa-secret-not-for-production",
+            "it-admin-password",
+            "it-mfa-shared-secret",
+            "test-audit-hmac-key-0123456789abcdef",
+            "it-audit-hmac-key-shared-by-the-nodes");
     /** A JWS/JWT (header.payload.signature, base64url JSON objects): MFA assertions, Graph tokens. */
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
+
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/-]{8,}");
     private static final Pattern BASIC = Pattern.compile("(?i)authorization:\\s*basic\\s+[A-Za-z0-9+/=]{8,}");
 
@@ -38,7 +42,9 @@ class NoSecretInLogsIT {
                 }
             }
         }
-        assertThat(logs).as("the tests' logs (target/test-logs) must exist: run the whole build").isNotEmpty();
+        assertThat(logs)
+                .as("the tests' logs (target/test-logs) must exist: run the whole build")
+                .isNotEmpty();
         long lines = 0;
         List<String> findings = new ArrayList<>();
         for (Path log : logs) {
@@ -57,8 +63,8 @@ class NoSecretInLogsIT {
                 }
             }
         }
-        System.out.println("Scanned " + logs.size() + " log file(s), " + lines + " lines, for secrets, assertions and tokens: "
-                + findings.size() + " finding(s)");
+        System.out.println("Scanned " + logs.size() + " log file(s), " + lines
+                + " lines, for secrets, assertions and tokens: " + findings.size() + " finding(s)");
         assertThat(lines).as("lines scanned").isGreaterThan(1000);
         assertThat(findings).isEmpty();
     }

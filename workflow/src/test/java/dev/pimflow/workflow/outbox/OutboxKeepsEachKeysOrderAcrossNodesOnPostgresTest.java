@@ -1,9 +1,23 @@
 package dev.pimflow.workflow.outbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
 import dev.pimflow.workflow.support.PostgresTestDatabase;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,21 +41,6 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Several nodes share one outbox. Each relays it, yet a consumer must see each key's events in the order they were
  * committed (an activation's {@code active} before its {@code revoked}), also after a broker outage left both in the
@@ -56,6 +55,7 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedKafkaServer broker;
     private static HikariDataSource dataSource;
     private static String schema;
@@ -67,15 +67,20 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
             port = s.getLocalPort();
         }
         broker = new EmbeddedKafkaServer(port, dir.resolve("kafka")).start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }
         // a schema of its own in the test JVM's database, made by pimflow's own migrations: the Spring contexts of
         // other PostgreSQL tests relay their own outbox table in the public schema
         schema = "outbox_order_" + UUID.randomUUID().toString().substring(0, 8);
         String url = PostgresTestDatabase.url();
-        Flyway.configure().dataSource(url, PostgresTestDatabase.USER, "").schemas(schema).table("pimflow_schema_history")
-                .load().migrate();
+        Flyway.configure()
+                .dataSource(url, PostgresTestDatabase.USER, "")
+                .schemas(schema)
+                .table("pimflow_schema_history")
+                .load()
+                .migrate();
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(url + "?currentSchema=" + schema);
         dataSource.setUsername(PostgresTestDatabase.USER);
@@ -100,16 +105,32 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
         OffsetDateTime now = OffsetDateTime.now();
         for (int i = 0; i < ROWS; i++) {
             String key = "activation-" + (i % KEYS);
-            rows.add(new Object[]{UUID.randomUUID().toString(), TOPIC, key, "activation.status",
-                    "{\"key\":\"" + key + "\",\"n\":" + (i / KEYS) + "}", now});
+            rows.add(new Object[] {
+                UUID.randomUUID().toString(),
+                TOPIC,
+                key,
+                "activation.status",
+                "{\"key\":\"" + key + "\",\"n\":" + (i / KEYS) + "}",
+                now
+            });
         }
-        jdbc.batchUpdate("INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
+        jdbc.batchUpdate(
+                "INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                rows);
 
-        Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        PimProperties properties = new Binder(new MapConfigurationPropertySource(Map.of("pim.outbox.batch-size", "100")))
+        Map<String, Object> producer = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class);
+        PimProperties properties = new Binder(
+                        new MapConfigurationPropertySource(Map.of("pim.outbox.batch-size", "100")))
                 .bindOrCreate("pim", PimProperties.class);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         List<DefaultKafkaProducerFactory<String, byte[]>> factories = new ArrayList<>();
@@ -118,7 +139,8 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
             DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(producer);
             factories.add(factory);
             // each node has its own producer, as separate processes would
-            nodes.add(new OutboxRelay(jdbc, tx, new KafkaTemplate<>(factory), new OutboxSignal(), properties, dataSource, null, null));
+            nodes.add(new OutboxRelay(
+                    jdbc, tx, new KafkaTemplate<>(factory), new OutboxSignal(), properties, dataSource, null, null));
         }
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
         try {
@@ -145,7 +167,8 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
                 total += f.get();
             }
             assertThat(total).isEqualTo(ROWS);
-            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class)).isZero();
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class))
+                    .isZero();
         } finally {
             pool.shutdownNow();
             factories.forEach(DefaultKafkaProducerFactory::destroy);
@@ -155,11 +178,16 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
         List<String> outOfOrder = new ArrayList<>();
         int seen = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "order-check-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "order-check-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             consumer.subscribe(List.of(TOPIC));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (seen < ROWS && System.nanoTime() < deadline) {
@@ -174,6 +202,8 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
             }
         }
         assertThat(seen).as("events on the topic").isEqualTo(ROWS);
-        assertThat(outOfOrder).as("events of a key that arrived after a later one of the same key").isEmpty();
+        assertThat(outOfOrder)
+                .as("events of a key that arrived after a later one of the same key")
+                .isEmpty();
     }
 }

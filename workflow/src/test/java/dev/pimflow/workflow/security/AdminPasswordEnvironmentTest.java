@@ -1,10 +1,10 @@
 package dev.pimflow.workflow.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.mock.env.MockEnvironment;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** DESIGN §6.8: there is no built-in default password. */
 class AdminPasswordEnvironmentTest {
@@ -16,7 +16,10 @@ class AdminPasswordEnvironmentTest {
         new AdminPasswordEnvironment().postProcessEnvironment(first, new SpringApplication());
         new AdminPasswordEnvironment().postProcessEnvironment(second, new SpringApplication());
         String password = first.getProperty("camunda.bpm.admin-user.password");
-        assertThat(password).hasSize(24).isNotEqualTo("admin").isNotEqualTo(second.getProperty("camunda.bpm.admin-user.password"));
+        assertThat(password)
+                .hasSize(24)
+                .isNotEqualTo("admin")
+                .isNotEqualTo(second.getProperty("camunda.bpm.admin-user.password"));
         assertThat(first.getProperty("camunda.bpm.admin-user.id")).isEqualTo("admin");
     }
 

@@ -1,21 +1,21 @@
 package dev.pimflow.workflow.security;
 
-import dev.pimflow.workflow.config.PimProperties;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pimflow.workflow.config.PimProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The delay an address earns: after max-failures, initial-delay doubling up to max-delay; it ends, and is forgotten. */
 class LoginThrottleTest {
     private final MutableClock clock = new MutableClock();
-    private final LoginThrottle throttle = new LoginThrottle(new PimProperties.Logins(3, Duration.ofSeconds(5), Duration.ofSeconds(60)), clock);
+    private final LoginThrottle throttle =
+            new LoginThrottle(new PimProperties.Logins(3, Duration.ofSeconds(5), Duration.ofSeconds(60)), clock);
 
     @Test
     void anAddressIsBlockedAfterMaxFailuresForADelayThatDoublesUpToTheCap() {
@@ -24,14 +24,24 @@ class LoginThrottleTest {
         assertThat(throttle.retryAfter("10.0.0.1")).isZero();
         assertThat(throttle.failed("10.0.0.1")).isEqualTo(new LoginThrottle.Lockout(3, Duration.ofSeconds(5)));
         assertThat(throttle.retryAfter("10.0.0.1")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(throttle.retryAfter("10.0.0.2")).as("other addresses are not affected").isZero();
+        assertThat(throttle.retryAfter("10.0.0.2"))
+                .as("other addresses are not affected")
+                .isZero();
 
         clock.advance(Duration.ofSeconds(4));
         assertThat(throttle.retryAfter("10.0.0.1")).isEqualTo(Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(1));
-        assertThat(throttle.retryAfter("10.0.0.1")).as("the block ends by itself").isZero();
+        assertThat(throttle.retryAfter("10.0.0.1"))
+                .as("the block ends by itself")
+                .isZero();
 
-        Duration[] expected = {Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(60), Duration.ofSeconds(60)};
+        Duration[] expected = {
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(40),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60)
+        };
         for (Duration d : expected) {
             LoginThrottle.Lockout lockout = throttle.failed("10.0.0.1");
             assertThat(lockout.lockedFor()).isEqualTo(d);
@@ -45,7 +55,9 @@ class LoginThrottleTest {
             throttle.failed("10.0.0.1");
         }
         clock.advance(Duration.ofSeconds(5 + 59));
-        assertThat(throttle.failed("10.0.0.1").lockedFor()).as("still remembered: the next failure doubles").isEqualTo(Duration.ofSeconds(10));
+        assertThat(throttle.failed("10.0.0.1").lockedFor())
+                .as("still remembered: the next failure doubles")
+                .isEqualTo(Duration.ofSeconds(10));
         clock.advance(Duration.ofSeconds(10 + 60));
         assertThat(throttle.failed("10.0.0.1")).as("forgotten: a fresh start").isNull();
     }
@@ -69,19 +81,25 @@ class LoginThrottleTest {
     @Test
     void badSettingsAreRefusedNamingTheSetting() {
         assertThatThrownBy(() -> new PimProperties.Logins(0, Duration.ofSeconds(1), Duration.ofSeconds(2)))
-                .hasMessageContaining("pim.logins.max-failures").hasMessageContaining("at least 1");
+                .hasMessageContaining("pim.logins.max-failures")
+                .hasMessageContaining("at least 1");
         assertThatThrownBy(() -> new PimProperties.Logins(5, Duration.ZERO, Duration.ofSeconds(2)))
-                .hasMessageContaining("pim.logins.initial-delay").hasMessageContaining("positive");
+                .hasMessageContaining("pim.logins.initial-delay")
+                .hasMessageContaining("positive");
         assertThatThrownBy(() -> new PimProperties.Logins(5, Duration.ofSeconds(10), Duration.ofSeconds(2)))
-                .hasMessageContaining("pim.logins.max-delay").hasMessageContaining("at least pim.logins.initial-delay");
+                .hasMessageContaining("pim.logins.max-delay")
+                .hasMessageContaining("at least pim.logins.initial-delay");
     }
 
     @Test
     void theUserNameTriedIsReadFromBasicCredentialsAndCleaned() {
-        assertThat(LoginThrottleFilter.basicUser("Basic " + java.util.Base64.getEncoder().encodeToString("admin:pw:with:colons".getBytes())))
+        assertThat(LoginThrottleFilter.basicUser(
+                        "Basic " + java.util.Base64.getEncoder().encodeToString("admin:pw:with:colons".getBytes())))
                 .isEqualTo("admin");
         assertThat(LoginThrottleFilter.basicUser("Basic !!!not-base64")).isEqualTo("anonymous");
-        assertThat(LoginThrottleFilter.basicUser("Basic " + java.util.Base64.getEncoder().encodeToString(":pw".getBytes()))).isEqualTo("anonymous");
+        assertThat(LoginThrottleFilter.basicUser(
+                        "Basic " + java.util.Base64.getEncoder().encodeToString(":pw".getBytes())))
+                .isEqualTo("anonymous");
         assertThat(LoginThrottleFilter.clean("evil\nuser")).isEqualTo("eviluser");
         assertThat(LoginThrottleFilter.clean("x".repeat(500))).hasSize(100);
         assertThat(LoginThrottleFilter.surface("/engine-rest/process-instance")).isEqualTo("engine-rest");

@@ -1,17 +1,12 @@
 package dev.pimflow.workflow.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,9 +23,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Issue 17, finding 4: "anyone who reaches the port can lock the admin out for good". The attack runs over HTTP
@@ -38,25 +37,31 @@ import static org.awaitility.Awaitility.await;
  * so that it takes seconds: 5 failures per address before a block of 2 s, doubling up to 6 s, and Camunda's own
  * per-user delay at most 1 s (its base and factor as in application.yaml; loginMaxAttempts as in application.yaml).
  */
-@TestPropertySource(properties = {
-        "pim.logins.max-failures=5",
-        "pim.logins.initial-delay=PT2S",
-        "pim.logins.max-delay=PT6S",
-        "camunda.bpm.generic-properties.properties.loginDelayMaxTime=1",
-        // its own engine name (no hyphens): engine REST looks engines up by name in a JVM-wide registry
-        "camunda.bpm.process-engine-name=loginthrottletest"})
+@TestPropertySource(
+        properties = {
+            "pim.logins.max-failures=5",
+            "pim.logins.initial-delay=PT2S",
+            "pim.logins.max-delay=PT6S",
+            "camunda.bpm.generic-properties.properties.loginDelayMaxTime=1",
+            // its own engine name (no hyphens): engine REST looks engines up by name in a JVM-wide registry
+            "camunda.bpm.process-engine-name=loginthrottletest"
+        })
 @AutoConfigureObservability(tracing = false)
 class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
     private static final String PASSWORD = "test-admin-password";
     /** This context's engine, by name: engine REST's and Cockpit's "default" may be another test context's engine. */
     private static final String ENGINE = "loginthrottletest";
-    private static final String ENGINE_REST = "/engine-rest/engine/" + ENGINE;
-    private static final Pattern LOCKOUTS = Pattern.compile("^pimflow_login_lockouts_total\\{[^}]*surface=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)$", Pattern.MULTILINE);
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final String ENGINE_REST = "/engine-rest/engine/" + ENGINE;
+    private static final Pattern LOCKOUTS = Pattern.compile(
+            "^pimflow_login_lockouts_total\\{[^}]*surface=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)$", Pattern.MULTILINE);
+
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @LocalServerPort
     int port;
+
     @Autowired
     IdentityService identity;
 
@@ -82,9 +87,12 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
                 retryAfter = r.headers().firstValue("Retry-After").orElse(null);
             }
         }
-        // (a) the first five failures were answered 401, every later guess of the loop refused before any password check
+        // (a) the first five failures were answered 401, every later guess of the loop refused before any password
+        // check
         assertThat(statuses.subList(0, 5)).as("statuses " + statuses).containsOnly(401);
-        assertThat(statuses.stream().filter(s -> s == 429).count()).as("statuses " + statuses).isGreaterThanOrEqualTo(20);
+        assertThat(statuses.stream().filter(s -> s == 429).count())
+                .as("statuses " + statuses)
+                .isGreaterThanOrEqualTo(20);
         assertThat(statuses).as("statuses " + statuses).containsOnly(401, 429);
         assertThat(retryAfter).isNotNull();
         assertThat(Integer.parseInt(retryAfter)).isBetween(1, 6);
@@ -92,21 +100,28 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         assertThat(adminFailedLogins()).isLessThan(10);
 
         // (b) the block ends by itself (at most max-delay, 6 s): the right password works everywhere
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
-                .until(() -> get(ENGINE_REST + "/process-instance", basic("admin", PASSWORD)).statusCode() == 200);
-        assertThat(get("/api/activations", basic("admin", PASSWORD)).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> get(ENGINE_REST + "/process-instance", basic("admin", PASSWORD))
+                                .statusCode()
+                        == 200);
+        assertThat(get("/api/activations", basic("admin", PASSWORD)).statusCode())
+                .isEqualTo(200);
         assertThat(cockpitLogin("admin", PASSWORD).statusCode()).isEqualTo(200);
         assertThat(adminFailedLogins()).isZero();
 
         // (c) audited: one record per block (not per refused request), naming the user tried and the address
-        long blocks = statuses.stream().filter(s -> s == 401).count() - 4; // the 5th failure and every later one start a block
+        long blocks = statuses.stream().filter(s -> s == 401).count()
+                - 4; // the 5th failure and every later one start a block
         await().atMost(WAIT).until(() -> throttled("127.0.0.1").size() >= blocks);
         List<AuditRecord> records = throttled("127.0.0.1");
         assertThat(records).hasSize((int) blocks);
         AuditRecord first = records.get(0);
         assertThat(first.actor()).isEqualTo("admin");
         assertThat(first.outcome()).isEqualTo("refused");
-        assertThat(first.details()).containsEntry("failures", 5).containsEntry("lockedForSeconds", 2)
+        assertThat(first.details())
+                .containsEntry("failures", 5)
+                .containsEntry("lockedForSeconds", 2)
                 .containsKey("surface");
         // ... and counted in /actuator/prometheus
         assertThat(lockoutsInPrometheus() - lockoutsBefore).isEqualTo(blocks);
@@ -126,15 +141,20 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int sent = 0;
         while (adminFailedLogins() < 10) {
-            assertThat(System.nanoTime()).as("Camunda counted 10 failed logins within a minute").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("Camunda counted 10 failed logins within a minute")
+                    .isLessThan(deadline);
             String from = "127.0.1." + (10 + sent / 2 % 200); // two guesses per address, below max-failures
-            assertThat(rawGet(from, ENGINE_REST + "/process-instance", basic("admin", "botnet-" + sent))).isEqualTo(401);
+            assertThat(rawGet(from, ENGINE_REST + "/process-instance", basic("admin", "botnet-" + sent)))
+                    .isEqualTo(401);
             sent++;
             Thread.sleep(150);
         }
         Thread.sleep(1500);
-        assertThat(rawGet("127.0.2.1", ENGINE_REST + "/process-instance", basic("admin", PASSWORD))).isEqualTo(200);
-        assertThat(rawGet("127.0.2.1", "/api/activations", basic("admin", PASSWORD))).isEqualTo(200);
+        assertThat(rawGet("127.0.2.1", ENGINE_REST + "/process-instance", basic("admin", PASSWORD)))
+                .isEqualTo(200);
+        assertThat(rawGet("127.0.2.1", "/api/activations", basic("admin", PASSWORD)))
+                .isEqualTo(200);
         assertThat(adminFailedLogins()).isZero();
     }
 
@@ -144,16 +164,27 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         String from = "127.0.3.1";
         String[] spellings = {"Basic\t", "basic ", "BASIC  ", "Basic\t", "basic\t"};
         for (String spelling : spellings) {
-            String guess = spelling + java.util.Base64.getEncoder().encodeToString("nobody:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            assertThat(rawGet(from, "/api/activations", guess)).as(spelling.replace("\t", "\\t")).isEqualTo(401);
+            String guess = spelling
+                    + java.util.Base64.getEncoder()
+                            .encodeToString("nobody:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(rawGet(from, "/api/activations", guess))
+                    .as(spelling.replace("\t", "\\t"))
+                    .isEqualTo(401);
         }
-        assertThat(rawGet(from, "/api/activations", "Basic\t" + java.util.Base64.getEncoder()
-                .encodeToString("nobody:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(429);
+        assertThat(rawGet(
+                        from,
+                        "/api/activations",
+                        "Basic\t"
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(
+                                                "nobody:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .isEqualTo(429);
     }
 
     private List<AuditRecord> throttled(String address) {
         return audit.forActivation(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> LoginLockouts.ACTION.equals(r.action()) && address.equals(r.details().get("clientAddress")))
+                .filter(r -> LoginLockouts.ACTION.equals(r.action())
+                        && address.equals(r.details().get("clientAddress")))
                 .toList();
     }
 
@@ -179,7 +210,11 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
     }
 
     private HttpResponse<Void> get(String path, String authorization) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", authorization).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", authorization)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 
@@ -191,8 +226,7 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
         return rawRequest(from, path, authorization).status;
     }
 
-    private record Raw(int status, String body) {
-    }
+    private record Raw(int status, String body) {}
 
     /**
      * A GET sent from the given loopback address (Linux routes all of 127.0.0.0/8 to the loopback interface), so that
@@ -205,7 +239,8 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
             s.setSoTimeout(15000);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: " + authorization
-                    + "\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + "\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = new java.io.BufferedInputStream(s.getInputStream());
             int status = Integer.parseInt(line(in).split(" ")[1]);
@@ -221,8 +256,9 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
             }
             java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
             if (chunked) {
-                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
-                     size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                        size > 0;
+                        size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
                     body.write(in.readNBytes(size));
                     line(in);
                 }

@@ -1,11 +1,10 @@
 package dev.pimflow.workflow.support;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Runs a browser test class only where Debian's {@code chromium} and {@code chromium-driver} are installed
@@ -22,7 +21,8 @@ public class BrowserCondition implements ExecutionCondition {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
             return null;
         }
-        return CHROMIUM + " and " + CHROMEDRIVER + " are needed (Debian's chromium and chromium-driver): run scripts/install-browser.sh";
+        return CHROMIUM + " and " + CHROMEDRIVER
+                + " are needed (Debian's chromium and chromium-driver): run scripts/install-browser.sh";
     }
 
     public static boolean required() {
@@ -38,7 +38,8 @@ public class BrowserCondition implements ExecutionCondition {
         if (required()) {
             return ConditionEvaluationResult.enabled(REQUIRED_PROPERTY + "=true: not skipped although " + missing);
         }
-        String reason = "browser test skipped: " + missing + " (or set -D" + REQUIRED_PROPERTY + "=true to fail instead)";
+        String reason =
+                "browser test skipped: " + missing + " (or set -D" + REQUIRED_PROPERTY + "=true to fail instead)";
         context.getTestClass().ifPresent(c -> System.out.println("[browser] " + c.getSimpleName() + ": " + reason));
         return ConditionEvaluationResult.disabled(reason);
     }

@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CockpitSession {
     private final CookieManager cookies = new CookieManager();
-    private final HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient browser = HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     private final String base;
     private final String engine;
     private String csrf;
@@ -35,8 +38,12 @@ public final class CockpitSession {
 
     /** Posts the login form; after a successful login the page hands out the new session's token, as to the browser. */
     public HttpResponse<String> login(String user, String password) {
-        String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        HttpResponse<String> r = request("POST", "/camunda/api/admin/auth/user/" + engine + "/login/cockpit", form,
+        String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        HttpResponse<String> r = request(
+                "POST",
+                "/camunda/api/admin/auth/user/" + engine + "/login/cockpit",
+                form,
                 "application/x-www-form-urlencoded");
         if (r.statusCode() == 200) {
             csrf = pageToken();
@@ -51,16 +58,24 @@ public final class CockpitSession {
 
     private HttpResponse<String> request(String method, String path, String body, String contentType) {
         HttpResponse<String> r = exchange(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", contentType).header("X-XSRF-TOKEN", csrf).header("Referer", page())
+                .header("Content-Type", contentType)
+                .header("X-XSRF-TOKEN", csrf)
+                .header("Referer", page())
                 .method(method, HttpRequest.BodyPublishers.ofString(body)));
         r.headers().firstValue("X-XSRF-TOKEN").ifPresent(t -> csrf = t);
         return r;
     }
 
     private String pageToken() {
-        HttpResponse<String> page = exchange(HttpRequest.newBuilder(URI.create(page())).GET());
-        return page.headers().firstValue("X-XSRF-TOKEN").orElseGet(() -> cookies.getCookieStore().getCookies().stream()
-                .filter(c -> c.getName().equals("XSRF-TOKEN")).map(HttpCookie::getValue).findFirst().orElseThrow());
+        HttpResponse<String> page =
+                exchange(HttpRequest.newBuilder(URI.create(page())).GET());
+        return page.headers()
+                .firstValue("X-XSRF-TOKEN")
+                .orElseGet(() -> cookies.getCookieStore().getCookies().stream()
+                        .filter(c -> c.getName().equals("XSRF-TOKEN"))
+                        .map(HttpCookie::getValue)
+                        .findFirst()
+                        .orElseThrow());
     }
 
     private String page() {

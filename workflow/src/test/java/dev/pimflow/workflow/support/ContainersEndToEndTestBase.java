@@ -1,9 +1,11 @@
 package dev.pimflow.workflow.support;
 
-import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -17,10 +19,6 @@ import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-
 /**
  * Testcontainers mode: the whole orchestrator as in {@link EndToEndTestBase}, but against a Kafka broker (KRaft) and a
  * PostgreSQL server in containers, the way a deployment runs them. It deliberately does not extend
@@ -31,7 +29,9 @@ import java.util.List;
  * reaper when the JVM ends. Images: {@code pimflow.test.kafka-image} (default {@value #KAFKA_IMAGE}) and
  * {@code pimflow.test.postgres-image} (default {@value #POSTGRES_IMAGE}), the same as docker-compose.yml.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "camunda.bpm.process-engine-name=containerstest")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "camunda.bpm.process-engine-name=containerstest")
 @ActiveProfiles("test")
 @ExtendWith(DockerEngineCondition.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,10 +42,12 @@ public abstract class ContainersEndToEndTestBase implements EndToEndHarness {
 
     protected static final KafkaContainer KAFKA =
             new KafkaContainer(DockerImageName.parse(System.getProperty("pimflow.test.kafka-image", KAFKA_IMAGE)));
-    protected static final PostgreSQLContainer<?> POSTGRES =
-            new PostgreSQLContainer<>(DockerImageName.parse(System.getProperty("pimflow.test.postgres-image", POSTGRES_IMAGE))
-                    .asCompatibleSubstituteFor("postgres"))
-                    .withDatabaseName("pimflow").withUsername("pimflow").withPassword("pimflow");
+    protected static final PostgreSQLContainer<?> POSTGRES = new PostgreSQLContainer<>(
+                    DockerImageName.parse(System.getProperty("pimflow.test.postgres-image", POSTGRES_IMAGE))
+                            .asCompatibleSubstituteFor("postgres"))
+            .withDatabaseName("pimflow")
+            .withUsername("pimflow")
+            .withPassword("pimflow");
 
     static {
         // class initialisation happens only when a subclass runs, i.e. after DockerEngineCondition let it
@@ -64,6 +66,7 @@ public abstract class ContainersEndToEndTestBase implements EndToEndHarness {
 
     @Autowired
     protected GraphSimulator simulator;
+
     @Autowired
     protected AuditTrail audit;
 
@@ -74,8 +77,15 @@ public abstract class ContainersEndToEndTestBase implements EndToEndHarness {
     @BeforeAll
     void connect() {
         tickets = new TicketSystem(KAFKA.getBootstrapServers());
-        topics = new TopicWatcher(KAFKA.getBootstrapServers(), List.of("pim.mfa.challenges", "pim.activations", "pim.revocations",
-                "pim.audit", "tickets.events.dlt", "pim.mfa.responses.dlt"));
+        topics = new TopicWatcher(
+                KAFKA.getBootstrapServers(),
+                List.of(
+                        "pim.mfa.challenges",
+                        "pim.activations",
+                        "pim.revocations",
+                        "pim.audit",
+                        "tickets.events.dlt",
+                        "pim.mfa.responses.dlt"));
     }
 
     @AfterAll

@@ -10,8 +10,9 @@ import org.testcontainers.DockerClientFactory;
  * anything (containers, Spring context) starts.
  */
 public class DockerEngineCondition implements ExecutionCondition {
-    static final String SKIPPED = "no Docker engine: Testcontainers mode skipped; the same tests ran against the in-JVM KRaft broker "
-            + "(@EmbeddedKafka) on H2 and on the machine's PostgreSQL";
+    static final String SKIPPED =
+            "no Docker engine: Testcontainers mode skipped; the same tests ran against the in-JVM KRaft broker "
+                    + "(@EmbeddedKafka) on H2 and on the machine's PostgreSQL";
 
     private static volatile Boolean available;
 
@@ -20,7 +21,8 @@ public class DockerEngineCondition implements ExecutionCondition {
         if (available()) {
             return ConditionEvaluationResult.enabled("Docker engine found: Testcontainers mode");
         }
-        context.getTestClass().ifPresent(c -> System.out.println("[testcontainers] " + c.getSimpleName() + ": " + SKIPPED));
+        context.getTestClass()
+                .ifPresent(c -> System.out.println("[testcontainers] " + c.getSimpleName() + ": " + SKIPPED));
         return ConditionEvaluationResult.disabled(SKIPPED);
     }
 

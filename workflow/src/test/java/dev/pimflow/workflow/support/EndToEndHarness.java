@@ -1,14 +1,13 @@
 package dev.pimflow.workflow.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.mfa.MfaAssertionSigner;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * What an end-to-end scenario needs from its harness, whichever runs the orchestrator (the embedded broker of
@@ -33,21 +32,37 @@ public interface EndToEndHarness {
     List<String> activeRoles(String principalId);
 
     default JsonNode awaitChallenge(String ticketNumber) {
-        return topics().awaitEvent("pim.mfa.challenges", waitTime(), e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText()));
+        return topics().awaitEvent(
+                        "pim.mfa.challenges",
+                        waitTime(),
+                        e -> ticketNumber.equals(
+                                e.path("data").path("ticketNumber").asText()));
     }
 
     default JsonNode awaitStatus(String activationId, String status) {
-        return topics().awaitEvent("pim.activations", waitTime(), e -> activationId.equals(e.path("data").path("activationId").asText())
-                && status.equals(e.path("data").path("status").asText()));
+        return topics().awaitEvent(
+                        "pim.activations",
+                        waitTime(),
+                        e -> activationId.equals(
+                                        e.path("data").path("activationId").asText())
+                                && status.equals(e.path("data").path("status").asText()));
     }
 
     default JsonNode awaitStatusOfTicket(String ticketNumber, String status) {
-        return topics().awaitEvent("pim.activations", waitTime(), e -> ticketNumber.equals(e.path("data").path("ticketNumber").asText())
-                && status.equals(e.path("data").path("status").asText()));
+        return topics().awaitEvent(
+                        "pim.activations",
+                        waitTime(),
+                        e -> ticketNumber.equals(
+                                        e.path("data").path("ticketNumber").asText())
+                                && status.equals(e.path("data").path("status").asText()));
     }
 
     default JsonNode awaitRevoked(String activationId) {
-        return topics().awaitEvent("pim.revocations", waitTime(), e -> activationId.equals(e.path("data").path("activationId").asText()));
+        return topics().awaitEvent(
+                        "pim.revocations",
+                        waitTime(),
+                        e -> activationId.equals(
+                                e.path("data").path("activationId").asText()));
     }
 
     /** Requests an activation for Aline on the ticket and approves its MFA challenge; returns the activation id. */
@@ -55,7 +70,9 @@ public interface EndToEndHarness {
         tickets().requestActivation(ticket, TicketSystem.ALINE, duration);
         JsonNode challenge = awaitChallenge(ticket).path("data");
         String challengeId = challenge.path("challengeId").asText();
-        tickets().respondToChallenge(challengeId, gateway().sign(TicketSystem.ALINE, challengeId, true, Duration.ofMinutes(2)));
+        tickets()
+                .respondToChallenge(
+                        challengeId, gateway().sign(TicketSystem.ALINE, challengeId, true, Duration.ofMinutes(2)));
         return challenge.path("activationId").asText();
     }
 

@@ -1,9 +1,15 @@
 package dev.pimflow.workflow.support;
 
-import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -12,14 +18,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.ActiveProfiles;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * The whole orchestrator (Camunda, listeners, outbox relay, Graph simulator over HTTP) against a real Kafka broker in
@@ -35,8 +33,10 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
 
     @Autowired
     protected EmbeddedKafkaBroker broker;
+
     @Autowired
     protected GraphSimulator simulator;
+
     @Autowired
     protected AuditTrail audit;
 
@@ -48,8 +48,15 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     @BeforeAll
     void connect() {
         tickets = new TicketSystem(broker.getBrokersAsString());
-        topics = new TopicWatcher(broker.getBrokersAsString(), List.of("pim.mfa.challenges", "pim.activations", "pim.revocations",
-                "pim.audit", "tickets.events.dlt", "pim.mfa.responses.dlt"));
+        topics = new TopicWatcher(
+                broker.getBrokersAsString(),
+                List.of(
+                        "pim.mfa.challenges",
+                        "pim.activations",
+                        "pim.revocations",
+                        "pim.audit",
+                        "tickets.events.dlt",
+                        "pim.mfa.responses.dlt"));
     }
 
     @Autowired
@@ -62,11 +69,14 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     @AfterAll
     void closeLiveActivationsAndDisconnect() throws InterruptedException {
         try {
-            String live = "SELECT ticket_system, ticket_number FROM activation WHERE status IN ('requested', 'pending-mfa', 'active')";
+            String live =
+                    "SELECT ticket_system, ticket_number FROM activation WHERE status IN ('requested', 'pending-mfa', 'active')";
             for (var row : jdbcTemplate.queryForList(live)) {
                 tickets.closeTicket((String) row.get("ticket_system"), (String) row.get("ticket_number"));
             }
-            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> jdbcTemplate.queryForList(live).isEmpty());
+            org.awaitility.Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> jdbcTemplate.queryForList(live).isEmpty());
         } finally {
             tickets.close();
             topics.close();
@@ -80,7 +90,8 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
 
     /** The process instance that carries the activation. */
     protected String instanceOf(String activationId) {
-        return jdbcTemplate.queryForObject("SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
+        return jdbcTemplate.queryForObject(
+                "SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
     }
 
     @Override
@@ -111,8 +122,15 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     /** The simulator's control surface ({@code /_simulator/faults}, {@code /reset}, {@code /tokens}). */
     protected HttpResponse<String> simulatorControl(String method, String path, String body) throws Exception {
         String url = simulator.baseUrl().replace("/v1.0", "") + "/_simulator" + path;
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /** The orchestrator's HTTP surfaces as a person with a login reaches them: HTTP Basic, JSON, a multipart upload. */
 public final class OrchestratorHttp {
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
     private final String user;
     private final String password;
@@ -24,7 +25,8 @@ public final class OrchestratorHttp {
     }
 
     public OrchestratorHttp as(String otherUser, String otherPassword) {
-        return new OrchestratorHttp(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherUser, otherPassword);
+        return new OrchestratorHttp(
+                Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherUser, otherPassword);
     }
 
     public HttpResponse<String> get(String path) {
@@ -32,24 +34,35 @@ public final class OrchestratorHttp {
     }
 
     public HttpResponse<String> send(String method, String path, String json) {
-        return send(request(path).header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        json == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** A multipart/form-data upload of one file, as {@code /engine-rest/deployment/create} takes it. */
     public HttpResponse<String> upload(String path, String fieldName, String fileName, String content) {
         String boundary = "----pimflow" + UUID.randomUUID();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nattack\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fieldName + "\"; filename=\"" + fileName + "\"\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fieldName + "\"; filename=\""
+                + fileName + "\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
-        return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return send(request(path)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         if (user != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            b.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         return b;
     }

@@ -3,12 +3,6 @@ package dev.pimflow.workflow.support;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -16,6 +10,11 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plays a ticket system and an MFA gateway from outside the orchestrator: plain Kafka producer, CloudEvents JSON. */
 public class TicketSystem implements AutoCloseable {
@@ -53,7 +52,10 @@ public class TicketSystem implements AutoCloseable {
     }
 
     public String requestActivation(String ticketNumber, String principalId, String duration) {
-        return send("tickets.events", CONTOSO_ICM + ":" + ticketNumber, EventTypes.TICKET_ACTIVATION_REQUESTED,
+        return send(
+                "tickets.events",
+                CONTOSO_ICM + ":" + ticketNumber,
+                EventTypes.TICKET_ACTIVATION_REQUESTED,
                 activationRequest(ticketNumber, principalId, duration));
     }
 

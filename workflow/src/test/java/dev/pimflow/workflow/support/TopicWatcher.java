@@ -1,13 +1,9 @@
 package dev.pimflow.workflow.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,8 +14,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads topics from the beginning in the background, as a subscriber of the product would, and lets a test wait for a record. */
 public class TopicWatcher implements AutoCloseable {
@@ -39,14 +38,16 @@ public class TopicWatcher implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        thread = new Thread(() -> {
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-                consumer.subscribe(List.copyOf(topics));
-                while (running) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
-                }
-            }
-        }, "topic-watcher");
+        thread = new Thread(
+                () -> {
+                    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+                        consumer.subscribe(List.copyOf(topics));
+                        while (running) {
+                            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+                        }
+                    }
+                },
+                "topic-watcher");
         thread.setDaemon(true);
         thread.start();
     }
@@ -87,13 +88,18 @@ public class TopicWatcher implements AutoCloseable {
     }
 
     public JsonNode awaitEvent(String topic, Duration timeout, Predicate<JsonNode> match) {
-        return await().atMost(timeout).pollInterval(Duration.ofMillis(50))
-                .until(() -> events(topic, match), l -> !l.isEmpty()).get(0);
+        return await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> events(topic, match), l -> !l.isEmpty())
+                .get(0);
     }
 
-    public ConsumerRecord<String, byte[]> awaitRecord(String topic, Duration timeout, Predicate<ConsumerRecord<String, byte[]>> match) {
-        return await().atMost(timeout).pollInterval(Duration.ofMillis(50))
-                .until(() -> records(topic, match), l -> !l.isEmpty()).get(0);
+    public ConsumerRecord<String, byte[]> awaitRecord(
+            String topic, Duration timeout, Predicate<ConsumerRecord<String, byte[]>> match) {
+        return await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> records(topic, match), l -> !l.isEmpty())
+                .get(0);
     }
 
     @Override

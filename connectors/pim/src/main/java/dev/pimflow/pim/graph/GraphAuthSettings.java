@@ -9,22 +9,22 @@ package dev.pimflow.pim.graph;
  * @param certificatePassword the PFX password, if any
  */
 public record GraphAuthSettings(
-    String mode,
-    String tenantId,
-    String clientId,
-    String clientSecret,
-    String certificatePath,
-    String certificatePassword) {
+        String mode,
+        String tenantId,
+        String clientId,
+        String clientSecret,
+        String certificatePath,
+        String certificatePassword) {
 
-  public static GraphAuthSettings simulator() {
-    return new GraphAuthSettings("simulator", null, null, null, null, null);
-  }
+    public static GraphAuthSettings simulator() {
+        return new GraphAuthSettings("simulator", null, null, null, null, null);
+    }
 
-  /** Never prints the secret or the certificate password. */
-  @Override
-  public String toString() {
-    return "GraphAuthSettings[mode=" + mode + ", tenantId=" + tenantId + ", clientId=" + clientId
-        + ", clientSecret=" + (clientSecret == null ? "null" : "***") + ", certificatePath=" + certificatePath
-        + ", certificatePassword=" + (certificatePassword == null ? "null" : "***") + "]";
-  }
+    /** Never prints the secret or the certificate password. */
+    @Override
+    public String toString() {
+        return "GraphAuthSettings[mode=" + mode + ", tenantId=" + tenantId + ", clientId=" + clientId
+                + ", clientSecret=" + (clientSecret == null ? "null" : "***") + ", certificatePath=" + certificatePath
+                + ", certificatePassword=" + (certificatePassword == null ? "null" : "***") + "]";
+    }
 }

@@ -13,39 +13,40 @@ import java.util.Objects;
  * @param maxBackoff the longest the client waits in-call; a longer {@code Retry-After} is handed to the caller
  */
 public record GraphClientSettings(
-    String baseUrl, Duration requestTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        String baseUrl, Duration requestTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
-  public static final String GRAPH_V1 = "https://graph.microsoft.com/v1.0";
+    public static final String GRAPH_V1 = "https://graph.microsoft.com/v1.0";
 
-  public GraphClientSettings {
-    Objects.requireNonNull(baseUrl, "baseUrl");
-    baseUrl = baseUrl.trim();
-    while (baseUrl.endsWith("/")) {
-      baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+    public GraphClientSettings {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        baseUrl = baseUrl.trim();
+        while (baseUrl.endsWith("/")) {
+            baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+        }
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("baseUrl must be an http(s) URL, got " + baseUrl);
+        }
+        requirePositive(requestTimeout, "requestTimeout");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff");
+        }
     }
-    if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-      throw new IllegalArgumentException("baseUrl must be an http(s) URL, got " + baseUrl);
-    }
-    requirePositive(requestTimeout, "requestTimeout");
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts must be at least 1");
-    }
-    Objects.requireNonNull(initialBackoff, "initialBackoff");
-    Objects.requireNonNull(maxBackoff, "maxBackoff");
-    if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff");
-    }
-  }
 
-  /** 30 s per attempt, 4 attempts, back-off from 500 ms up to 30 s. */
-  public static GraphClientSettings defaults(String baseUrl) {
-    return new GraphClientSettings(baseUrl, Duration.ofSeconds(30), 4, Duration.ofMillis(500), Duration.ofSeconds(30));
-  }
-
-  private static void requirePositive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive");
+    /** 30 s per attempt, 4 attempts, back-off from 500 ms up to 30 s. */
+    public static GraphClientSettings defaults(String baseUrl) {
+        return new GraphClientSettings(
+                baseUrl, Duration.ofSeconds(30), 4, Duration.ofMillis(500), Duration.ofSeconds(30));
     }
-  }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
 }

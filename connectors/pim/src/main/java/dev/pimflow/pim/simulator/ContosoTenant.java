@@ -22,94 +22,142 @@ import java.util.List;
  */
 public final class ContosoTenant {
 
-  public static final String TENANT_ID = "a4f9d1c2-7b3e-4e58-9c6a-2d1f0b8e7c35";
-  public static final String DOMAIN = "contoso.onmicrosoft.com";
+    public static final String TENANT_ID = "a4f9d1c2-7b3e-4e58-9c6a-2d1f0b8e7c35";
+    public static final String DOMAIN = "contoso.onmicrosoft.com";
 
-  /** MOD Administrator: owner of the helpdesk group, permanently active Global Administrator. */
-  public static final String ADMIN_ID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
-  /** Aline Dupuy: member of the helpdesk group, so eligible for User Administrator through it. */
-  public static final String ALINE_ID = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
-  /** Bob Kelly: eligible for nothing. */
-  public static final String BOB_ID = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
+    /** MOD Administrator: owner of the helpdesk group, permanently active Global Administrator. */
+    public static final String ADMIN_ID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
+    /** Aline Dupuy: member of the helpdesk group, so eligible for User Administrator through it. */
+    public static final String ALINE_ID = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    /** Bob Kelly: eligible for nothing. */
+    public static final String BOB_ID = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
 
-  public static final String HELPDESK_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
-  public static final String HELPDESK_GROUP_NAME = "IT Helpdesk (User)";
+    public static final String HELPDESK_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
+    public static final String HELPDESK_GROUP_NAME = "IT Helpdesk (User)";
 
-  public static final String USER_ADMINISTRATOR_ROLE_ID = BuiltInRoles.USER_ADMINISTRATOR;
-  public static final String GLOBAL_ADMINISTRATOR_ROLE_ID = BuiltInRoles.GLOBAL_ADMINISTRATOR;
+    public static final String USER_ADMINISTRATOR_ROLE_ID = BuiltInRoles.USER_ADMINISTRATOR;
+    public static final String GLOBAL_ADMINISTRATOR_ROLE_ID = BuiltInRoles.GLOBAL_ADMINISTRATOR;
 
-  /** The request id of the seeded group eligibility (tutorial step 2). */
-  public static final String HELPDESK_ELIGIBILITY_REQUEST_ID = "12956159-24b8-4619-b9ea-8ce21f81a38f";
+    /** The request id of the seeded group eligibility (tutorial step 2). */
+    public static final String HELPDESK_ELIGIBILITY_REQUEST_ID = "12956159-24b8-4619-b9ea-8ce21f81a38f";
 
-  private ContosoTenant() {}
+    private ContosoTenant() {}
 
-  static void seed(TenantState state) {
-    Instant now = state.clock.instant();
-    Instant dayAgo = now.minus(1, ChronoUnit.DAYS);
-    Instant yearAhead = now.plus(365, ChronoUnit.DAYS);
+    static void seed(TenantState state) {
+        Instant now = state.clock.instant();
+        Instant dayAgo = now.minus(1, ChronoUnit.DAYS);
+        Instant yearAhead = now.plus(365, ChronoUnit.DAYS);
 
-    state.addUser(new User(ADMIN_ID, "MOD Administrator", "MOD", "Administrator", "admin@" + DOMAIN, null));
-    state.addUser(new User(ALINE_ID, "Aline Dupuy", "Aline", "Dupuy", "AlineD@" + DOMAIN, "IT Helpdesk Specialist"));
-    state.addUser(new User(BOB_ID, "Bob Kelly", "Bob", "Kelly", "BobK@" + DOMAIN, "Sales Representative"));
+        state.addUser(new User(ADMIN_ID, "MOD Administrator", "MOD", "Administrator", "admin@" + DOMAIN, null));
+        state.addUser(
+                new User(ALINE_ID, "Aline Dupuy", "Aline", "Dupuy", "AlineD@" + DOMAIN, "IT Helpdesk Specialist"));
+        state.addUser(new User(BOB_ID, "Bob Kelly", "Bob", "Kelly", "BobK@" + DOMAIN, "Sales Representative"));
 
-    Group helpdesk =
-        new Group(
-            HELPDESK_GROUP_ID, HELPDESK_GROUP_NAME, "IT Helpdesk to support Contoso employees", false, "userHelpdesk",
-            true, true, List.of(), "Private", dayAgo.minus(Duration.ofMinutes(5)));
-    helpdesk.owners.add(ADMIN_ID);
-    helpdesk.members.add(ADMIN_ID);
-    helpdesk.members.add(ALINE_ID);
-    state.addGroup(helpdesk);
+        Group helpdesk = new Group(
+                HELPDESK_GROUP_ID,
+                HELPDESK_GROUP_NAME,
+                "IT Helpdesk to support Contoso employees",
+                false,
+                "userHelpdesk",
+                true,
+                true,
+                List.of(),
+                "Private",
+                dayAgo.minus(Duration.ofMinutes(5)));
+        helpdesk.owners.add(ADMIN_ID);
+        helpdesk.members.add(ADMIN_ID);
+        helpdesk.members.add(ALINE_ID);
+        state.addGroup(helpdesk);
 
-    // The admin's Global Administrator role was assigned outside PIM, long before the tutorial.
-    Instant longAgo = now.minus(400, ChronoUnit.DAYS);
-    state.addSchedule(
-        new Schedule(Kind.ASSIGNMENT, "4d6ac14f-3453-41d0-bef9-a3e0c569773a", ADMIN_ID, GLOBAL_ADMINISTRATOR_ROLE_ID, "/",
-            null, null, longAgo, "Assigned", "Direct", null, true, longAgo, null, "noExpiration", null));
+        // The admin's Global Administrator role was assigned outside PIM, long before the tutorial.
+        Instant longAgo = now.minus(400, ChronoUnit.DAYS);
+        state.addSchedule(new Schedule(
+                Kind.ASSIGNMENT,
+                "4d6ac14f-3453-41d0-bef9-a3e0c569773a",
+                ADMIN_ID,
+                GLOBAL_ADMINISTRATOR_ROLE_ID,
+                "/",
+                null,
+                null,
+                longAgo,
+                "Assigned",
+                "Direct",
+                null,
+                true,
+                longAgo,
+                null,
+                "noExpiration",
+                null));
 
-    // Tutorial step 2: the group is eligible for User Administrator, tenant-wide, for a year.
-    ObjectNode info = Json.obj();
-    info.put("startDateTime", Json.time(dayAgo));
-    info.putNull("recurrence");
-    ObjectNode exp = info.putObject("expiration");
-    exp.put("type", "afterDateTime");
-    exp.put("endDateTime", Json.time(yearAhead));
-    exp.putNull("duration");
-    ObjectNode createdBy = Json.obj();
-    createdBy.putNull("application");
-    createdBy.putNull("device");
-    createdBy.putObject("user").putNull("displayName").put("id", ADMIN_ID);
-    ScheduleRequest step2 =
-        new ScheduleRequest(Kind.ELIGIBILITY, HELPDESK_ELIGIBILITY_REQUEST_ID, Action.ADMIN_ASSIGN, dayAgo,
-            HELPDESK_GROUP_ID, USER_ADMINISTRATOR_ROLE_ID, "/", null, false,
-            "Assign User Admin eligibility to IT Helpdesk (User) group", null, createdBy, info, null, null);
-    step2.status = "Provisioned";
-    step2.completedDateTime = dayAgo;
-    step2.targetScheduleId = HELPDESK_ELIGIBILITY_REQUEST_ID;
-    state.addRequest(step2);
-    state.addSchedule(
-        new Schedule(Kind.ELIGIBILITY, HELPDESK_ELIGIBILITY_REQUEST_ID, HELPDESK_GROUP_ID, USER_ADMINISTRATOR_ROLE_ID,
-            "/", null, HELPDESK_ELIGIBILITY_REQUEST_ID, dayAgo, null, "Direct", null, false, dayAgo, yearAhead,
-            "afterDateTime", null));
+        // Tutorial step 2: the group is eligible for User Administrator, tenant-wide, for a year.
+        ObjectNode info = Json.obj();
+        info.put("startDateTime", Json.time(dayAgo));
+        info.putNull("recurrence");
+        ObjectNode exp = info.putObject("expiration");
+        exp.put("type", "afterDateTime");
+        exp.put("endDateTime", Json.time(yearAhead));
+        exp.putNull("duration");
+        ObjectNode createdBy = Json.obj();
+        createdBy.putNull("application");
+        createdBy.putNull("device");
+        createdBy.putObject("user").putNull("displayName").put("id", ADMIN_ID);
+        ScheduleRequest step2 = new ScheduleRequest(
+                Kind.ELIGIBILITY,
+                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                Action.ADMIN_ASSIGN,
+                dayAgo,
+                HELPDESK_GROUP_ID,
+                USER_ADMINISTRATOR_ROLE_ID,
+                "/",
+                null,
+                false,
+                "Assign User Admin eligibility to IT Helpdesk (User) group",
+                null,
+                createdBy,
+                info,
+                null,
+                null);
+        step2.status = "Provisioned";
+        step2.completedDateTime = dayAgo;
+        step2.targetScheduleId = HELPDESK_ELIGIBILITY_REQUEST_ID;
+        state.addRequest(step2);
+        state.addSchedule(new Schedule(
+                Kind.ELIGIBILITY,
+                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                HELPDESK_GROUP_ID,
+                USER_ADMINISTRATOR_ROLE_ID,
+                "/",
+                null,
+                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                dayAgo,
+                null,
+                "Direct",
+                null,
+                false,
+                dayAgo,
+                yearAhead,
+                "afterDateTime",
+                null));
 
-    // User Administrator role settings: activation up to 8 hours with MFA, justification and a ticket.
-    TenantState.Policy userAdmin = state.policy(USER_ADMINISTRATOR_ROLE_ID);
-    setExpiration(userAdmin, "Expiration_EndUser_Assignment", true, "PT8H");
-    setEnabled(userAdmin, "Enablement_EndUser_Assignment", "MultiFactorAuthentication", "Justification", "Ticketing");
-    setExpiration(userAdmin, "Expiration_Admin_Assignment", false, "P180D");
-    setEnabled(userAdmin, "Enablement_Admin_Assignment", "Justification");
-  }
-
-  private static void setExpiration(TenantState.Policy p, String ruleId, boolean required, String max) {
-    ObjectNode rule = p.rules.get(ruleId);
-    rule.put("isExpirationRequired", required);
-    rule.put("maximumDuration", max);
-  }
-
-  private static void setEnabled(TenantState.Policy p, String ruleId, String... enabled) {
-    ArrayNode a = p.rules.get(ruleId).putArray("enabledRules");
-    for (String e : enabled) {
-      a.add(e);
+        // User Administrator role settings: activation up to 8 hours with MFA, justification and a ticket.
+        TenantState.Policy userAdmin = state.policy(USER_ADMINISTRATOR_ROLE_ID);
+        setExpiration(userAdmin, "Expiration_EndUser_Assignment", true, "PT8H");
+        setEnabled(
+                userAdmin, "Enablement_EndUser_Assignment", "MultiFactorAuthentication", "Justification", "Ticketing");
+        setExpiration(userAdmin, "Expiration_Admin_Assignment", false, "P180D");
+        setEnabled(userAdmin, "Enablement_Admin_Assignment", "Justification");
     }
-  }
+
+    private static void setExpiration(TenantState.Policy p, String ruleId, boolean required, String max) {
+        ObjectNode rule = p.rules.get(ruleId);
+        rule.put("isExpirationRequired", required);
+        rule.put("maximumDuration", max);
+    }
+
+    private static void setEnabled(TenantState.Policy p, String ruleId, String... enabled) {
+        ArrayNode a = p.rules.get(ruleId).putArray("enabledRules");
+        for (String e : enabled) {
+            a.add(e);
+        }
+    }
 }

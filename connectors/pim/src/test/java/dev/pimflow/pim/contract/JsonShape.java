@@ -21,116 +21,117 @@ import java.util.Set;
  */
 final class JsonShape {
 
-  enum Keys {
-    EXACT,
-    AT_LEAST
-  }
-
-  private JsonShape() {}
-
-  /** The differences, one line each with a JSON pointer; empty when the shapes agree. */
-  static List<String> differences(JsonNode expected, JsonNode actual, Keys keys) {
-    List<String> out = new ArrayList<>();
-    compare("", expected, actual, keys, out);
-    return out;
-  }
-
-  private static void compare(String path, JsonNode expected, JsonNode actual, Keys keys, List<String> out) {
-    if (expected == null || actual == null || expected.isNull() || actual.isNull()) {
-      return;
+    enum Keys {
+        EXACT,
+        AT_LEAST
     }
-    String et = type(expected);
-    String at = type(actual);
-    if (!et.equals(at)) {
-      out.add(where(path) + ": expected " + et + " but was " + at + " " + abbreviate(actual));
-      return;
+
+    private JsonShape() {}
+
+    /** The differences, one line each with a JSON pointer; empty when the shapes agree. */
+    static List<String> differences(JsonNode expected, JsonNode actual, Keys keys) {
+        List<String> out = new ArrayList<>();
+        compare("", expected, actual, keys, out);
+        return out;
     }
-    if (expected.isObject()) {
-      Set<String> ek = names(expected);
-      Set<String> ak = names(actual);
-      for (String k : ek) {
-        if (!ak.contains(k)) {
-          out.add(where(path) + ": missing property '" + k + "'");
+
+    private static void compare(String path, JsonNode expected, JsonNode actual, Keys keys, List<String> out) {
+        if (expected == null || actual == null || expected.isNull() || actual.isNull()) {
+            return;
         }
-      }
-      if (keys == Keys.EXACT) {
-        for (String k : ak) {
-          if (!ek.contains(k)) {
-            out.add(where(path) + ": unexpected property '" + k + "'");
-          }
+        String et = type(expected);
+        String at = type(actual);
+        if (!et.equals(at)) {
+            out.add(where(path) + ": expected " + et + " but was " + at + " " + abbreviate(actual));
+            return;
         }
-      }
-      for (String k : ek) {
-        if (ak.contains(k)) {
-          compare(path + "/" + k, expected.get(k), actual.get(k), keys, out);
+        if (expected.isObject()) {
+            Set<String> ek = names(expected);
+            Set<String> ak = names(actual);
+            for (String k : ek) {
+                if (!ak.contains(k)) {
+                    out.add(where(path) + ": missing property '" + k + "'");
+                }
+            }
+            if (keys == Keys.EXACT) {
+                for (String k : ak) {
+                    if (!ek.contains(k)) {
+                        out.add(where(path) + ": unexpected property '" + k + "'");
+                    }
+                }
+            }
+            for (String k : ek) {
+                if (ak.contains(k)) {
+                    compare(path + "/" + k, expected.get(k), actual.get(k), keys, out);
+                }
+            }
+        } else if (expected.isArray() && !expected.isEmpty()) {
+            for (int i = 0; i < actual.size(); i++) {
+                JsonNode item = actual.get(i);
+                JsonNode model = modelFor(expected, item);
+                if (model == null) {
+                    out.add(where(path + "/" + i) + ": no element of the fixture has @odata.type "
+                            + item.get("@odata.type"));
+                } else {
+                    compare(path + "/" + i, model, item, keys, out);
+                }
+            }
         }
-      }
-    } else if (expected.isArray() && !expected.isEmpty()) {
-      for (int i = 0; i < actual.size(); i++) {
-        JsonNode item = actual.get(i);
-        JsonNode model = modelFor(expected, item);
-        if (model == null) {
-          out.add(where(path + "/" + i) + ": no element of the fixture has @odata.type " + item.get("@odata.type"));
-        } else {
-          compare(path + "/" + i, model, item, keys, out);
+    }
+
+    private static JsonNode modelFor(JsonNode expectedArray, JsonNode item) {
+        JsonNode type = item.isObject() ? item.get("@odata.type") : null;
+        if (type != null && type.isTextual()) {
+            for (JsonNode e : expectedArray) {
+                JsonNode t = e.get("@odata.type");
+                if (t != null && t.asText().equalsIgnoreCase(type.asText())) {
+                    return e;
+                }
+            }
+            boolean fixtureTyped = false;
+            for (JsonNode e : expectedArray) {
+                fixtureTyped |= e.has("@odata.type");
+            }
+            if (fixtureTyped) {
+                return null;
+            }
         }
-      }
+        return expectedArray.get(0);
     }
-  }
 
-  private static JsonNode modelFor(JsonNode expectedArray, JsonNode item) {
-    JsonNode type = item.isObject() ? item.get("@odata.type") : null;
-    if (type != null && type.isTextual()) {
-      for (JsonNode e : expectedArray) {
-        JsonNode t = e.get("@odata.type");
-        if (t != null && t.asText().equalsIgnoreCase(type.asText())) {
-          return e;
+    private static String type(JsonNode n) {
+        if (n.isObject()) {
+            return "object";
         }
-      }
-      boolean fixtureTyped = false;
-      for (JsonNode e : expectedArray) {
-        fixtureTyped |= e.has("@odata.type");
-      }
-      if (fixtureTyped) {
-        return null;
-      }
+        if (n.isArray()) {
+            return "array";
+        }
+        if (n.isTextual()) {
+            return "string";
+        }
+        if (n.isNumber()) {
+            return "number";
+        }
+        if (n.isBoolean()) {
+            return "boolean";
+        }
+        return n.getNodeType().toString().toLowerCase();
     }
-    return expectedArray.get(0);
-  }
 
-  private static String type(JsonNode n) {
-    if (n.isObject()) {
-      return "object";
+    private static Set<String> names(JsonNode n) {
+        Set<String> s = new LinkedHashSet<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            s.add(it.next());
+        }
+        return s;
     }
-    if (n.isArray()) {
-      return "array";
-    }
-    if (n.isTextual()) {
-      return "string";
-    }
-    if (n.isNumber()) {
-      return "number";
-    }
-    if (n.isBoolean()) {
-      return "boolean";
-    }
-    return n.getNodeType().toString().toLowerCase();
-  }
 
-  private static Set<String> names(JsonNode n) {
-    Set<String> s = new LinkedHashSet<>();
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      s.add(it.next());
+    private static String where(String path) {
+        return path.isEmpty() ? "/" : path;
     }
-    return s;
-  }
 
-  private static String where(String path) {
-    return path.isEmpty() ? "/" : path;
-  }
-
-  private static String abbreviate(JsonNode n) {
-    String s = n.toString();
-    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-  }
+    private static String abbreviate(JsonNode n) {
+        String s = n.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
 }

@@ -34,78 +34,91 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * </table>
  * The admin's and the user's object ids are read from the {@code oid} claim of their tokens (decoded, not verified).
  */
-@EnabledIfEnvironmentVariable(named = "PIM_CONTRACT_BASE_URL", matches = "https?://.+",
-    disabledReason = "runs against a real tenant only when PIM_CONTRACT_BASE_URL is set (with the tokens in the class comment)")
-@EnabledIfEnvironmentVariable(named = "PIM_CONTRACT_ADMIN_TOKEN", matches = ".+",
-    disabledReason = "needs PIM_CONTRACT_ADMIN_TOKEN: a Privileged Role Administrator's delegated token with MFA")
-@EnabledIfEnvironmentVariable(named = "PIM_CONTRACT_USER_TOKEN", matches = ".+",
-    disabledReason = "needs PIM_CONTRACT_USER_TOKEN: the test user's delegated token with MFA")
+@EnabledIfEnvironmentVariable(
+        named = "PIM_CONTRACT_BASE_URL",
+        matches = "https?://.+",
+        disabledReason =
+                "runs against a real tenant only when PIM_CONTRACT_BASE_URL is set (with the tokens in the class comment)")
+@EnabledIfEnvironmentVariable(
+        named = "PIM_CONTRACT_ADMIN_TOKEN",
+        matches = ".+",
+        disabledReason = "needs PIM_CONTRACT_ADMIN_TOKEN: a Privileged Role Administrator's delegated token with MFA")
+@EnabledIfEnvironmentVariable(
+        named = "PIM_CONTRACT_USER_TOKEN",
+        matches = ".+",
+        disabledReason = "needs PIM_CONTRACT_USER_TOKEN: the test user's delegated token with MFA")
 class LiveTenantContractTest extends GraphPimContract {
 
-  private static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
-  private static String appToken;
-  private static Tenant tenant;
+    private static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    private static String appToken;
+    private static Tenant tenant;
 
-  @BeforeAll
-  static void configure() {
-    List<String> missing = new ArrayList<>();
-    String assignee = env("PIM_CONTRACT_ASSIGNEE_ID");
-    if (assignee == null) {
-      missing.add("PIM_CONTRACT_ASSIGNEE_ID");
+    @BeforeAll
+    static void configure() {
+        List<String> missing = new ArrayList<>();
+        String assignee = env("PIM_CONTRACT_ASSIGNEE_ID");
+        if (assignee == null) {
+            missing.add("PIM_CONTRACT_ASSIGNEE_ID");
+        }
+        appToken = env("PIM_CONTRACT_APP_TOKEN");
+        if (appToken == null) {
+            String tenantId = env("PIM_CONTRACT_TENANT_ID");
+            String clientId = env("PIM_CONTRACT_CLIENT_ID");
+            String secret = env("PIM_CONTRACT_CLIENT_SECRET");
+            if (tenantId == null || clientId == null || secret == null) {
+                missing.add(
+                        "PIM_CONTRACT_APP_TOKEN (or PIM_CONTRACT_TENANT_ID + PIM_CONTRACT_CLIENT_ID + PIM_CONTRACT_CLIENT_SECRET)");
+            } else {
+                appToken = GraphCredentials.create(
+                                new GraphAuthSettings("client-secret", tenantId, clientId, secret, null, null))
+                        .getTokenSync(new TokenRequestContext().addScopes(GraphPimClient.DEFAULT_SCOPE))
+                        .getToken();
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("PIM_CONTRACT_BASE_URL is set, but not: " + String.join(", ", missing));
+        }
+        String role = env("PIM_CONTRACT_ROLE_ID");
+        tenant = new Tenant(
+                oid(env("PIM_CONTRACT_ADMIN_TOKEN"), "PIM_CONTRACT_ADMIN_TOKEN"),
+                oid(env("PIM_CONTRACT_USER_TOKEN"), "PIM_CONTRACT_USER_TOKEN"),
+                assignee,
+                role == null ? USER_ADMINISTRATOR : role);
     }
-    appToken = env("PIM_CONTRACT_APP_TOKEN");
-    if (appToken == null) {
-      String tenantId = env("PIM_CONTRACT_TENANT_ID");
-      String clientId = env("PIM_CONTRACT_CLIENT_ID");
-      String secret = env("PIM_CONTRACT_CLIENT_SECRET");
-      if (tenantId == null || clientId == null || secret == null) {
-        missing.add("PIM_CONTRACT_APP_TOKEN (or PIM_CONTRACT_TENANT_ID + PIM_CONTRACT_CLIENT_ID + PIM_CONTRACT_CLIENT_SECRET)");
-      } else {
-        appToken = GraphCredentials.create(new GraphAuthSettings("client-secret", tenantId, clientId, secret, null, null))
-            .getTokenSync(new TokenRequestContext().addScopes(GraphPimClient.DEFAULT_SCOPE))
-            .getToken();
-      }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? null : v.trim();
     }
-    if (!missing.isEmpty()) {
-      throw new IllegalStateException("PIM_CONTRACT_BASE_URL is set, but not: " + String.join(", ", missing));
+
+    /** The token's {@code oid} claim, read without verifying the token (Graph verifies it). */
+    private static String oid(String token, String variable) {
+        String[] parts = token.split("\\.");
+        try {
+            JsonNode claims = ContractHttp.MAPPER.readTree(
+                    new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+            return claims.get("oid").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(variable + " is not a JWT with an oid claim");
+        }
     }
-    String role = env("PIM_CONTRACT_ROLE_ID");
-    tenant = new Tenant(oid(env("PIM_CONTRACT_ADMIN_TOKEN"), "PIM_CONTRACT_ADMIN_TOKEN"),
-        oid(env("PIM_CONTRACT_USER_TOKEN"), "PIM_CONTRACT_USER_TOKEN"), assignee, role == null ? USER_ADMINISTRATOR : role);
-  }
 
-  private static String env(String name) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? null : v.trim();
-  }
-
-  /** The token's {@code oid} claim, read without verifying the token (Graph verifies it). */
-  private static String oid(String token, String variable) {
-    String[] parts = token.split("\\.");
-    try {
-      JsonNode claims = ContractHttp.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-      return claims.get("oid").asText();
-    } catch (Exception e) {
-      throw new IllegalStateException(variable + " is not a JWT with an oid claim");
+    @Override
+    protected String baseUrl() {
+        return env("PIM_CONTRACT_BASE_URL");
     }
-  }
 
-  @Override
-  protected String baseUrl() {
-    return env("PIM_CONTRACT_BASE_URL");
-  }
+    @Override
+    protected String token(Actor actor) {
+        return switch (actor) {
+            case ADMIN -> env("PIM_CONTRACT_ADMIN_TOKEN");
+            case USER -> env("PIM_CONTRACT_USER_TOKEN");
+            case APP -> appToken;
+        };
+    }
 
-  @Override
-  protected String token(Actor actor) {
-    return switch (actor) {
-      case ADMIN -> env("PIM_CONTRACT_ADMIN_TOKEN");
-      case USER -> env("PIM_CONTRACT_USER_TOKEN");
-      case APP -> appToken;
-    };
-  }
-
-  @Override
-  protected Tenant tenant() {
-    return tenant;
-  }
+    @Override
+    protected Tenant tenant() {
+        return tenant;
+    }
 }

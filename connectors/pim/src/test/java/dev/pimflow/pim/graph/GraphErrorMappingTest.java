@@ -13,78 +13,102 @@ import org.junit.jupiter.api.Test;
 /** Every Graph error becomes DENY, RETRY or INCIDENT. */
 class GraphErrorMappingTest {
 
-  private static final HttpHeaders NONE = HttpHeaders.of(Map.of(), (a, b) -> true);
+    private static final HttpHeaders NONE = HttpHeaders.of(Map.of(), (a, b) -> true);
 
-  private static String envelope(String code, String message) {
-    return "{\"error\":{\"code\":\"" + code + "\",\"message\":" + quote(message)
-        + ",\"innerError\":{\"date\":\"2023-08-01T06:45:07\",\"request-id\":\"r\",\"client-request-id\":\"c\"}}}";
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  @Test
-  void policyFailuresAreDeniedWithRuleNames() {
-    PimException e = GraphPimClient.error(400,
-        envelope("RoleAssignmentRequestPolicyValidationFailed", "The following policy rules failed: [\"MfaRule\",\"ExpirationRule\"]"), NONE);
-    assertThat(e.kind()).isEqualTo(Kind.DENY);
-    assertThat(e.getMessage()).isEqualTo("RoleAssignmentRequestPolicyValidationFailed: MfaRule, ExpirationRule");
-
-    PimException newer = GraphPimClient.error(400, envelope("RoleAssignmentRequestPolicyValidationFailed",
-        "The following policy rules failed: JustificationRule - Justification is required"), NONE);
-    assertThat(newer.getMessage()).isEqualTo("RoleAssignmentRequestPolicyValidationFailed: JustificationRule");
-  }
-
-  @Test
-  void pimCodesAreDenied() {
-    for (String code : List.of("RoleAssignmentRequestAcrsValidationFailed", "RoleNotFound", "SubjectNotFound",
-        "RoleAssignmentExists", "PendingRoleAssignmentRequest", "InvalidRoleAssignmentRequest")) {
-      PimException e = GraphPimClient.error(400, envelope(code, "x"), NONE);
-      assertThat(e.kind()).as(code).isEqualTo(Kind.DENY);
-      assertThat(e.code()).isEqualTo(code);
-      assertThat(e.httpStatus()).isEqualTo(400);
+    private static String envelope(String code, String message) {
+        return "{\"error\":{\"code\":\"" + code + "\",\"message\":" + quote(message)
+                + ",\"innerError\":{\"date\":\"2023-08-01T06:45:07\",\"request-id\":\"r\",\"client-request-id\":\"c\"}}}";
     }
-  }
 
-  @Test
-  void throttlingAndServerErrorsAreRetriedWithRetryAfter() {
-    HttpHeaders headers = HttpHeaders.of(Map.of("Retry-After", List.of("2.128")), (a, b) -> true);
-    PimException e = GraphPimClient.error(429, envelope("TooManyRequests", "Please retry again later."), headers);
-    assertThat(e.kind()).isEqualTo(Kind.RETRY);
-    assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(2128));
-    assertThat(GraphPimClient.error(502, "<html>bad gateway</html>", NONE).code()).isEqualTo("HttpStatus502");
-    assertThat(GraphPimClient.error(502, "<html>bad gateway</html>", NONE).kind()).isEqualTo(Kind.RETRY);
-  }
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
 
-  @Test
-  void everythingElseIsAnIncident() {
-    assertThat(GraphPimClient.error(401, envelope("InvalidAuthenticationToken", "expired"), NONE).kind()).isEqualTo(Kind.INCIDENT);
-    assertThat(GraphPimClient.error(400, envelope("SomethingNew", "?"), NONE).kind()).isEqualTo(Kind.INCIDENT);
-    assertThat(GraphPimClient.error(404, envelope("itemNotFound", "?"), NONE).kind()).isEqualTo(Kind.INCIDENT);
-    PimException garbage = GraphPimClient.error(400, "not json", NONE);
-    assertThat(garbage.kind()).isEqualTo(Kind.INCIDENT);
-    assertThat(garbage.code()).isEqualTo("HttpStatus400");
-    // RoleAssignmentDoesNotExist is only a success for removals, where the client handles it itself
-    assertThat(GraphPimClient.error(400, envelope("RoleAssignmentDoesNotExist", "x"), NONE).kind()).isEqualTo(Kind.INCIDENT);
-  }
+    @Test
+    void policyFailuresAreDeniedWithRuleNames() {
+        PimException e = GraphPimClient.error(
+                400,
+                envelope(
+                        "RoleAssignmentRequestPolicyValidationFailed",
+                        "The following policy rules failed: [\"MfaRule\",\"ExpirationRule\"]"),
+                NONE);
+        assertThat(e.kind()).isEqualTo(Kind.DENY);
+        assertThat(e.getMessage()).isEqualTo("RoleAssignmentRequestPolicyValidationFailed: MfaRule, ExpirationRule");
 
-  @Test
-  void permissionErrorsWrappedInUnknownErrorAreUnwrapped() {
-    String inner = "{\"errorCode\":\"PermissionScopeNotGranted\",\"message\":\"Authorization failed due to missing permission scope "
-        + "RoleEligibilitySchedule.ReadWrite.Directory.\",\"instanceAnnotations\":[]}";
-    PimException e = GraphPimClient.error(403, envelope("UnknownError", inner), NONE);
-    assertThat(e.kind()).isEqualTo(Kind.INCIDENT);
-    assertThat(e.code()).isEqualTo("PermissionScopeNotGranted");
-    assertThat(e.getMessage()).contains("missing permission scope");
-  }
+        PimException newer = GraphPimClient.error(
+                400,
+                envelope(
+                        "RoleAssignmentRequestPolicyValidationFailed",
+                        "The following policy rules failed: JustificationRule - Justification is required"),
+                NONE);
+        assertThat(newer.getMessage()).isEqualTo("RoleAssignmentRequestPolicyValidationFailed: JustificationRule");
+    }
 
-  @Test
-  void durationsInGraphForms() {
-    assertThat(GraphPimClient.duration("PT8H")).isEqualTo(Duration.ofHours(8));
-    assertThat(GraphPimClient.duration("P180D")).isEqualTo(Duration.ofDays(180));
-    assertThat(GraphPimClient.duration("PT1H45M")).isEqualTo(Duration.ofMinutes(105));
-    assertThat(GraphPimClient.duration("P1Y")).isEqualTo(Duration.ofDays(365));
-    assertThat(GraphPimClient.duration("P1DT2H")).isEqualTo(Duration.ofHours(26));
-  }
+    @Test
+    void pimCodesAreDenied() {
+        for (String code : List.of(
+                "RoleAssignmentRequestAcrsValidationFailed",
+                "RoleNotFound",
+                "SubjectNotFound",
+                "RoleAssignmentExists",
+                "PendingRoleAssignmentRequest",
+                "InvalidRoleAssignmentRequest")) {
+            PimException e = GraphPimClient.error(400, envelope(code, "x"), NONE);
+            assertThat(e.kind()).as(code).isEqualTo(Kind.DENY);
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.httpStatus()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedWithRetryAfter() {
+        HttpHeaders headers = HttpHeaders.of(Map.of("Retry-After", List.of("2.128")), (a, b) -> true);
+        PimException e = GraphPimClient.error(429, envelope("TooManyRequests", "Please retry again later."), headers);
+        assertThat(e.kind()).isEqualTo(Kind.RETRY);
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(2128));
+        assertThat(GraphPimClient.error(502, "<html>bad gateway</html>", NONE).code())
+                .isEqualTo("HttpStatus502");
+        assertThat(GraphPimClient.error(502, "<html>bad gateway</html>", NONE).kind())
+                .isEqualTo(Kind.RETRY);
+    }
+
+    @Test
+    void everythingElseIsAnIncident() {
+        assertThat(GraphPimClient.error(401, envelope("InvalidAuthenticationToken", "expired"), NONE)
+                        .kind())
+                .isEqualTo(Kind.INCIDENT);
+        assertThat(GraphPimClient.error(400, envelope("SomethingNew", "?"), NONE)
+                        .kind())
+                .isEqualTo(Kind.INCIDENT);
+        assertThat(GraphPimClient.error(404, envelope("itemNotFound", "?"), NONE)
+                        .kind())
+                .isEqualTo(Kind.INCIDENT);
+        PimException garbage = GraphPimClient.error(400, "not json", NONE);
+        assertThat(garbage.kind()).isEqualTo(Kind.INCIDENT);
+        assertThat(garbage.code()).isEqualTo("HttpStatus400");
+        // RoleAssignmentDoesNotExist is only a success for removals, where the client handles it itself
+        assertThat(GraphPimClient.error(400, envelope("RoleAssignmentDoesNotExist", "x"), NONE)
+                        .kind())
+                .isEqualTo(Kind.INCIDENT);
+    }
+
+    @Test
+    void permissionErrorsWrappedInUnknownErrorAreUnwrapped() {
+        String inner =
+                "{\"errorCode\":\"PermissionScopeNotGranted\",\"message\":\"Authorization failed due to missing permission scope "
+                        + "RoleEligibilitySchedule.ReadWrite.Directory.\",\"instanceAnnotations\":[]}";
+        PimException e = GraphPimClient.error(403, envelope("UnknownError", inner), NONE);
+        assertThat(e.kind()).isEqualTo(Kind.INCIDENT);
+        assertThat(e.code()).isEqualTo("PermissionScopeNotGranted");
+        assertThat(e.getMessage()).contains("missing permission scope");
+    }
+
+    @Test
+    void durationsInGraphForms() {
+        assertThat(GraphPimClient.duration("PT8H")).isEqualTo(Duration.ofHours(8));
+        assertThat(GraphPimClient.duration("P180D")).isEqualTo(Duration.ofDays(180));
+        assertThat(GraphPimClient.duration("PT1H45M")).isEqualTo(Duration.ofMinutes(105));
+        assertThat(GraphPimClient.duration("P1Y")).isEqualTo(Duration.ofDays(365));
+        assertThat(GraphPimClient.duration("P1DT2H")).isEqualTo(Duration.ofHours(26));
+    }
 }

@@ -25,49 +25,58 @@ import reactor.core.publisher.Mono;
 /** Calls are logged with method, path, status and client-request-id; tokens never are (DESIGN 6.8). */
 class GraphPimClientLoggingTest {
 
-  /** Records every token it hands out. */
-  static final class RecordingCredential implements TokenCredential {
-    final List<String> issued = new CopyOnWriteArrayList<>();
-    final SimulatorTokenCredential delegate = new SimulatorTokenCredential();
+    /** Records every token it hands out. */
+    static final class RecordingCredential implements TokenCredential {
+        final List<String> issued = new CopyOnWriteArrayList<>();
+        final SimulatorTokenCredential delegate = new SimulatorTokenCredential();
 
-    @Override
-    public Mono<AccessToken> getToken(TokenRequestContext request) {
-      return Mono.fromSupplier(() -> getTokenSync(request));
+        @Override
+        public Mono<AccessToken> getToken(TokenRequestContext request) {
+            return Mono.fromSupplier(() -> getTokenSync(request));
+        }
+
+        @Override
+        public AccessToken getTokenSync(TokenRequestContext request) {
+            assertThat(request.getScopes()).containsExactly(GraphPimClient.DEFAULT_SCOPE);
+            AccessToken t = delegate.getTokenSync(request);
+            issued.add(t.getToken());
+            return t;
+        }
     }
 
-    @Override
-    public AccessToken getTokenSync(TokenRequestContext request) {
-      assertThat(request.getScopes()).containsExactly(GraphPimClient.DEFAULT_SCOPE);
-      AccessToken t = delegate.getTokenSync(request);
-      issued.add(t.getToken());
-      return t;
+    @Test
+    void tokensNeverReachTheLog() {
+        Logger root = (Logger) LoggerFactory.getLogger("dev.pimflow");
+        Level before = root.getLevel();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        root.setLevel(Level.DEBUG);
+        RecordingCredential credential = new RecordingCredential();
+        try (GraphSimulator simulator = GraphSimulator.start(0)) {
+            GraphPimClient client = new GraphPimClient(GraphClientSettings.defaults(simulator.baseUrl()), credential);
+            client.eligibility(ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/");
+            client.assign(new AssignmentRequest(
+                    ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/", Duration.ofHours(1), "j", "T-1", "S", "a-1"));
+            client.remove(new RemovalRequest(ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/", "done", "T-1", "S"));
+        } finally {
+            root.detachAppender(appender);
+            root.setLevel(before);
+        }
+        assertThat(credential.issued).hasSize(1); // cached until near expiry
+        List<String> lines = appender.list.stream()
+                .map(e -> e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null
+                                ? ""
+                                : e.getThrowableProxy().getMessage()))
+                .toList();
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l)
+                        .contains("POST /v1.0/roleManagement/directory/roleAssignmentScheduleRequests -> 201")
+                        .contains("client-request-id"));
+        String token = credential.issued.get(0);
+        assertThat(lines)
+                .noneSatisfy(
+                        l -> assertThat(l).containsAnyOf(token, token.substring(0, 20), "Bearer", "Authorization"));
     }
-  }
-
-  @Test
-  void tokensNeverReachTheLog() {
-    Logger root = (Logger) LoggerFactory.getLogger("dev.pimflow");
-    Level before = root.getLevel();
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    root.addAppender(appender);
-    root.setLevel(Level.DEBUG);
-    RecordingCredential credential = new RecordingCredential();
-    try (GraphSimulator simulator = GraphSimulator.start(0)) {
-      GraphPimClient client = new GraphPimClient(GraphClientSettings.defaults(simulator.baseUrl()), credential);
-      client.eligibility(ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/");
-      client.assign(new AssignmentRequest(ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/", Duration.ofHours(1), "j", "T-1", "S", "a-1"));
-      client.remove(new RemovalRequest(ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/", "done", "T-1", "S"));
-    } finally {
-      root.detachAppender(appender);
-      root.setLevel(before);
-    }
-    assertThat(credential.issued).hasSize(1); // cached until near expiry
-    List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage()
-        + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList();
-    assertThat(lines).anySatisfy(l -> assertThat(l)
-        .contains("POST /v1.0/roleManagement/directory/roleAssignmentScheduleRequests -> 201").contains("client-request-id"));
-    String token = credential.issued.get(0);
-    assertThat(lines).noneSatisfy(l -> assertThat(l).containsAnyOf(token, token.substring(0, 20), "Bearer", "Authorization"));
-  }
 }
