@@ -26,7 +26,7 @@ class GraphErrorMappingTest {
 
     @Test
     void policyFailuresAreDeniedWithRuleNames() {
-        PimException e = GraphPimClient.error(
+        PimException e = GraphErrors.error(
                 400,
                 envelope(
                         "RoleAssignmentRequestPolicyValidationFailed",
@@ -35,7 +35,7 @@ class GraphErrorMappingTest {
         assertThat(e.kind()).isEqualTo(Kind.DENY);
         assertThat(e.getMessage()).isEqualTo("RoleAssignmentRequestPolicyValidationFailed: MfaRule, ExpirationRule");
 
-        PimException newer = GraphPimClient.error(
+        PimException newer = GraphErrors.error(
                 400,
                 envelope(
                         "RoleAssignmentRequestPolicyValidationFailed",
@@ -53,7 +53,7 @@ class GraphErrorMappingTest {
                 "RoleAssignmentExists",
                 "PendingRoleAssignmentRequest",
                 "InvalidRoleAssignmentRequest")) {
-            PimException e = GraphPimClient.error(400, envelope(code, "x"), NONE);
+            PimException e = GraphErrors.error(400, envelope(code, "x"), NONE);
             assertThat(e.kind()).as(code).isEqualTo(Kind.DENY);
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.httpStatus()).isEqualTo(400);
@@ -63,31 +63,29 @@ class GraphErrorMappingTest {
     @Test
     void throttlingAndServerErrorsAreRetriedWithRetryAfter() {
         HttpHeaders headers = HttpHeaders.of(Map.of("Retry-After", List.of("2.128")), (a, b) -> true);
-        PimException e = GraphPimClient.error(429, envelope("TooManyRequests", "Please retry again later."), headers);
+        PimException e = GraphErrors.error(429, envelope("TooManyRequests", "Please retry again later."), headers);
         assertThat(e.kind()).isEqualTo(Kind.RETRY);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(2128));
-        assertThat(GraphPimClient.error(502, "<html>bad gateway</html>", NONE).code())
+        assertThat(GraphErrors.error(502, "<html>bad gateway</html>", NONE).code())
                 .isEqualTo("HttpStatus502");
-        assertThat(GraphPimClient.error(502, "<html>bad gateway</html>", NONE).kind())
+        assertThat(GraphErrors.error(502, "<html>bad gateway</html>", NONE).kind())
                 .isEqualTo(Kind.RETRY);
     }
 
     @Test
     void everythingElseIsAnIncident() {
-        assertThat(GraphPimClient.error(401, envelope("InvalidAuthenticationToken", "expired"), NONE)
+        assertThat(GraphErrors.error(401, envelope("InvalidAuthenticationToken", "expired"), NONE)
                         .kind())
                 .isEqualTo(Kind.INCIDENT);
-        assertThat(GraphPimClient.error(400, envelope("SomethingNew", "?"), NONE)
-                        .kind())
+        assertThat(GraphErrors.error(400, envelope("SomethingNew", "?"), NONE).kind())
                 .isEqualTo(Kind.INCIDENT);
-        assertThat(GraphPimClient.error(404, envelope("itemNotFound", "?"), NONE)
-                        .kind())
+        assertThat(GraphErrors.error(404, envelope("itemNotFound", "?"), NONE).kind())
                 .isEqualTo(Kind.INCIDENT);
-        PimException garbage = GraphPimClient.error(400, "not json", NONE);
+        PimException garbage = GraphErrors.error(400, "not json", NONE);
         assertThat(garbage.kind()).isEqualTo(Kind.INCIDENT);
         assertThat(garbage.code()).isEqualTo("HttpStatus400");
         // RoleAssignmentDoesNotExist is only a success for removals, where the client handles it itself
-        assertThat(GraphPimClient.error(400, envelope("RoleAssignmentDoesNotExist", "x"), NONE)
+        assertThat(GraphErrors.error(400, envelope("RoleAssignmentDoesNotExist", "x"), NONE)
                         .kind())
                 .isEqualTo(Kind.INCIDENT);
     }
@@ -97,7 +95,7 @@ class GraphErrorMappingTest {
         String inner =
                 "{\"errorCode\":\"PermissionScopeNotGranted\",\"message\":\"Authorization failed due to missing permission scope "
                         + "RoleEligibilitySchedule.ReadWrite.Directory.\",\"instanceAnnotations\":[]}";
-        PimException e = GraphPimClient.error(403, envelope("UnknownError", inner), NONE);
+        PimException e = GraphErrors.error(403, envelope("UnknownError", inner), NONE);
         assertThat(e.kind()).isEqualTo(Kind.INCIDENT);
         assertThat(e.code()).isEqualTo("PermissionScopeNotGranted");
         assertThat(e.getMessage()).contains("missing permission scope");
@@ -105,10 +103,10 @@ class GraphErrorMappingTest {
 
     @Test
     void durationsInGraphForms() {
-        assertThat(GraphPimClient.duration("PT8H")).isEqualTo(Duration.ofHours(8));
-        assertThat(GraphPimClient.duration("P180D")).isEqualTo(Duration.ofDays(180));
-        assertThat(GraphPimClient.duration("PT1H45M")).isEqualTo(Duration.ofMinutes(105));
-        assertThat(GraphPimClient.duration("P1Y")).isEqualTo(Duration.ofDays(365));
-        assertThat(GraphPimClient.duration("P1DT2H")).isEqualTo(Duration.ofHours(26));
+        assertThat(GraphJson.duration("PT8H")).isEqualTo(Duration.ofHours(8));
+        assertThat(GraphJson.duration("P180D")).isEqualTo(Duration.ofDays(180));
+        assertThat(GraphJson.duration("PT1H45M")).isEqualTo(Duration.ofMinutes(105));
+        assertThat(GraphJson.duration("P1Y")).isEqualTo(Duration.ofDays(365));
+        assertThat(GraphJson.duration("P1DT2H")).isEqualTo(Duration.ofHours(26));
     }
 }

@@ -1,0 +1,317 @@
+package dev.pimflow.pim.graph;
+
+import static dev.pimflow.pim.graph.GraphJson.MAPPER;
+import static dev.pimflow.pim.graph.GraphJson.field;
+import static dev.pimflow.pim.graph.GraphJson.text;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.core.exception.ClientAuthenticationException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.pim.PimException;
+import dev.pimflow.pim.PimException.Kind;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Graph over HTTP for {@link GraphPimClient}: the bearer token, one request with its log line, the in-call retries,
+ * paging, and error answers mapped by {@link GraphErrors}. Logs under {@code GraphPimClient}'s name, which is what
+ * operators configure. Tokens never reach the log.
+ */
+final class GraphHttp {
+
+    private static final Logger log = LoggerFactory.getLogger(GraphPimClient.class);
+    /**
+     * Error codes that callers treat as an outcome, not a fault, logged at INFO: removing an assignment that PIM already
+     * ended (every revocation at the end of a duration races PIM's own expiry) answers {@code RoleAssignmentDoesNotExist}.
+     */
+    private static final Set<String> EXPECTED_OUTCOMES = Set.of("RoleAssignmentDoesNotExist");
+
+    private static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(2);
+    private static final int MAX_PAGES = 1000;
+
+    private final GraphClientSettings settings;
+    private final TokenCredential credential;
+    private final String scope;
+    private final HttpClient http;
+    private final URI base;
+    private AccessToken token; // guarded by this
+
+    GraphHttp(GraphClientSettings settings, TokenCredential credential, String scope) {
+        this.settings = settings;
+        this.credential = credential;
+        this.scope = scope;
+        this.base = URI.create(settings.baseUrl());
+        Duration connect = settings.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? settings.requestTimeout()
+                : Duration.ofSeconds(10);
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connect)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** GET a collection, following {@code @odata.nextLink} until it is absent. */
+    List<JsonNode> list(String pathAndQuery) {
+        List<JsonNode> items = new ArrayList<>();
+        String next = pathAndQuery;
+        for (int pages = 0; next != null; pages++) {
+            if (pages == MAX_PAGES) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "TooManyPages",
+                        "TooManyPages: more than " + MAX_PAGES + " pages at " + pathAndQuery);
+            }
+            JsonNode page = call("GET", next, null);
+            JsonNode value = field(page, "value");
+            if (value == null || !value.isArray()) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "UnparsableResponse",
+                        "UnparsableResponse: no 'value' array from " + pathAndQuery);
+            }
+            value.forEach(items::add);
+            next = text(page, "@odata.nextLink");
+        }
+        return items;
+    }
+
+    /**
+     * Calls Graph; 429, 503, 504 and transport failures are retried in-call with back-off (honouring
+     * {@code Retry-After} up to the longest wait we block a worker for), a 401 once with a fresh token.
+     */
+    JsonNode call(String method, String pathOrUrl, JsonNode body) {
+        URI uri = uri(pathOrUrl);
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        boolean tokenRefreshed = false;
+        for (int attempt = 1; ; attempt++) {
+            Attempt outcome = attempt(method, uri, target, body, attempt);
+            if (outcome.failure() == null) {
+                return outcome.answer();
+            }
+            PimException failure = outcome.failure();
+            int status = outcome.status();
+            if (status == 401 && !tokenRefreshed && attempt < settings.maxAttempts()) {
+                tokenRefreshed = true; // a revoked or clock-skewed token: try once more with a fresh one
+                invalidateToken();
+                continue;
+            }
+            boolean retryable = status == 0 || status == 429 || status == 503 || status == 504;
+            if (!retryable || attempt >= settings.maxAttempts()) {
+                throw failure;
+            }
+            Duration wait = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
+            if (wait.compareTo(settings.maxBackoff()) > 0) {
+                throw failure; // longer than we block a worker for: the caller retries after retryAfter()
+            }
+            sleep(wait, method, target);
+        }
+    }
+
+    /** One request: Graph's answer, or the failure with the HTTP status (0 when Graph did not answer). */
+    private Attempt attempt(String method, URI uri, String target, JsonNode body, int attempt) {
+        String clientRequestId = UUID.randomUUID().toString();
+        HttpRequest request = request(method, uri, body, clientRequestId);
+        long started = System.nanoTime();
+        try {
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            return answered(response, method, target, ms, clientRequestId, attempt);
+        } catch (HttpTimeoutException e) {
+            log.warn(
+                    "Graph {} {} timed out (client-request-id {}, attempt {}/{})",
+                    method,
+                    target,
+                    clientRequestId,
+                    attempt,
+                    settings.maxAttempts());
+            String text =
+                    "Timeout: Graph did not answer " + method + " " + target + " within " + settings.requestTimeout();
+            return new Attempt(null, new PimException(Kind.RETRY, "Timeout", text, 0, null, e), 0);
+        } catch (IOException e) {
+            log.warn(
+                    "Graph {} {} failed: {} (client-request-id {}, attempt {}/{})",
+                    method,
+                    target,
+                    e.toString(),
+                    clientRequestId,
+                    attempt,
+                    settings.maxAttempts());
+            String text = "ConnectionFailed: " + method + " " + target + ": " + e;
+            return new Attempt(null, new PimException(Kind.RETRY, "ConnectionFailed", text, 0, null, e), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            String text = "Interrupted while calling Graph " + method + " " + target;
+            throw new PimException(Kind.RETRY, "Interrupted", text, 0, null, e);
+        }
+    }
+
+    private HttpRequest request(String method, URI uri, JsonNode body, String clientRequestId) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(settings.requestTimeout())
+                .header("Authorization", "Bearer " + token())
+                .header("Accept", "application/json")
+                .header("client-request-id", clientRequestId)
+                .header("return-client-request-id", "true");
+        if (body == null) {
+            return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
+        }
+        return builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** Graph answered: its JSON on 2xx, otherwise the mapped failure, logged by how much it matters. */
+    private Attempt answered(
+            HttpResponse<String> response, String method, String target, long ms, String clientRequestId, int attempt) {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            log.debug("Graph {} {} -> {} in {} ms (client-request-id {})", method, target, status, ms, clientRequestId);
+            return new Attempt(parse(response.body(), method, target), null, status);
+        }
+        PimException failure = GraphErrors.error(status, response.body(), response.headers());
+        String requestId = response.headers().firstValue("request-id").orElse("-");
+        if (EXPECTED_OUTCOMES.contains(failure.code())) {
+            log.info(
+                    "Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {})",
+                    method,
+                    target,
+                    status,
+                    failure.code(),
+                    ms,
+                    clientRequestId,
+                    requestId);
+        } else {
+            log.warn(
+                    "Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {}, attempt {}/{})",
+                    method,
+                    target,
+                    status,
+                    failure.code(),
+                    ms,
+                    clientRequestId,
+                    requestId,
+                    attempt,
+                    settings.maxAttempts());
+        }
+        return new Attempt(null, failure, status);
+    }
+
+    private record Attempt(JsonNode answer, PimException failure, int status) {}
+
+    private URI uri(String pathOrUrl) {
+        if (!pathOrUrl.startsWith("http://") && !pathOrUrl.startsWith("https://")) {
+            return URI.create(settings.baseUrl() + pathOrUrl);
+        }
+        URI next = URI.create(pathOrUrl);
+        // A nextLink is followed verbatim, but only to the host we trust with the bearer token.
+        if (!next.getScheme().equalsIgnoreCase(base.getScheme())
+                || !next.getHost().equalsIgnoreCase(base.getHost())
+                || effectivePort(next) != effectivePort(base)) {
+            throw new PimException(
+                    Kind.INCIDENT,
+                    "UnexpectedNextLink",
+                    "UnexpectedNextLink: Graph pointed paging at " + next.getScheme() + "://" + next.getAuthority());
+        }
+        return next;
+    }
+
+    private static int effectivePort(URI u) {
+        if (u.getPort() != -1) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private Duration backoff(int attempt) {
+        long initial = settings.initialBackoff().toMillis();
+        long cap = settings.maxBackoff().toMillis();
+        long exponential = initial << Math.min(attempt - 1, 20);
+        long ceiling = Math.min(cap, exponential < 0 ? cap : exponential);
+        // "equal jitter": half fixed, half random, so concurrent callers spread out but still back off
+        long millis = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        return Duration.ofMillis(millis);
+    }
+
+    private static void sleep(Duration wait, String method, String target) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PimException(
+                    Kind.RETRY,
+                    "Interrupted",
+                    "Interrupted while waiting to retry " + method + " " + target,
+                    0,
+                    null,
+                    e);
+        }
+    }
+
+    private static JsonNode parse(String body, String method, String target) {
+        if (body == null || body.isBlank()) {
+            return MAPPER.createObjectNode();
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new PimException(
+                    Kind.INCIDENT,
+                    "UnparsableResponse",
+                    "UnparsableResponse: Graph answered " + method + " " + target + " with something that is not JSON",
+                    0,
+                    null,
+                    e);
+        }
+    }
+
+    private synchronized String token() {
+        if (token == null
+                || token.getExpiresAt() == null
+                || token.getExpiresAt().toInstant().minus(TOKEN_REFRESH_MARGIN).isBefore(Instant.now())) {
+            AccessToken fresh;
+            try {
+                fresh = credential.getTokenSync(new TokenRequestContext().addScopes(scope));
+            } catch (ClientAuthenticationException e) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "TokenAcquisitionFailed",
+                        "TokenAcquisitionFailed: " + e.getMessage(),
+                        0,
+                        null,
+                        e);
+            } catch (RuntimeException e) {
+                throw new PimException(
+                        Kind.RETRY, "TokenAcquisitionFailed", "TokenAcquisitionFailed: " + e.getMessage(), 0, null, e);
+            }
+            if (fresh == null || fresh.getToken() == null) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "TokenAcquisitionFailed",
+                        "TokenAcquisitionFailed: the credential returned no token");
+            }
+            token = fresh;
+        }
+        return token.getToken();
+    }
+
+    private synchronized void invalidateToken() {
+        token = null;
+    }
+}
