@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.audit.AuditHashes;
 import dev.pimflow.audit.AuditKey;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
@@ -50,7 +51,7 @@ class AuditChainResistsInsidersTest extends EndToEndTestBase {
         long from = deniedActivationWitnessed("CONTOSO:Insider-1");
         Snapshot before = snapshot(from);
         try {
-            rewriteFrom(from, AuditTrail::sha256);
+            rewriteFrom(from, AuditHashes::sha256);
             setHead(null); // the head's MAC cannot be made without the key
             JsonNode v = verify();
             assertThat(v.path("intact").asBoolean()).isFalse();
@@ -70,7 +71,7 @@ class AuditChainResistsInsidersTest extends EndToEndTestBase {
         AuditKey key = AuditKey.of(configuredKey, "pim.audit.hmac-key");
         Snapshot before = snapshot(from);
         try {
-            rewriteFrom(from, r -> AuditTrail.hmac(key, r));
+            rewriteFrom(from, r -> AuditHashes.hmac(key, r));
             setHead(key);
             assertThat(audit.verify().intact())
                     .as("with the key, the database alone cannot tell")

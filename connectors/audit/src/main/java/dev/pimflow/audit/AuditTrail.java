@@ -1,34 +1,17 @@
 package dev.pimflow.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The append-only, hash-chained audit trail, in two steps (ADR 0003):
@@ -50,11 +33,6 @@ import org.springframework.jdbc.core.RowMapper;
  */
 public class AuditTrail {
     public static final String GENESIS_HASH = "0".repeat(64);
-
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .build();
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -168,7 +146,7 @@ public class AuditTrail {
                 e.ticketNumber(),
                 e.principalId(),
                 e.roleDefinitionId(),
-                canonicalJson(details));
+                AuditHashes.canonicalJson(details));
         recorded.run();
     }
 
@@ -181,7 +159,8 @@ public class AuditTrail {
     public List<AuditRecord> chainPending(int max) {
         Map<String, Object> head = jdbc.queryForMap(
                 "SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1 FOR UPDATE");
-        List<Pending> pending = jdbc.query("SELECT * FROM audit_pending ORDER BY id LIMIT " + max, PENDING);
+        List<AuditRows.Pending> pending =
+                jdbc.query("SELECT * FROM audit_pending ORDER BY id LIMIT " + max, AuditRows.PENDING);
         if (pending.isEmpty()) {
             return List.of();
         }
@@ -196,10 +175,10 @@ public class AuditTrail {
         }
         List<AuditRecord> chained = new ArrayList<>(pending.size());
         List<Object[]> rows = new ArrayList<>(pending.size());
-        for (Pending p : pending) {
+        for (AuditRows.Pending p : pending) {
             seq++;
             AuditRecord r = p.record(seq, prevHash);
-            String hash = hash(r, keyedFrom);
+            String hash = AuditHashes.hash(key, r, keyedFrom);
             r = new AuditRecord(
                     r.seq(),
                     r.activationId(),
@@ -267,7 +246,8 @@ public class AuditTrail {
         if (cursor.isEmpty()) {
             return List.of();
         }
-        return jdbc.query("SELECT * FROM audit_record WHERE seq > ? ORDER BY seq LIMIT " + max, ROW, cursor.get(0));
+        return jdbc.query(
+                "SELECT * FROM audit_record WHERE seq > ? ORDER BY seq LIMIT " + max, AuditRows.ROW, cursor.get(0));
     }
 
     /** Advances the publication cursor to {@code seq} (in the transaction of {@link #lockUnpublished}). */
@@ -319,7 +299,8 @@ public class AuditTrail {
     }
 
     public List<AuditRecord> forActivation(String activationId) {
-        return jdbc.query("SELECT * FROM audit_record WHERE activation_id = ? ORDER BY seq", ROW, activationId);
+        return jdbc.query(
+                "SELECT * FROM audit_record WHERE activation_id = ? ORDER BY seq", AuditRows.ROW, activationId);
     }
 
     /**
@@ -339,282 +320,6 @@ public class AuditTrail {
      * @param witness the checkpoints read from outside the database, or null when none was asked
      */
     public AuditVerification verify(AuditWitness witness) {
-        List<AuditCheckpoint> checkpoints = witness == null
-                ? List.of()
-                : witness.checkpoints().stream()
-                        .sorted(Comparator.comparingLong(AuditCheckpoint::seq))
-                        .toList();
-        Map<Long, String> hashesAt = new HashMap<>();
-        checkpoints.forEach(c -> hashesAt.put(c.seq(), null));
-        Chain chain = walkChain(hashesAt);
-        AuditVerification v = chain.result()
-                .withPending(pendingCount())
-                .withKeying(chain.keyedFrom(), Math.min(chain.result().recordsChecked(), chain.keyedFrom() - 1));
-        if (witness == null) {
-            return v.withWitness(AuditVerification.Witness.notChecked(null, 0, "no witness was asked"));
-        }
-        if (!v.intact()) {
-            return v.withWitness(AuditVerification.Witness.notChecked(
-                    witness.source(), witness.rejected(), "not compared: the chain in the database is broken already"));
-        }
-        if (checkpoints.isEmpty()) {
-            return v.withWitness(
-                    AuditVerification.Witness.notChecked(witness.source(), witness.rejected(), witness.problem()));
-        }
-        AuditCheckpoint newest = checkpoints.get(checkpoints.size() - 1);
-        AuditVerification.Witness w = new AuditVerification.Witness(
-                true,
-                witness.source(),
-                newest.seq(),
-                newest.hash(),
-                newest.at(),
-                checkpoints.size(),
-                witness.rejected(),
-                null);
-        for (AuditCheckpoint c : checkpoints) {
-            if (c.keyedFromSeq() != chain.keyedFrom()) {
-                return broken(
-                        v,
-                        Math.min(c.keyedFromSeq(), chain.keyedFrom()),
-                        "the chain's keyed part starts at seq " + chain.keyedFrom()
-                                + " in the database but at seq " + c.keyedFromSeq() + " in the checkpoint of " + c.at()
-                                + " on " + witness.source()
-                                + ": records were re-hashed",
-                        w);
-            }
-        }
-        if (newest.seq() > chain.lastSeq()) {
-            return broken(
-                    v,
-                    chain.lastSeq() + 1,
-                    "the chain ends at seq " + chain.lastSeq() + " but " + witness.source() + " witnessed seq "
-                            + newest.seq() + " (checkpoint of " + newest.at() + "): records after seq "
-                            + chain.lastSeq() + " were removed",
-                    w);
-        }
-        Long lastMatch = null;
-        for (AuditCheckpoint c : checkpoints) {
-            if (c.hash().equals(hashesAt.get(c.seq()))) {
-                lastMatch = c.seq();
-                continue;
-            }
-            return broken(
-                    v,
-                    c.seq(),
-                    "record " + c.seq() + " does not have the hash " + witness.source()
-                            + " witnessed for it (checkpoint of "
-                            + c.at() + "): a record at or before seq " + c.seq()
-                            + " was rewritten after it was published"
-                            + (lastMatch == null
-                                    ? ""
-                                    : " (the chain still matches the witness at seq " + lastMatch + ")"),
-                    w);
-        }
-        return v.withWitness(w);
-    }
-
-    private static AuditVerification broken(
-            AuditVerification v, long seq, String problem, AuditVerification.Witness w) {
-        return AuditVerification.broken(v.recordsChecked(), seq, problem)
-                .withPending(v.recordsPending())
-                .withKeying(v.keyedFromSeq(), v.recordsUnkeyed())
-                .withWitness(new AuditVerification.Witness(
-                        w.checked(),
-                        w.source(),
-                        w.seq(),
-                        w.hash(),
-                        w.at(),
-                        w.checkpointsCompared(),
-                        w.checkpointsRejected(),
-                        problem));
-    }
-
-    private record Chain(AuditVerification result, long lastSeq, long keyedFrom) {}
-
-    /** Walks the chain; fills {@code hashesAt} with the hashes of the seqs it holds as keys. */
-    private Chain walkChain(Map<Long, String> hashesAt) {
-        Map<String, Object> head = jdbc.queryForMap(
-                "SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1");
-        long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
-        AtomicReference<AuditVerification> failure = new AtomicReference<>();
-        long[] expected = {1};
-        String[] prev = {GENESIS_HASH};
-        long[] checked = {0};
-        jdbc.query("SELECT * FROM audit_record ORDER BY seq", rs -> {
-            if (failure.get() != null) {
-                return;
-            }
-            AuditRecord r = ROW.mapRow(rs, 0);
-            if (r.seq() != expected[0]) {
-                failure.set(AuditVerification.broken(checked[0], expected[0], "record " + expected[0] + " is missing"));
-                return;
-            }
-            if (!r.prevHash().equals(prev[0])) {
-                failure.set(AuditVerification.broken(
-                        checked[0], r.seq(), "prevHash does not match the hash of record " + (r.seq() - 1)));
-                return;
-            }
-            if (!AuditKey.sameMac(hash(r, keyedFrom), r.hash())) {
-                failure.set(AuditVerification.broken(
-                        checked[0],
-                        r.seq(),
-                        r.seq() < keyedFrom
-                                ? "hash does not match the record's content (an unkeyed record, chained before the chain was keyed: plain SHA-256)"
-                                : "hash does not match the record's content (HMAC with the chain's key)"));
-                return;
-            }
-            if (hashesAt.containsKey(r.seq())) {
-                hashesAt.put(r.seq(), r.hash());
-            }
-            checked[0]++;
-            expected[0]++;
-            prev[0] = r.hash();
-        });
-        long lastSeq = ((Number) head.get("last_seq")).longValue();
-        if (failure.get() != null) {
-            return new Chain(failure.get(), lastSeq, keyedFrom);
-        }
-        if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
-            return new Chain(
-                    AuditVerification.broken(
-                            checked[0],
-                            expected[0],
-                            "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")"),
-                    lastSeq,
-                    keyedFrom);
-        }
-        if (!AuditKey.sameMac(key.headMac(lastSeq, prev[0], keyedFrom), (String) head.get("head_mac"))) {
-            return new Chain(
-                    AuditVerification.broken(
-                            checked[0],
-                            lastSeq,
-                            "the chain head (seq " + lastSeq + ") does not carry a valid MAC: "
-                                    + "the head was written without the chain's key"),
-                    lastSeq,
-                    keyedFrom);
-        }
-        return new Chain(AuditVerification.ok(checked[0]), lastSeq, keyedFrom);
-    }
-
-    /** The record's hash as the chain computes it: HMAC-SHA256 with the key from {@code keyedFromSeq} on, plain SHA-256 before. */
-    private String hash(AuditRecord r, long keyedFromSeq) {
-        return r.seq() >= keyedFromSeq ? key.recordMac(r.prevHash(), canonicalJson(hashedFields(r))) : sha256(r);
-    }
-
-    /** The record's keyed hash: HMAC-SHA256 (hex) with {@code key} over prevHash, a newline, and the canonical JSON of every field but the hashes. */
-    public static String hmac(AuditKey key, AuditRecord r) {
-        return key.recordMac(r.prevHash(), canonicalJson(hashedFields(r)));
-    }
-
-    /**
-     * The hash of records chained before the chain was keyed (seq below {@link #keyedFromSeq()}): SHA-256 (hex) over
-     * prevHash, a newline, and the canonical JSON of every field but the hashes. Anyone can compute it.
-     */
-    public static String sha256(AuditRecord r) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(r.prevHash().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) '\n');
-            sha.update(canonicalJson(hashedFields(r)).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, Object> hashedFields(AuditRecord r) {
-        Map<String, Object> fields = new TreeMap<>();
-        fields.put("seq", r.seq());
-        fields.put("activationId", r.activationId());
-        fields.put("at", r.at().toString());
-        fields.put("actor", r.actor());
-        fields.put("action", r.action());
-        fields.put("outcome", r.outcome());
-        fields.put("ticketSystem", r.ticketSystem());
-        fields.put("ticketNumber", r.ticketNumber());
-        fields.put("principalId", r.principalId());
-        fields.put("roleDefinitionId", r.roleDefinitionId());
-        fields.put("details", r.details());
-        return fields;
-    }
-
-    static String canonicalJson(Object value) {
-        try {
-            return CANONICAL.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("audit details must be JSON-serialisable", e);
-        }
-    }
-
-    private static final RowMapper<AuditRecord> ROW = (ResultSet rs, int n) -> new AuditRecord(
-            rs.getLong("seq"),
-            rs.getString("activation_id"),
-            instant(rs),
-            rs.getString("actor"),
-            rs.getString("action"),
-            rs.getString("outcome"),
-            rs.getString("ticket_system"),
-            rs.getString("ticket_number"),
-            rs.getString("principal_id"),
-            rs.getString("role_definition_id"),
-            details(rs.getString("details")),
-            rs.getString("prev_hash"),
-            rs.getString("hash"));
-
-    private record Pending(
-            long id,
-            String activationId,
-            Instant at,
-            String actor,
-            String action,
-            String outcome,
-            String ticketSystem,
-            String ticketNumber,
-            String principalId,
-            String roleDefinitionId,
-            String detailsJson) {
-        AuditRecord record(long seq, String prevHash) {
-            return new AuditRecord(
-                    seq,
-                    activationId,
-                    at,
-                    actor,
-                    action,
-                    outcome,
-                    ticketSystem,
-                    ticketNumber,
-                    principalId,
-                    roleDefinitionId,
-                    details(detailsJson),
-                    prevHash,
-                    null);
-        }
-    }
-
-    private static final RowMapper<Pending> PENDING = (ResultSet rs, int n) -> new Pending(
-            rs.getLong("id"),
-            rs.getString("activation_id"),
-            instant(rs),
-            rs.getString("actor"),
-            rs.getString("action"),
-            rs.getString("outcome"),
-            rs.getString("ticket_system"),
-            rs.getString("ticket_number"),
-            rs.getString("principal_id"),
-            rs.getString("role_definition_id"),
-            rs.getString("details"));
-
-    private static Instant instant(ResultSet rs) throws SQLException {
-        OffsetDateTime at = rs.getObject("at", OffsetDateTime.class);
-        return at.toInstant();
-    }
-
-    private static Map<String, Object> details(String json) {
-        try {
-            return CANONICAL.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
-        } catch (JsonProcessingException e) {
-            // an edited row with broken JSON still has to be reported by verify, not crash it
-            return Map.of("unreadable", json);
-        }
+        return new AuditVerifier(jdbc, key, pendingCount()).verify(witness);
     }
 }

@@ -79,7 +79,7 @@ class AuditChainResistsInsidersTest {
     @Test
     void aFullRewriteWithRecomputedSha256HashesAndHeadIsDetected() {
         keyedChainOf(5);
-        rewriteFrom(2, AuditTrail::sha256, null);
+        rewriteFrom(2, AuditHashes::sha256, null);
         AuditVerification v = trail.verify();
         assertThat(v.intact()).isFalse();
         assertThat(v.firstBadSeq()).isEqualTo(2L);
@@ -89,7 +89,7 @@ class AuditChainResistsInsidersTest {
     @Test
     void aFullRewriteWithAnotherKeyIsDetected() {
         keyedChainOf(5);
-        rewriteFrom(2, r -> AuditTrail.hmac(OTHER_KEY, r), OTHER_KEY);
+        rewriteFrom(2, r -> AuditHashes.hmac(OTHER_KEY, r), OTHER_KEY);
         assertThat(trail.verify().firstBadSeq()).isEqualTo(2L);
     }
 
@@ -98,7 +98,7 @@ class AuditChainResistsInsidersTest {
         // the downgrade: move the cut-over past the end, so that every record is "from before the key", and re-hash
         keyedChainOf(5);
         jdbc.update("UPDATE audit_chain_head SET keyed_from_seq = 6 WHERE id = 1");
-        rewriteFrom(1, AuditTrail::sha256, null);
+        rewriteFrom(1, AuditHashes::sha256, null);
         AuditVerification v = trail.verify();
         assertThat(v.intact()).isFalse();
         assertThat(v.problem()).contains("head").contains("MAC");
@@ -109,7 +109,7 @@ class AuditChainResistsInsidersTest {
         // were it to chain on top, its new head MAC would attest the downgrade (every record "unkeyed", SHA-256)
         keyedChainOf(5);
         jdbc.update("UPDATE audit_chain_head SET keyed_from_seq = 6 WHERE id = 1");
-        rewriteFrom(1, AuditTrail::sha256, null);
+        rewriteFrom(1, AuditHashes::sha256, null);
         trail.record(new AuditEntry("act-9", "pimflow", "later", "ok", null, null, null, null, Map.of()));
         assertThatThrownBy(() -> trail.chainPending(100))
                 .isInstanceOf(AuditTrail.TamperedHeadException.class)
@@ -139,7 +139,7 @@ class AuditChainResistsInsidersTest {
         assertThat(trail.verify(witness).witness().checked()).isTrue();
         assertThat(trail.verify(witness).witness().seq()).isEqualTo(5L);
 
-        rewriteFrom(2, r -> AuditTrail.hmac(KEY, r), KEY);
+        rewriteFrom(2, r -> AuditHashes.hmac(KEY, r), KEY);
 
         assertThat(trail.verify().intact())
                 .as("with the key, the database alone cannot tell")
@@ -210,7 +210,7 @@ class AuditChainResistsInsidersTest {
                 r3.details(),
                 r3.prevHash(),
                 null);
-        String forgedHash = AuditTrail.hmac(KEY, forged);
+        String forgedHash = AuditHashes.hmac(KEY, forged);
         jdbc.update(
                 "UPDATE audit_record SET actor = 'attacker', outcome = 'approved-by-attacker', hash = ? WHERE seq = 3",
                 forgedHash);
@@ -258,11 +258,11 @@ class AuditChainResistsInsidersTest {
                 a.details(),
                 b.prevHash(),
                 null);
-        store(newA, AuditTrail.hmac(KEY, newA));
-        store(newB, AuditTrail.hmac(KEY, newB));
+        store(newA, AuditHashes.hmac(KEY, newA));
+        store(newB, AuditHashes.hmac(KEY, newB));
         // re-link record 3 to the new record 2 and record 4 to the new record 3, hashes untouched
-        jdbc.update("UPDATE audit_record SET prev_hash = ? WHERE seq = 3", AuditTrail.hmac(KEY, newA));
-        jdbc.update("UPDATE audit_record SET prev_hash = ? WHERE seq = 4", AuditTrail.hmac(KEY, newB));
+        jdbc.update("UPDATE audit_record SET prev_hash = ? WHERE seq = 3", AuditHashes.hmac(KEY, newA));
+        jdbc.update("UPDATE audit_record SET prev_hash = ? WHERE seq = 4", AuditHashes.hmac(KEY, newB));
 
         AuditVerification v = trail.verify(witness);
         assertThat(v.intact()).isFalse();
@@ -290,7 +290,7 @@ class AuditChainResistsInsidersTest {
                     Map.of("n", (int) seq),
                     prev,
                     null);
-            prev = AuditTrail.sha256(r);
+            prev = AuditHashes.sha256(r);
             insert(r, prev);
         }
         jdbc.update("UPDATE audit_chain_head SET last_seq = 3, last_hash = ? WHERE id = 1", prev);
@@ -310,11 +310,11 @@ class AuditChainResistsInsidersTest {
         assertThat(after.recordsChecked()).isEqualTo(5);
         assertThat(after.recordsUnkeyed()).isEqualTo(3);
         assertThat(all().get(3).hash())
-                .isEqualTo(AuditTrail.hmac(KEY, all().get(3)))
-                .isNotEqualTo(AuditTrail.sha256(all().get(3)));
+                .isEqualTo(AuditHashes.hmac(KEY, all().get(3)))
+                .isNotEqualTo(AuditHashes.sha256(all().get(3)));
 
         // an unkeyed record rewritten with SHA-256 as before: the keyed record after it no longer links
-        rewriteRange(2, 3, AuditTrail::sha256);
+        rewriteRange(2, 3, AuditHashes::sha256);
         AuditVerification v = trail.verify();
         assertThat(v.intact()).isFalse();
         assertThat(v.firstBadSeq()).isEqualTo(4L);
@@ -337,14 +337,14 @@ class AuditChainResistsInsidersTest {
                 Map.of(),
                 AuditTrail.GENESIS_HASH,
                 null);
-        insert(r, AuditTrail.sha256(r));
-        jdbc.update("UPDATE audit_chain_head SET last_seq = 1, last_hash = ? WHERE id = 1", AuditTrail.sha256(r));
+        insert(r, AuditHashes.sha256(r));
+        jdbc.update("UPDATE audit_chain_head SET last_seq = 1, last_hash = ? WHERE id = 1", AuditHashes.sha256(r));
         migrate("V6__audit_chain_keyed.sql");
         trail = new AuditTrail(jdbc, Clock.systemUTC(), KEY);
         trail.bindKey("pim.audit.hmac-key");
         assertThat(trail.verify().intact()).isTrue();
 
-        rewriteFrom(1, AuditTrail::sha256, null);
+        rewriteFrom(1, AuditHashes::sha256, null);
         assertThat(trail.verify().intact()).isFalse();
     }
 
@@ -439,7 +439,7 @@ class AuditChainResistsInsidersTest {
                 r.actor(),
                 r.action(),
                 r.outcome(),
-                AuditTrail.canonicalJson(r.details()),
+                AuditHashes.canonicalJson(r.details()),
                 r.prevHash(),
                 hash,
                 r.seq());
@@ -456,7 +456,7 @@ class AuditChainResistsInsidersTest {
                 r.actor(),
                 r.action(),
                 r.outcome(),
-                AuditTrail.canonicalJson(r.details()),
+                AuditHashes.canonicalJson(r.details()),
                 r.prevHash(),
                 hash);
     }

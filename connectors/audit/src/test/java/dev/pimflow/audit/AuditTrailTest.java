@@ -127,7 +127,7 @@ class AuditTrailTest {
         AuditRecord r = trail.forActivation("act-1").get(0);
         assertThat(r.action()).isEqualTo("step-1");
         assertThat(r.details()).containsEntry("note", "é \"quoted\"");
-        assertThat(AuditTrail.hmac(KEY, r)).isEqualTo(r.hash());
+        assertThat(AuditHashes.hmac(KEY, r)).isEqualTo(r.hash());
         assertThat(r.prevHash()).isEqualTo(AuditTrail.GENESIS_HASH);
     }
 
@@ -192,7 +192,8 @@ class AuditTrailTest {
                 r.details(),
                 r.prevHash(),
                 null);
-        jdbc.update("UPDATE audit_record SET actor = 'attacker', hash = ? WHERE seq = 2", AuditTrail.hmac(KEY, forged));
+        jdbc.update(
+                "UPDATE audit_record SET actor = 'attacker', hash = ? WHERE seq = 2", AuditHashes.hmac(KEY, forged));
         assertThat(trail.verify().firstBadSeq()).isEqualTo(3L);
     }
 }
