@@ -47,6 +47,16 @@ final class AuditVerifier {
             return v.withWitness(
                     AuditVerification.Witness.notChecked(witness.source(), witness.rejected(), witness.problem()));
         }
+        return compare(v, chain, witness, checkpoints, hashesAt);
+    }
+
+    /** The intact chain against the witness's checkpoints (sorted by seq, at least one). */
+    private static AuditVerification compare(
+            AuditVerification v,
+            Chain chain,
+            AuditWitness witness,
+            List<AuditCheckpoint> checkpoints,
+            Map<Long, String> hashesAt) {
         AuditCheckpoint newest = checkpoints.get(checkpoints.size() - 1);
         AuditVerification.Witness w = new AuditVerification.Witness(
                 true,
