@@ -26,9 +26,12 @@ class PimDefaultsTest {
     @Test
     void theSettingsReadByNameSeeTheRecordsDefault() {
         MockEnvironment env = withDefaults(new MockEnvironment());
-        assertThat(env.getProperty("pim.topics.tickets")).isEqualTo(RECORD.topics().tickets());
-        assertThat(env.getProperty("pim.topics.mfa-responses")).isEqualTo(RECORD.topics().mfaResponses());
-        assertThat(env.getProperty("pim.topics.mfa-challenges")).isEqualTo(RECORD.topics().mfaChallenges());
+        assertThat(env.getProperty("pim.topics.tickets"))
+                .isEqualTo(RECORD.topics().tickets());
+        assertThat(env.getProperty("pim.topics.mfa-responses"))
+                .isEqualTo(RECORD.topics().mfaResponses());
+        assertThat(env.getProperty("pim.topics.mfa-challenges"))
+                .isEqualTo(RECORD.topics().mfaChallenges());
         assertThat(env.getProperty("pim.kafka.ticket-consumers", Integer.class))
                 .isEqualTo(RECORD.kafka().ticketConsumers());
         assertThat(env.getProperty("pim.kafka.mfa-consumers", Integer.class))
@@ -43,8 +46,10 @@ class PimDefaultsTest {
                 .isEqualTo(RECORD.embedded().kafkaEnabled());
         assertThat(env.getProperty("pim.embedded.kafka-port", Integer.class))
                 .isEqualTo(RECORD.embedded().kafkaPort());
-        assertThat(env.getProperty("pim.embedded.data-dir")).isEqualTo(RECORD.embedded().dataDir());
-        assertThat(env.getProperty("pim.simulator.enabled", Boolean.class)).isEqualTo(RECORD.simulator().enabled());
+        assertThat(env.getProperty("pim.embedded.data-dir"))
+                .isEqualTo(RECORD.embedded().dataDir());
+        assertThat(env.getProperty("pim.simulator.enabled", Boolean.class))
+                .isEqualTo(RECORD.simulator().enabled());
         assertThat(env.getProperty("pim.mfa.dev-gateway-enabled", Boolean.class))
                 .isEqualTo(RECORD.mfa().devGatewayEnabled());
     }
@@ -53,7 +58,10 @@ class PimDefaultsTest {
     void everythingElseOverridesThem() {
         MockEnvironment env = withDefaults(new MockEnvironment().withProperty("pim.kafka.ticket-consumers", "7"));
         assertThat(env.getProperty("pim.kafka.ticket-consumers")).isEqualTo("7");
-        assertThat(env.getPropertySources().stream().reduce((a, b) -> b).orElseThrow().getName())
+        assertThat(env.getPropertySources().stream()
+                        .reduce((a, b) -> b)
+                        .orElseThrow()
+                        .getName())
                 .isEqualTo(PimDefaults.SOURCE);
     }
 }
