@@ -209,8 +209,8 @@ public class RejectedInputAudit {
      * @return how many rejections the records written account for
      */
     @Scheduled(
-            initialDelayString = "${pim.inbound.rejection-audit-window:PT1M}",
-            fixedDelayString = "${pim.inbound.rejection-audit-window:PT1M}")
+            initialDelayString = "${pim.inbound.rejection-audit-window}",
+            fixedDelayString = "${pim.inbound.rejection-audit-window}")
     public int writeSummaries() {
         Deque<Summary> due;
         synchronized (this) {

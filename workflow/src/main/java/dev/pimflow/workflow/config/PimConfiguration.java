@@ -25,9 +25,6 @@ import org.springframework.context.annotation.Configuration;
 public class PimConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PimConfiguration.class);
 
-    /** The development HS256 secret: public by design, so that the embedded default works out of the box. */
-    public static final String DEVELOPMENT_MFA_SECRET = "pimflow-development-mfa-secret-not-for-production";
-
     @Bean
     public Clock clock() {
         return Clock.systemUTC();
@@ -47,7 +44,7 @@ public class PimConfiguration {
             return MfaAssertionVerifier.jwks(properties.mfa().jwksUri(), clock);
         }
         String secret = properties.mfa().sharedSecret();
-        if (DEVELOPMENT_MFA_SECRET.equals(secret)) {
+        if (PimProperties.Mfa.DEVELOPMENT_SECRET.equals(secret)) {
             log.warn(
                     "pim.mfa.shared-secret is the published DEVELOPMENT value (see README): anyone can sign MFA approvals. "
                             + "Set PIM_MFA_SHARED_SECRET for any shared or production use.");

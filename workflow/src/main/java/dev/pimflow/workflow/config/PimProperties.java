@@ -4,7 +4,13 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Every product setting, under {@code pim.*}; defaults live in application.yaml and the README documents each. */
+/**
+ * Every product setting, under {@code pim.*}, with its default: each default is written here once, as the
+ * {@code @DefaultValue} of its setting ({@link PimDefaults} shows them to {@code ${pim.…}} placeholders and
+ * {@code @ConditionalOnProperty}); application.yaml holds only Spring's and Camunda's settings and the one default
+ * derived from another setting ({@code pim.audit.hmac-key-file}), application-production.yaml the production profile's
+ * stricter values. The README documents each setting (ConfigurationReferenceIsCompleteTest).
+ */
 @ConfigurationProperties("pim")
 public record PimProperties(
         @DefaultValue Topics topics,
@@ -18,7 +24,9 @@ public record PimProperties(
         @DefaultValue Audit audit,
         @DefaultValue Precheck precheck,
         @DefaultValue Inbound inbound,
-        @DefaultValue Logins logins) {
+        @DefaultValue Logins logins,
+        @DefaultValue Kafka kafka,
+        @DefaultValue Metrics metrics) {
 
     public record Topics(
             @DefaultValue("tickets.events") String tickets,
@@ -68,12 +76,19 @@ public record PimProperties(
         }
     }
 
-    /** HS256 with {@code sharedSecret} (development), or ES256/RS256 with the gateway's JWKS at {@code jwksUri} (production). */
+    /**
+     * HS256 with {@code sharedSecret} (development), or ES256/RS256 with the gateway's JWKS at {@code jwksUri}
+     * (production; when set, HS256 is not accepted). The default secret is the published {@link #DEVELOPMENT_SECRET},
+     * flagged at start: set PIM_MFA_SHARED_SECRET for anything but a local trial.
+     */
     public record Mfa(
-            String sharedSecret,
-            String jwksUri,
+            @DefaultValue(Mfa.DEVELOPMENT_SECRET) String sharedSecret,
+            @DefaultValue("") String jwksUri,
             @DefaultValue("PT5M") Duration challengeTimeout,
             @DefaultValue("true") boolean devGatewayEnabled) {
+        /** The development HS256 secret: public by design, so that the embedded default works out of the box. */
+        public static final String DEVELOPMENT_SECRET = "pimflow-development-mfa-secret-not-for-production";
+
         @Override
         public String toString() {
             return "Mfa[sharedSecret=***, jwksUri=" + jwksUri + ", challengeTimeout=" + challengeTimeout
@@ -81,7 +96,10 @@ public record PimProperties(
         }
     }
 
-    public record Admin(@DefaultValue("admin") String username, String password) {
+    /** No default password: without one, a password is generated and printed once when the user is created. */
+    public record Admin(
+            @DefaultValue("admin") String username,
+            @DefaultValue("") String password) {
         @Override
         public String toString() {
             return "Admin[username=" + username + ", password=***]";
@@ -105,14 +123,16 @@ public record PimProperties(
      * {@code chainBatchSize} of them per transaction; {@code chainInterval} bounds the wait for other nodes' records.
      * The chain's HMAC key (ADR 0005): {@code hmacKey} (at least 32 bytes), or the content of {@code hmacKeyFile},
      * created with a random key when missing if {@code generateKeyFile} (the embedded default; never in production).
+     * The default {@code hmacKeyFile}, {@code ${pim.embedded.data-dir}/audit-hmac.key}, is derived from another setting,
+     * which a {@code @DefaultValue} cannot express: it is the one default written in application.yaml.
      * The relay re-publishes its last checkpoint when it sent none for {@code checkpointInterval}.
      */
     public record Audit(
             @DefaultValue("PT1S") Duration chainInterval,
             @DefaultValue("500") int chainBatchSize,
-            String hmacKey,
+            @DefaultValue("") String hmacKey,
             String hmacKeyFile,
-            @DefaultValue("false") boolean generateKeyFile,
+            @DefaultValue("true") boolean generateKeyFile,
             @DefaultValue("PT1H") Duration checkpointInterval) {
         /** Never prints the key. */
         @Override
@@ -166,4 +186,17 @@ public record PimProperties(
             }
         }
     }
+
+    /**
+     * The Kafka listeners' consumer threads per node for tickets.events ({@code ticketConsumers}) and pim.mfa.responses
+     * ({@code mfaConsumers}); more than the topic's partitions stay idle. {@code allowUnauthenticated}: production profile
+     * only, start even though the Kafka clients would not authenticate (kafka/KafkaSecurityCheck).
+     */
+    public record Kafka(
+            @DefaultValue("3") int ticketConsumers,
+            @DefaultValue("3") int mfaConsumers,
+            @DefaultValue("false") boolean allowUnauthenticated) {}
+
+    /** How often the database gauges are refreshed. */
+    public record Metrics(@DefaultValue("PT5S") Duration databaseRefresh) {}
 }

@@ -1,6 +1,8 @@
 package dev.pimflow.workflow.devgateway;
 
+import dev.pimflow.workflow.config.PimProperties;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -20,7 +22,7 @@ class DevGatewayOnlyInEmbeddedDefault implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        if (env.getProperty("pim.mfa.dev-gateway-enabled", Boolean.class, false)) {
+        if (Binder.get(env).bindOrCreate("pim.mfa", PimProperties.Mfa.class).devGatewayEnabled()) {
             throw new IllegalStateException(
                     "pim.mfa.dev-gateway-enabled (PIM_MFA_DEV_GATEWAY_ENABLED): the development MFA "
                             + "gateway signs approvals on an admin's word and runs only in the embedded default, not with the "

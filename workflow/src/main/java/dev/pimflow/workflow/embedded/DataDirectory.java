@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.embedded;
 
+import dev.pimflow.workflow.config.PimProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -22,8 +24,9 @@ public class DataDirectory implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        boolean embedded = env.getProperty("pim.embedded.kafka-enabled", Boolean.class, true);
-        String dir = env.getProperty("pim.embedded.data-dir", "./data");
+        PimProperties.Embedded settings = Binder.get(env).bindOrCreate("pim.embedded", PimProperties.Embedded.class);
+        boolean embedded = settings.kafkaEnabled();
+        String dir = settings.dataDir();
         String url = env.getProperty("spring.datasource.url", "");
         if (embedded || url.startsWith("jdbc:h2:file:")) {
             ownerOnly(Path.of(dir));

@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.kafka;
 
+import dev.pimflow.workflow.config.PimProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Profile;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -40,7 +40,8 @@ public class KafkaSecurityCheck {
             ObjectProvider<KafkaAdmin> admins,
             ObjectProvider<ProducerFactory<?, ?>> producers,
             ObjectProvider<ConsumerFactory<?, ?>> consumers,
-            @Value("${" + SETTING + ":false}") boolean allowUnauthenticated) {
+            PimProperties properties) {
+        boolean allowUnauthenticated = properties.kafka().allowUnauthenticated();
         Map<String, Map<String, Object>> clients = new LinkedHashMap<>();
         admins.orderedStream().forEach(a -> clients.putIfAbsent("admin", a.getConfigurationProperties()));
         producers.orderedStream().forEach(p -> clients.putIfAbsent("producer", p.getConfigurationProperties()));

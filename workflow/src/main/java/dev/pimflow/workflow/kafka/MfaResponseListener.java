@@ -55,7 +55,7 @@ public class MfaResponseListener {
             id = "mfa-responses",
             groupId = "pimflow.mfa-responses",
             topics = "${pim.topics.mfa-responses}",
-            concurrency = "${pim.kafka.mfa-consumers:3}",
+            concurrency = "${pim.kafka.mfa-consumers}",
             batch = "true")
     public void onMfaResponses(List<ConsumerRecord<String, byte[]>> records) {
         batch.handle(records);

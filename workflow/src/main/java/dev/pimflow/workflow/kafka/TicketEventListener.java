@@ -55,7 +55,7 @@ public class TicketEventListener {
             id = "ticket-events",
             groupId = "pimflow.ticket-events",
             topics = "${pim.topics.tickets}",
-            concurrency = "${pim.kafka.ticket-consumers:3}",
+            concurrency = "${pim.kafka.ticket-consumers}",
             batch = "true")
     public void onTicketEvents(List<ConsumerRecord<String, byte[]>> records) {
         batch.handle(records);

@@ -58,7 +58,7 @@ public class DatabaseGauges {
                 .register(registry);
     }
 
-    @Scheduled(initialDelay = 0, fixedDelayString = "${pim.metrics.database-refresh:PT5S}")
+    @Scheduled(initialDelay = 0, fixedDelayString = "${pim.metrics.database-refresh}")
     public void refresh() {
         try {
             Long n = jdbc.queryForObject(

@@ -1,9 +1,11 @@
 package dev.pimflow.workflow.security;
 
+import dev.pimflow.workflow.config.PimProperties;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -18,8 +20,9 @@ public class AdminPasswordEnvironment implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        String user = env.getProperty("pim.admin.username", "admin");
-        String password = env.getProperty("pim.admin.password");
+        PimProperties.Admin settings = Binder.get(env).bindOrCreate("pim.admin", PimProperties.Admin.class);
+        String user = settings.username();
+        String password = settings.password();
         Map<String, Object> props = new HashMap<>();
         if (password == null || password.isBlank()) {
             password = generate();

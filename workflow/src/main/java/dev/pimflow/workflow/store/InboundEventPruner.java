@@ -30,9 +30,7 @@ public class InboundEventPruner {
     }
 
     /** @return how many ids were deleted */
-    @Scheduled(
-            initialDelayString = "${pim.inbound.prune-interval:PT1H}",
-            fixedDelayString = "${pim.inbound.prune-interval:PT1H}")
+    @Scheduled(initialDelayString = "${pim.inbound.prune-interval}", fixedDelayString = "${pim.inbound.prune-interval}")
     public int prune() {
         int deleted = jdbc.update(
                 "DELETE FROM inbound_event WHERE received_at < ?",

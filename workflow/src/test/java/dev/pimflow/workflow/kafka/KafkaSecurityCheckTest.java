@@ -2,6 +2,7 @@ package dev.pimflow.workflow.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pimflow.workflow.config.PimProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContextInitializer;
@@ -32,7 +34,7 @@ class KafkaSecurityCheckTest {
     private final ApplicationContextRunner production = new ApplicationContextRunner()
             .withInitializer(new ConfigDataApplicationContextInitializer())
             .withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, SslAutoConfiguration.class))
-            .withUserConfiguration(KafkaSecurityCheck.class)
+            .withUserConfiguration(Settings.class, KafkaSecurityCheck.class)
             .withPropertyValues(
                     "spring.profiles.active=production", "spring.kafka.bootstrap-servers=kafka.example:9093");
 
@@ -176,12 +178,16 @@ class KafkaSecurityCheckTest {
         new ApplicationContextRunner()
                 .withInitializer(new ConfigDataApplicationContextInitializer())
                 .withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, SslAutoConfiguration.class))
-                .withUserConfiguration(KafkaSecurityCheck.class)
+                .withUserConfiguration(Settings.class, KafkaSecurityCheck.class)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).doesNotHaveBean(KafkaSecurityCheck.class);
                 });
     }
+
+    /** The bound pim.* settings, as the application's @ConfigurationPropertiesScan registers them. */
+    @EnableConfigurationProperties(PimProperties.class)
+    static class Settings {}
 
     private static String rootMessage(Throwable t) {
         Throwable cause = t;
