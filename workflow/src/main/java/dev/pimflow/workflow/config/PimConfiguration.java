@@ -83,11 +83,9 @@ public class PimConfiguration {
             }
             baseUrl = sim.baseUrl();
         }
-        TokenCredential credential = GraphCredentials.create(
-                new GraphAuthSettings(
-                        g.auth(), g.tenantId(), g.clientId(), g.clientSecret(), g.certificatePath(),
-                        g.certificatePassword()),
-                SimulatorTokenCredential::new);
+        GraphAuthSettings auth = new GraphAuthSettings(
+                g.auth(), g.tenantId(), g.clientId(), g.clientSecret(), g.certificatePath(), g.certificatePassword());
+        TokenCredential credential = GraphCredentials.create(auth, SimulatorTokenCredential::new);
         log.info("PIM calls go to {} (auth: {})", baseUrl, g.auth());
         // timed and counted by operation and Graph error code (pimflow_graph_*); its base URL feeds the graph health
         // indicator
