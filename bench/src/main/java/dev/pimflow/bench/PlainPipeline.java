@@ -20,6 +20,7 @@ import dev.pimflow.pim.graph.GraphAuthSettings;
 import dev.pimflow.pim.graph.GraphClientSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,7 +86,7 @@ final class PlainPipeline implements AutoCloseable {
         this.pim = new GraphPimClient(
                 new GraphClientSettings(
                         graphBaseUrl, Duration.ofSeconds(10), 4, Duration.ofMillis(500), Duration.ofSeconds(30)),
-                GraphCredentials.create(GraphAuthSettings.simulator()));
+                GraphCredentials.create(GraphAuthSettings.simulator(), SimulatorTokenCredential::new));
         this.verifier = MfaAssertionVerifier.hs256(mfaSecret, Clock.systemUTC());
         Map<String, Object> pc = new HashMap<>();
         pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

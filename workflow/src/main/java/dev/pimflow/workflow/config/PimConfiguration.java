@@ -10,6 +10,7 @@ import dev.pimflow.pim.graph.GraphClientSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
 import dev.pimflow.pim.simulator.GraphSimulator;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import dev.pimflow.workflow.metrics.MeteredPimDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -79,8 +80,9 @@ public class PimConfiguration {
             }
             baseUrl = sim.baseUrl();
         }
-        TokenCredential credential = GraphCredentials.create(new GraphAuthSettings(
-                g.auth(), g.tenantId(), g.clientId(), g.clientSecret(), g.certificatePath(), g.certificatePassword()));
+        GraphAuthSettings auth = new GraphAuthSettings(
+                g.auth(), g.tenantId(), g.clientId(), g.clientSecret(), g.certificatePath(), g.certificatePassword());
+        TokenCredential credential = GraphCredentials.create(auth, SimulatorTokenCredential::new);
         log.info("PIM calls go to {} (auth: {})", baseUrl, g.auth());
         // timed and counted by operation and Graph error code (pimflow_graph_*); its base URL feeds the graph health
         // indicator

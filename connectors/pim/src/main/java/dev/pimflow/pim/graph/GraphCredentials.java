@@ -5,20 +5,25 @@ import com.azure.identity.ClientCertificateCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
-import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** Builds the azure-identity credential for {@link GraphPimClient} from {@link GraphAuthSettings}. */
 public final class GraphCredentials {
 
     private GraphCredentials() {}
 
-    public static TokenCredential create(GraphAuthSettings settings) {
+    /**
+     * @param simulatorCredential the credential for {@code pim.graph.auth=simulator} (the default when blank): the
+     *     Graph simulator's unsigned tokens. The client knows nothing of the simulator; whoever runs it supplies it.
+     */
+    public static TokenCredential create(
+            GraphAuthSettings settings, Supplier<? extends TokenCredential> simulatorCredential) {
         String mode = settings.mode() == null || settings.mode().isBlank()
                 ? "simulator"
                 : settings.mode().trim().toLowerCase(Locale.ROOT);
         return switch (mode) {
-            case "simulator" -> new SimulatorTokenCredential();
+            case "simulator" -> simulatorCredential.get();
             case "client-secret" ->
                 new ClientSecretCredentialBuilder()
                         .tenantId(require(settings.tenantId(), "tenant-id", mode))

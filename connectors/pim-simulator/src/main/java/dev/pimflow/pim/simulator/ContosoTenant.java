@@ -47,7 +47,13 @@ public final class ContosoTenant {
         Instant now = state.clock.instant();
         Instant dayAgo = now.minus(1, ChronoUnit.DAYS);
         Instant yearAhead = now.plus(365, ChronoUnit.DAYS);
+        seedDirectory(state, dayAgo);
+        seedGlobalAdministrator(state, now);
+        seedHelpdeskEligibility(state, dayAgo, yearAhead);
+        seedUserAdministratorSettings(state);
+    }
 
+    private static void seedDirectory(TenantState state, Instant dayAgo) {
         state.addUser(new User(ADMIN_ID, "MOD Administrator", "MOD", "Administrator", "admin@" + DOMAIN, null));
         state.addUser(
                 new User(ALINE_ID, "Aline Dupuy", "Aline", "Dupuy", "AlineD@" + DOMAIN, "IT Helpdesk Specialist"));
@@ -68,7 +74,9 @@ public final class ContosoTenant {
         helpdesk.members.add(ADMIN_ID);
         helpdesk.members.add(ALINE_ID);
         state.addGroup(helpdesk);
+    }
 
+    private static void seedGlobalAdministrator(TenantState state, Instant now) {
         // The admin's Global Administrator role was assigned outside PIM, long before the tutorial.
         Instant longAgo = now.minus(400, ChronoUnit.DAYS);
         state.addSchedule(new Schedule(
@@ -88,7 +96,9 @@ public final class ContosoTenant {
                 null,
                 "noExpiration",
                 null));
+    }
 
+    private static void seedHelpdeskEligibility(TenantState state, Instant dayAgo, Instant yearAhead) {
         // Tutorial step 2: the group is eligible for User Administrator, tenant-wide, for a year.
         ObjectNode info = Json.obj();
         info.put("startDateTime", Json.time(dayAgo));
@@ -138,7 +148,9 @@ public final class ContosoTenant {
                 yearAhead,
                 "afterDateTime",
                 null));
+    }
 
+    private static void seedUserAdministratorSettings(TenantState state) {
         // User Administrator role settings: activation up to 8 hours with MFA, justification and a ticket.
         TenantState.Policy userAdmin = state.policy(USER_ADMINISTRATOR_ROLE_ID);
         setExpiration(userAdmin, "Expiration_EndUser_Assignment", true, "PT8H");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.pim.graph.GraphAuthSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -70,7 +71,8 @@ class LiveTenantContractTest extends GraphPimContract {
                         "PIM_CONTRACT_APP_TOKEN (or PIM_CONTRACT_TENANT_ID + PIM_CONTRACT_CLIENT_ID + PIM_CONTRACT_CLIENT_SECRET)");
             } else {
                 appToken = GraphCredentials.create(
-                                new GraphAuthSettings("client-secret", tenantId, clientId, secret, null, null))
+                                new GraphAuthSettings("client-secret", tenantId, clientId, secret, null, null),
+                                SimulatorTokenCredential::new)
                         .getTokenSync(new TokenRequestContext().addScopes(GraphPimClient.DEFAULT_SCOPE))
                         .getToken();
             }
