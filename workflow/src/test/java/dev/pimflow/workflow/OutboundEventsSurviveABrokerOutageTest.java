@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
@@ -121,7 +122,7 @@ class OutboundEventsSurviveABrokerOutageTest {
         await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM audit_pending", Long.class) == 0);
         List<String> pendingRows = jdbc.queryForList("SELECT event_id FROM outbox ORDER BY id", String.class);
         List<String> pendingTypes = jdbc.queryForList("SELECT event_type FROM outbox ORDER BY id", String.class);
-        assertThat(pendingTypes).contains("activation.status", "activation.revoked");
+        assertThat(pendingTypes).contains(EventTypes.ACTIVATION_STATUS, EventTypes.ACTIVATION_REVOKED);
         List<String> pendingAudit = unpublishedAuditEventIds();
         assertThat(pendingAudit)
                 .as("audit records of the revocation not yet published")

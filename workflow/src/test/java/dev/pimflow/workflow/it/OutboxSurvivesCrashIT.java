@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
 import java.sql.Connection;
@@ -90,9 +91,9 @@ class OutboxSurvivesCrashIT {
         Map<String, Long> byType = rows.stream().collect(Collectors.groupingBy(OutboxRow::type, Collectors.counting()));
         assertThat(byType)
                 .as("outbox rows by type")
-                .containsOnly(Map.entry("mfa.challenge", 1L), Map.entry("activation.status", 2L));
+                .containsOnly(Map.entry(EventTypes.MFA_CHALLENGE, 1L), Map.entry(EventTypes.ACTIVATION_STATUS, 2L));
         assertThat(rows)
-                .filteredOn(r -> r.type().equals("activation.status"))
+                .filteredOn(r -> r.type().equals(EventTypes.ACTIVATION_STATUS))
                 .extracting(r -> data(r.event(), "status"))
                 .containsExactlyElementsOf(wires(Status.PENDING_MFA, Status.ACTIVE));
         // and the chained audit records behind the publication cursor (ADR 0004): the chain is their outbox
@@ -123,7 +124,7 @@ class OutboxSurvivesCrashIT {
         for (UnpublishedRecord r : records) {
             JsonNode delivered = env.topics.awaitEvent(
                     "pim.audit", WAIT, e -> r.eventId().equals(e.path("id").asText()));
-            assertThat(delivered.path("type").asText()).isEqualTo("audit.record");
+            assertThat(delivered.path("type").asText()).isEqualTo(EventTypes.AUDIT_RECORD);
             assertThat(data(delivered, "hash")).isEqualTo(r.hash());
             seqs.add(delivered.path("data").path("seq").asLong());
         }
