@@ -2,6 +2,7 @@ package dev.pimflow.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pimflow.contracts.Reason;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -871,7 +872,7 @@ public final class Bench {
                 if (r.revoked == 0 || r.endEpochMs == 0) {
                     continue;
                 }
-                if (!"expired".equals(r.revokeReason)) {
+                if (!Reason.EXPIRED.is(r.revokeReason)) {
                     otherReason++;
                     continue;
                 }

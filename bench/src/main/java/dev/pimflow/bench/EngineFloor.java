@@ -2,6 +2,7 @@ package dev.pimflow.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pimflow.contracts.EventTypes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -124,7 +125,7 @@ final class EngineFloor implements Workload.Driver {
             vars.put("ticketSystem", Workload.TICKET_SYSTEM);
             vars.put("principalId", r.principal);
             vars.put("roleDefinitionId", Workload.USER_ADMINISTRATOR);
-            runtime.createMessageCorrelation("ticket.activation-requested")
+            runtime.createMessageCorrelation(EventTypes.TICKET_ACTIVATION_REQUESTED)
                     .processInstanceBusinessKey(r.ticket)
                     .setVariables(vars)
                     .correlateStartMessage();
@@ -139,7 +140,7 @@ final class EngineFloor implements Workload.Driver {
         tracker.approved(r);
         mfaResponses.execute(() -> guarded(
                 r,
-                () -> runtime.createMessageCorrelation("mfa.response")
+                () -> runtime.createMessageCorrelation(EventTypes.MFA_RESPONSE)
                         .processInstanceId(processInstanceId)
                         .setVariable("mfaApproved", true)
                         .correlateWithResult()));
@@ -151,7 +152,7 @@ final class EngineFloor implements Workload.Driver {
         // r.activationId holds the floor's process instance id (see challengeCommitted)
         ticketEvents.execute(() -> guarded(
                 r,
-                () -> runtime.createMessageCorrelation("ticket.closed")
+                () -> runtime.createMessageCorrelation(EventTypes.TICKET_CLOSED)
                         .processInstanceId(r.activationId)
                         .correlateAllWithResult()));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import java.net.URI;
 import java.time.Clock;
@@ -153,16 +154,14 @@ final class KafkaDriver implements Workload.Driver {
             }
             case "pim.activations" -> {
                 String status = data.path("status").asText();
-                switch (status) {
-                    case "active" ->
-                        tracker.active(
-                                r,
-                                OffsetDateTime.parse(data.path("endDateTime").asText())
-                                        .toInstant()
-                                        .toEpochMilli());
-                    case "denied", "failed", "cancelled" ->
-                        tracker.failed(r, status + ": " + data.path("reason").asText());
-                    default -> {}
+                if (Status.ACTIVE.is(status)) {
+                    tracker.active(
+                            r,
+                            OffsetDateTime.parse(data.path("endDateTime").asText())
+                                    .toInstant()
+                                    .toEpochMilli());
+                } else if (Status.DENIED.is(status) || Status.FAILED.is(status) || Status.CANCELLED.is(status)) {
+                    tracker.failed(r, status + ": " + data.path("reason").asText());
                 }
             }
             case "pim.revocations" ->

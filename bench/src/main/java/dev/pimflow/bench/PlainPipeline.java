@@ -8,6 +8,8 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.contracts.MfaResponse;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.mfa.MfaAssertionVerifier;
 import dev.pimflow.mfa.MfaDecision;
@@ -172,7 +174,7 @@ final class PlainPipeline implements AutoCloseable {
                     "pim.activations",
                     s.activationId,
                     EventTypes.ACTIVATION_STATUS,
-                    status(s, ActivationStatus.DENIED, "not-eligible"));
+                    status(s, Status.DENIED, Reason.NOT_ELIGIBLE));
             return;
         }
         s.challengeId = UUID.randomUUID().toString();
@@ -190,11 +192,7 @@ final class PlainPipeline implements AutoCloseable {
                         r.ticketSystem(),
                         r.ticketNumber(),
                         Instant.now().plusSeconds(300)));
-        publish(
-                "pim.activations",
-                s.activationId,
-                EventTypes.ACTIVATION_STATUS,
-                status(s, ActivationStatus.PENDING_MFA, null));
+        publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, Status.PENDING_MFA, null));
     }
 
     private void responded(MfaResponse response) {
@@ -209,7 +207,7 @@ final class PlainPipeline implements AutoCloseable {
                     "pim.activations",
                     s.activationId,
                     EventTypes.ACTIVATION_STATUS,
-                    status(s, ActivationStatus.DENIED, "mfa-denied"));
+                    status(s, Status.DENIED, Reason.MFA_DENIED));
             return;
         }
         s.assignment = pim.assign(new AssignmentRequest(
@@ -221,11 +219,7 @@ final class PlainPipeline implements AutoCloseable {
                 r.ticketNumber(),
                 r.ticketSystem(),
                 s.activationId));
-        publish(
-                "pim.activations",
-                s.activationId,
-                EventTypes.ACTIVATION_STATUS,
-                status(s, ActivationStatus.ACTIVE, null));
+        publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, Status.ACTIVE, null));
     }
 
     private void closed(TicketClosed c) {
@@ -238,14 +232,14 @@ final class PlainPipeline implements AutoCloseable {
                 r.principalId(),
                 r.roleDefinitionId(),
                 r.directoryScopeId(),
-                "Revoked by pimflow: ticket-closed",
+                "Revoked by pimflow: " + Reason.TICKET_CLOSED.wire(),
                 r.ticketNumber(),
                 r.ticketSystem()));
         publish(
                 "pim.activations",
                 s.activationId,
                 EventTypes.ACTIVATION_STATUS,
-                status(s, ActivationStatus.REVOKED, "ticket-closed"));
+                status(s, Status.REVOKED, Reason.TICKET_CLOSED));
         publish(
                 "pim.revocations",
                 r.principalId(),
@@ -257,11 +251,11 @@ final class PlainPipeline implements AutoCloseable {
                         r.directoryScopeId(),
                         r.ticketSystem(),
                         r.ticketNumber(),
-                        ActivationRevoked.TICKET_CLOSED,
+                        Reason.TICKET_CLOSED.wire(),
                         Instant.now()));
     }
 
-    private ActivationStatus status(State s, String status, String reason) {
+    private ActivationStatus status(State s, Status status, Reason reason) {
         ActivationRequested r = s.request;
         Assignment a = s.assignment;
         Instant end = a == null
@@ -276,8 +270,8 @@ final class PlainPipeline implements AutoCloseable {
                 r.principalId(),
                 r.roleDefinitionId(),
                 r.directoryScopeId(),
-                status,
-                reason,
+                status.wire(),
+                reason == null ? null : reason.wire(),
                 a == null ? null : a.startDateTime(),
                 end,
                 a == null ? null : a.requestId());

@@ -1,6 +1,8 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Status;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,8 +27,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ActivationsCommand.ListActivations.class, ActivationsCommand.Revoke.class})
 class ActivationsCommand implements Runnable {
     /** The statuses an activation can have (the orchestrator's store; DESIGN §4 plus {@code requested}). */
-    static final List<String> STATUSES =
-            List.of("requested", "pending-mfa", "denied", "active", "revoked", "failed", "cancelled");
+    static final List<String> STATUSES = Status.wires();
 
     @Spec
     CommandSpec spec;
@@ -209,7 +210,7 @@ class ActivationsCommand implements Runnable {
             }
             PrintWriter out = cmd.getOut();
             out.println("revoke requested for activation " + activation + " (HTTP " + a.status() + ", status "
-                    + a.body().path("status").asText("revoke-requested")
+                    + a.body().path("status").asText(AuditAction.REVOKE_REQUESTED.wire())
                     + "): the orchestrator now removes the assignment in PIM "
                     + "and publishes activation.revoked, reason manual (watch: pimctl events --topic pim.revocations)");
             out.flush();

@@ -2,8 +2,10 @@ package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.contracts.ActivationRequested;
-import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -75,7 +77,7 @@ class DemoCommand implements Callable<Integer> {
     static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Set<String> ENDED =
-            Set.of(ActivationStatus.DENIED, ActivationStatus.FAILED, ActivationStatus.CANCELLED);
+            Set.of(Status.DENIED.wire(), Status.FAILED.wire(), Status.CANCELLED.wire());
 
     @Spec
     CommandSpec spec;
@@ -241,7 +243,7 @@ class DemoCommand implements Callable<Integer> {
         step = "preflight (orchestrator REST API)";
         timeline.waiting("checking the orchestrator's REST API");
         JsonNode liveForAline =
-                api.listActivations(null, ALINE_ID, ActivationStatus.ACTIVE, 10).body();
+                api.listActivations(null, ALINE_ID, Status.ACTIVE.wire(), 10).body();
         // a used ticket would not play the story (a live request is a no-op, a closed ticket is denied), and closing it
         // when the demo stops would end activations the demo did not start
         JsonNode used = api.listActivations(ticketNumber, null, null, 1).body();
@@ -322,7 +324,7 @@ class DemoCommand implements Callable<Integer> {
             active = await(
                     "activation.status active",
                     s -> EventTypes.ACTIVATION_STATUS.equals(s.event().type())
-                            && ActivationStatus.ACTIVE.equals(s.event().text("status"))
+                            && Status.ACTIVE.is(s.event().text("status"))
                             && ours(s),
                     "no activation.status active within " + Http.seconds(stepTimeout) + " s after the MFA approval");
         } catch (StepFailed e) {
@@ -363,10 +365,11 @@ class DemoCommand implements Callable<Integer> {
         }
         String reason = revoked.event().text("reason");
         timeline.ok("activation revoked, reason " + reason
-                + ("ticket-closed".equals(reason)
+                + (Reason.TICKET_CLOSED.is(reason)
                         ? ""
-                        : " (the walkthrough expects ticket-closed: it ended before the ticket closed, "
-                                + ("expired".equals(reason) ? "its duration ran out" : "revoked otherwise") + ")"));
+                        : " (the walkthrough expects " + Reason.TICKET_CLOSED.wire()
+                                + ": it ended before the ticket closed, "
+                                + (Reason.EXPIRED.is(reason) ? "its duration ran out" : "revoked otherwise") + ")"));
         List<JsonNode> after = graph.userAdministrator();
         if (!after.isEmpty()) {
             throw new StepFailed("activation.revoked arrived, but Graph at " + graph.base
@@ -483,7 +486,7 @@ class DemoCommand implements Callable<Integer> {
         String hint;
         if (reason != null && reason.contains("closed")) {
             hint = "ticket " + ticketNumber + " was closed before: run the demo without --ticket, or with a new one";
-        } else if ("mfa-timeout".equals(reason)) {
+        } else if (Reason.MFA_TIMEOUT.is(reason)) {
             hint = "the MFA challenge expired before the approval arrived";
         } else {
             hint = "see 'pimctl audit show " + id + "'";
@@ -509,11 +512,11 @@ class DemoCommand implements Callable<Integer> {
             String details = d.hasNonNull("reason")
                     ? Pimctl.oneLine(d.get("reason").asText())
                     : d.hasNonNull("message") ? Pimctl.oneLine(d.get("message").asText()) : AuditCommand.details(d);
-            if ("mfa-rejected".equals(action)) {
+            if (AuditAction.MFA_REJECTED.is(action)) {
                 return ": the orchestrator rejected the MFA approval (" + details
                         + "): set PIM_MFA_SHARED_SECRET to its " + "pim.mfa.shared-secret";
             }
-            if ("incident".equals(action)) {
+            if (AuditAction.INCIDENT.is(action)) {
                 return ": the process has an incident (" + details + "): see Cockpit";
             }
             return ": the activation's last audit record is " + action + " "

@@ -1,6 +1,7 @@
 package dev.pimflow.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.mfa.MfaAssertionSigner;
@@ -152,7 +153,7 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
         String eventId = UUID.randomUUID().toString();
         kafka.publishEvent(target, challenge, buildResponse(eventId, challenge, principal, key));
         PrintWriter out = cmd.getOut();
-        out.println((approved() ? "approved" : "denied") + " MFA challenge " + challenge + " for principal " + principal
+        out.println(Decision.of(approved()).wire() + " MFA challenge " + challenge + " for principal " + principal
                 + " (event " + eventId + " on " + target + ")");
         out.flush();
         return Pimctl.EXIT_OK;

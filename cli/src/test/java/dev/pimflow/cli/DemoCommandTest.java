@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.ActivationRevoked;
 import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaChallenge;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -273,8 +276,8 @@ class DemoCommandTest {
                                 ALINE,
                                 ROLE,
                                 "/",
-                                "denied",
-                                "not-eligible",
+                                Status.DENIED.wire(),
+                                Reason.NOT_ELIGIBLE.wire(),
                                 null,
                                 null,
                                 null));
@@ -375,7 +378,7 @@ class DemoCommandTest {
                                     ALINE,
                                     ROLE,
                                     "/",
-                                    "pending-mfa",
+                                    Status.PENDING_MFA.wire(),
                                     null,
                                     null,
                                     null,
@@ -398,7 +401,7 @@ class DemoCommandTest {
                     assertThat(p.topic()).isEqualTo("pim.mfa.responses");
                     assertThat(p.key()).isEqualTo(challenge);
                     JsonNode claims = claims(data.path("assertion").asText());
-                    assertThat(claims.path("decision").asText()).isEqualTo("approved");
+                    assertThat(claims.path("decision").asText()).isEqualTo(Decision.APPROVED.wire());
                     assertThat(claims.path("sub").asText()).isEqualTo(ALINE);
                     assertThat(claims.path("challengeId").asText()).isEqualTo(challenge);
                     assign();
@@ -413,7 +416,7 @@ class DemoCommandTest {
                                     ALINE,
                                     ROLE,
                                     "/",
-                                    "active",
+                                    Status.ACTIVE.wire(),
                                     null,
                                     now,
                                     now.plus(Duration.ofHours(5)),
@@ -433,8 +436,8 @@ class DemoCommandTest {
                                     ALINE,
                                     ROLE,
                                     "/",
-                                    "revoked",
-                                    "ticket-closed",
+                                    Status.REVOKED.wire(),
+                                    Reason.TICKET_CLOSED.wire(),
                                     now,
                                     now,
                                     "r-1"));
@@ -443,7 +446,14 @@ class DemoCommandTest {
                             ALINE,
                             EventTypes.ACTIVATION_REVOKED,
                             new ActivationRevoked(
-                                    activation, ALINE, ROLE, "/", "Contoso ICM", ticket[0], "ticket-closed", now));
+                                    activation,
+                                    ALINE,
+                                    ROLE,
+                                    "/",
+                                    "Contoso ICM",
+                                    ticket[0],
+                                    Reason.TICKET_CLOSED.wire(),
+                                    now));
                 }
                 default -> throw new AssertionError("unexpected " + p);
             }

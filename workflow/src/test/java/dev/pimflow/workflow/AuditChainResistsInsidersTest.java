@@ -10,6 +10,7 @@ import dev.pimflow.audit.AuditHashes;
 import dev.pimflow.audit.AuditKey;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,7 +126,7 @@ class AuditChainResistsInsidersTest extends EndToEndTestBase {
      */
     private long deniedActivationWitnessed(String ticket) throws Exception {
         tickets.requestActivation(ticket, BOB, "PT1H");
-        String activationId = awaitStatusOfTicket(ticket, "denied")
+        String activationId = awaitStatusOfTicket(ticket, Status.DENIED)
                 .path("data")
                 .path("activationId")
                 .asText();

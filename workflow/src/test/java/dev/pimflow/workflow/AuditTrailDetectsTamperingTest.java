@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +36,7 @@ class AuditTrailDetectsTamperingTest extends EndToEndTestBase {
     @Test
     void editedOrDeletedAuditRowsAreDetectedByVerify() throws Exception {
         tickets.requestActivation("CONTOSO:Audit-1", BOB, "PT1H");
-        String activationId = awaitStatusOfTicket("CONTOSO:Audit-1", "denied")
+        String activationId = awaitStatusOfTicket("CONTOSO:Audit-1", Status.DENIED)
                 .path("data")
                 .path("activationId")
                 .asText();

@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,8 +63,8 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
 
         // the partition is not stalled: the next good event is processed (Bob is not eligible, so it is denied)
         tickets.requestActivation("CONTOSO:Bad-1", BOB, "PT1H");
-        var denied = awaitStatusOfTicket("CONTOSO:Bad-1", "denied");
-        assertThat(denied.path("data").path("reason").asText()).isEqualTo("not-eligible");
+        var denied = awaitStatusOfTicket("CONTOSO:Bad-1", Status.DENIED);
+        assertThat(denied.path("data").path("reason").asText()).isEqualTo(Reason.NOT_ELIGIBLE.wire());
     }
 
     /**
@@ -102,13 +105,13 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         String noKeyId = tickets.send("pim.mfa.responses", null, EventTypes.MFA_RESPONSE, data);
         assertMfaDeadLettered(noKeyId, "key", "missing");
         assertThat(chainedAudit(activationId))
-                .filteredOn(r -> r.action().equals("mfa-rejected"))
+                .filteredOn(r -> AuditAction.MFA_REJECTED.is(r.action()))
                 .extracting(r -> String.valueOf(r.details().get("reason")))
                 .hasSize(2)
                 .allMatch(reason -> reason.startsWith("key: "));
-        assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
+        assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
         tickets.closeTicket("CONTOSO:Bad-2");
-        awaitStatus(activationId, "cancelled");
+        awaitStatus(activationId, Status.CANCELLED);
     }
 
     private ConsumerRecord<String, byte[]> assertMfaDeadLettered(String marker, String field, String reasonPart) {
@@ -146,7 +149,7 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         List<AuditRecord> found = await().atMost(WAIT)
                 .until(
                         () -> chainedAudit(AuditEntry.NO_ACTIVATION).stream()
-                                .filter(r -> r.action().equals("mfa-rejected")
+                                .filter(r -> AuditAction.MFA_REJECTED.is(r.action())
                                         && "pim.mfa.responses"
                                                 .equals(r.details().get("topic"))
                                         && ((Number) r.details().get("partition")).intValue() == p

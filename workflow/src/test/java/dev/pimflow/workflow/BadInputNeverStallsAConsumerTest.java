@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.io.IOException;
 import java.net.URI;
@@ -127,7 +128,7 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
         assertThat(audit.verify().intact()).isTrue();
 
         tickets.closeTicket(TICKET);
-        awaitStatus(activationId, "cancelled");
+        awaitStatus(activationId, Status.CANCELLED);
     }
 
     private List<Case> corpus() {

@@ -3,6 +3,7 @@ package dev.pimflow.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.BrowserCondition;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.TicketSystem;
@@ -76,7 +77,7 @@ class CockpitShowsAWaitingActivationTest extends EndToEndTestBase {
         // an activation that is active and waits at "Active until" (five hours: it stays there for the whole test)
         String ticket = "CONTOSO:Cockpit-" + System.currentTimeMillis();
         String activationId = requestAndApprove(ticket, "PT5H");
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         assertThat(activeRoles(TicketSystem.ALINE)).contains(TicketSystem.USER_ADMINISTRATOR);
 
         Files.createDirectories(OUTPUT);

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.audit.AuditRecord;
-import dev.pimflow.workflow.security.OperatorAudit;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.security.Roles;
 import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
@@ -84,7 +85,7 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION))
                 .anySatisfy(r -> {
                     assertThat(r.actor()).isEqualTo("user:mallory");
-                    assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+                    assertThat(r.action()).isEqualTo(AuditAction.OPERATION_REFUSED.wire());
                     assertThat(r.details()).containsEntry("claimedProcessInstanceId", instance);
                 });
         // engine REST answers, but shows nothing it was not authorized to see
@@ -102,15 +103,15 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
                         .statusCode())
                 .isEqualTo(403);
         awaitAuditChained();
-        assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
+        assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
 
         // the admin may, and the audit trail names the admin, not only the principal the assertion speaks for
         assertThat(admin.send("POST", "/dev/mfa/challenges/" + challengeId + "/approve", null)
                         .statusCode())
                 .isEqualTo(202);
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         AuditRecord answered = chainedAudit(activationId).stream()
-                .filter(r -> r.action().equals("dev-mfa-answered"))
+                .filter(r -> AuditAction.DEV_MFA_ANSWERED.is(r.action()))
                 .findFirst()
                 .orElseThrow();
         assertThat(answered.actor()).isEqualTo("user:admin");
@@ -125,7 +126,7 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
     void theOperatorReadsRetriesAndRevokesAndIsAuditedTheAuditorReadsTheTrail() throws Exception {
         String ticket = "CONTOSO:Roles-2";
         String activationId = requestAndApprove(ticket, "PT1H");
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         String instance = instanceOf(activationId);
 
         assertThat(operator.get("/api/activations?ticket=" + ticket).statusCode())
@@ -179,18 +180,18 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
 
         List<AuditRecord> records = chainedAudit(activationId);
         AuditRecord retried = records.stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE))
+                .filter(r -> AuditAction.OPERATOR_ACTION.is(r.action()))
                 .findFirst()
                 .orElseThrow();
         assertThat(retried.actor()).isEqualTo("user:olivia");
         assertThat(retried.outcome()).isEqualTo("SetJobRetries");
         assertThat(retried.details()).containsEntry("surface", "engine-rest").containsEntry("jobId", timer);
         assertThat(records).anySatisfy(r -> {
-            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+            assertThat(r.action()).isEqualTo(AuditAction.OPERATION_REFUSED.wire());
             assertThat(r.actor()).isEqualTo("user:olivia");
         });
         AuditRecord revoked = records.stream()
-                .filter(r -> r.action().equals("revoke-requested"))
+                .filter(r -> AuditAction.REVOKE_REQUESTED.is(r.action()))
                 .findFirst()
                 .orElseThrow();
         assertThat(revoked.actor()).isEqualTo("user:olivia");
@@ -202,7 +203,7 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
     void inCockpitTheOperatorRetriesAJobAuditedAsCockpitButCannotMoveTheProcess() throws Exception {
         String ticket = "CONTOSO:Roles-3";
         String activationId = requestAndApprove(ticket, "PT1H");
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         String instance = instanceOf(activationId);
         String timer = management
                 .createJobQuery()
@@ -227,16 +228,16 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
                                         + instance + "\"}")
                         .statusCode())
                 .isEqualTo(403);
-        assertThat(statusOf(activationId)).isEqualTo("active");
+        assertThat(statusOf(activationId)).isEqualTo(Status.ACTIVE.wire());
 
         List<AuditRecord> records = chainedAudit(activationId);
         assertThat(records).anySatisfy(r -> {
-            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_DONE);
+            assertThat(r.action()).isEqualTo(AuditAction.OPERATOR_ACTION.wire());
             assertThat(r.actor()).isEqualTo("user:olivia");
             assertThat(r.details()).containsEntry("surface", "cockpit");
         });
         assertThat(records).anySatisfy(r -> {
-            assertThat(r.action()).isEqualTo(OperatorAudit.ACTION_REFUSED);
+            assertThat(r.action()).isEqualTo(AuditAction.OPERATION_REFUSED.wire());
             assertThat(r.outcome()).isEqualTo("CorrelateMessageCmd");
             assertThat(r.details()).containsEntry("surface", "cockpit");
         });
@@ -259,8 +260,8 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
 
         awaitAuditChained();
         List<AuditRecord> admin = audit.forActivation(dev.pimflow.audit.AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_DONE)
-                        && r.actor().equals("user:admin"))
+                .filter(r ->
+                        AuditAction.OPERATOR_ACTION.is(r.action()) && r.actor().equals("user:admin"))
                 .toList();
         assertThat(admin).extracting(r -> r.details().get("entityType")).contains("User", "Group membership");
         assertThat(admin).allSatisfy(r -> assertThat(r.details()).containsEntry("surface", "engine-rest"));

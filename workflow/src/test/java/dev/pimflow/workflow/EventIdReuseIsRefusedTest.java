@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,7 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
 
         // another ticket system that happens to use the same id: its ticket.closed is a new event, and cancels
         send(OTHER, id, EventTypes.TICKET_CLOSED, ticket, closed(ticket));
-        awaitStatus(activationId, "cancelled");
+        awaitStatus(activationId, Status.CANCELLED);
         assertThat(topics.records(
                         "tickets.events.dlt", r -> new String(r.value(), StandardCharsets.UTF_8).contains(id)))
                 .isEmpty();
@@ -93,7 +95,7 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
         // nothing changed: still one activation, still waiting for MFA; then a real close (a new id) on the same
         // partition
         String closeId = tickets.closeTicket(ticket);
-        awaitStatus(activationId, "cancelled");
+        awaitStatus(activationId, Status.CANCELLED);
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM activation WHERE ticket_number = ?", Integer.class, ticket))
                 .isEqualTo(1);
@@ -106,7 +108,7 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
         assertThat(awaitReuseAudit(id, 2)).hasSize(2);
         assertThat(chainedAudit(activationId))
                 .extracting(AuditRecord::action)
-                .doesNotContain("mfa-approved", "activated");
+                .doesNotContain(AuditAction.MFA_APPROVED.wire(), AuditAction.ACTIVATED.wire());
     }
 
     private byte[] send(URI source, String id, String type, String ticket, ObjectNode data) {
@@ -137,7 +139,7 @@ class EventIdReuseIsRefusedTest extends EndToEndTestBase {
                 .atMost(WAIT)
                 .until(
                         () -> chainedAudit(AuditEntry.NO_ACTIVATION).stream()
-                                .filter(r -> r.action().equals("event-id-reused")
+                                .filter(r -> AuditAction.EVENT_ID_REUSED.is(r.action())
                                         && id.equals(r.details().get("eventId")))
                                 .toList(),
                         l -> l.size() >= expected);

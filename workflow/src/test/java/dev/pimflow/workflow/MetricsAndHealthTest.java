@@ -1,11 +1,15 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.contracts.WireValue.wires;
 import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.contracts.Decision;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,21 +61,21 @@ class MetricsAndHealthTest extends EndToEndTestBase {
         // closed by its ticket while active: requested -> pending-mfa -> active -> revoked
         String closed = "CONTOSO:Metrics-closed";
         String closedId = requestAndApprove(closed, "PT5H");
-        awaitStatus(closedId, "active");
+        awaitStatus(closedId, Status.ACTIVE);
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(value(scrape(), "pimflow_activations_active"))
                         .isGreaterThanOrEqualTo(1));
         tickets.closeTicket(closed);
         awaitRevoked(closedId);
-        awaitStatus(closedId, "revoked");
+        awaitStatus(closedId, Status.REVOKED);
 
         // runs out: the revocation lag after the end time is measured
         String expiring = "CONTOSO:Metrics-expired";
         String expiringId = requestAndApprove(expiring, "PT3S");
-        awaitStatus(expiringId, "active");
+        awaitStatus(expiringId, Status.ACTIVE);
         assertThat(awaitRevoked(expiringId).path("data").path("reason").asText())
-                .isEqualTo("expired");
-        awaitStatus(expiringId, "revoked");
+                .isEqualTo(Reason.EXPIRED.wire());
+        awaitStatus(expiringId, Status.REVOKED);
 
         // bad input on tickets.events goes to the DLT
         tickets.sendRaw("tickets.events", CONTOSO_ICM + ":CONTOSO:Metrics-bad", "not json at all");
@@ -82,27 +86,35 @@ class MetricsAndHealthTest extends EndToEndTestBase {
 
         await().atMost(WAIT).untilAsserted(() -> {
             String after = scrape();
-            for (String status : new String[] {"requested", "pending-mfa", "active", "revoked"}) {
+            for (String status : wires(Status.REQUESTED, Status.PENDING_MFA, Status.ACTIVE, Status.REVOKED)) {
                 assertThat(delta(before, after, "pimflow_activations_total", Map.of("status", status)))
                         .as("status %s", status)
                         .isEqualTo(2);
             }
-            assertThat(delta(before, after, "pimflow_mfa_wait_seconds_count", Map.of("outcome", "approved")))
+            assertThat(delta(
+                            before,
+                            after,
+                            "pimflow_mfa_wait_seconds_count",
+                            Map.of("outcome", Decision.APPROVED.wire())))
                     .isEqualTo(2);
-            assertThat(value(after, "pimflow_mfa_wait_seconds_sum", Map.of("outcome", "approved")))
+            assertThat(value(after, "pimflow_mfa_wait_seconds_sum", Map.of("outcome", Decision.APPROVED.wire())))
                     .isPositive();
             assertThat(delta(before, after, "pimflow_request_to_active_seconds_count", Map.of()))
                     .isEqualTo(2);
             assertThat(value(after, "pimflow_request_to_active_seconds_sum", Map.of()))
                     .isPositive();
             // only the expiry has a lag; it is revoked by the end-of-duration timer, within the job executor's polling
-            assertThat(delta(before, after, "pimflow_revocation_lag_seconds_count", Map.of("reason", "expired")))
+            assertThat(delta(
+                            before,
+                            after,
+                            "pimflow_revocation_lag_seconds_count",
+                            Map.of("reason", Reason.EXPIRED.wire())))
                     .isEqualTo(1);
             assertThat(delta(
                             before,
                             after,
                             "pimflow_revocation_lag_seconds_bucket",
-                            Map.of("reason", "expired", "le", "15.0")))
+                            Map.of("reason", Reason.EXPIRED.wire(), "le", "15.0")))
                     .isEqualTo(1);
             assertThat(delta(
                             before,
@@ -137,7 +149,7 @@ class MetricsAndHealthTest extends EndToEndTestBase {
                 {"status":500,"count":1,"code":"PimflowTestFault","pathContains":"roleAssignmentScheduleRequests","method":"POST"}""").statusCode()).isEqualTo(201);
         String ticket = "CONTOSO:Metrics-graph-error";
         String activationId = requestAndApprove(ticket, "PT5H");
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
 
         String after = scrape();
         Map<String, String> errorLabels = Map.of("operation", "assign", "code", "PimflowTestFault");
@@ -155,7 +167,7 @@ class MetricsAndHealthTest extends EndToEndTestBase {
                 .isEqualTo(1);
 
         tickets.closeTicket(ticket);
-        awaitStatus(activationId, "revoked");
+        awaitStatus(activationId, Status.REVOKED);
     }
 
     @Test

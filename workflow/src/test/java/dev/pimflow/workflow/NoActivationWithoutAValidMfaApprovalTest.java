@@ -11,6 +11,8 @@ import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.nio.charset.StandardCharsets;
@@ -83,22 +85,22 @@ class NoActivationWithoutAValidMfaApprovalTest extends EndToEndTestBase {
 
         // audited, nothing activated
         assertThat(chainedAudit(activationId).stream()
-                        .filter(r -> r.action().equals("mfa-rejected"))
+                        .filter(r -> AuditAction.MFA_REJECTED.is(r.action()))
                         .count())
                 .isEqualTo(forgeries.size());
-        assertThat(statusOf(activationId)).isEqualTo("pending-mfa");
+        assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
         // the valid approval activates; the same assertion a second time is refused
         String approval = gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2));
         sendMfaResponse(challengeId, approval);
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         String replay = sendMfaResponse(challengeId, approval);
         assertThat(awaitDeadLetter(replay)).isEqualTo("data.assertion: assertion already used");
         List<AuditRecord> records = chainedAudit(activationId);
         assertThat(records.get(records.size() - 1).details()).containsEntry("reason", "assertion already used");
         assertThat(records.stream()
-                        .filter(r -> r.action().equals("mfa-approved"))
+                        .filter(r -> AuditAction.MFA_APPROVED.is(r.action()))
                         .count())
                 .isEqualTo(1);
 

@@ -8,7 +8,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
-import dev.pimflow.workflow.security.OperatorAudit;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.OrchestratorHttp;
 import java.net.http.HttpResponse;
@@ -71,11 +72,11 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         // nothing moved: still waiting for MFA seconds later (the probe saw the role active ~4 s after the message)
         await().during(Duration.ofSeconds(5))
                 .atMost(Duration.ofSeconds(8))
-                .until(() -> "pending-mfa".equals(statusOf(activationId))
+                .until(() -> Status.PENDING_MFA.is(statusOf(activationId))
                         && !activeRoles(ALINE).contains(USER_ADMINISTRATOR));
 
         List<AuditRecord> refusals = chainedAudit(activationId).stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED))
+                .filter(r -> AuditAction.OPERATION_REFUSED.is(r.action()))
                 .toList();
         assertThat(refusals)
                 .extracting(AuditRecord::outcome)
@@ -96,7 +97,7 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         tickets.respondToChallenge(
                 challenge.path("challengeId").asText(),
                 gateway.sign(ALINE, challenge.path("challengeId").asText(), true, Duration.ofMinutes(2)));
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
         assertThat(auditIntact()).isTrue();
@@ -135,7 +136,7 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
 
         awaitAuditChained();
         List<AuditRecord> refused = audit.forActivation(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals(OperatorAudit.ACTION_REFUSED))
+                .filter(r -> AuditAction.OPERATION_REFUSED.is(r.action()))
                 .toList();
         assertThat(refused)
                 .extracting(AuditRecord::outcome)

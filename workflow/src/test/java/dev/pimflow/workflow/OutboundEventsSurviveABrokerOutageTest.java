@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
 import dev.pimflow.workflow.support.TicketSystem;
@@ -90,7 +93,7 @@ class OutboundEventsSurviveABrokerOutageTest {
                     "pim.activations",
                     WAIT,
                     e -> id.equals(e.path("data").path("activationId").asText())
-                            && "active".equals(e.path("data").path("status").asText()));
+                            && Status.ACTIVE.is(e.path("data").path("status").asText()));
         }
         await().atMost(WAIT).until(() -> backlog() == 0);
 
@@ -113,13 +116,13 @@ class OutboundEventsSurviveABrokerOutageTest {
         assertThat(revoke.statusCode()).isEqualTo(202);
         String id = activationId;
         await().atMost(WAIT)
-                .until(() -> "revoked"
-                        .equals(jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, id)));
+                .until(() -> Status.REVOKED.is(
+                        jdbc.queryForObject("SELECT status FROM activation WHERE id = ?", String.class, id)));
         // the revocation's audit records are chained, but not published: the chain is their outbox (ADR 0004)
         await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM audit_pending", Long.class) == 0);
         List<String> pendingRows = jdbc.queryForList("SELECT event_id FROM outbox ORDER BY id", String.class);
         List<String> pendingTypes = jdbc.queryForList("SELECT event_type FROM outbox ORDER BY id", String.class);
-        assertThat(pendingTypes).contains("activation.status", "activation.revoked");
+        assertThat(pendingTypes).contains(EventTypes.ACTIVATION_STATUS, EventTypes.ACTIVATION_REVOKED);
         List<String> pendingAudit = unpublishedAuditEventIds();
         assertThat(pendingAudit)
                 .as("audit records of the revocation not yet published")
@@ -147,7 +150,7 @@ class OutboundEventsSurviveABrokerOutageTest {
                     "pim.revocations",
                     WAIT,
                     e -> id.equals(e.path("data").path("activationId").asText()));
-            assertThat(revoked.path("data").path("reason").asText()).isEqualTo("manual");
+            assertThat(revoked.path("data").path("reason").asText()).isEqualTo(Reason.MANUAL.wire());
         }
         await().atMost(WAIT).until(() -> backlog() == 0);
     }

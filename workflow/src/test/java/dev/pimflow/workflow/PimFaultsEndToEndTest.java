@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -66,7 +67,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         String ticket = "CONTOSO:Fault-policy";
         String activationId = requestAndApprove(ticket, "PT5H");
 
-        JsonNode denied = awaitStatus(activationId, "denied").path("data");
+        JsonNode denied = awaitStatus(activationId, Status.DENIED).path("data");
         assertThat(denied.path("reason").asText())
                 .contains("RoleAssignmentRequestPolicyValidationFailed")
                 .contains("ExpirationRule");
@@ -81,7 +82,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         Instant approved = Instant.now();
         String activationId = requestAndApprove(ticket, "PT5H");
 
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         assertThat(Duration.between(approved, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
         assertThat(incidents(processInstanceOf(activationId))).isEmpty();
         assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
@@ -135,7 +136,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         // the ticket closing still ends it cleanly: the pending activation is cancelled, nothing stays assigned
         simulatorControl("DELETE", "/faults", null);
         tickets.closeTicket(ticket);
-        awaitStatus(activationId, "cancelled");
+        awaitStatus(activationId, Status.CANCELLED);
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
     }
 
@@ -167,7 +168,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(204);
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -75,14 +76,14 @@ class RejectedMfaResponsesAreAuditedWithinABoundTest extends EndToEndTestBase {
 
     private List<AuditRecord> written() {
         return chainedAudit(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals("mfa-rejected")
+                .filter(r -> AuditAction.MFA_REJECTED.is(r.action())
                         && String.valueOf(r.details().get("key")).startsWith("bound-test-"))
                 .toList();
     }
 
     private List<AuditRecord> summaries() {
         return chainedAudit(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> r.action().equals("input-rejections-suppressed"))
+                .filter(r -> AuditAction.INPUT_REJECTIONS_SUPPRESSED.is(r.action()))
                 .toList();
     }
 

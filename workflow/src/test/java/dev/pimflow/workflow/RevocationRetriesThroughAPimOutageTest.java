@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +39,7 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
     void revocationKeepsRetryingThroughAnOutageAndCompletesWhenPimReturns() throws Exception {
         String ticket = "CONTOSO:Outage-1";
         String activationId = requestAndApprove(ticket, "PT1H");
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         String processInstanceId = instanceOf(activationId);
 
         // PIM goes down: every assignment request answers 503
@@ -57,7 +59,7 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
                             .processInstanceId(processInstanceId)
                             .count())
                     .isZero();
-            assertThat(statusOf(activationId)).isEqualTo("active");
+            assertThat(statusOf(activationId)).isEqualTo(Status.ACTIVE.wire());
             Thread.sleep(500);
         }
         Job failing = revokeJob(processInstanceId);
@@ -67,7 +69,7 @@ class RevocationRetriesThroughAPimOutageTest extends EndToEndTestBase {
         // PIM is back: the next attempt revokes
         simulatorControl("DELETE", "/faults", null);
         JsonNode revoked = awaitRevoked(activationId).path("data");
-        assertThat(revoked.path("reason").asText()).isEqualTo("ticket-closed");
+        assertThat(revoked.path("reason").asText()).isEqualTo(Reason.TICKET_CLOSED.wire());
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
         assertThat(runtime.createIncidentQuery()
                         .processInstanceId(processInstanceId)

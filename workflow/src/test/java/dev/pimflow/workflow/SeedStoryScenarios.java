@@ -1,5 +1,6 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.contracts.WireValue.wires;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndHarness;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,12 +34,12 @@ interface SeedStoryScenarios extends EndToEndHarness {
         String activationId = challenge.path("data").path("activationId").asText();
         assertThat(challenge.path("data").path("principalId").asText()).isEqualTo(ALINE);
         assertThat(challenge.path("data").path("roleDisplayName").asText()).isEqualTo("User Administrator");
-        awaitStatus(activationId, "pending-mfa");
+        awaitStatus(activationId, Status.PENDING_MFA);
 
         String challengeId = challenge.path("data").path("challengeId").asText();
         tickets().respondToChallenge(challengeId, gateway().sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
 
-        JsonNode active = awaitStatus(activationId, "active").path("data");
+        JsonNode active = awaitStatus(activationId, Status.ACTIVE).path("data");
         Instant start = Instant.parse(active.path("startDateTime").asText());
         Instant end = Instant.parse(active.path("endDateTime").asText());
         assertThat(Duration.between(start, end)).isEqualTo(Duration.ofHours(5));
@@ -45,40 +49,46 @@ interface SeedStoryScenarios extends EndToEndHarness {
         tickets().closeTicket(ticket);
 
         JsonNode revoked = awaitRevoked(activationId).path("data");
-        assertThat(revoked.path("reason").asText()).isEqualTo("ticket-closed");
+        assertThat(revoked.path("reason").asText()).isEqualTo(Reason.TICKET_CLOSED.wire());
         assertThat(revoked.path("principalId").asText()).isEqualTo(ALINE);
-        awaitStatus(activationId, "revoked");
+        awaitStatus(activationId, Status.REVOKED);
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
         assertAuditTrail(
                 activationId,
-                List.of(
-                        "requested",
-                        "validated",
-                        "mfa-challenged",
-                        "mfa-approved",
-                        "activated",
-                        "revoke-requested",
-                        "revoked"));
+                wires(
+                        AuditAction.REQUESTED,
+                        AuditAction.VALIDATED,
+                        AuditAction.MFA_CHALLENGED,
+                        AuditAction.MFA_APPROVED,
+                        AuditAction.ACTIVATED,
+                        AuditAction.REVOKE_REQUESTED,
+                        AuditAction.REVOKED));
     }
 
     @Test
     default void endOfDurationRevokesTheActivation() throws Exception {
         String activationId = requestAndApprove("CONTOSO:Security-012399", "PT3S");
 
-        JsonNode active = awaitStatus(activationId, "active").path("data");
+        JsonNode active = awaitStatus(activationId, Status.ACTIVE).path("data");
         assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
         Instant end = Instant.parse(active.path("endDateTime").asText());
 
         JsonNode revoked = awaitRevoked(activationId).path("data");
-        assertThat(revoked.path("reason").asText()).isEqualTo("expired");
+        assertThat(revoked.path("reason").asText()).isEqualTo(Reason.EXPIRED.wire());
         Instant revokedAt = Instant.parse(revoked.path("revokedAt").asText());
         assertThat(revokedAt).isAfterOrEqualTo(end.minusMillis(1));
         assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
 
         assertAuditTrail(
                 activationId,
-                List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked"));
+                wires(
+                        AuditAction.REQUESTED,
+                        AuditAction.VALIDATED,
+                        AuditAction.MFA_CHALLENGED,
+                        AuditAction.MFA_APPROVED,
+                        AuditAction.ACTIVATED,
+                        AuditAction.REVOKED));
     }
 
     private void assertAuditTrail(String activationId, List<String> actions) {

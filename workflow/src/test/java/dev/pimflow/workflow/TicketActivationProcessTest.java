@@ -10,14 +10,16 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.ActivationRequested;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.MfaResponse;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.mfa.MfaAssertionSigner;
-import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.activation.MfaResponses;
 import dev.pimflow.workflow.activation.TicketEvents;
 import dev.pimflow.workflow.process.ProcessElements;
@@ -97,8 +99,8 @@ class TicketActivationProcessTest {
         assertThat(pi)
                 .hasPassedInOrder(TASK_VALIDATE_REQUEST, END_REQUEST_INVALID, TASK_RECORD_DENIED, END_DENIED)
                 .isEnded();
-        assertThat(activation(pi).status()).isEqualTo("denied");
-        assertThat(activation(pi).reason()).isEqualTo("not-eligible");
+        assertThat(activation(pi).status()).isEqualTo(Status.DENIED.wire());
+        assertThat(activation(pi).reason()).isEqualTo(Reason.NOT_ELIGIBLE.wire());
     }
 
     @Test
@@ -106,14 +108,14 @@ class TicketActivationProcessTest {
         ProcessInstance pi = request(ALINE, "PT9H");
         run(pi, TASK_VALIDATE_REQUEST);
         assertThat(pi).hasPassed(END_REQUEST_INVALID, END_DENIED).isEnded();
-        assertThat(activation(pi).reason()).startsWith("duration-exceeds-policy");
+        assertThat(activation(pi).reason()).startsWith(Reason.DURATION_EXCEEDS_POLICY.wire());
     }
 
     @Test
     void approvedActivationIsRevokedAtTheEndOfItsDuration() {
         ProcessInstance pi = requestAndApprove();
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_END);
-        assertThat(activation(pi).status()).isEqualTo("active");
+        assertThat(activation(pi).status()).isEqualTo(Status.ACTIVE.wire());
 
         run(pi, CATCH_ACTIVATION_ENDS);
         run(pi, TASK_REVOKE_ROLE);
@@ -121,8 +123,8 @@ class TicketActivationProcessTest {
                 .hasPassedInOrder(
                         TASK_ACTIVATE_ROLE, END_ACTIVATED, CATCH_ACTIVATION_ENDS, TASK_REVOKE_ROLE, END_REVOKED)
                 .isEnded();
-        assertThat(activation(pi).status()).isEqualTo("revoked");
-        assertThat(activation(pi).reason()).isEqualTo("expired");
+        assertThat(activation(pi).status()).isEqualTo(Status.REVOKED.wire());
+        assertThat(activation(pi).reason()).isEqualTo(Reason.EXPIRED.wire());
     }
 
     @Test
@@ -133,7 +135,7 @@ class TicketActivationProcessTest {
         assertThat(pi)
                 .hasPassedInOrder(END_ACTIVATED, CATCH_TICKET_CLOSED, TASK_REVOKE_ROLE, END_REVOKED)
                 .isEnded();
-        assertThat(activation(pi).reason()).isEqualTo("ticket-closed");
+        assertThat(activation(pi).reason()).isEqualTo(Reason.TICKET_CLOSED.wire());
     }
 
     @Test
@@ -146,7 +148,7 @@ class TicketActivationProcessTest {
         assertThat(pi)
                 .hasPassedInOrder(CATCH_REVOKE_REQUESTED, TASK_REVOKE_ROLE, END_REVOKED)
                 .isEnded();
-        assertThat(activation(pi).reason()).isEqualTo("manual");
+        assertThat(activation(pi).reason()).isEqualTo(Reason.MANUAL.wire());
     }
 
     @Test
@@ -158,7 +160,7 @@ class TicketActivationProcessTest {
         assertThat(pi)
                 .hasPassedInOrder(CATCH_MFA_RESPONSE, END_MFA_DENIED, TASK_RECORD_DENIED, END_DENIED)
                 .isEnded();
-        assertThat(activation(pi).reason()).isEqualTo("mfa-denied");
+        assertThat(activation(pi).reason()).isEqualTo(Reason.MFA_DENIED.wire());
         assertThat(pi).hasNotPassed(TASK_ACTIVATE_ROLE);
     }
 
@@ -170,7 +172,7 @@ class TicketActivationProcessTest {
         assertThat(pi)
                 .hasPassedInOrder(CATCH_MFA_TIMEOUT, END_MFA_TIMED_OUT, TASK_RECORD_DENIED, END_DENIED)
                 .isEnded();
-        assertThat(activation(pi).reason()).isEqualTo("mfa-timeout");
+        assertThat(activation(pi).reason()).isEqualTo(Reason.MFA_TIMEOUT.wire());
     }
 
     @Test
@@ -184,7 +186,7 @@ class TicketActivationProcessTest {
                 .hasPassedInOrder(BOUNDARY_TICKET_CLOSED_WHILE_PENDING, TASK_CANCEL_PENDING, END_CANCELLED)
                 .isEnded();
         assertThat(pi).hasNotPassed(TASK_ACTIVATE_ROLE);
-        assertThat(activation(pi).status()).isEqualTo("cancelled");
+        assertThat(activation(pi).status()).isEqualTo(Status.CANCELLED.wire());
     }
 
     @Test
@@ -204,7 +206,7 @@ class TicketActivationProcessTest {
         ProcessInstance pi = request(ALINE, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
         assertThat(pi).hasPassed(END_REQUEST_INVALID, END_DENIED).isEnded();
-        assertThat(activation(pi).reason()).isEqualTo("ticket-closed");
+        assertThat(activation(pi).reason()).isEqualTo(Reason.TICKET_CLOSED.wire());
     }
 
     @Test
@@ -256,10 +258,10 @@ class TicketActivationProcessTest {
                 .hasPassedInOrder(TASK_ACTIVATE_ROLE, TASK_RECORD_DENIED, END_DENIED)
                 .hasNotPassed(END_ACTIVATED)
                 .isEnded();
-        assertThat(activation(pi).status()).isEqualTo("denied");
-        assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
+        assertThat(activation(pi).status()).isEqualTo(Status.DENIED.wire());
+        assertThat(activation(pi).reason()).isEqualTo(Reason.MFA_NOT_VERIFIED.wire());
         assertThat(activation(pi).pimRequestId()).isNull();
-        assertThat(auditActions(pi)).contains("activation-refused");
+        assertThat(auditActions(pi)).contains(AuditAction.ACTIVATION_REFUSED.wire());
     }
 
     /** The same for a token moved past Await MFA with Camunda's process instance modification. */
@@ -276,7 +278,7 @@ class TicketActivationProcessTest {
                 .hasPassed(TASK_RECORD_DENIED, END_DENIED)
                 .hasNotPassed(END_ACTIVATED)
                 .isEnded();
-        assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
+        assertThat(activation(pi).reason()).isEqualTo(Reason.MFA_NOT_VERIFIED.wire());
         assertThat(activation(pi).pimRequestId()).isNull();
     }
 

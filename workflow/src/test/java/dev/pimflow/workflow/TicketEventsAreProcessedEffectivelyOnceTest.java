@@ -1,5 +1,6 @@
 package dev.pimflow.workflow;
 
+import static dev.pimflow.contracts.WireValue.wires;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.time.Duration;
 import java.util.HashMap;
@@ -72,7 +75,7 @@ class TicketEventsAreProcessedEffectivelyOnceTest extends EndToEndTestBase {
 
         String challengeId = challenge.path("data").path("challengeId").asText();
         tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
-        awaitStatus(activationId, "active");
+        awaitStatus(activationId, Status.ACTIVE);
         // let the (five) duplicates of the request drain completely before taking the baseline
         await().pollDelay(Duration.ofSeconds(1))
                 .atMost(WAIT)
@@ -83,7 +86,13 @@ class TicketEventsAreProcessedEffectivelyOnceTest extends EndToEndTestBase {
         assertThat(before.activations).isEqualTo(1);
         assertThat(before.instances).isEqualTo(1);
         assertThat(before.actions)
-                .containsExactly("requested", "validated", "mfa-challenged", "requested", "mfa-approved", "activated");
+                .containsExactlyElementsOf(wires(
+                        AuditAction.REQUESTED,
+                        AuditAction.VALIDATED,
+                        AuditAction.MFA_CHALLENGED,
+                        AuditAction.REQUESTED,
+                        AuditAction.MFA_APPROVED,
+                        AuditAction.ACTIVATED));
 
         // rewind the consumer group: every ticket event and MFA response ever sent is delivered again
         rewind("ticket-events", "pimflow.ticket-events", "tickets.events");

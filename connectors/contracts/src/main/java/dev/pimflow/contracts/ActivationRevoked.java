@@ -2,7 +2,7 @@ package dev.pimflow.contracts;
 
 import java.time.Instant;
 
-/** {@code data} of {@code activation.revoked}; reason is {@code expired}, {@code ticket-closed} or {@code manual}. */
+/** {@code data} of {@code activation.revoked}; {@code reason} is a {@link Reason} that {@link Reason#explains explains} {@link Status#REVOKED}. */
 public record ActivationRevoked(
         String activationId,
         String principalId,
@@ -11,8 +11,4 @@ public record ActivationRevoked(
         String ticketSystem,
         String ticketNumber,
         String reason,
-        Instant revokedAt) {
-    public static final String EXPIRED = "expired";
-    public static final String TICKET_CLOSED = "ticket-closed";
-    public static final String MANUAL = "manual";
-}
+        Instant revokedAt) {}

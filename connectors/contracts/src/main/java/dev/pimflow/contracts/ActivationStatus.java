@@ -2,7 +2,7 @@ package dev.pimflow.contracts;
 
 import java.time.Instant;
 
-/** {@code data} of {@code activation.status}. */
+/** {@code data} of {@code activation.status}: {@code status} is a {@link Status}, {@code reason} a {@link Reason}. */
 public record ActivationStatus(
         String activationId,
         String ticketSystem,
@@ -14,11 +14,4 @@ public record ActivationStatus(
         String reason,
         Instant startDateTime,
         Instant endDateTime,
-        String pimRequestId) {
-    public static final String PENDING_MFA = "pending-mfa";
-    public static final String DENIED = "denied";
-    public static final String ACTIVE = "active";
-    public static final String REVOKED = "revoked";
-    public static final String FAILED = "failed";
-    public static final String CANCELLED = "cancelled";
-}
+        String pimRequestId) {}

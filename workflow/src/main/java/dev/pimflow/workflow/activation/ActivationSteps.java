@@ -3,8 +3,12 @@ package dev.pimflow.workflow.activation;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationRevoked;
 import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaChallenge;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.workflow.audit.AuditChainer;
@@ -26,8 +30,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class ActivationSteps {
     public static final String SYSTEM_ACTOR = "pimflow";
-    /** Deny reason when the activation step finds no approval pimflow verified (DESIGN §6.1). */
-    public static final String MFA_NOT_VERIFIED = "mfa-not-verified";
 
     private final ActivationStore store;
     private final AuditTrail audit;
@@ -56,7 +58,7 @@ public class ActivationSteps {
         record(
                 a,
                 actor,
-                "requested",
+                AuditAction.REQUESTED,
                 "accepted",
                 Map.of(
                         "eventId",
@@ -71,7 +73,12 @@ public class ActivationSteps {
 
     /** A second request for a live (ticket, principal, role, scope) is a no-op that is audited (DESIGN §6.4). */
     public void duplicateRequest(Activation live, String eventId, String actor) {
-        record(live, actor, "requested", "duplicate-ignored", Map.of("eventId", eventId, "liveStatus", live.status()));
+        record(
+                live,
+                actor,
+                AuditAction.REQUESTED,
+                "duplicate-ignored",
+                Map.of("eventId", eventId, "liveStatus", live.status()));
     }
 
     public void validated(Activation a, boolean valid, String reason, Map<String, Object> details) {
@@ -79,11 +86,11 @@ public class ActivationSteps {
         if (reason != null) {
             d.put("reason", reason);
         }
-        record(a, SYSTEM_ACTOR, "validated", valid ? "valid" : "invalid", d);
+        record(a, SYSTEM_ACTOR, AuditAction.VALIDATED, valid ? "valid" : "invalid", d);
     }
 
     public void challengeIssued(Activation a, String challengeId, Instant expiresAt) {
-        store.challengeIssued(a.id(), challengeId, expiresAt, ActivationStatus.PENDING_MFA);
+        store.challengeIssued(a.id(), challengeId, expiresAt, Status.PENDING_MFA);
         outbox.publish(
                 topics.mfaChallenges(),
                 a.principalId(),
@@ -98,22 +105,22 @@ public class ActivationSteps {
                         a.ticketSystem(),
                         a.ticketNumber(),
                         expiresAt));
-        status(a, ActivationStatus.PENDING_MFA, null, null, null, null);
+        status(a, Status.PENDING_MFA, null, null, null, null);
         record(
                 a,
                 SYSTEM_ACTOR,
-                "mfa-challenged",
+                AuditAction.MFA_CHALLENGED,
                 "sent",
                 Map.of("challengeId", challengeId, "expiresAt", expiresAt.toString()));
     }
 
     public void mfaDecided(Activation a, boolean approved, String assertionId) {
-        metrics.mfaDecided(a, approved ? "approved" : "denied");
+        metrics.mfaDecided(a, Decision.of(approved).wire());
         record(
                 a,
                 a.principalId(),
-                approved ? "mfa-approved" : "mfa-denied",
-                approved ? "approved" : "denied",
+                approved ? AuditAction.MFA_APPROVED : AuditAction.MFA_DENIED,
+                Decision.of(approved).wire(),
                 Map.of("challengeId", a.challengeId(), "assertionId", assertionId));
     }
 
@@ -121,7 +128,7 @@ public class ActivationSteps {
         record(
                 a,
                 "mfa-gateway",
-                "mfa-rejected",
+                AuditAction.MFA_REJECTED,
                 "rejected",
                 Map.of("challengeId", String.valueOf(a.challengeId()), "reason", reason));
     }
@@ -131,67 +138,68 @@ public class ActivationSteps {
         record(
                 a,
                 SYSTEM_ACTOR,
-                "activation-refused",
+                AuditAction.ACTIVATION_REFUSED,
                 "refused",
-                Map.of("reason", MFA_NOT_VERIFIED, "detail", why, "challengeId", String.valueOf(a.challengeId())));
+                Map.of(
+                        "reason",
+                        Reason.MFA_NOT_VERIFIED.wire(),
+                        "detail",
+                        why,
+                        "challengeId",
+                        String.valueOf(a.challengeId())));
     }
 
     public void denied(Activation a, String reason) {
-        store.ended(a.id(), ActivationStatus.DENIED, reason);
-        if ("mfa-timeout".equals(reason)) {
+        store.ended(a.id(), Status.DENIED, reason);
+        if (Reason.MFA_TIMEOUT.is(reason)) {
             metrics.mfaDecided(a, "timeout");
         }
-        status(a, ActivationStatus.DENIED, reason, null, null, null);
-        String action = switch (reason) {
-            case "mfa-timeout" -> "mfa-expired";
-            case "mfa-denied" -> "mfa-denied";
-            default -> "denied";
+        status(a, Status.DENIED, reason, null, null, null);
+        AuditAction action = switch (Reason.fromWire(reason).orElse(Reason.DENIED)) {
+            case MFA_TIMEOUT -> AuditAction.MFA_EXPIRED;
+            case MFA_DENIED -> AuditAction.MFA_DENIED;
+            default -> AuditAction.DENIED;
         };
-        record(a, SYSTEM_ACTOR, action, "denied", Map.of("reason", reason));
+        record(a, SYSTEM_ACTOR, action, Status.DENIED.wire(), Map.of("reason", reason));
     }
 
     public void activated(Activation a, Assignment assignment) {
         store.activated(
-                a.id(),
-                ActivationStatus.ACTIVE,
-                assignment.startDateTime(),
-                assignment.endDateTime(),
-                assignment.requestId());
+                a.id(), Status.ACTIVE, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
         metrics.activated(a);
-        status(
-                a,
-                ActivationStatus.ACTIVE,
-                null,
-                assignment.startDateTime(),
-                assignment.endDateTime(),
-                assignment.requestId());
+        status(a, Status.ACTIVE, null, assignment.startDateTime(), assignment.endDateTime(), assignment.requestId());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("pimRequestId", assignment.requestId());
         d.put("pimStatus", assignment.status());
         d.put("startDateTime", String.valueOf(assignment.startDateTime()));
         d.put("endDateTime", String.valueOf(assignment.endDateTime()));
         d.put("adoptedAfterRetry", assignment.adopted());
-        record(a, SYSTEM_ACTOR, "activated", "active", d);
+        record(a, SYSTEM_ACTOR, AuditAction.ACTIVATED, Status.ACTIVE.wire(), d);
     }
 
     public void ticketClosed(Activation a, String eventId, String actor) {
         record(
                 a,
                 actor,
-                "revoke-requested",
-                "ticket-closed",
+                AuditAction.REVOKE_REQUESTED,
+                Reason.TICKET_CLOSED.wire(),
                 Map.of("eventId", eventId, "statusAtClosure", a.status()));
     }
 
     public void manualRevokeRequested(Activation a, String actor, String reason, String surface) {
-        record(a, actor, "revoke-requested", "manual", Map.of("reason", reason, "surface", surface));
+        record(
+                a,
+                actor,
+                AuditAction.REVOKE_REQUESTED,
+                Reason.MANUAL.wire(),
+                Map.of("reason", reason, "surface", surface));
     }
 
     public void revoked(Activation a, String reason, Removal removal) {
         Instant now = clock.instant();
-        store.ended(a.id(), ActivationStatus.REVOKED, reason);
+        store.ended(a.id(), Status.REVOKED, reason);
         metrics.revoked(a, reason, now);
-        status(a, ActivationStatus.REVOKED, reason, a.startDateTime(), a.endDateTime(), a.pimRequestId());
+        status(a, Status.REVOKED, reason, a.startDateTime(), a.endDateTime(), a.pimRequestId());
         outbox.publish(
                 topics.revocations(),
                 a.principalId(),
@@ -206,17 +214,17 @@ public class ActivationSteps {
                         a.ticketNumber(),
                         reason,
                         now));
-        record(a, SYSTEM_ACTOR, "revoked", reason, removalDetails(removal));
+        record(a, SYSTEM_ACTOR, AuditAction.REVOKED, reason, removalDetails(removal));
     }
 
     public void cancelled(Activation a, Removal removal) {
-        store.ended(a.id(), ActivationStatus.CANCELLED, "ticket-closed");
-        status(a, ActivationStatus.CANCELLED, "ticket-closed", null, null, null);
-        record(a, SYSTEM_ACTOR, "cancelled", "ticket-closed", removalDetails(removal));
+        store.ended(a.id(), Status.CANCELLED, Reason.TICKET_CLOSED.wire());
+        status(a, Status.CANCELLED, Reason.TICKET_CLOSED.wire(), null, null, null);
+        record(a, SYSTEM_ACTOR, AuditAction.CANCELLED, Reason.TICKET_CLOSED.wire(), removalDetails(removal));
     }
 
     public void incident(Activation a, String activityId, String message) {
-        record(a, SYSTEM_ACTOR, "incident", "open", Map.of("activityId", activityId, "message", message));
+        record(a, SYSTEM_ACTOR, AuditAction.INCIDENT, "open", Map.of("activityId", activityId, "message", message));
     }
 
     private static Map<String, Object> removalDetails(Removal removal) {
@@ -226,8 +234,8 @@ public class ActivationSteps {
         return d;
     }
 
-    private void status(Activation a, String status, String reason, Instant start, Instant end, String pimRequestId) {
-        metrics.statusChanged(status);
+    private void status(Activation a, Status status, String reason, Instant start, Instant end, String pimRequestId) {
+        metrics.statusChanged(status.wire());
         outbox.publish(
                 topics.activations(),
                 a.id(),
@@ -240,7 +248,7 @@ public class ActivationSteps {
                         a.principalId(),
                         a.roleDefinitionId(),
                         a.directoryScopeId(),
-                        status,
+                        status.wire(),
                         reason,
                         start,
                         end,
@@ -248,7 +256,7 @@ public class ActivationSteps {
     }
 
     /** The record is chained and published to {@code pim.audit} by the {@link AuditChainer} once this step commits. */
-    private void record(Activation a, String actor, String action, String outcome, Map<String, Object> details) {
-        audit.record(a.auditEntry(actor, action, outcome, details));
+    private void record(Activation a, String actor, AuditAction action, String outcome, Map<String, Object> details) {
+        audit.record(a.auditEntry(actor, action.wire(), outcome, details));
     }
 }

@@ -2,9 +2,10 @@ package dev.pimflow.workflow.activation;
 
 import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
-import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.MfaResponse;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionVerifier;
 import dev.pimflow.mfa.MfaDecision;
 import dev.pimflow.mfa.MfaRejectedException;
@@ -70,7 +71,7 @@ public class MfaResponses {
         if (!usedAssertions.use(decision.assertionId(), a.challengeId())) {
             return reject(a, "data.assertion", "assertion already used");
         }
-        if (!ActivationStatus.PENDING_MFA.equals(a.status()) || !waitingForMfa(a)) {
+        if (!Status.PENDING_MFA.is(a.status()) || !waitingForMfa(a)) {
             return reject(a, "data.challengeId", "challenge is no longer pending (activation is " + a.status() + ")");
         }
         if (a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
@@ -85,11 +86,7 @@ public class MfaResponses {
                 .processInstanceId(a.processInstanceId())
                 .setVariable(Vars.MFA_APPROVED, decision.approved())
                 .correlateWithResult();
-        log.info(
-                "MFA {} for activation {} (challenge {})",
-                decision.approved() ? "approved" : "denied",
-                a.id(),
-                a.challengeId());
+        log.info("MFA {} for activation {} (challenge {})", Decision.of(decision.approved()), a.id(), a.challengeId());
         return null;
     }
 

@@ -2,6 +2,7 @@ package dev.pimflow.workflow.activation;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.workflow.config.PimProperties;
@@ -43,9 +44,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class RejectedInputAudit {
     private static final Logger log = LoggerFactory.getLogger(RejectedInputAudit.class);
-    public static final String MFA_REJECTED = "mfa-rejected";
-    public static final String EVENT_ID_REUSED = "event-id-reused";
-    public static final String SUPPRESSED = "input-rejections-suppressed";
     private static final int MAX_TEXT = 300;
 
     private final AuditTrail audit;
@@ -102,7 +100,7 @@ public class RejectedInputAudit {
         }
         details.put("field", rejection.field());
         details.put("reason", text(rejection.reason()));
-        bounded(AuditEntry.system("mfa-gateway", MFA_REJECTED, "rejected", details));
+        bounded(AuditEntry.system("mfa-gateway", AuditAction.MFA_REJECTED.wire(), "rejected", details));
     }
 
     /** A ticket event whose source and id were used before for other content (DESIGN §6.4). */
@@ -123,7 +121,7 @@ public class RejectedInputAudit {
         bounded(new AuditEntry(
                 AuditEntry.NO_ACTIVATION,
                 "ticket-system:" + ticketSystem,
-                EVENT_ID_REUSED,
+                AuditAction.EVENT_ID_REUSED.wire(),
                 "rejected",
                 ticketSystem,
                 ticketNumber,
@@ -161,7 +159,7 @@ public class RejectedInputAudit {
                         "More than {} rejected inputs to audit within {}: the rest of this window is counted in one '{}' record",
                         limit,
                         this.window,
-                        SUPPRESSED);
+                        AuditAction.INPUT_REJECTIONS_SUPPRESSED);
             }
         }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -231,7 +229,8 @@ public class RejectedInputAudit {
                     details.put("from", s.from().toString());
                     details.put("to", s.to().toString());
                     details.put("limit", limit);
-                    audit.record(AuditEntry.system("pimflow", SUPPRESSED, "suppressed", details));
+                    audit.record(AuditEntry.system(
+                            "pimflow", AuditAction.INPUT_REJECTIONS_SUPPRESSED.wire(), "suppressed", details));
                     total += s.total();
                     log.warn(
                             "{} rejected input(s) between {} and {} were over the audit limit of {}: counted in one audit record",

@@ -4,10 +4,10 @@ import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.InboundEvent;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.store.Activation;
-import dev.pimflow.workflow.store.ActivationStatuses;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
 import java.time.Clock;
@@ -62,27 +62,20 @@ public class TicketEvents {
             return;
         }
         Instant now = clock.instant();
-        Activation a = new Activation(
-                UUID.randomUUID().toString(),
-                r.ticketSystem(),
-                r.ticketNumber(),
-                r.principalId().toLowerCase(),
-                r.roleDefinitionId().toLowerCase(),
-                r.directoryScopeId(),
-                r.justification(),
-                r.duration().toString(),
-                null,
-                ActivationStatuses.REQUESTED,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                event.id(),
-                now,
-                now);
+        Activation a = Activation.builder()
+                .id(UUID.randomUUID().toString())
+                .ticketSystem(r.ticketSystem())
+                .ticketNumber(r.ticketNumber())
+                .principalId(r.principalId().toLowerCase())
+                .roleDefinitionId(r.roleDefinitionId().toLowerCase())
+                .directoryScopeId(r.directoryScopeId())
+                .justification(r.justification())
+                .requestedDuration(r.duration().toString())
+                .status(Status.REQUESTED)
+                .requestEventId(event.id())
+                .createdAt(now)
+                .updatedAt(now)
+                .build();
         store.insert(a);
         steps.requested(a, event.id(), actor);
 

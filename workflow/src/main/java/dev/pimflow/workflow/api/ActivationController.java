@@ -3,7 +3,8 @@ package dev.pimflow.workflow.api;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.audit.AuditVerification;
-import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.security.RequestSurface;
@@ -86,7 +87,7 @@ public class ActivationController {
             if (a == null) {
                 return notFound(id);
             }
-            if (!ActivationStatus.ACTIVE.equals(a.status())) {
+            if (!Status.ACTIVE.is(a.status())) {
                 return ResponseEntity.status(HttpStatus.CONFLICT)
                         .body(Map.of("error", "activation " + id + " is " + a.status() + ", not active"));
             }
@@ -98,7 +99,8 @@ public class ActivationController {
             runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED)
                     .processInstanceId(a.processInstanceId())
                     .correlateWithResult();
-            return ResponseEntity.accepted().body(Map.of("activationId", id, "status", "revoke-requested"));
+            return ResponseEntity.accepted()
+                    .body(Map.of("activationId", id, "status", AuditAction.REVOKE_REQUESTED.wire()));
         });
     }
 

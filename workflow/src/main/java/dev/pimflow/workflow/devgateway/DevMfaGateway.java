@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.devgateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.MfaChallenge;
@@ -104,7 +105,7 @@ public class DevMfaGateway {
             open.put(challengeId, c);
             throw new IllegalStateException("could not publish the MFA response: " + e.getMessage(), e);
         }
-        log.info("Dev MFA gateway: challenge {} {}", challengeId, approved ? "approved" : "denied");
+        log.info("Dev MFA gateway: challenge {} {}", challengeId, Decision.of(approved));
         return c;
     }
 }

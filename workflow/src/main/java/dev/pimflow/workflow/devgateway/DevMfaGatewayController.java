@@ -1,5 +1,7 @@
 package dev.pimflow.workflow.devgateway;
 
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.MfaChallenge;
 import dev.pimflow.workflow.security.OperatorAudit;
 import java.util.Collection;
@@ -54,8 +56,8 @@ public class DevMfaGatewayController {
         MfaChallenge open = gateway.find(challengeId).orElseThrow();
         audit.onActivation(
                 caller.getName(),
-                "dev-mfa-answered",
-                approved ? "approved" : "denied",
+                AuditAction.DEV_MFA_ANSWERED,
+                Decision.of(approved).wire(),
                 open.activationId(),
                 Map.of("challengeId", challengeId, "onBehalfOf", open.principalId()));
         MfaChallenge c = gateway.answer(challengeId, approved);
@@ -66,6 +68,6 @@ public class DevMfaGatewayController {
                         "activationId",
                         c.activationId(),
                         "decision",
-                        approved ? "approved" : "denied"));
+                        Decision.of(approved).wire()));
     }
 }

@@ -1,7 +1,7 @@
 package dev.pimflow.workflow.metrics;
 
 import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.Status;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -62,7 +62,7 @@ public class DatabaseGauges {
     public void refresh() {
         try {
             Long n = jdbc.queryForObject(
-                    "SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, ActivationStatus.ACTIVE);
+                    "SELECT COUNT(*) FROM activation WHERE status = ?", Long.class, Status.ACTIVE.wire());
             Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
             OffsetDateTime oldestRow = jdbc.queryForObject("SELECT MIN(created_at) FROM outbox", OffsetDateTime.class);
             long records = audit.unpublishedCount();

@@ -1,9 +1,10 @@
 package dev.pimflow.workflow.metrics;
 
-import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.Decision;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Activation;
-import dev.pimflow.workflow.store.ActivationStatuses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -36,14 +38,16 @@ public class PimflowMetrics {
     public static final String DLT_RECORDS = "pimflow.dlt.records";
 
     /** Every status an activation can take (DESIGN §4, plus the internal {@code requested}), pre-registered at zero. */
-    static final List<String> STATUSES = List.of(
-            ActivationStatuses.REQUESTED,
-            ActivationStatus.PENDING_MFA,
-            ActivationStatus.ACTIVE,
-            ActivationStatus.DENIED,
-            ActivationStatus.REVOKED,
-            ActivationStatus.CANCELLED,
-            ActivationStatus.FAILED);
+    static final List<String> STATUSES = Stream.of(
+                    Status.REQUESTED,
+                    Status.PENDING_MFA,
+                    Status.ACTIVE,
+                    Status.DENIED,
+                    Status.REVOKED,
+                    Status.CANCELLED,
+                    Status.FAILED)
+            .map(Status::wire)
+            .toList();
 
     static final String REASON_INVALID = "invalid-event";
     static final String REASON_FAILED = "processing-failed";
@@ -63,8 +67,8 @@ public class PimflowMetrics {
             deadLetters(dlt, REASON_INVALID);
             deadLetters(dlt, REASON_FAILED);
         }
-        mfaWait("approved");
-        mfaWait("denied");
+        mfaWait(Decision.APPROVED.wire());
+        mfaWait(Decision.DENIED.wire());
         mfaWait("timeout");
         requestToActive();
         revocationLag();
@@ -98,7 +102,7 @@ public class PimflowMetrics {
 
     /** {@code a} was revoked at {@code revokedAt}; for an expiry, how long after its end time that was. */
     public void revoked(Activation a, String reason, Instant revokedAt) {
-        if (!"expired".equals(reason) || a.endDateTime() == null) {
+        if (!Reason.EXPIRED.is(reason) || a.endDateTime() == null) {
             return;
         }
         Duration lag = nonNegative(Duration.between(a.endDateTime(), revokedAt));
@@ -152,7 +156,7 @@ public class PimflowMetrics {
     private Timer revocationLag() {
         return Timer.builder(REVOCATION_LAG)
                 .description("Time from an activation's end to its revocation (expiries)")
-                .tag("reason", "expired")
+                .tag("reason", Reason.EXPIRED.wire())
                 .serviceLevelObjectives(
                         seconds(1), seconds(5), seconds(15), seconds(60), seconds(300), seconds(900), seconds(3600))
                 .register(registry);

@@ -2,7 +2,8 @@ package dev.pimflow.workflow.process;
 
 import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
-import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.PimDirectory;
@@ -42,16 +43,16 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         // DESIGN §6.1 against insiders: the token may have reached this task by a correlated message, an edited
         // variable
         // or an instance modification; only an approval pimflow verified and recorded for this challenge lets it pass
-        if (!ActivationStatus.PENDING_MFA.equals(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
+        if (!Status.PENDING_MFA.is(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
             steps.activationRefused(
                     a,
                     "no MFA approval verified by pimflow for challenge " + a.challengeId() + " (activation is "
                             + a.status() + ")");
-            if (!ActivationStatus.PENDING_MFA.equals(a.status())) {
+            if (!Status.PENDING_MFA.is(a.status())) {
                 return; // active, ended or not yet challenged: this step changes nothing
             }
-            execution.setVariable(Vars.DENY_REASON, ActivationSteps.MFA_NOT_VERIFIED);
-            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, ActivationSteps.MFA_NOT_VERIFIED);
+            execution.setVariable(Vars.DENY_REASON, Reason.MFA_NOT_VERIFIED.wire());
+            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, Reason.MFA_NOT_VERIFIED.wire());
         }
         Duration duration = Duration.parse(a.requestedDuration());
         Assignment assignment;

@@ -1,12 +1,14 @@
 package dev.pimflow.workflow.process;
 
+import dev.pimflow.contracts.EventTypes;
+
 /** Ids and names of ticket-activation.bpmn in one place, used by the code and the tests alike. */
 public final class ProcessElements {
     public static final String PROCESS_KEY = "ticket-activation";
 
-    public static final String MESSAGE_ACTIVATION_REQUESTED = "ticket.activation-requested";
-    public static final String MESSAGE_MFA_RESPONSE = "mfa.response";
-    public static final String MESSAGE_TICKET_CLOSED = "ticket.closed";
+    public static final String MESSAGE_ACTIVATION_REQUESTED = EventTypes.TICKET_ACTIVATION_REQUESTED;
+    public static final String MESSAGE_MFA_RESPONSE = EventTypes.MFA_RESPONSE;
+    public static final String MESSAGE_TICKET_CLOSED = EventTypes.TICKET_CLOSED;
     public static final String MESSAGE_REVOKE_REQUESTED = "activation.revoke-requested";
     public static final String ERROR_ACTIVATION_DENIED = "ActivationDenied";
 

@@ -2,6 +2,7 @@ package dev.pimflow.workflow.process;
 
 import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
+import dev.pimflow.contracts.Reason;
 import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
@@ -21,6 +22,6 @@ public class RecordDeniedDelegate extends ActivationDelegate {
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
         Object reason = execution.getVariable(Vars.DENY_REASON);
-        steps.denied(a, reason == null ? "denied" : reason.toString());
+        steps.denied(a, reason == null ? Reason.DENIED.wire() : reason.toString());
     }
 }

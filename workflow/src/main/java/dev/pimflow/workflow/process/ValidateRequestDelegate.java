@@ -2,6 +2,7 @@ package dev.pimflow.workflow.process;
 
 import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
+import dev.pimflow.contracts.Reason;
 import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.Eligibility;
 import dev.pimflow.pim.PimDirectory;
@@ -58,7 +59,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
 
     private String check(Activation a, Map<String, Object> details, DelegateExecution execution) {
         if (closedTickets.isClosed(a.ticketSystem(), a.ticketNumber())) {
-            return "ticket-closed";
+            return Reason.TICKET_CLOSED.wire();
         }
         try {
             RoleDefinition role = roles.role(a.roleDefinitionId());
@@ -68,7 +69,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
 
             Eligibility eligibility = pim.eligibility(a.principalId(), a.roleDefinitionId(), a.directoryScopeId());
             if (!eligibility.eligible()) {
-                return "not-eligible";
+                return Reason.NOT_ELIGIBLE.wire();
             }
             details.put("eligibleVia", eligibility.via());
             if (eligibility.viaDisplayName() != null) {
@@ -79,15 +80,16 @@ public class ValidateRequestDelegate extends ActivationDelegate {
             Duration requested = Duration.parse(a.requestedDuration());
             details.put("policyMaximumDuration", String.valueOf(policy.maximumDuration()));
             if (policy.maximumDuration() != null && requested.compareTo(policy.maximumDuration()) > 0) {
-                return "duration-exceeds-policy: " + a.requestedDuration() + " > " + policy.maximumDuration();
+                return Reason.DURATION_EXCEEDS_POLICY.wire() + ": " + a.requestedDuration() + " > "
+                        + policy.maximumDuration();
             }
             if (policy.justificationRequired()
                     && (a.justification() == null || a.justification().isBlank())) {
-                return "justification-required";
+                return Reason.JUSTIFICATION_REQUIRED.wire();
             }
             if (policy.ticketRequired()
                     && (a.ticketNumber() == null || a.ticketNumber().isBlank())) {
-                return "ticket-required";
+                return Reason.TICKET_REQUIRED.wire();
             }
             return null;
         } catch (PimException e) {

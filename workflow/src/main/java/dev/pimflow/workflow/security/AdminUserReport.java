@@ -2,6 +2,7 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.AuditAction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
@@ -29,7 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class AdminUserReport implements ApplicationRunner {
-    static final String UNLOCKED = "admin-unlocked";
     private static final Logger log = LoggerFactory.getLogger(AdminUserReport.class);
 
     private final IdentityService identity;
@@ -89,8 +89,8 @@ public class AdminUserReport implements ApplicationRunner {
                     u.getLockExpirationTime() == null
                             ? null
                             : u.getLockExpirationTime().toInstant().toString());
-            tx.executeWithoutResult(
-                    status -> audit.record(AuditEntry.system("pimflow", UNLOCKED, "unlocked", details)));
+            tx.executeWithoutResult(status ->
+                    audit.record(AuditEntry.system("pimflow", AuditAction.ADMIN_UNLOCKED.wire(), "unlocked", details)));
         }
     }
 

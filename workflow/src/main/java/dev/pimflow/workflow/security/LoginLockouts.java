@@ -2,6 +2,7 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.AuditAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
@@ -32,7 +33,6 @@ public class LoginLockouts {
     public static final String FAILURES = "pimflow.login.failures";
     public static final String LOCKOUTS = "pimflow.login.lockouts";
     public static final String REFUSED = "pimflow.login.refused";
-    public static final String ACTION = "login-throttled";
     static final String PRODUCT_API = "product-api";
     static final String ENGINE_REST = "engine-rest";
     static final String COCKPIT = "cockpit";
@@ -82,7 +82,8 @@ public class LoginLockouts {
         details.put("failures", lockout.failures());
         details.put("lockedForSeconds", seconds);
         try {
-            tx.executeWithoutResult(status -> audit.record(AuditEntry.system(user, ACTION, "refused", details)));
+            tx.executeWithoutResult(status ->
+                    audit.record(AuditEntry.system(user, AuditAction.LOGIN_THROTTLED.wire(), "refused", details)));
         } catch (RuntimeException e) {
             log.error("Could not audit the login lockout of {}", address, e);
         }

@@ -2,6 +2,7 @@ package dev.pimflow.workflow.security;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import java.time.Clock;
@@ -23,10 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class OperatorAudit {
-    public static final String ACTION_DONE = "operator-action";
-    public static final String ACTION_REFUSED = "operation-refused";
-    public static final String ACTION_REFUSED_SUPPRESSED = "operations-refused-suppressed";
-
     private final AuditTrail audit;
     private final ActivationStore activations;
     private final TransactionTemplate ownTransaction;
@@ -43,7 +40,7 @@ public class OperatorAudit {
 
     /** Records in the caller's transaction: the record exists exactly when the action committed. */
     public void done(String userId, String outcome, String processInstanceId, Map<String, Object> details) {
-        record(userId, ACTION_DONE, outcome, processInstanceId, details);
+        record(userId, AuditAction.OPERATOR_ACTION, outcome, processInstanceId, details);
     }
 
     /**
@@ -64,7 +61,7 @@ public class OperatorAudit {
         if (verdict.suppressedBefore() > 0) {
             ownTransaction.executeWithoutResult(s -> write(
                     userId,
-                    ACTION_REFUSED_SUPPRESSED,
+                    AuditAction.OPERATIONS_REFUSED_SUPPRESSED,
                     String.valueOf(verdict.suppressedBefore()),
                     null,
                     null,
@@ -79,13 +76,14 @@ public class OperatorAudit {
                         || groups.contains(Roles.ADMINS));
         if (mayRead) {
             ownTransaction.executeWithoutResult(
-                    s -> record(userId, ACTION_REFUSED, operation, processInstanceId, details));
+                    s -> record(userId, AuditAction.OPERATION_REFUSED, operation, processInstanceId, details));
         } else {
             Map<String, Object> d = new LinkedHashMap<>(details);
             if (processInstanceId != null) {
                 d.put("claimedProcessInstanceId", processInstanceId);
             }
-            ownTransaction.executeWithoutResult(s -> write(userId, ACTION_REFUSED, operation, null, null, d));
+            ownTransaction.executeWithoutResult(
+                    s -> write(userId, AuditAction.OPERATION_REFUSED, operation, null, null, d));
         }
     }
 
@@ -127,7 +125,7 @@ public class OperatorAudit {
 
     /** A person's action on one activation outside the engine (the development MFA gateway), in its own transaction. */
     public void onActivation(
-            String userId, String action, String outcome, String activationId, Map<String, Object> details) {
+            String userId, AuditAction action, String outcome, String activationId, Map<String, Object> details) {
         ownTransaction.executeWithoutResult(s -> {
             Activation a = activations.find(activationId).orElse(null);
             write(userId, action, outcome, a, null, details);
@@ -135,7 +133,7 @@ public class OperatorAudit {
     }
 
     private void record(
-            String userId, String action, String outcome, String processInstanceId, Map<String, Object> details) {
+            String userId, AuditAction action, String outcome, String processInstanceId, Map<String, Object> details) {
         Activation a = processInstanceId == null
                 ? null
                 : activations.findByProcessInstance(processInstanceId).orElse(null);
@@ -144,7 +142,7 @@ public class OperatorAudit {
 
     private void write(
             String userId,
-            String action,
+            AuditAction action,
             String outcome,
             Activation a,
             String processInstanceId,
@@ -163,6 +161,8 @@ public class OperatorAudit {
         d.putAll(details);
         String actor = "user:" + userId;
         audit.record(
-                a == null ? AuditEntry.system(actor, action, outcome, d) : a.auditEntry(actor, action, outcome, d));
+                a == null
+                        ? AuditEntry.system(actor, action.wire(), outcome, d)
+                        : a.auditEntry(actor, action.wire(), outcome, d));
     }
 }

@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.store;
 
+import dev.pimflow.contracts.Status;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -78,7 +79,7 @@ public class ActivationStore {
     public boolean anotherActive(Activation a) {
         Integer n = jdbc.queryForObject(
                 "SELECT COUNT(*) FROM activation WHERE principal_id = ? AND role_definition_id = ?"
-                        + " AND directory_scope_id = ? AND status = 'active' AND id <> ?",
+                        + " AND directory_scope_id = ? AND status = '" + Status.ACTIVE.wire() + "' AND id <> ?",
                 Integer.class,
                 a.principalId(),
                 a.roleDefinitionId(),
@@ -132,20 +133,20 @@ public class ActivationStore {
                 id);
     }
 
-    public void challengeIssued(String id, String challengeId, Instant expiresAt, String status) {
+    public void challengeIssued(String id, String challengeId, Instant expiresAt, Status status) {
         jdbc.update(
                 "UPDATE activation SET challenge_id = ?, challenge_expires_at = ?, status = ?, updated_at = ? WHERE id = ?",
                 challengeId,
                 ts(expiresAt),
-                status,
+                status.wire(),
                 ts(now()),
                 id);
     }
 
-    public void activated(String id, String status, Instant start, Instant end, String pimRequestId) {
+    public void activated(String id, Status status, Instant start, Instant end, String pimRequestId) {
         jdbc.update(
                 "UPDATE activation SET status = ?, start_date_time = ?, end_date_time = ?, pim_request_id = ?, updated_at = ? WHERE id = ?",
-                status,
+                status.wire(),
                 ts(start),
                 ts(end),
                 pimRequestId,
@@ -154,10 +155,10 @@ public class ActivationStore {
     }
 
     /** A terminal status frees the live key, so the same ticket may ask again. */
-    public void ended(String id, String status, String reason) {
+    public void ended(String id, Status status, String reason) {
         jdbc.update(
                 "UPDATE activation SET status = ?, reason = ?, live_key = NULL, updated_at = ? WHERE id = ?",
-                status,
+                status.wire(),
                 reason,
                 ts(now()),
                 id);
@@ -176,25 +177,26 @@ public class ActivationStore {
         return t == null ? null : t.toInstant();
     }
 
-    private static final RowMapper<Activation> ROW = (rs, n) -> new Activation(
-            rs.getString("id"),
-            rs.getString("ticket_system"),
-            rs.getString("ticket_number"),
-            rs.getString("principal_id"),
-            rs.getString("role_definition_id"),
-            rs.getString("directory_scope_id"),
-            rs.getString("justification"),
-            rs.getString("requested_duration"),
-            rs.getString("role_display_name"),
-            rs.getString("status"),
-            rs.getString("reason"),
-            rs.getString("process_instance_id"),
-            rs.getString("challenge_id"),
-            instant(rs, "challenge_expires_at"),
-            instant(rs, "start_date_time"),
-            instant(rs, "end_date_time"),
-            rs.getString("pim_request_id"),
-            rs.getString("request_event_id"),
-            instant(rs, "created_at"),
-            instant(rs, "updated_at"));
+    private static final RowMapper<Activation> ROW = (rs, n) -> Activation.builder()
+            .id(rs.getString("id"))
+            .ticketSystem(rs.getString("ticket_system"))
+            .ticketNumber(rs.getString("ticket_number"))
+            .principalId(rs.getString("principal_id"))
+            .roleDefinitionId(rs.getString("role_definition_id"))
+            .directoryScopeId(rs.getString("directory_scope_id"))
+            .justification(rs.getString("justification"))
+            .requestedDuration(rs.getString("requested_duration"))
+            .roleDisplayName(rs.getString("role_display_name"))
+            .status(rs.getString("status"))
+            .reason(rs.getString("reason"))
+            .processInstanceId(rs.getString("process_instance_id"))
+            .challengeId(rs.getString("challenge_id"))
+            .challengeExpiresAt(instant(rs, "challenge_expires_at"))
+            .startDateTime(instant(rs, "start_date_time"))
+            .endDateTime(instant(rs, "end_date_time"))
+            .pimRequestId(rs.getString("pim_request_id"))
+            .requestEventId(rs.getString("request_event_id"))
+            .createdAt(instant(rs, "created_at"))
+            .updatedAt(instant(rs, "updated_at"))
+            .build();
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
@@ -311,11 +312,11 @@ public final class ItEnvironment implements AutoCloseable {
         return topics.awaitEvent("pim.mfa.challenges", timeout, e -> ticketNumber.equals(data(e, "ticketNumber")));
     }
 
-    public JsonNode awaitStatus(String activationId, String status, Duration timeout) {
+    public JsonNode awaitStatus(String activationId, Status status, Duration timeout) {
         return topics.awaitEvent(
                 "pim.activations",
                 timeout,
-                e -> activationId.equals(data(e, "activationId")) && status.equals(data(e, "status")));
+                e -> activationId.equals(data(e, "activationId")) && status.is(data(e, "status")));
     }
 
     public JsonNode awaitRevoked(String activationId, Duration timeout) {
@@ -347,14 +348,13 @@ public final class ItEnvironment implements AutoCloseable {
      * Each state change of the activation happened once: exactly one distinct CloudEvents id per given status on
      * {@code pim.activations} and, when revoked, exactly one {@code activation.revoked} (repeats of an id are allowed).
      */
-    public void assertOneFactEach(String activationId, String... statuses) {
-        for (String status : statuses) {
-            Set<String> distinct =
-                    ids(eventsOf("pim.activations", activationId, e -> status.equals(data(e, "status"))));
+    public void assertOneFactEach(String activationId, Status... statuses) {
+        for (Status status : statuses) {
+            Set<String> distinct = ids(eventsOf("pim.activations", activationId, e -> status.is(data(e, "status"))));
             org.assertj.core.api.Assertions.assertThat(distinct)
                     .as("distinct '%s' status events of %s", status, activationId)
                     .hasSize(1);
-            if (status.equals("revoked")) {
+            if (status == Status.REVOKED) {
                 org.assertj.core.api.Assertions.assertThat(ids(eventsOf("pim.revocations", activationId, e -> true)))
                         .as("distinct activation.revoked events of %s", activationId)
                         .hasSize(1);

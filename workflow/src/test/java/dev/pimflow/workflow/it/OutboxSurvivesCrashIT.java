@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.it;
 
+import static dev.pimflow.contracts.WireValue.wires;
 import static dev.pimflow.workflow.it.ItEnvironment.data;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
@@ -8,6 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,14 +65,14 @@ class OutboxSurvivesCrashIT {
                 .until(
                         () -> node.activations(ticket),
                         l -> l.size() == 1
-                                && l.get(0).path("status").asText().equals("pending-mfa")
+                                && Status.PENDING_MFA.is(l.get(0).path("status").asText())
                                 && !l.get(0).path("challengeId").isNull())
                 .get(0);
         String activationId = pending.path("id").asText();
         env.approve(ALINE, pending.path("challengeId").asText());
         await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> node.activations(ticket).get(0).path("status").asText(), "active"::equals);
+                .until(() -> node.activations(ticket).get(0).path("status").asText(), Status.ACTIVE::is);
         assertThat(env.activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
         // the audit chainer links the records in its own transaction; the relay (off) would publish them from the chain
         await().atMost(WAIT)
@@ -86,18 +91,23 @@ class OutboxSurvivesCrashIT {
         Map<String, Long> byType = rows.stream().collect(Collectors.groupingBy(OutboxRow::type, Collectors.counting()));
         assertThat(byType)
                 .as("outbox rows by type")
-                .containsOnly(Map.entry("mfa.challenge", 1L), Map.entry("activation.status", 2L));
+                .containsOnly(Map.entry(EventTypes.MFA_CHALLENGE, 1L), Map.entry(EventTypes.ACTIVATION_STATUS, 2L));
         assertThat(rows)
-                .filteredOn(r -> r.type().equals("activation.status"))
+                .filteredOn(r -> r.type().equals(EventTypes.ACTIVATION_STATUS))
                 .extracting(r -> data(r.event(), "status"))
-                .containsExactly("pending-mfa", "active");
+                .containsExactlyElementsOf(wires(Status.PENDING_MFA, Status.ACTIVE));
         // and the chained audit records behind the publication cursor (ADR 0004): the chain is their outbox
         List<UnpublishedRecord> records = unpublishedAudit(db);
         records.forEach(r -> System.out.printf(
                 "[it] unpublished audit record at the kill: %d %s %s%n", r.seq(), r.action(), r.eventId()));
         assertThat(records)
                 .extracting(UnpublishedRecord::action)
-                .containsExactly("requested", "validated", "mfa-challenged", "mfa-approved", "activated");
+                .containsExactlyElementsOf(wires(
+                        AuditAction.REQUESTED,
+                        AuditAction.VALIDATED,
+                        AuditAction.MFA_CHALLENGED,
+                        AuditAction.MFA_APPROVED,
+                        AuditAction.ACTIVATED));
 
         node.set("PIM_OUTBOX_RELAY_ENABLED", "true").startAndAwaitReady();
 
@@ -114,7 +124,7 @@ class OutboxSurvivesCrashIT {
         for (UnpublishedRecord r : records) {
             JsonNode delivered = env.topics.awaitEvent(
                     "pim.audit", WAIT, e -> r.eventId().equals(e.path("id").asText()));
-            assertThat(delivered.path("type").asText()).isEqualTo("audit.record");
+            assertThat(delivered.path("type").asText()).isEqualTo(EventTypes.AUDIT_RECORD);
             assertThat(data(delivered, "hash")).isEqualTo(r.hash());
             seqs.add(delivered.path("data").path("seq").asLong());
         }
@@ -122,10 +132,10 @@ class OutboxSurvivesCrashIT {
 
         // and the activation goes on as usual
         env.tickets.closeTicket(ticket);
-        assertThat(data(env.awaitRevoked(activationId, WAIT), "reason")).isEqualTo("ticket-closed");
-        env.awaitStatus(activationId, "revoked", WAIT);
+        assertThat(data(env.awaitRevoked(activationId, WAIT), "reason")).isEqualTo(Reason.TICKET_CLOSED.wire());
+        env.awaitStatus(activationId, Status.REVOKED, WAIT);
         assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-        env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
+        env.assertOneFactEach(activationId, Status.PENDING_MFA, Status.ACTIVE, Status.REVOKED);
         assertThat(node.verifyAudit().path("intact").asBoolean())
                 .as("audit chain intact")
                 .isTrue();

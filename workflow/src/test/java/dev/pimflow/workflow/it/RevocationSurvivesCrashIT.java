@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.it;
 
+import static dev.pimflow.contracts.WireValue.wires;
 import static dev.pimflow.workflow.it.ItEnvironment.data;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
@@ -7,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +31,21 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(ItDiagnostics.class)
 class RevocationSurvivesCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final List<String> CLOSED_TRAIL = List.of(
-            "requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoke-requested", "revoked");
-    private static final List<String> EXPIRED_TRAIL =
-            List.of("requested", "validated", "mfa-challenged", "mfa-approved", "activated", "revoked");
+    private static final List<String> CLOSED_TRAIL = wires(
+            AuditAction.REQUESTED,
+            AuditAction.VALIDATED,
+            AuditAction.MFA_CHALLENGED,
+            AuditAction.MFA_APPROVED,
+            AuditAction.ACTIVATED,
+            AuditAction.REVOKE_REQUESTED,
+            AuditAction.REVOKED);
+    private static final List<String> EXPIRED_TRAIL = wires(
+            AuditAction.REQUESTED,
+            AuditAction.VALIDATED,
+            AuditAction.MFA_CHALLENGED,
+            AuditAction.MFA_APPROVED,
+            AuditAction.ACTIVATED,
+            AuditAction.REVOKED);
 
     private ItEnvironment env;
 
@@ -53,7 +68,7 @@ class RevocationSurvivesCrashIT {
                 env.node("node-" + kind.name().toLowerCase(), db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-after-active-" + kind;
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);
-        env.awaitStatus(activationId, "active", WAIT);
+        env.awaitStatus(activationId, Status.ACTIVE, WAIT);
 
         node.kill();
         assertThat(env.activeRoles(ALINE))
@@ -64,10 +79,10 @@ class RevocationSurvivesCrashIT {
         env.tickets.closeTicket(ticket);
 
         JsonNode revoked = env.awaitRevoked(activationId, WAIT);
-        assertThat(data(revoked, "reason")).isEqualTo("ticket-closed");
-        env.awaitStatus(activationId, "revoked", WAIT);
+        assertThat(data(revoked, "reason")).isEqualTo(Reason.TICKET_CLOSED.wire());
+        env.awaitStatus(activationId, Status.REVOKED, WAIT);
         assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-        env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
+        env.assertOneFactEach(activationId, Status.PENDING_MFA, Status.ACTIVE, Status.REVOKED);
         assertThat(node.auditActions(activationId)).containsExactlyElementsOf(CLOSED_TRAIL);
         assertThat(node.verifyAudit().path("intact").asBoolean())
                 .as("audit chain intact")
@@ -82,7 +97,7 @@ class RevocationSurvivesCrashIT {
         OrchestratorProcess node = env.node("node", db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-expiry";
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT8S", WAIT);
-        JsonNode active = env.awaitStatus(activationId, "active", WAIT);
+        JsonNode active = env.awaitStatus(activationId, Status.ACTIVE, WAIT);
         Instant end = Instant.parse(data(active, "endDateTime"));
 
         node.kill();
@@ -96,11 +111,11 @@ class RevocationSurvivesCrashIT {
         node.startAndAwaitReady();
 
         JsonNode revoked = env.awaitRevoked(activationId, WAIT);
-        assertThat(data(revoked, "reason")).isEqualTo("expired");
+        assertThat(data(revoked, "reason")).isEqualTo(Reason.EXPIRED.wire());
         assertThat(Instant.parse(data(revoked, "revokedAt"))).isAfterOrEqualTo(end);
-        env.awaitStatus(activationId, "revoked", WAIT);
+        env.awaitStatus(activationId, Status.REVOKED, WAIT);
         assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-        env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
+        env.assertOneFactEach(activationId, Status.PENDING_MFA, Status.ACTIVE, Status.REVOKED);
         assertThat(node.auditActions(activationId)).containsExactlyElementsOf(EXPIRED_TRAIL);
         assertThat(node.verifyAudit().path("intact").asBoolean())
                 .as("audit chain intact")
@@ -120,7 +135,7 @@ class RevocationSurvivesCrashIT {
         OrchestratorProcess node = env.node("node", db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-during-revoke";
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);
-        env.awaitStatus(activationId, "active", WAIT);
+        env.awaitStatus(activationId, Status.ACTIVE, WAIT);
 
         env.armFault("""
                 {"status":0,"delayMillis":15000,"count":1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""");
@@ -138,13 +153,13 @@ class RevocationSurvivesCrashIT {
 
         node.startAndAwaitReady();
         JsonNode revoked = env.awaitRevoked(activationId, WAIT);
-        assertThat(data(revoked, "reason")).isEqualTo("ticket-closed");
-        env.awaitStatus(activationId, "revoked", WAIT);
+        assertThat(data(revoked, "reason")).isEqualTo(Reason.TICKET_CLOSED.wire());
+        env.awaitStatus(activationId, Status.REVOKED, WAIT);
 
         // let the killed node's remove call run its course in PIM before judging "once"
         await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(removeArrived.plusSeconds(16)));
         assertThat(env.activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
-        env.assertOneFactEach(activationId, "pending-mfa", "active", "revoked");
+        env.assertOneFactEach(activationId, Status.PENDING_MFA, Status.ACTIVE, Status.REVOKED);
         List<String> trail = node.auditActions(activationId);
         assertThat(trail).containsExactlyElementsOf(CLOSED_TRAIL);
         JsonNode revokedRecord = node.activation(activationId).path("audit").get(trail.size() - 1);

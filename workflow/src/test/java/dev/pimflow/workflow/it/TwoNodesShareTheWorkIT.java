@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.it;
 
+import static dev.pimflow.contracts.WireValue.wires;
 import static dev.pimflow.workflow.it.ItEnvironment.data;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
@@ -7,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -107,7 +111,7 @@ class TwoNodesShareTheWorkIT {
             env.approve(ALINE, challenges.get(t));
         }
         for (Ticket t : tickets.subList(0, 3)) {
-            env.awaitStatus(ids.get(t), "active", WAIT);
+            env.awaitStatus(ids.get(t), Status.ACTIVE, WAIT);
         }
 
         // the other three are approved, and node a dies while their responses and activation jobs are under way
@@ -119,7 +123,7 @@ class TwoNodesShareTheWorkIT {
         assertThat(b.isAlive()).isTrue();
 
         for (Ticket t : tickets) {
-            env.awaitStatus(ids.get(t), "active", WAIT);
+            env.awaitStatus(ids.get(t), Status.ACTIVE, WAIT);
         }
         assertThat(env.activeRoles(ALINE)).containsAll(roles);
         for (Ticket t : tickets) {
@@ -131,8 +135,8 @@ class TwoNodesShareTheWorkIT {
             JsonNode revoked = env.awaitRevoked(ids.get(t), WAIT);
             assertThat(data(revoked, "reason"))
                     .as("reason of %s", t)
-                    .isEqualTo(t.expires() ? "expired" : "ticket-closed");
-            env.awaitStatus(ids.get(t), "revoked", WAIT);
+                    .isEqualTo((t.expires() ? Reason.EXPIRED : Reason.TICKET_CLOSED).wire());
+            env.awaitStatus(ids.get(t), Status.REVOKED, WAIT);
         }
 
         assertThat(env.activeRoles(ALINE)).as("no assignment is left in PIM").isEmpty();
@@ -145,31 +149,31 @@ class TwoNodesShareTheWorkIT {
         }
         for (Ticket t : tickets) {
             String id = ids.get(t);
-            env.assertOneFactEach(id, "pending-mfa", "active", "revoked");
+            env.assertOneFactEach(id, Status.PENDING_MFA, Status.ACTIVE, Status.REVOKED);
             assertThat(b.auditActions(id))
                     .as("audit trail of %s", t)
                     .containsExactlyElementsOf(
                             t.expires()
-                                    ? List.of(
-                                            "requested",
-                                            "validated",
-                                            "mfa-challenged",
-                                            "mfa-approved",
-                                            "activated",
-                                            "revoked")
-                                    : List.of(
-                                            "requested",
-                                            "validated",
-                                            "mfa-challenged",
-                                            "mfa-approved",
-                                            "activated",
-                                            "revoke-requested",
-                                            "revoked"));
+                                    ? wires(
+                                            AuditAction.REQUESTED,
+                                            AuditAction.VALIDATED,
+                                            AuditAction.MFA_CHALLENGED,
+                                            AuditAction.MFA_APPROVED,
+                                            AuditAction.ACTIVATED,
+                                            AuditAction.REVOKED)
+                                    : wires(
+                                            AuditAction.REQUESTED,
+                                            AuditAction.VALIDATED,
+                                            AuditAction.MFA_CHALLENGED,
+                                            AuditAction.MFA_APPROVED,
+                                            AuditAction.ACTIVATED,
+                                            AuditAction.REVOKE_REQUESTED,
+                                            AuditAction.REVOKED));
             env.awaitAuditPublished(b, id, WAIT);
         }
         assertThat(b.activations("CONTOSO:Scale-1"))
                 .extracting(j -> j.path("status").asText())
-                .containsExactly("revoked");
+                .containsExactly(Status.REVOKED.wire());
         JsonNode verification = b.verifyAudit();
         System.out.printf("[it] audit verification: %s%n", verification);
         assertThat(verification.path("intact").asBoolean())
@@ -178,7 +182,8 @@ class TwoNodesShareTheWorkIT {
         await().atMost(WAIT).until(() -> outboxBacklog(db), n -> n == 0);
         try (Connection c = db.connect();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM activation WHERE status <> 'revoked'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*) FROM activation WHERE status <> '" + Status.REVOKED.wire() + "'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("activations not revoked").isZero();
         }

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
@@ -113,7 +115,7 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
                     "pim.activations",
                     WAIT,
                     e -> activationId.equals(e.path("data").path("activationId").asText())
-                            && "active".equals(e.path("data").path("status").asText()));
+                            && Status.ACTIVE.is(e.path("data").path("status").asText()));
             assertThat(SimulatorRoles.activeRoles(simulator.baseUrl(), ALINE)).contains(USER_ADMINISTRATOR);
 
             // the attack: join the orchestrator's group with client ids that sort first, to be given its partitions
@@ -139,7 +141,7 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
             }
             // ... and to publish the close (or any ticket event) without being the ticket system
             assertThatThrownBy(() -> intruder.closeTicket(ticket)).hasRootCauseInstanceOf(AuthorizationException.class);
-            assertThat(status(activationId)).isEqualTo("active");
+            assertThat(status(activationId)).isEqualTo(Status.ACTIVE.wire());
 
             // the ticket system's close reaches the orchestrator, which is alone in its group, and the role is revoked
             tickets.closeTicket(ticket);
@@ -147,8 +149,8 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
                     "pim.revocations",
                     WAIT,
                     e -> activationId.equals(e.path("data").path("activationId").asText()));
-            assertThat(revoked.path("data").path("reason").asText()).isEqualTo("ticket-closed");
-            await().atMost(WAIT).until(() -> "revoked".equals(status(activationId)));
+            assertThat(revoked.path("data").path("reason").asText()).isEqualTo(Reason.TICKET_CLOSED.wire());
+            await().atMost(WAIT).until(() -> Status.REVOKED.is(status(activationId)));
             await().atMost(WAIT)
                     .until(() -> !SimulatorRoles.activeRoles(simulator.baseUrl(), ALINE)
                             .contains(USER_ADMINISTRATOR));

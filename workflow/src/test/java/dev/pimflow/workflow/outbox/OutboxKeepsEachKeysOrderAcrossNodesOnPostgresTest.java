@@ -3,6 +3,7 @@ package dev.pimflow.workflow.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
 import dev.pimflow.workflow.support.PostgresTestDatabase;
@@ -109,7 +110,7 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
                 UUID.randomUUID().toString(),
                 TOPIC,
                 key,
-                "activation.status",
+                EventTypes.ACTIVATION_STATUS,
                 "{\"key\":\"" + key + "\",\"n\":" + (i / KEYS) + "}",
                 now
             });

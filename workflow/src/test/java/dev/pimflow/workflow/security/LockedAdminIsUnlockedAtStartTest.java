@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.workflow.PimflowApplication;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ class LockedAdminIsUnlockedAtStartTest {
             AuditTrail audit = second.getBean(AuditTrail.class);
             await().atMost(Duration.ofSeconds(30)).until(() -> audit.pendingCount() == 0);
             List<AuditRecord> unlocked = audit.forActivation(AuditEntry.NO_ACTIVATION).stream()
-                    .filter(r -> AdminUserReport.UNLOCKED.equals(r.action()))
+                    .filter(r -> AuditAction.ADMIN_UNLOCKED.is(r.action()))
                     .toList();
             assertThat(unlocked).hasSize(1);
             assertThat(unlocked.get(0).details()).containsEntry("user", "admin").containsEntry("failedLogins", 10);

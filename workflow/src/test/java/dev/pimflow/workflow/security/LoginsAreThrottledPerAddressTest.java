@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.io.IOException;
@@ -183,7 +184,7 @@ class LoginsAreThrottledPerAddressTest extends EndToEndTestBase {
 
     private List<AuditRecord> throttled(String address) {
         return audit.forActivation(AuditEntry.NO_ACTIVATION).stream()
-                .filter(r -> LoginLockouts.ACTION.equals(r.action())
+                .filter(r -> AuditAction.LOGIN_THROTTLED.is(r.action())
                         && address.equals(r.details().get("clientAddress")))
                 .toList();
     }

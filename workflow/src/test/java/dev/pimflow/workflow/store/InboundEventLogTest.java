@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,36 +56,42 @@ class InboundEventLogTest {
 
     @Test
     void aRedeliveryIsSeenAndAReusedIdIsToldApart() {
-        assertThat(log.record("tickets.events", event("e-1", "urn:icm", "ticket.activation-requested", "aline"))
+        assertThat(log.record(
+                                "tickets.events",
+                                event("e-1", "urn:icm", EventTypes.TICKET_ACTIVATION_REQUESTED, "aline"))
                         .kind())
                 .isEqualTo(NEW);
-        assertThat(log.record("tickets.events", event("e-1", "urn:icm", "ticket.activation-requested", "aline"))
+        assertThat(log.record(
+                                "tickets.events",
+                                event("e-1", "urn:icm", EventTypes.TICKET_ACTIVATION_REQUESTED, "aline"))
                         .kind())
                 .isEqualTo(REDELIVERY);
 
         InboundEventLog.Seen reused =
-                log.record("tickets.events", event("e-1", "urn:icm", "ticket.activation-requested", "admin"));
+                log.record("tickets.events", event("e-1", "urn:icm", EventTypes.TICKET_ACTIVATION_REQUESTED, "admin"));
         assertThat(reused.kind()).isEqualTo(REUSED);
-        assertThat(reused.firstType()).isEqualTo("ticket.activation-requested");
+        assertThat(reused.firstType()).isEqualTo(EventTypes.TICKET_ACTIVATION_REQUESTED);
         assertThat(reused.firstSeenAt()).isEqualTo(NOW);
-        assertThat(log.record("tickets.events", event("e-1", "urn:icm", "ticket.closed", "aline"))
+        assertThat(log.record("tickets.events", event("e-1", "urn:icm", EventTypes.TICKET_CLOSED, "aline"))
                         .kind())
                 .isEqualTo(REUSED);
     }
 
     @Test
     void theSameIdFromAnotherSourceIsAnotherEvent() {
-        assertThat(log.record("tickets.events", event("e-2", "urn:icm", "ticket.activation-requested", "aline"))
+        assertThat(log.record(
+                                "tickets.events",
+                                event("e-2", "urn:icm", EventTypes.TICKET_ACTIVATION_REQUESTED, "aline"))
                         .kind())
                 .isEqualTo(NEW);
-        assertThat(log.record("tickets.events", event("e-2", "urn:servicenow", "ticket.closed", "bob"))
+        assertThat(log.record("tickets.events", event("e-2", "urn:servicenow", EventTypes.TICKET_CLOSED, "bob"))
                         .kind())
                 .isEqualTo(NEW);
-        assertThat(log.record("tickets.events", event("e-2", "urn:servicenow", "ticket.closed", "bob"))
+        assertThat(log.record("tickets.events", event("e-2", "urn:servicenow", EventTypes.TICKET_CLOSED, "bob"))
                         .kind())
                 .isEqualTo(REDELIVERY);
         // and on another topic
-        assertThat(log.record("pim.mfa.responses", event("e-2", "urn:icm", "mfa.response", "aline"))
+        assertThat(log.record("pim.mfa.responses", event("e-2", "urn:icm", EventTypes.MFA_RESPONSE, "aline"))
                         .kind())
                 .isEqualTo(NEW);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM inbound_event WHERE event_id = 'e-2'", Integer.class))
@@ -93,10 +100,12 @@ class InboundEventLogTest {
 
     @Test
     void anIdRecordedBeforeSourcesWereKeptIsStillADuplicate() {
-        assertThat(log.record("tickets.events", event("legacy", "urn:icm", "ticket.closed", "aline"))
+        assertThat(log.record("tickets.events", event("legacy", "urn:icm", EventTypes.TICKET_CLOSED, "aline"))
                         .kind())
                 .isEqualTo(REDELIVERY);
-        assertThat(log.record("tickets.events", event("legacy", "urn:other", "ticket.activation-requested", "bob"))
+        assertThat(log.record(
+                                "tickets.events",
+                                event("legacy", "urn:other", EventTypes.TICKET_ACTIVATION_REQUESTED, "bob"))
                         .kind())
                 .isEqualTo(REDELIVERY);
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import java.time.Duration;
 import java.util.List;
@@ -39,22 +40,22 @@ public interface EndToEndHarness {
                                 e.path("data").path("ticketNumber").asText()));
     }
 
-    default JsonNode awaitStatus(String activationId, String status) {
+    default JsonNode awaitStatus(String activationId, Status status) {
         return topics().awaitEvent(
                         "pim.activations",
                         waitTime(),
                         e -> activationId.equals(
                                         e.path("data").path("activationId").asText())
-                                && status.equals(e.path("data").path("status").asText()));
+                                && status.is(e.path("data").path("status").asText()));
     }
 
-    default JsonNode awaitStatusOfTicket(String ticketNumber, String status) {
+    default JsonNode awaitStatusOfTicket(String ticketNumber, Status status) {
         return topics().awaitEvent(
                         "pim.activations",
                         waitTime(),
                         e -> ticketNumber.equals(
                                         e.path("data").path("ticketNumber").asText())
-                                && status.equals(e.path("data").path("status").asText()));
+                                && status.is(e.path("data").path("status").asText()));
     }
 
     default JsonNode awaitRevoked(String activationId) {

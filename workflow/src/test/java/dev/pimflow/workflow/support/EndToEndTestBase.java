@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.support;
 
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.Status;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import java.net.URI;
@@ -10,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -69,8 +72,12 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     @AfterAll
     void closeLiveActivationsAndDisconnect() throws InterruptedException {
         try {
-            String live =
-                    "SELECT ticket_system, ticket_number FROM activation WHERE status IN ('requested', 'pending-mfa', 'active')";
+            String live = "SELECT ticket_system, ticket_number FROM activation WHERE status IN ("
+                    + Stream.of(Status.values())
+                            .filter(Status::live)
+                            .map(status -> "'" + status.wire() + "'")
+                            .collect(Collectors.joining(", "))
+                    + ")";
             for (var row : jdbcTemplate.queryForList(live)) {
                 tickets.closeTicket((String) row.get("ticket_system"), (String) row.get("ticket_number"));
             }

@@ -1,0 +1,45 @@
+package dev.pimflow.workflow.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pimflow.contracts.Reason;
+import dev.pimflow.contracts.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The BPMN sets {@code denyReason} and {@code revokeReason} with literals (readable in the diagram's XML): each must be
+ * a {@link Reason} the contract knows for that ending, and each revocation reason must have its path in the process.
+ */
+class ProcessReasonsAreKnownTest {
+    private static final Pattern SET_REASON = Pattern.compile("execution\\.setVariable\\('("
+            + ProcessElements.Vars.DENY_REASON + "|" + ProcessElements.Vars.REVOKE_REASON + ")', '([^']*)'\\)");
+
+    @Test
+    void everyReasonTheProcessSetsIsAKnownReason() throws IOException {
+        String bpmn;
+        try (InputStream in = getClass().getResourceAsStream("/bpmn/ticket-activation.bpmn")) {
+            bpmn = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<Reason> denials = new ArrayList<>();
+        List<Reason> revocations = new ArrayList<>();
+        Matcher m = SET_REASON.matcher(bpmn);
+        while (m.find()) {
+            Reason reason = Reason.fromWire(m.group(2))
+                    .orElseThrow(() -> new AssertionError("unknown reason in the BPMN: " + m.group()));
+            boolean deny = m.group(1).equals(ProcessElements.Vars.DENY_REASON);
+            assertThat(reason.explains(deny ? Status.DENIED : Status.REVOKED))
+                    .as(m.group())
+                    .isTrue();
+            (deny ? denials : revocations).add(reason);
+        }
+        assertThat(denials).containsExactlyInAnyOrder(Reason.MFA_DENIED, Reason.MFA_TIMEOUT);
+        assertThat(revocations).containsExactlyInAnyOrder(Reason.EXPIRED, Reason.TICKET_CLOSED, Reason.MANUAL);
+    }
+}
