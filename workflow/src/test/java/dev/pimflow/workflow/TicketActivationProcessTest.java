@@ -17,10 +17,11 @@ import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.mfa.MfaAssertionSigner;
-import dev.pimflow.workflow.activation.ActivationSteps;
-import dev.pimflow.workflow.activation.MfaResponses;
-import dev.pimflow.workflow.activation.TicketEvents;
+import dev.pimflow.workflow.activation.MfaOutcome;
+import dev.pimflow.workflow.activation.MfaResponseHandler;
+import dev.pimflow.workflow.activation.TicketEventHandler;
 import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import java.time.Duration;
@@ -63,10 +64,10 @@ class TicketActivationProcessTest {
     RuntimeService runtime;
 
     @Autowired
-    TicketEvents ticketEvents;
+    TicketEventHandler ticketEvents;
 
     @Autowired
-    MfaResponses mfaResponses;
+    MfaResponseHandler mfaResponses;
 
     @Autowired
     ActivationStore store;
@@ -230,8 +231,8 @@ class TicketActivationProcessTest {
         String challengeId = activation(pi).challengeId();
         MfaAssertionSigner forger =
                 new MfaAssertionSigner("an-attacker-secret-that-is-long-enough-0123", java.time.Clock.systemUTC());
-        InvalidEventException rejected = tx.execute(s -> mfaResponses.respond(
-                new MfaResponse(challengeId, forger.sign(ALINE, challengeId, true, Duration.ofMinutes(1)))));
+        InvalidEventException rejected = rejection(tx.execute(s -> mfaResponses.respond(
+                new MfaResponse(challengeId, forger.sign(ALINE, challengeId, true, Duration.ofMinutes(1))))));
         assertThat(rejected).isNotNull();
         assertThat(rejected.field()).isEqualTo("data.assertion");
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
@@ -257,7 +258,7 @@ class TicketActivationProcessTest {
                 .hasNotPassed(END_ACTIVATED)
                 .isEnded();
         assertThat(activation(pi).status()).isEqualTo("denied");
-        assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
+        assertThat(activation(pi).reason()).isEqualTo(ActivationRecorder.MFA_NOT_VERIFIED);
         assertThat(activation(pi).pimRequestId()).isNull();
         assertThat(auditActions(pi)).contains("activation-refused");
     }
@@ -276,7 +277,7 @@ class TicketActivationProcessTest {
                 .hasPassed(TASK_RECORD_DENIED, END_DENIED)
                 .hasNotPassed(END_ACTIVATED)
                 .isEnded();
-        assertThat(activation(pi).reason()).isEqualTo(ActivationSteps.MFA_NOT_VERIFIED);
+        assertThat(activation(pi).reason()).isEqualTo(ActivationRecorder.MFA_NOT_VERIFIED);
         assertThat(activation(pi).pimRequestId()).isNull();
     }
 
@@ -337,8 +338,16 @@ class TicketActivationProcessTest {
 
     private InvalidEventException respond(ProcessInstance pi, boolean approved) {
         Activation a = activation(pi);
-        return tx.execute(s -> mfaResponses.respond(new MfaResponse(
-                a.challengeId(), gateway.sign(a.principalId(), a.challengeId(), approved, Duration.ofMinutes(1)))));
+        return rejection(tx.execute(s -> mfaResponses.respond(new MfaResponse(
+                a.challengeId(), gateway.sign(a.principalId(), a.challengeId(), approved, Duration.ofMinutes(1))))));
+    }
+
+    /** The rejection of a refused response, null for an accepted one. */
+    private static InvalidEventException rejection(MfaOutcome outcome) {
+        if (outcome instanceof MfaOutcome.Rejected r) {
+            return r.rejection();
+        }
+        return outcome instanceof MfaOutcome.UnknownChallenge u ? u.rejection() : null;
     }
 
     private Activation activation(ProcessInstance pi) {

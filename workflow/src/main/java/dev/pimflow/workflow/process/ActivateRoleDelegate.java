@@ -7,7 +7,7 @@ import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
-import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.MfaApprovals;
@@ -26,14 +26,12 @@ import org.springframework.stereotype.Component;
 @Component("activateRole")
 public class ActivateRoleDelegate extends ActivationDelegate {
     private final PimDirectory pim;
-    private final ActivationSteps steps;
     private final MfaApprovals approvals;
 
     public ActivateRoleDelegate(
-            ActivationStore store, PimDirectory pim, ActivationSteps steps, MfaApprovals approvals) {
-        super(store);
+            ActivationStore store, PimDirectory pim, ActivationRecorder recorder, MfaApprovals approvals) {
+        super(store, recorder);
         this.pim = pim;
-        this.steps = steps;
         this.approvals = approvals;
     }
 
@@ -43,15 +41,15 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         // variable
         // or an instance modification; only an approval pimflow verified and recorded for this challenge lets it pass
         if (!ActivationStatus.PENDING_MFA.equals(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
-            steps.activationRefused(
+            recorder.activationRefused(
                     a,
                     "no MFA approval verified by pimflow for challenge " + a.challengeId() + " (activation is "
                             + a.status() + ")");
             if (!ActivationStatus.PENDING_MFA.equals(a.status())) {
                 return; // active, ended or not yet challenged: this step changes nothing
             }
-            execution.setVariable(Vars.DENY_REASON, ActivationSteps.MFA_NOT_VERIFIED);
-            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, ActivationSteps.MFA_NOT_VERIFIED);
+            execution.setVariable(Vars.DENY_REASON, ActivationRecorder.MFA_NOT_VERIFIED);
+            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, ActivationRecorder.MFA_NOT_VERIFIED);
         }
         Duration duration = Duration.parse(a.requestedDuration());
         Assignment assignment;
@@ -76,7 +74,7 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         Instant end = assignment.endDateTime() != null ? assignment.endDateTime() : start.plus(duration);
         Assignment normalised =
                 new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
-        steps.activated(a, normalised);
+        recorder.activated(a, normalised);
         execution.setVariable(Vars.END_DATE_TIME, Date.from(end));
     }
 }
