@@ -11,7 +11,7 @@ import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.security.Roles;
 import dev.pimflow.workflow.support.CockpitSession;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import dev.pimflow.workflow.support.OrchestratorHttp;
+import dev.pimflow.workflow.support.HttpAsUser;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
@@ -39,17 +39,17 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
     @Autowired
     ManagementService management;
 
-    private OrchestratorHttp nobody;
-    private OrchestratorHttp operator;
-    private OrchestratorHttp auditor;
-    private OrchestratorHttp admin;
+    private HttpAsUser nobody;
+    private HttpAsUser operator;
+    private HttpAsUser auditor;
+    private HttpAsUser admin;
 
     @BeforeAll
     void users() {
-        nobody = new OrchestratorHttp(port, user("mallory", null), PASSWORD);
-        operator = new OrchestratorHttp(port, user("olivia", Roles.OPERATORS), PASSWORD);
-        auditor = new OrchestratorHttp(port, user("audrey", Roles.AUDITORS), PASSWORD);
-        admin = new OrchestratorHttp(port, "admin", "test-admin-password");
+        nobody = new HttpAsUser(port, user("mallory", null), PASSWORD);
+        operator = new HttpAsUser(port, user("olivia", Roles.OPERATORS), PASSWORD);
+        auditor = new HttpAsUser(port, user("audrey", Roles.AUDITORS), PASSWORD);
+        admin = new HttpAsUser(port, "admin", "test-admin-password");
     }
 
     @Test

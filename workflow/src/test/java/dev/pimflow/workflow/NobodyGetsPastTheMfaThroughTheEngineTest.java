@@ -11,7 +11,7 @@ import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
-import dev.pimflow.workflow.support.OrchestratorHttp;
+import dev.pimflow.workflow.support.HttpAsUser;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +35,11 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
     @Autowired
     JdbcTemplate jdbc;
 
-    private OrchestratorHttp admin;
+    private HttpAsUser admin;
 
     @BeforeAll
     void admin() {
-        admin = new OrchestratorHttp(port, "admin", "test-admin-password");
+        admin = new HttpAsUser(port, "admin", "test-admin-password");
     }
 
     @Test

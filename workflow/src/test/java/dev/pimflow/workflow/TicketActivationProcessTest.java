@@ -20,8 +20,9 @@ import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.mfa.MfaAssertionSigner;
-import dev.pimflow.workflow.activation.MfaResponses;
-import dev.pimflow.workflow.activation.TicketEvents;
+import dev.pimflow.workflow.activation.MfaOutcome;
+import dev.pimflow.workflow.activation.MfaResponseHandler;
+import dev.pimflow.workflow.activation.TicketEventHandler;
 import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
@@ -65,10 +66,10 @@ class TicketActivationProcessTest {
     RuntimeService runtime;
 
     @Autowired
-    TicketEvents ticketEvents;
+    TicketEventHandler ticketEvents;
 
     @Autowired
-    MfaResponses mfaResponses;
+    MfaResponseHandler mfaResponses;
 
     @Autowired
     ActivationStore store;
@@ -232,8 +233,8 @@ class TicketActivationProcessTest {
         String challengeId = activation(pi).challengeId();
         MfaAssertionSigner forger =
                 new MfaAssertionSigner("an-attacker-secret-that-is-long-enough-0123", java.time.Clock.systemUTC());
-        InvalidEventException rejected = tx.execute(s -> mfaResponses.respond(
-                new MfaResponse(challengeId, forger.sign(ALINE, challengeId, true, Duration.ofMinutes(1)))));
+        InvalidEventException rejected = rejection(tx.execute(s -> mfaResponses.respond(
+                new MfaResponse(challengeId, forger.sign(ALINE, challengeId, true, Duration.ofMinutes(1))))));
         assertThat(rejected).isNotNull();
         assertThat(rejected.field()).isEqualTo("data.assertion");
         assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
@@ -339,8 +340,16 @@ class TicketActivationProcessTest {
 
     private InvalidEventException respond(ProcessInstance pi, boolean approved) {
         Activation a = activation(pi);
-        return tx.execute(s -> mfaResponses.respond(new MfaResponse(
-                a.challengeId(), gateway.sign(a.principalId(), a.challengeId(), approved, Duration.ofMinutes(1)))));
+        return rejection(tx.execute(s -> mfaResponses.respond(new MfaResponse(
+                a.challengeId(), gateway.sign(a.principalId(), a.challengeId(), approved, Duration.ofMinutes(1))))));
+    }
+
+    /** The rejection of a refused response, null for an accepted one. */
+    private static InvalidEventException rejection(MfaOutcome outcome) {
+        if (outcome instanceof MfaOutcome.Rejected r) {
+            return r.rejection();
+        }
+        return outcome instanceof MfaOutcome.UnknownChallenge u ? u.rejection() : null;
     }
 
     private Activation activation(ProcessInstance pi) {

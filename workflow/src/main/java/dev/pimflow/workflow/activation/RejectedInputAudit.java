@@ -6,6 +6,7 @@ import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.InboundEventLog;
@@ -48,7 +49,7 @@ public class RejectedInputAudit {
 
     private final AuditTrail audit;
     private final ActivationStore store;
-    private final ActivationSteps steps;
+    private final ActivationRecorder recorder;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final int limit;
@@ -69,13 +70,13 @@ public class RejectedInputAudit {
     public RejectedInputAudit(
             AuditTrail audit,
             ActivationStore store,
-            ActivationSteps steps,
+            ActivationRecorder recorder,
             TransactionTemplate tx,
             Clock clock,
             PimProperties properties) {
         this.audit = audit;
         this.store = store;
-        this.steps = steps;
+        this.recorder = recorder;
         this.tx = tx;
         this.clock = clock;
         this.limit = properties.inbound().rejectionAuditLimit();
@@ -91,7 +92,7 @@ public class RejectedInputAudit {
             ConsumerRecord<String, byte[]> record, String challengeId, InvalidEventException rejection) {
         Optional<Activation> activation = challengeId == null ? Optional.empty() : store.findByChallenge(challengeId);
         if (activation.isPresent()) {
-            steps.mfaRejected(activation.get(), rejection.getMessage());
+            recorder.mfaRejected(activation.get(), rejection.getMessage());
             return;
         }
         Map<String, Object> details = where(record);

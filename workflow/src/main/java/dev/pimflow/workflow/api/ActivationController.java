@@ -4,19 +4,15 @@ import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.audit.AuditVerification;
 import dev.pimflow.contracts.AuditAction;
-import dev.pimflow.contracts.Status;
-import dev.pimflow.workflow.activation.ActivationSteps;
-import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.activation.ManualRevoke;
 import dev.pimflow.workflow.security.RequestSurface;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,21 +27,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class ActivationController {
     private final ActivationStore store;
     private final AuditTrail audit;
-    private final ActivationSteps steps;
-    private final RuntimeService runtime;
-    private final TransactionTemplate tx;
+    private final ManualRevoke manualRevoke;
 
-    public ActivationController(
-            ActivationStore store,
-            AuditTrail audit,
-            ActivationSteps steps,
-            RuntimeService runtime,
-            TransactionTemplate tx) {
+    public ActivationController(ActivationStore store, AuditTrail audit, ManualRevoke manualRevoke) {
         this.store = store;
         this.audit = audit;
-        this.steps = steps;
-        this.runtime = runtime;
-        this.tx = tx;
+        this.manualRevoke = manualRevoke;
     }
 
     @GetMapping("/activations")
@@ -82,26 +69,17 @@ public class ActivationController {
         if (body.reason().length() > 500) {
             return ResponseEntity.badRequest().body(Map.of("error", "reason: longer than 500 characters"));
         }
-        return tx.execute(s -> {
-            Activation a = store.lock(id).orElse(null);
-            if (a == null) {
-                return notFound(id);
-            }
-            if (!Status.ACTIVE.is(a.status())) {
-                return ResponseEntity.status(HttpStatus.CONFLICT)
-                        .body(Map.of("error", "activation " + id + " is " + a.status() + ", not active"));
-            }
-            steps.manualRevokeRequested(
-                    a,
-                    "user:" + caller.getName(),
-                    body.reason(),
-                    RequestSurface.surfaceOr(RequestSurface.PRODUCT_REST));
-            runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED)
-                    .processInstanceId(a.processInstanceId())
-                    .correlateWithResult();
-            return ResponseEntity.accepted()
-                    .body(Map.of("activationId", id, "status", AuditAction.REVOKE_REQUESTED.wire()));
-        });
+        ManualRevoke.Outcome outcome = manualRevoke.request(
+                id, "user:" + caller.getName(), body.reason(), RequestSurface.surfaceOr(RequestSurface.PRODUCT_REST));
+        if (outcome instanceof ManualRevoke.Outcome.NoSuchActivation) {
+            return notFound(id);
+        }
+        if (outcome instanceof ManualRevoke.Outcome.NotActive notActive) {
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(Map.of("error", "activation " + id + " is " + notActive.status() + ", not active"));
+        }
+        return ResponseEntity.accepted()
+                .body(Map.of("activationId", id, "status", AuditAction.REVOKE_REQUESTED.wire()));
     }
 
     private static ResponseEntity<?> notFound(String id) {

@@ -4,8 +4,7 @@ import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.outbox.OutboxSignal;
-import dev.pimflow.workflow.outbox.SignalledWorker;
-import java.time.Duration;
+import dev.pimflow.workflow.worker.SignalledWorker;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,7 +27,12 @@ public class AuditChainer extends SignalledWorker {
             TransactionTemplate tx,
             AuditSignal signal,
             PimProperties properties) {
-        super("audit-chainer", signal);
+        super(
+                "audit-chainer",
+                signal,
+                properties.audit().chainBatchSize(),
+                properties.audit().chainInterval(),
+                "Audit chainer could not link pending records");
         this.audit = audit;
         this.relay = relay;
         this.tx = tx;
@@ -50,21 +54,6 @@ public class AuditChainer extends SignalledWorker {
     @Override
     protected int runBatch() {
         return chainBatch();
-    }
-
-    @Override
-    protected int batchSize() {
-        return settings.chainBatchSize();
-    }
-
-    @Override
-    protected Duration pollInterval() {
-        return settings.chainInterval();
-    }
-
-    @Override
-    protected String failureDescription() {
-        return "Audit chainer could not link pending records";
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.pimflow.workflow.audit;
 
-import dev.pimflow.workflow.outbox.WakeUp;
+import dev.pimflow.workflow.worker.WakeUp;
 import org.springframework.stereotype.Component;
 
 /** Wakes the audit chainer as soon as a transaction that recorded audit entries has committed. */

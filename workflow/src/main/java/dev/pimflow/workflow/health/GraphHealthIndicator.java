@@ -2,9 +2,8 @@ package dev.pimflow.workflow.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.workflow.config.PimProperties;
-import dev.pimflow.workflow.metrics.MeteredPimDirectory;
+import dev.pimflow.workflow.directory.GraphEndpoint;
 import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -20,7 +19,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code graph}: the Graph base URL the orchestrator's {@link PimDirectory} calls answers within
+ * {@code graph}: the Graph base URL the orchestrator's PIM directory calls ({@link GraphEndpoint}) answers within
  * {@code management.health.graph.timeout} (default 5 s). With {@code pim.graph.auth=simulator} that is the simulator's
  * {@code GET /_simulator/health}, which must say UP; for Microsoft Graph any HTTP answer of the base URL counts (without a
  * token Graph answers 401): it proves name resolution, the network path, any proxy and TLS, not the credentials.
@@ -36,11 +35,11 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
     private final ObjectMapper json = new ObjectMapper();
 
     public GraphHealthIndicator(
-            PimDirectory directory,
+            GraphEndpoint endpoint,
             PimProperties properties,
             @Value("${management.health.graph.timeout:PT5S}") Duration timeout) {
         super("Graph health check failed");
-        this.baseUrl = directory instanceof MeteredPimDirectory metered ? metered.baseUrl() : null;
+        this.baseUrl = endpoint.baseUrl();
         this.simulator = "simulator".equalsIgnoreCase(properties.graph().auth());
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
@@ -52,10 +51,6 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        if (baseUrl == null) {
-            builder.unknown().withDetail("reason", "the PimDirectory does not tell its base URL");
-            return;
-        }
         builder.withDetail("baseUrl", baseUrl).withDetail("mode", simulator ? "simulator" : "graph");
         URI target = simulator ? simulatorHealth(URI.create(baseUrl)) : URI.create(baseUrl);
         HttpResponse<String> response;

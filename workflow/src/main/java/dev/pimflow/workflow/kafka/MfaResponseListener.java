@@ -5,9 +5,9 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.MfaResponse;
-import dev.pimflow.workflow.activation.MfaResponses;
+import dev.pimflow.workflow.activation.MfaOutcome;
+import dev.pimflow.workflow.activation.MfaResponseHandler;
 import dev.pimflow.workflow.activation.RejectedInputAudit;
-import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.InboundEventLog;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Consumes {@code pim.mfa.responses}, a poll's records at a time, in one transaction per poll ({@link TransactionalBatch}).
  * Every rejected response is audited in that transaction and then sent to the DLT with the reason: one that
- * {@link MfaResponses} refused after finding its challenge is audited there, on the activation; the rest (size, format,
+ * {@link MfaResponseHandler} refused after finding its challenge is audited there, on the activation; the rest (size, format,
  * key, an unknown challenge, an event id reused for other content) by {@link RejectedInputAudit}, which bounds them.
  * An accepted one resumes its process instance.
  */
@@ -31,22 +31,19 @@ public class MfaResponseListener {
 
     private final EventCodec codec;
     private final InboundEventLog inbound;
-    private final MfaResponses responses;
-    private final ActivationStore store;
+    private final MfaResponseHandler responses;
     private final RejectedInputAudit rejections;
     private final TransactionalBatch<Prepared> batch;
 
     public MfaResponseListener(
             EventCodec codec,
             InboundEventLog inbound,
-            MfaResponses responses,
+            MfaResponseHandler responses,
             TransactionTemplate tx,
-            ActivationStore store,
             RejectedInputAudit rejections) {
         this.codec = codec;
         this.inbound = inbound;
         this.responses = responses;
-        this.store = store;
         this.rejections = rejections;
         this.batch = new TransactionalBatch<>(tx, this::prepare, this::apply);
     }
@@ -104,13 +101,14 @@ public class MfaResponseListener {
             rejections.mfaResponseRejected(record, p.response().challengeId(), rejection);
             return rejection;
         }
-        RuntimeException rejection = responses.respond(p.response());
-        // MfaResponses audits the responses it refuses on their activation; one naming no known challenge has none
-        if (rejection instanceof InvalidEventException invalid
-                && store.findByChallenge(p.response().challengeId()).isEmpty()) {
-            rejections.mfaResponseRejected(record, p.response().challengeId(), invalid);
+        MfaOutcome outcome = responses.respond(p.response());
+        // MfaResponseHandler audits the responses it refuses on their activation; one naming no known challenge has
+        // none
+        if (outcome instanceof MfaOutcome.UnknownChallenge unknown) {
+            rejections.mfaResponseRejected(record, p.response().challengeId(), unknown.rejection());
+            return unknown.rejection();
         }
-        return rejection;
+        return outcome instanceof MfaOutcome.Rejected rejected ? rejected.rejection() : null;
     }
 
     private record Prepared(InboundEvent event, MfaResponse response, InvalidEventException rejection) {}

@@ -7,8 +7,8 @@ import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.workflow.activation.RejectedInputAudit;
-import dev.pimflow.workflow.activation.RequestPrecheck;
-import dev.pimflow.workflow.activation.TicketEvents;
+import dev.pimflow.workflow.activation.TicketEventHandler;
+import dev.pimflow.workflow.directory.RequestPrecheck;
 import dev.pimflow.workflow.store.InboundEventLog;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +31,7 @@ public class TicketEventListener {
 
     private final EventCodec codec;
     private final InboundEventLog inbound;
-    private final TicketEvents tickets;
+    private final TicketEventHandler tickets;
     private final RequestPrecheck precheck;
     private final RejectedInputAudit rejections;
     private final TransactionalBatch<Prepared> batch;
@@ -39,7 +39,7 @@ public class TicketEventListener {
     public TicketEventListener(
             EventCodec codec,
             InboundEventLog inbound,
-            TicketEvents tickets,
+            TicketEventHandler tickets,
             TransactionTemplate tx,
             RequestPrecheck precheck,
             RejectedInputAudit rejections) {

@@ -28,25 +28,17 @@ import java.util.function.Supplier;
  *       (or the client's, e.g. {@code Timeout}) and by what the orchestrator does about it ({@code deny}, {@code retry},
  *       {@code incident}; {@code unexpected} for anything that is not a {@link PimException}).</li>
  * </ul>
- * It also knows the base URL the wrapped client calls, for the Graph health indicator.
  */
 public final class MeteredPimDirectory implements PimDirectory {
     public static final String CALLS = "pimflow.graph.calls";
     public static final String ERRORS = "pimflow.graph.errors";
 
     private final PimDirectory delegate;
-    private final String baseUrl;
     private final MeterRegistry registry;
 
-    public MeteredPimDirectory(PimDirectory delegate, String baseUrl, MeterRegistry registry) {
+    public MeteredPimDirectory(PimDirectory delegate, MeterRegistry registry) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
         this.registry = Objects.requireNonNull(registry, "registry");
-    }
-
-    /** The Graph base URL the wrapped client calls, e.g. {@code https://graph.microsoft.com/v1.0}. */
-    public String baseUrl() {
-        return baseUrl;
     }
 
     @Override

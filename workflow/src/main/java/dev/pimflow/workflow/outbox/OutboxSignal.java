@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.outbox;
 
+import dev.pimflow.workflow.worker.WakeUp;
 import org.springframework.stereotype.Component;
 
 /** Wakes the outbox relay as soon as a transaction that wrote to the outbox has committed. */

@@ -8,7 +8,7 @@ import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
-import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.MfaApprovals;
@@ -27,14 +27,12 @@ import org.springframework.stereotype.Component;
 @Component("activateRole")
 public class ActivateRoleDelegate extends ActivationDelegate {
     private final PimDirectory pim;
-    private final ActivationSteps steps;
     private final MfaApprovals approvals;
 
     public ActivateRoleDelegate(
-            ActivationStore store, PimDirectory pim, ActivationSteps steps, MfaApprovals approvals) {
-        super(store);
+            ActivationStore store, PimDirectory pim, ActivationRecorder recorder, MfaApprovals approvals) {
+        super(store, recorder);
         this.pim = pim;
-        this.steps = steps;
         this.approvals = approvals;
     }
 
@@ -44,7 +42,7 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         // variable
         // or an instance modification; only an approval pimflow verified and recorded for this challenge lets it pass
         if (!Status.PENDING_MFA.is(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
-            steps.activationRefused(
+            recorder.activationRefused(
                     a,
                     "no MFA approval verified by pimflow for challenge " + a.challengeId() + " (activation is "
                             + a.status() + ")");
@@ -77,7 +75,7 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         Instant end = assignment.endDateTime() != null ? assignment.endDateTime() : start.plus(duration);
         Assignment normalised =
                 new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
-        steps.activated(a, normalised);
+        recorder.activated(a, normalised);
         execution.setVariable(Vars.END_DATE_TIME, Date.from(end));
     }
 }

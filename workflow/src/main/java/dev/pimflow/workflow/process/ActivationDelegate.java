@@ -1,17 +1,23 @@
 package dev.pimflow.workflow.process;
 
 import dev.pimflow.pim.PimException;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
-/** Base of the service-task delegates: loads (and locks) the activation the instance is about, then runs one step. */
+/**
+ * Base of the service-task delegates: loads (and locks) the activation the instance is about, then runs one step and
+ * records it with the {@link ActivationRecorder}.
+ */
 abstract class ActivationDelegate implements JavaDelegate {
     protected final ActivationStore store;
+    protected final ActivationRecorder recorder;
 
-    ActivationDelegate(ActivationStore store) {
+    ActivationDelegate(ActivationStore store, ActivationRecorder recorder) {
         this.store = store;
+        this.recorder = recorder;
     }
 
     @Override

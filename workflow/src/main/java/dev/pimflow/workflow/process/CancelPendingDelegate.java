@@ -4,7 +4,7 @@ import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.Removal;
-import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -17,12 +17,10 @@ import org.springframework.stereotype.Component;
 @Component("cancelPending")
 public class CancelPendingDelegate extends ActivationDelegate {
     private final PimDirectory pim;
-    private final ActivationSteps steps;
 
-    public CancelPendingDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps) {
-        super(store);
+    public CancelPendingDelegate(ActivationStore store, PimDirectory pim, ActivationRecorder recorder) {
+        super(store, recorder);
         this.pim = pim;
-        this.steps = steps;
     }
 
     @Override
@@ -32,6 +30,6 @@ public class CancelPendingDelegate extends ActivationDelegate {
         Removal removal = mayHaveActivated && !store.anotherActive(a)
                 ? pim.remove(RevokeRoleDelegate.removalRequest(a, "Ticket closed before activation completed"))
                 : new Removal(null, false);
-        steps.cancelled(a, removal);
+        recorder.cancelled(a, removal);
     }
 }

@@ -1,7 +1,7 @@
 package dev.pimflow.workflow.process;
 
-import dev.pimflow.workflow.activation.ActivationSteps;
 import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import java.time.Clock;
@@ -18,14 +18,12 @@ import org.springframework.stereotype.Component;
  */
 @Component("issueMfaChallenge")
 public class IssueMfaChallengeDelegate extends ActivationDelegate {
-    private final ActivationSteps steps;
     private final Clock clock;
     private final Duration timeout;
 
     public IssueMfaChallengeDelegate(
-            ActivationStore store, ActivationSteps steps, Clock clock, PimProperties properties) {
-        super(store);
-        this.steps = steps;
+            ActivationStore store, ActivationRecorder recorder, Clock clock, PimProperties properties) {
+        super(store, recorder);
         this.clock = clock;
         this.timeout = properties.mfa().challengeTimeout();
     }
@@ -39,6 +37,6 @@ public class IssueMfaChallengeDelegate extends ActivationDelegate {
     protected void execute(DelegateExecution execution, Activation a) {
         String challengeId = UUID.randomUUID().toString();
         Instant expiresAt = clock.instant().plus(timeout);
-        steps.challengeIssued(a, challengeId, expiresAt);
+        recorder.challengeIssued(a, challengeId, expiresAt);
     }
 }

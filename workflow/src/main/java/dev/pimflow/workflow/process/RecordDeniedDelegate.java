@@ -3,7 +3,7 @@ package dev.pimflow.workflow.process;
 import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 import dev.pimflow.contracts.Reason;
-import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -12,16 +12,14 @@ import org.springframework.stereotype.Component;
 /** Ends an activation as denied (invalid request, MFA denied or timed out, or PIM refused), with the reason. */
 @Component("recordDenied")
 public class RecordDeniedDelegate extends ActivationDelegate {
-    private final ActivationSteps steps;
 
-    public RecordDeniedDelegate(ActivationStore store, ActivationSteps steps) {
-        super(store);
-        this.steps = steps;
+    public RecordDeniedDelegate(ActivationStore store, ActivationRecorder recorder) {
+        super(store, recorder);
     }
 
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
         Object reason = execution.getVariable(Vars.DENY_REASON);
-        steps.denied(a, reason == null ? Reason.DENIED.wire() : reason.toString());
+        recorder.denied(a, reason == null ? Reason.DENIED.wire() : reason.toString());
     }
 }

@@ -5,7 +5,7 @@ import static dev.pimflow.workflow.process.ProcessElements.Vars;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.pim.RemovalRequest;
-import dev.pimflow.workflow.activation.ActivationSteps;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -18,19 +18,17 @@ import org.springframework.stereotype.Component;
 @Component("revokeRole")
 public class RevokeRoleDelegate extends ActivationDelegate {
     private final PimDirectory pim;
-    private final ActivationSteps steps;
 
-    public RevokeRoleDelegate(ActivationStore store, PimDirectory pim, ActivationSteps steps) {
-        super(store);
+    public RevokeRoleDelegate(ActivationStore store, PimDirectory pim, ActivationRecorder recorder) {
+        super(store, recorder);
         this.pim = pim;
-        this.steps = steps;
     }
 
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
         String reason = String.valueOf(execution.getVariable(Vars.REVOKE_REASON));
         Removal removal = pim.remove(removalRequest(a, "Revoked by pimflow: " + reason));
-        steps.revoked(a, reason, removal);
+        recorder.revoked(a, reason, removal);
     }
 
     static RemovalRequest removalRequest(Activation a, String justification) {

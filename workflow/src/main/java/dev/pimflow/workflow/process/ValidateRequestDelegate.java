@@ -8,8 +8,8 @@ import dev.pimflow.pim.Eligibility;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.RoleDefinition;
-import dev.pimflow.workflow.activation.ActivationSteps;
-import dev.pimflow.workflow.activation.RoleCatalog;
+import dev.pimflow.workflow.directory.RoleCatalog;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
@@ -29,20 +29,18 @@ import org.springframework.stereotype.Component;
 public class ValidateRequestDelegate extends ActivationDelegate {
     private final PimDirectory pim;
     private final ClosedTickets closedTickets;
-    private final ActivationSteps steps;
     private final RoleCatalog roles;
 
     public ValidateRequestDelegate(
             ActivationStore store,
             PimDirectory pim,
             ClosedTickets closedTickets,
-            ActivationSteps steps,
+            ActivationRecorder recorder,
             RoleCatalog roles) {
-        super(store);
+        super(store, recorder);
         this.roles = roles;
         this.pim = pim;
         this.closedTickets = closedTickets;
-        this.steps = steps;
     }
 
     @Override
@@ -54,7 +52,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
         if (reason != null) {
             execution.setVariable(Vars.DENY_REASON, reason);
         }
-        steps.validated(a, reason == null, reason, details);
+        recorder.validated(a, reason == null, reason, details);
     }
 
     private String check(Activation a, Map<String, Object> details, DelegateExecution execution) {

@@ -1,13 +1,10 @@
 package dev.pimflow.workflow.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
 
-import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.config.PimProperties;
-import dev.pimflow.workflow.metrics.MeteredPimDirectory;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.pimflow.workflow.directory.GraphEndpoint;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -75,10 +72,9 @@ class HealthIndicatorsTest {
     }
 
     private static GraphHealthIndicator graph(String baseUrl, String auth) {
-        PimDirectory directory = new MeteredPimDirectory(mock(PimDirectory.class), baseUrl, new SimpleMeterRegistry());
         PimProperties properties = new Binder(new MapConfigurationPropertySource(Map.of("pim.graph.auth", auth)))
                 .bindOrCreate("pim", PimProperties.class);
-        return new GraphHealthIndicator(directory, properties, Duration.ofSeconds(2));
+        return new GraphHealthIndicator(new GraphEndpoint(baseUrl), properties, Duration.ofSeconds(2));
     }
 
     private static int closedPort() throws IOException {

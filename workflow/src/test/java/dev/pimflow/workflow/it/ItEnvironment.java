@@ -96,7 +96,7 @@ public final class ItEnvironment implements AutoCloseable {
     public final TicketSystem tickets;
     public final TopicWatcher topics;
     public final MfaAssertionSigner gateway = new MfaAssertionSigner(MFA_SECRET, Clock.systemUTC());
-    private final List<OrchestratorProcess> nodes = new ArrayList<>();
+    private final List<JarNode> nodes = new ArrayList<>();
     private final List<ItDatabase> databases = new ArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -126,7 +126,7 @@ public final class ItEnvironment implements AutoCloseable {
 
     /** What the live nodes' engines hold (jobs, incidents, activations): printed when a test fails, before the kill. */
     public void printDiagnostics() {
-        for (OrchestratorProcess node : nodes) {
+        for (JarNode node : nodes) {
             if (!node.isAlive()) {
                 System.out.printf("[it] diagnostics: node %s is not running (log %s)%n", node.name(), node.log());
                 continue;
@@ -215,7 +215,7 @@ public final class ItEnvironment implements AutoCloseable {
      * A node (not started) on this broker and simulator: the brief's settings, short retry cycles, a 5 s job lock so a
      * job locked by a killed node is taken over in seconds, and the given database.
      */
-    public OrchestratorProcess node(String nodeName, ItDatabase db, Map<String, String> extraEnv, String... args) {
+    public JarNode node(String nodeName, ItDatabase db, Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVER_PORT", Integer.toString(freePort()));
         env.put("PIM_EMBEDDED_KAFKA_ENABLED", "false");
@@ -238,7 +238,7 @@ public final class ItEnvironment implements AutoCloseable {
         env.putAll(db.env());
         env.putAll(extraEnv);
         int port = Integer.parseInt(env.get("SERVER_PORT"));
-        Path log = OrchestratorProcess.logDir().resolve(testName + "-" + nodeName + ".log");
+        Path log = JarNode.logDir().resolve(testName + "-" + nodeName + ".log");
         try {
             Files.createDirectories(log.getParent());
             Files.deleteIfExists(log);
@@ -247,12 +247,12 @@ public final class ItEnvironment implements AutoCloseable {
         }
         List<String> allArgs = new ArrayList<>(KAFKA_CONSUMER_ARGS);
         allArgs.addAll(List.of(args));
-        OrchestratorProcess node = new OrchestratorProcess(nodeName, port, env, allArgs, log, ADMIN_PASSWORD);
+        JarNode node = new JarNode(nodeName, port, env, allArgs, log, ADMIN_PASSWORD);
         nodes.add(node);
         return node;
     }
 
-    public OrchestratorProcess node(String nodeName, ItDatabase db) {
+    public JarNode node(String nodeName, ItDatabase db) {
         return node(nodeName, db, Map.of());
     }
 
@@ -363,7 +363,7 @@ public final class ItEnvironment implements AutoCloseable {
     }
 
     /** Every audit record the node's REST API shows for the activation also reached {@code pim.audit} (matched by hash). */
-    public void awaitAuditPublished(OrchestratorProcess node, String activationId, Duration timeout) {
+    public void awaitAuditPublished(JarNode node, String activationId, Duration timeout) {
         List<String> hashes = new ArrayList<>();
         node.activation(activationId)
                 .path("audit")
@@ -470,7 +470,7 @@ public final class ItEnvironment implements AutoCloseable {
     @Override
     public void close() {
         current = null;
-        for (OrchestratorProcess node : nodes) {
+        for (JarNode node : nodes) {
             try {
                 node.kill();
             } catch (RuntimeException e) {

@@ -54,7 +54,7 @@ class OutboxSurvivesCrashIT {
     @Test
     void eventsCommittedButUnsentAtTheKillAreAllDeliveredAfterRestart() throws Exception {
         ItDatabase db = env.database(ItDatabase.h2(env.dir));
-        OrchestratorProcess node = env.node("node", db, Map.of("PIM_OUTBOX_RELAY_ENABLED", "false"))
+        JarNode node = env.node("node", db, Map.of("PIM_OUTBOX_RELAY_ENABLED", "false"))
                 .startAndAwaitReady();
         String ticket = "CONTOSO:Crash-outbox";
         env.tickets.requestActivation(ticket, ALINE, "PT1H");

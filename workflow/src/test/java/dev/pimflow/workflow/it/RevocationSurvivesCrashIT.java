@@ -64,8 +64,7 @@ class RevocationSurvivesCrashIT {
     @EnumSource(ItDatabase.Kind.class)
     void killedRightAfterActivation_closureAfterRestartRevokes(ItDatabase.Kind kind) {
         ItDatabase db = env.database(ItDatabase.create(kind, env.dir));
-        OrchestratorProcess node =
-                env.node("node-" + kind.name().toLowerCase(), db).startAndAwaitReady();
+        JarNode node = env.node("node-" + kind.name().toLowerCase(), db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-after-active-" + kind;
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);
         env.awaitStatus(activationId, Status.ACTIVE, WAIT);
@@ -94,7 +93,7 @@ class RevocationSurvivesCrashIT {
     @Test
     void killedBeforeTheEndOfDuration_restartAfterItRevokesAsExpired() {
         ItDatabase db = env.database(ItDatabase.h2(env.dir));
-        OrchestratorProcess node = env.node("node", db).startAndAwaitReady();
+        JarNode node = env.node("node", db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-expiry";
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT8S", WAIT);
         JsonNode active = env.awaitStatus(activationId, Status.ACTIVE, WAIT);
@@ -132,7 +131,7 @@ class RevocationSurvivesCrashIT {
     @Test
     void killedWhileTheRemoveCallIsInFlight_restartRevokesExactlyOnce() {
         ItDatabase db = env.database(ItDatabase.h2(env.dir));
-        OrchestratorProcess node = env.node("node", db).startAndAwaitReady();
+        JarNode node = env.node("node", db).startAndAwaitReady();
         String ticket = "CONTOSO:Crash-during-revoke";
         String activationId = env.requestAndApprove(ticket, ALINE, USER_ADMINISTRATOR, "PT1H", WAIT);
         env.awaitStatus(activationId, Status.ACTIVE, WAIT);

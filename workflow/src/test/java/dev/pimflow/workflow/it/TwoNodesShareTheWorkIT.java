@@ -83,8 +83,8 @@ class TwoNodesShareTheWorkIT {
         // one after the other: the first creates the schema, the second finds it; one consumer thread per listener and
         // node, so that each node's single member must hold partitions of its own (the nodes share each topic)
         Map<String, String> oneConsumerEach = Map.of("PIM_KAFKA_TICKET_CONSUMERS", "1", "PIM_KAFKA_MFA_CONSUMERS", "1");
-        OrchestratorProcess a = env.node("a", db, oneConsumerEach).startAndAwaitReady();
-        OrchestratorProcess b = env.node("b", db, oneConsumerEach).startAndAwaitReady();
+        JarNode a = env.node("a", db, oneConsumerEach).startAndAwaitReady();
+        JarNode b = env.node("b", db, oneConsumerEach).startAndAwaitReady();
         for (String group : List.of("pimflow.ticket-events", "pimflow.mfa-responses")) {
             ConsumerGroupDescription d = env.awaitGroupMembers(group, 2, WAIT);
             System.out.printf(
@@ -140,7 +140,7 @@ class TwoNodesShareTheWorkIT {
         }
 
         assertThat(env.activeRoles(ALINE)).as("no assignment is left in PIM").isEmpty();
-        for (OrchestratorProcess node : List.of(a, b)) {
+        for (JarNode node : List.of(a, b)) {
             System.out.printf(
                     "[it] node %s started %d of the activations (ticket listener), made %d PIM calls that failed%n",
                     node.name(),

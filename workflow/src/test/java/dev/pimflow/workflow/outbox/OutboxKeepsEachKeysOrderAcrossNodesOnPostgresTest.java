@@ -135,18 +135,18 @@ class OutboxKeepsEachKeysOrderAcrossNodesOnPostgresTest {
                 .bindOrCreate("pim", PimProperties.class);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         List<DefaultKafkaProducerFactory<String, byte[]>> factories = new ArrayList<>();
-        List<OutboxRelay> nodes = new ArrayList<>();
+        List<OutboxAndAuditRelay> nodes = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
             DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(producer);
             factories.add(factory);
             // each node has its own producer, as separate processes would
-            nodes.add(new OutboxRelay(
+            nodes.add(new OutboxAndAuditRelay(
                     jdbc, tx, new KafkaTemplate<>(factory), new OutboxSignal(), properties, dataSource, null, null));
         }
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
         try {
             List<Future<Integer>> relayed = new ArrayList<>();
-            for (OutboxRelay node : nodes) {
+            for (OutboxAndAuditRelay node : nodes) {
                 relayed.add(pool.submit(() -> {
                     int sent = 0;
                     long idleSince = System.nanoTime();

@@ -1,4 +1,4 @@
-package dev.pimflow.workflow.activation;
+package dev.pimflow.workflow.recording;
 
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationRevoked;
@@ -24,11 +24,12 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * Every step of an activation's life, recorded the same way: the activation row, one audit record and the outbound
- * events, all in the caller's transaction (the Kafka listener's or the Camunda job's). Nothing here calls PIM.
+ * Records every step of an activation's life, the same way: the activation row, one audit record and the outbound
+ * events, all in the caller's transaction (the Kafka listener's or the Camunda job's). It performs no step: the
+ * handlers in {@code activation} and the process's delegates do, and call it. Nothing here calls PIM or the engine.
  */
 @Component
-public class ActivationSteps {
+public class ActivationRecorder {
     public static final String SYSTEM_ACTOR = "pimflow";
 
     private final ActivationStore store;
@@ -38,7 +39,7 @@ public class ActivationSteps {
     private final Clock clock;
     private final PimflowMetrics metrics;
 
-    public ActivationSteps(
+    public ActivationRecorder(
             ActivationStore store,
             AuditTrail audit,
             Outbox outbox,

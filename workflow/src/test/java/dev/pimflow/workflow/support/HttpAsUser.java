@@ -11,22 +11,21 @@ import java.util.Base64;
 import java.util.UUID;
 
 /** The orchestrator's HTTP surfaces as a person with a login reaches them: HTTP Basic, JSON, a multipart upload. */
-public final class OrchestratorHttp {
+public final class HttpAsUser {
     private final HttpClient http =
             HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
     private final String user;
     private final String password;
 
-    public OrchestratorHttp(int port, String user, String password) {
+    public HttpAsUser(int port, String user, String password) {
         this.base = "http://localhost:" + port;
         this.user = user;
         this.password = password;
     }
 
-    public OrchestratorHttp as(String otherUser, String otherPassword) {
-        return new OrchestratorHttp(
-                Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherUser, otherPassword);
+    public HttpAsUser as(String otherUser, String otherPassword) {
+        return new HttpAsUser(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherUser, otherPassword);
     }
 
     public HttpResponse<String> get(String path) {

@@ -1,4 +1,4 @@
-package dev.pimflow.workflow.activation;
+package dev.pimflow.workflow.directory;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,49 +1,47 @@
 package dev.pimflow.workflow.activation;
 
-import static dev.pimflow.workflow.process.ProcessElements.Vars;
-
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
-import dev.pimflow.workflow.process.ProcessElements;
+import dev.pimflow.workflow.process.ActivationProcess;
+import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
-/** What a ticket event does. Called inside the listener's transaction, after the event id was found new. */
+/**
+ * Handles a ticket event (the use cases "activation requested" and "ticket closed"). Called inside the listener's
+ * transaction, after the event id was found new.
+ */
 @Service
-public class TicketEvents {
-    private static final Logger log = LoggerFactory.getLogger(TicketEvents.class);
+public class TicketEventHandler {
+    private static final Logger log = LoggerFactory.getLogger(TicketEventHandler.class);
 
     private final ActivationStore store;
     private final ClosedTickets closedTickets;
-    private final ActivationSteps steps;
-    private final RuntimeService runtime;
+    private final ActivationRecorder recorder;
+    private final ActivationProcess process;
     private final Clock clock;
 
-    public TicketEvents(
+    public TicketEventHandler(
             ActivationStore store,
             ClosedTickets closedTickets,
-            ActivationSteps steps,
-            RuntimeService runtime,
+            ActivationRecorder recorder,
+            ActivationProcess process,
             Clock clock) {
         this.store = store;
         this.closedTickets = closedTickets;
-        this.steps = steps;
-        this.runtime = runtime;
+        this.recorder = recorder;
+        this.process = process;
         this.clock = clock;
     }
 
@@ -58,7 +56,7 @@ public class TicketEvents {
                     event.id(),
                     r.ticketNumber(),
                     live.get().id());
-            steps.duplicateRequest(live.get(), event.id(), actor);
+            recorder.duplicateRequest(live.get(), event.id(), actor);
             return;
         }
         Instant now = clock.instant();
@@ -77,26 +75,16 @@ public class TicketEvents {
                 .updatedAt(now)
                 .build();
         store.insert(a);
-        steps.requested(a, event.id(), actor);
+        recorder.requested(a, event.id(), actor);
 
-        // only what the process needs (its timers and gateways) and what an operator searches by in Cockpit; the rest
-        // is in the activation row, and every variable costs rows in ACT_RU_VARIABLE and ACT_HI_VARINST
-        Map<String, Object> vars = new HashMap<>();
-        vars.put(Vars.ACTIVATION_ID, a.id());
-        vars.put(Vars.TICKET_SYSTEM, a.ticketSystem());
-        vars.put(Vars.PRINCIPAL_ID, a.principalId());
-        vars.put(Vars.ROLE_DEFINITION_ID, a.roleDefinitionId());
-        ProcessInstance instance = runtime.createMessageCorrelation(ProcessElements.MESSAGE_ACTIVATION_REQUESTED)
-                .processInstanceBusinessKey(a.ticketNumber())
-                .setVariables(vars)
-                .correlateStartMessage();
-        store.attachProcess(a.id(), instance.getId());
+        String processInstanceId = process.start(a);
+        store.attachProcess(a.id(), processInstanceId);
         log.info(
                 "Activation {} requested for ticket {} ({}), process instance {}",
                 a.id(),
                 a.ticketNumber(),
                 a.ticketSystem(),
-                instance.getId());
+                processInstanceId);
     }
 
     /**
@@ -111,14 +99,9 @@ public class TicketEvents {
                 .toList();
         int notified = 0;
         for (Activation a : live) {
-            steps.ticketClosed(a, event.id(), "ticket-system:" + c.ticketSystem());
-            // by process instance id: a lookup by primary key, where a business key plus a variable filter would
-            // read the variables of every running instance
+            recorder.ticketClosed(a, event.id(), "ticket-system:" + c.ticketSystem());
             if (a.processInstanceId() != null) {
-                notified += runtime.createMessageCorrelation(ProcessElements.MESSAGE_TICKET_CLOSED)
-                        .processInstanceId(a.processInstanceId())
-                        .correlateAllWithResult()
-                        .size();
+                notified += process.ticketClosed(a);
             }
         }
         log.info(

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * {@code workflow/target/it-logs/<test>-<node>.log}. {@link #kill()} is {@code kill -9}; {@link #start()} again runs a
  * new JVM on the same settings (same database, same port).
  */
-public final class OrchestratorProcess implements AutoCloseable {
+public final class JarNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Small heap, C1 only and the serial collector: the machine is shared; startup matters more than peak speed. */
     private static final List<String> JVM_OPTIONS =
@@ -44,8 +44,7 @@ public final class OrchestratorProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    OrchestratorProcess(
-            String name, int port, Map<String, String> env, List<String> args, Path log, String adminPassword) {
+    JarNode(String name, int port, Map<String, String> env, List<String> args, Path log, String adminPassword) {
         this.name = name;
         this.port = port;
         this.env = new LinkedHashMap<>(env);
@@ -86,12 +85,12 @@ public final class OrchestratorProcess implements AutoCloseable {
     }
 
     /** Changes a setting for the next {@link #start()} (e.g. turn the outbox relay back on). */
-    public OrchestratorProcess set(String variable, String value) {
+    public JarNode set(String variable, String value) {
         env.put(variable, value);
         return this;
     }
 
-    public synchronized OrchestratorProcess start() {
+    public synchronized JarNode start() {
         if (isAlive()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
@@ -136,7 +135,7 @@ public final class OrchestratorProcess implements AutoCloseable {
     }
 
     /** Polls {@code /actuator/health} until it says UP; fails early, with the log's tail, if the JVM exits. */
-    public OrchestratorProcess awaitReady(Duration timeout) {
+    public JarNode awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         Instant started = Instant.now();
         while (Instant.now().isBefore(deadline)) {
@@ -172,7 +171,7 @@ public final class OrchestratorProcess implements AutoCloseable {
                 "node " + name + " not UP within " + timeout + "; log " + log + ":\n" + tail(60));
     }
 
-    public OrchestratorProcess startAndAwaitReady() {
+    public JarNode startAndAwaitReady() {
         return start().awaitReady(Duration.ofSeconds(120));
     }
 

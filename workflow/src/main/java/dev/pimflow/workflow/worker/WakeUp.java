@@ -1,4 +1,4 @@
-package dev.pimflow.workflow.outbox;
+package dev.pimflow.workflow.worker;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;

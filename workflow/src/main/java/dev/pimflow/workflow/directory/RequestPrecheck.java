@@ -1,4 +1,4 @@
-package dev.pimflow.workflow.activation;
+package dev.pimflow.workflow.directory;
 
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.InvalidEventException;

@@ -1,4 +1,4 @@
-package dev.pimflow.workflow.outbox;
+package dev.pimflow.workflow.worker;
 
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -9,7 +9,7 @@ import org.springframework.context.SmartLifecycle;
  * A background thread that works in batches: it runs one batch after another while they come back full, then waits
  * until its {@link WakeUp} is signalled (after a commit that gave it work) or the poll interval has passed. A failed
  * batch is retried with exponential back-off (200 ms doubling to 10 s), so a database or broker outage is waited
- * out, not spun on. The outbox relay and the audit chainer are the two.
+ * out, not spun on. The outbox-and-audit relay and the audit chainer are the two.
  */
 public abstract class SignalledWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SignalledWorker.class);
@@ -18,25 +18,28 @@ public abstract class SignalledWorker implements SmartLifecycle {
 
     private final String threadName;
     private final WakeUp signal;
+    private final int batchSize;
+    private final Duration pollInterval;
+    private final String failureDescription;
     private volatile boolean running;
     private Thread thread;
 
-    protected SignalledWorker(String threadName, WakeUp signal) {
+    /**
+     * @param batchSize a batch this size or larger means more may be waiting: run the next one at once
+     * @param pollInterval the longest wait between batches when nobody signals
+     * @param failureDescription what a failed batch means, for the log line ("Outbox relay could not send")
+     */
+    protected SignalledWorker(
+            String threadName, WakeUp signal, int batchSize, Duration pollInterval, String failureDescription) {
         this.threadName = threadName;
         this.signal = signal;
+        this.batchSize = batchSize;
+        this.pollInterval = pollInterval;
+        this.failureDescription = failureDescription;
     }
 
     /** Does one batch; returns how many items it handled. */
     protected abstract int runBatch();
-
-    /** A batch this size or larger means more may be waiting: run the next one at once. */
-    protected abstract int batchSize();
-
-    /** The longest wait between batches when nobody signals. */
-    protected abstract Duration pollInterval();
-
-    /** What a failed batch means, for the log line ("Outbox relay could not send"). */
-    protected abstract String failureDescription();
 
     /** False keeps the thread from starting. */
     protected boolean enabled() {
@@ -60,8 +63,8 @@ public abstract class SignalledWorker implements SmartLifecycle {
             try {
                 int handled = runBatch();
                 backoff = FIRST_BACKOFF;
-                if (handled < batchSize()) {
-                    signal.await(pollInterval());
+                if (handled < batchSize) {
+                    signal.await(pollInterval);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -70,7 +73,7 @@ public abstract class SignalledWorker implements SmartLifecycle {
                 if (!running) {
                     return;
                 }
-                log.warn("{}, will retry in {} ms: {}", failureDescription(), backoff.toMillis(), e.toString());
+                log.warn("{}, will retry in {} ms: {}", failureDescription, backoff.toMillis(), e.toString());
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException ie) {

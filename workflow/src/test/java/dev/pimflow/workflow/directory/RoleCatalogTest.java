@@ -1,4 +1,4 @@
-package dev.pimflow.workflow.activation;
+package dev.pimflow.workflow.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -7,6 +7,7 @@ import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.store.Databases;
+import dev.pimflow.workflow.worker.SignalledWorker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Sends outbox rows to Kafka in id order and deletes them once acknowledged (acks=all, idempotent producer). A row is
+ * The relay of both outboxes: the outbox table's events and the audit chain (below). Sends outbox rows to Kafka in id order and deletes them once acknowledged (acks=all, idempotent producer). A row is
  * deleted only after its send succeeded, so a crash anywhere resends it (at least once, same CloudEvents id).
  * Several orchestrator nodes share the outbox, and one of them relays at a time: on PostgreSQL a batch first takes a
  * transaction-scoped advisory lock and a node that does not get it sends nothing. Were the nodes to claim disjoint
@@ -41,8 +42,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * sent, the witness outside the database that {@code audit verify} compares the chain with.
  */
 @Component
-public class OutboxRelay extends SignalledWorker {
-    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+public class OutboxAndAuditRelay extends SignalledWorker {
+    private static final Logger log = LoggerFactory.getLogger(OutboxAndAuditRelay.class);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -58,7 +59,7 @@ public class OutboxRelay extends SignalledWorker {
     /** Key of the PostgreSQL advisory lock that makes one node at a time the outbox's relay. */
     static final long RELAY_LOCK = 0x70696d666c6f77L; // "pimflow"
 
-    public OutboxRelay(
+    public OutboxAndAuditRelay(
             JdbcTemplate jdbc,
             TransactionTemplate tx,
             KafkaTemplate<String, byte[]> kafka,
@@ -67,7 +68,12 @@ public class OutboxRelay extends SignalledWorker {
             DataSource dataSource,
             AuditTrail audit,
             EventCodec codec) {
-        super("outbox-relay", signal);
+        super(
+                "outbox-relay",
+                signal,
+                properties.outbox().batchSize(),
+                properties.outbox().pollInterval(),
+                "Outbox relay could not send");
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
@@ -95,21 +101,6 @@ public class OutboxRelay extends SignalledWorker {
             resendCheckpointIfIdle();
         }
         return Math.max(rows, records);
-    }
-
-    @Override
-    protected int batchSize() {
-        return settings.batchSize();
-    }
-
-    @Override
-    protected Duration pollInterval() {
-        return settings.pollInterval();
-    }
-
-    @Override
-    protected String failureDescription() {
-        return "Outbox relay could not send";
     }
 
     @Override

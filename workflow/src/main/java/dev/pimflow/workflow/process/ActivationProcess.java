@@ -1,0 +1,82 @@
+package dev.pimflow.workflow.process;
+
+import static dev.pimflow.workflow.process.ProcessElements.Vars;
+
+import dev.pimflow.workflow.store.Activation;
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ticket-activation process as the rest of the orchestrator sees it: start one, tell it the ticket closed, the MFA
+ * was answered or a revoke was requested, ask whether it still waits for the MFA. Besides the delegates, only this
+ * class knows the process's message names, variables and element ids ({@link ProcessElements}) and drives the engine.
+ * Every call runs in the caller's transaction.
+ */
+@Component
+public class ActivationProcess {
+    private final RuntimeService runtime;
+
+    public ActivationProcess(RuntimeService runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Starts the process for a new activation, business key the ticket number; returns the process instance id. */
+    public String start(Activation a) {
+        // only what the process needs (its timers and gateways) and what an operator searches by in Cockpit; the rest
+        // is in the activation row, and every variable costs rows in ACT_RU_VARIABLE and ACT_HI_VARINST
+        Map<String, Object> vars = new HashMap<>();
+        vars.put(Vars.ACTIVATION_ID, a.id());
+        vars.put(Vars.TICKET_SYSTEM, a.ticketSystem());
+        vars.put(Vars.PRINCIPAL_ID, a.principalId());
+        vars.put(Vars.ROLE_DEFINITION_ID, a.roleDefinitionId());
+        return runtime.createMessageCorrelation(ProcessElements.MESSAGE_ACTIVATION_REQUESTED)
+                .processInstanceBusinessKey(a.ticketNumber())
+                .setVariables(vars)
+                .correlateStartMessage()
+                .getId();
+    }
+
+    /**
+     * The activation's ticket closed: a pending activation is cancelled, an active one revoked (the process decides
+     * which, by where it waits). Returns how many process instances took the message (0 when none waits for it).
+     */
+    public int ticketClosed(Activation a) {
+        // by process instance id: a lookup by primary key, where a business key plus a variable filter would read the
+        // variables of every running instance
+        return runtime.createMessageCorrelation(ProcessElements.MESSAGE_TICKET_CLOSED)
+                .processInstanceId(a.processInstanceId())
+                .correlateAllWithResult()
+                .size();
+    }
+
+    /** The person answered the MFA challenge (a response pimflow verified). */
+    public void mfaAnswered(Activation a, boolean approved) {
+        runtime.createMessageCorrelation(ProcessElements.MESSAGE_MFA_RESPONSE)
+                .processInstanceId(a.processInstanceId())
+                .setVariable(Vars.MFA_APPROVED, approved)
+                .correlateWithResult();
+    }
+
+    /** Someone asked to revoke the (active) activation before its time. */
+    public void revokeRequested(Activation a) {
+        runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED)
+                .processInstanceId(a.processInstanceId())
+                .correlateWithResult();
+    }
+
+    /**
+     * Whether the process still waits for the MFA answer (a ticket closed while pending has already taken the token
+     * away, though the cancellation job has not run yet). Asked as an execution query: it finds the instance's
+     * executions by process instance id and their subscriptions by execution id, both indexed, where an event
+     * subscription query by process instance id reads every {@code mfa.response} subscription of every instance.
+     */
+    public boolean waitingForMfa(Activation a) {
+        return runtime.createExecutionQuery()
+                        .processInstanceId(a.processInstanceId())
+                        .messageEventSubscriptionName(ProcessElements.MESSAGE_MFA_RESPONSE)
+                        .count()
+                > 0;
+    }
+}
