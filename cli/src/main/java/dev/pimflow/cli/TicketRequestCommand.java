@@ -2,6 +2,7 @@ package dev.pimflow.cli;
 
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -39,8 +40,8 @@ class TicketRequestCommand implements Callable<Integer> {
             names = "--role",
             required = true,
             paramLabel = "<roleDefinitionId>",
-            description =
-                    "Role definition (template) id, a GUID, e.g. fe930be7-5e62-47db-91af-98c3a49a38b1 for User Administrator.")
+            description = "Role definition (template) id, a GUID, e.g. " + TutorialTenant.USER_ADMINISTRATOR_ROLE_ID
+                    + " for User Administrator.")
     String roleDefinitionId;
 
     @Option(
