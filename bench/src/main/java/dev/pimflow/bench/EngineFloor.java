@@ -3,6 +3,7 @@ package dev.pimflow.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.workflow.process.LeanHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -10,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +21,6 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.history.AbstractHistoryLevel;
-import org.camunda.bpm.engine.impl.history.event.HistoryEventType;
-import org.camunda.bpm.engine.impl.history.event.HistoryEventTypes;
 import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
 import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
 
@@ -32,12 +29,21 @@ import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
  * settings (history level lean: process instances, incidents and operators' actions only; job executor 3..10 threads, queue 10, 10 jobs per acquisition, acquisition wait 200 ms,
  * max wait 1000 ms, lock 120 s, acquisition by due date with pimflow's index on the due date; strong UUIDs;
  * authorization on; Hikari pool of 20), running the orchestrator's BPMN with no-op delegates
- * (bench/src/main/resources/floor). Driven through the Java API with the orchestrator's threading: N threads take
+ * ({@link FloorProcess}, derived from it when the floor starts). Driven through the Java API with the orchestrator's threading: N threads take
  * ticket events (start by message, close by process instance), N take MFA responses (correlate by process
  * instance), N = the orchestrator's listener concurrency (3); the job executor runs validate, activate and revoke. Same six engine transactions per lifecycle
  * as the orchestrator, none of its own work (audit chain, outbox, activation rows, Graph calls, Kafka).
  */
 final class EngineFloor implements Workload.Driver {
+    /**
+     * What the process's expressions read besides its variables, as the orchestrator configures them by default
+     * (workflow's application.yaml): the retry cycles ({@code ${retryCycles.validate}}, {@code pim.retry}) and the MFA
+     * timer ({@code ${issueMfaChallenge.timeout}}, {@code pim.mfa.challenge-timeout}).
+     */
+    private static final Map<Object, Object> CONFIGURATION = Map.of(
+            "retryCycles", Map.of("validate", "R3/PT10S", "activate", "R5/PT30S", "revoke", "R10080/PT1M"),
+            "issueMfaChallenge", Map.of("timeout", "PT5M"));
+
     private static volatile EngineFloor current;
 
     private final Tracker tracker;
@@ -63,8 +69,9 @@ final class EngineFloor implements Workload.Driver {
         cfg.setProcessEngineName("floor-" + UUID.randomUUID());
         cfg.setDataSource(dataSource);
         cfg.setDatabaseSchemaUpdate("true");
-        cfg.setCustomHistoryLevels(List.of(new LeanHistory()));
-        cfg.setHistory(LeanHistory.NAME); // camunda.bpm.history-level
+        cfg.setCustomHistoryLevels(List.of(LeanHistory.LEVEL));
+        cfg.setHistory(LeanHistory.LEVEL.getName()); // camunda.bpm.history-level
+        cfg.setBeans(CONFIGURATION);
         cfg.setIdGenerator(new StrongUuidGenerator());
         cfg.setAuthorizationEnabled(true);
         cfg.setEnforceHistoryTimeToLive(false);
@@ -81,7 +88,7 @@ final class EngineFloor implements Workload.Driver {
         cfg.setEnsureJobDueDateNotNull(true);
         cfg.setJobExecutorAcquireByDueDate(true);
         settings.put("jdbcUrl", db.url);
-        settings.put("history", LeanHistory.NAME);
+        settings.put("history", LeanHistory.LEVEL.getName());
         settings.put(
                 "jobExecutor",
                 "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
@@ -103,7 +110,7 @@ final class EngineFloor implements Workload.Driver {
         }
         engine.getRepositoryService()
                 .createDeployment()
-                .addClasspathResource("floor/ticket-activation-floor.bpmn")
+                .addModelInstance(FloorProcess.RESOURCE_NAME, FloorProcess.derive())
                 .deploy();
         runtime = engine.getRuntimeService();
         ticketEvents = Executors.newFixedThreadPool(ingestThreads, r -> new Thread(r, "floor-ticket-events"));
@@ -179,7 +186,7 @@ final class EngineFloor implements Workload.Driver {
                 .addTransactionListener(TransactionState.COMMITTED, ctx -> r.run());
     }
 
-    // ------------------------------------------------------------------ no-op delegates (what the BPMN names)
+    // ------------------------------------------------------------------ no-op delegates (FloorProcess.DELEGATES)
 
     public static final class Validate implements JavaDelegate {
         @Override
@@ -235,36 +242,5 @@ final class EngineFloor implements Workload.Driver {
     public static final class NoOp implements JavaDelegate {
         @Override
         public void execute(DelegateExecution execution) {}
-    }
-
-    /** The orchestrator's history level {@code lean} (workflow: process/LeanHistory.java): the same id, name and events. */
-    static final class LeanHistory extends AbstractHistoryLevel {
-        static final String NAME = "lean";
-        private static final Set<HistoryEventType> PRODUCED = Set.of(
-                HistoryEventTypes.PROCESS_INSTANCE_START,
-                HistoryEventTypes.PROCESS_INSTANCE_UPDATE,
-                HistoryEventTypes.PROCESS_INSTANCE_MIGRATE,
-                HistoryEventTypes.PROCESS_INSTANCE_END,
-                HistoryEventTypes.INCIDENT_CREATE,
-                HistoryEventTypes.INCIDENT_MIGRATE,
-                HistoryEventTypes.INCIDENT_DELETE,
-                HistoryEventTypes.INCIDENT_RESOLVE,
-                HistoryEventTypes.INCIDENT_UPDATE,
-                HistoryEventTypes.USER_OPERATION_LOG);
-
-        @Override
-        public int getId() {
-            return 10;
-        }
-
-        @Override
-        public String getName() {
-            return NAME;
-        }
-
-        @Override
-        public boolean isHistoryEventProduced(HistoryEventType eventType, Object entity) {
-            return PRODUCED.contains(eventType);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pimflow.bench;
 
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -16,12 +17,12 @@ import java.util.function.LongFunction;
  */
 final class Workload {
     static final String TICKET_SYSTEM = "Bench ICM";
-    static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    static final String USER_ADMINISTRATOR = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
     /** The simulator's seeded users (ContosoTenant): Aline and the admin through the helpdesk group, Bob once seeded. */
-    static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    static final String ALINE = TutorialTenant.ALINE_ID;
 
-    static final String ADMIN = "e2330663-f949-41b5-a3dc-faeb793e14c6";
-    static final String BOB = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
+    static final String ADMIN = TutorialTenant.ADMIN_ID;
+    static final String BOB = TutorialTenant.BOB_ID;
 
     final String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
     final List<String> principals;

@@ -25,17 +25,9 @@ import picocli.CommandLine.Spec;
         description = "List the orchestrator's activations and revoke an active one, through its REST API "
                 + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
         subcommands = {ActivationsCommand.ListActivations.class, ActivationsCommand.Revoke.class})
-class ActivationsCommand implements Runnable {
+class ActivationsCommand extends CommandGroup {
     /** The statuses an activation can have (the orchestrator's store; DESIGN §4 plus {@code requested}). */
     static final List<String> STATUSES = Status.wires();
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of list, revoke");
-    }
 
     /** An ISO-8601 time (or epoch seconds) of a JSON field, to the second; "-" when there is none. */
     static String time(JsonNode node) {
@@ -196,9 +188,7 @@ class ActivationsCommand implements Runnable {
             Orchestrator api = Pimctl.orchestrator(spec);
             Http.Answer a = api.revoke(activation, why);
             switch (a.status()) {
-                case 404 ->
-                    throw new CliException("no activation " + activation + " at " + api.base()
-                            + " (find the id with 'pimctl activations list')");
+                case 404 -> throw api.noSuchActivation(activation);
                 case 409 ->
                     throw new CliException(Orchestrator.error(a) + ": only an active activation can be revoked "
                             + "(see 'pimctl audit show " + activation + "')");

@@ -11,7 +11,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,17 +22,9 @@ import picocli.CommandLine.Spec;
                 "Show an activation's audit trail and verify the audit chain, through the orchestrator's REST API "
                         + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
         subcommands = {AuditCommand.Show.class, AuditCommand.Verify.class})
-class AuditCommand implements Runnable {
+class AuditCommand extends CommandGroup {
     /** Longest detail value shown in the timeline; --json has them whole. */
     static final int DETAIL_WIDTH = 80;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of show, verify");
-    }
 
     @Command(
             name = "show",
@@ -67,8 +58,7 @@ class AuditCommand implements Runnable {
             Orchestrator api = Pimctl.orchestrator(spec);
             Http.Answer a = api.activation(id);
             if (a.status() == 404) {
-                throw new CliException(
-                        "no activation " + id + " at " + api.base() + " (find the id with 'pimctl activations list')");
+                throw api.noSuchActivation(id);
             }
             PrintWriter out = cmd.getOut();
             if (json) {

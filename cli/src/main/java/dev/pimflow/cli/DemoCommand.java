@@ -7,6 +7,7 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -48,7 +49,8 @@ import picocli.CommandLine.Spec;
             "Play the walkthrough's story against a running orchestrator (the embedded default), step by step, "
                     + "with a timeline.",
             "The steps (as in the README's walkthrough):",
-            "  1. Aline (d9771b4c-06c5-491a-92cb-3aa4e225a725) holds no User Administrator assignment in the Graph simulator;",
+            "  1. Aline (" + TutorialTenant.ALINE_ID
+                    + ") holds no User Administrator assignment in the Graph simulator;",
             "  2. the ticket system asks for User Administrator for her (ticket.activation-requested on tickets.events, "
                     + "ticket system Contoso ICM, the tutorial's justification);",
             "  3. the MFA challenge arrives on pim.mfa.challenges and is approved with a signed assertion, as "

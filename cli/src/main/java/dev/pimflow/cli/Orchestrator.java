@@ -36,6 +36,12 @@ final class Orchestrator {
         return base;
     }
 
+    /** The error for an activation id this orchestrator does not know. */
+    CliException noSuchActivation(String id) {
+        return new CliException(
+                "no activation " + id + " at " + base() + " (find the id with 'pimctl activations list')");
+    }
+
     String user() {
         return user;
     }

@@ -17,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code pimctl}: the command line a person uses with pimflow. Publishes ticket events, answers MFA challenges,
@@ -57,7 +56,7 @@ import picocli.CommandLine.Spec;
             "  PIMCTL_GRAPH_TOKEN           default of 'tutorial --token'",
             "  PIMCTL_GRAPH_USER_TOKEN      default of 'tutorial --user-token'"
         })
-public class Pimctl implements Runnable {
+public class Pimctl extends CommandGroup {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -66,9 +65,6 @@ public class Pimctl implements Runnable {
     static final String PASSWORD_ENV = "PIM_ADMIN_PASSWORD";
     static final String DEFAULT_URL = "http://localhost:8080";
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(600);
-
-    @Spec
-    CommandSpec spec;
 
     @Option(
             names = "--bootstrap-servers",
@@ -223,12 +219,6 @@ public class Pimctl implements Runnable {
         }
         String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
         return line.length() > 400 ? line.substring(0, 400) + "..." : line;
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(
-                spec.commandLine(), "Missing command: one of ticket, mfa, events, activations, audit, demo, tutorial");
     }
 
     /** Settings shared by every command; picocli copies inherited options into the subcommands, so look them up by name. */

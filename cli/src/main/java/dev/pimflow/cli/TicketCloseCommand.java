@@ -5,10 +5,10 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.TicketClosed;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,49 +26,27 @@ class TicketCloseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ticket", required = true, paramLabel = "<number>", description = "Ticket number, e.g. INC-4711.")
-    String ticketNumber;
+    @Mixin
+    TicketEventOptions.Ticket ticket;
 
-    @Option(
-            names = "--ticket-system",
-            paramLabel = "<name>",
-            defaultValue = TicketCommand.DEFAULT_SYSTEM,
-            description = "Ticket system the number belongs to (default: ${DEFAULT-VALUE}).")
-    String ticketSystem;
+    @Mixin
+    TicketEventOptions.TicketSystem ticketSystem;
 
     @Option(names = "--resolution", paramLabel = "<text>", description = "How the ticket was resolved (optional).")
     String resolution;
 
-    @Option(
-            names = "--event-id",
-            paramLabel = "<id>",
-            description =
-                    "CloudEvents id (default: a new UUID). Publishing again with the same id is a no-op for the orchestrator.")
-    String eventId;
-
-    @Option(
-            names = "--topic",
-            paramLabel = "<topic>",
-            defaultValue = TicketCommand.DEFAULT_TOPIC,
-            description = "Topic to publish on (default: ${DEFAULT-VALUE}).")
-    String topic;
+    @Mixin
+    TicketEventOptions.Publication publication;
 
     Clock clock = Clock.systemUTC();
 
     TicketClosed data() {
         CommandLine cmd = spec.commandLine();
         return new TicketClosed(
-                Inputs.name(cmd, "--ticket-system", ticketSystem, 100),
-                Inputs.name(cmd, "--ticket", ticketNumber, 100),
+                ticketSystem.validated(cmd),
+                ticket.validated(cmd),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 resolution == null ? null : Inputs.text(cmd, "--resolution", resolution, 500));
-    }
-
-    String eventId() {
-        if (eventId == null) {
-            eventId = UUID.randomUUID().toString();
-        }
-        return Inputs.name(spec.commandLine(), "--event-id", eventId, 200);
     }
 
     /** The structured-mode CloudEvent this command publishes (package-private for tests); no resolution, no field. */
@@ -77,7 +55,7 @@ class TicketCloseCommand implements Callable<Integer> {
     }
 
     private byte[] buildEvent(TicketClosed closed) {
-        byte[] event = event(eventId(), closed);
+        byte[] event = event(publication.eventId(), closed);
         Inputs.contract(
                 spec.commandLine(),
                 event,
@@ -90,9 +68,9 @@ class TicketCloseCommand implements Callable<Integer> {
                         "--resolution"),
                 java.util.Map.of(
                         "--ticket-system",
-                        String.valueOf(ticketSystem),
+                        String.valueOf(ticketSystem.name),
                         "--ticket",
-                        String.valueOf(ticketNumber),
+                        String.valueOf(ticket.number),
                         "--resolution",
                         String.valueOf(resolution)));
         return event;
@@ -111,11 +89,7 @@ class TicketCloseCommand implements Callable<Integer> {
     public Integer call() {
         TicketClosed data = data();
         byte[] event = buildEvent(data);
-        String target = Inputs.topic(spec.commandLine(), "--topic", topic);
-        KafkaIo kafka = new KafkaIo(Pimctl.kafka(spec));
-        kafka.publishEvent(target, TicketCommand.key(data.ticketSystem(), data.ticketNumber()), event);
-        spec.commandLine().getOut().println(eventId());
-        spec.commandLine().getOut().flush();
+        publication.publish(data.ticketSystem(), data.ticketNumber(), event);
         return Pimctl.EXIT_OK;
     }
 }

@@ -1,9 +1,6 @@
 package dev.pimflow.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code pimctl ticket}: what a ticket system publishes on {@code tickets.events}. */
 @Command(
@@ -11,17 +8,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Publish ticket events on tickets.events, as a ticket system would.",
         subcommands = {TicketRequestCommand.class, TicketCloseCommand.class})
-class TicketCommand implements Runnable {
+class TicketCommand extends CommandGroup {
     static final String DEFAULT_TOPIC = "tickets.events";
     static final String DEFAULT_SYSTEM = "Contoso ICM";
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of request, close");
-    }
 
     /** The record key of DESIGN §3: {@code <ticketSystem>:<ticketNumber>}. */
     static String key(String ticketSystem, String ticketNumber) {

@@ -2,10 +2,11 @@ package dev.pimflow.cli;
 
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.EventTypes;
-import java.util.UUID;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +26,8 @@ class TicketRequestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ticket", required = true, paramLabel = "<number>", description = "Ticket number, e.g. INC-4711.")
-    String ticketNumber;
+    @Mixin
+    TicketEventOptions.Ticket ticket;
 
     @Option(
             names = "--principal",
@@ -39,8 +40,8 @@ class TicketRequestCommand implements Callable<Integer> {
             names = "--role",
             required = true,
             paramLabel = "<roleDefinitionId>",
-            description =
-                    "Role definition (template) id, a GUID, e.g. fe930be7-5e62-47db-91af-98c3a49a38b1 for User Administrator.")
+            description = "Role definition (template) id, a GUID, e.g. " + TutorialTenant.USER_ADMINISTRATOR_ROLE_ID
+                    + " for User Administrator.")
     String roleDefinitionId;
 
     @Option(
@@ -57,12 +58,8 @@ class TicketRequestCommand implements Callable<Integer> {
             description = "Why the access is needed.")
     String justification;
 
-    @Option(
-            names = "--ticket-system",
-            paramLabel = "<name>",
-            defaultValue = TicketCommand.DEFAULT_SYSTEM,
-            description = "Ticket system the number belongs to (default: ${DEFAULT-VALUE}).")
-    String ticketSystem;
+    @Mixin
+    TicketEventOptions.TicketSystem ticketSystem;
 
     @Option(
             names = "--scope",
@@ -71,38 +68,20 @@ class TicketRequestCommand implements Callable<Integer> {
             description = "Directory scope of the activation (default: ${DEFAULT-VALUE}, the whole tenant).")
     String scope;
 
-    @Option(
-            names = "--event-id",
-            paramLabel = "<id>",
-            description =
-                    "CloudEvents id (default: a new UUID). Publishing again with the same id is a no-op for the orchestrator.")
-    String eventId;
-
-    @Option(
-            names = "--topic",
-            paramLabel = "<topic>",
-            defaultValue = TicketCommand.DEFAULT_TOPIC,
-            description = "Topic to publish on (default: ${DEFAULT-VALUE}).")
-    String topic;
+    @Mixin
+    TicketEventOptions.Publication publication;
 
     /** The validated {@code data}; a bad value is a usage error naming its option. */
     ActivationRequested data() {
         CommandLine cmd = spec.commandLine();
         return new ActivationRequested(
-                Inputs.name(cmd, "--ticket-system", ticketSystem, 100),
-                Inputs.name(cmd, "--ticket", ticketNumber, 100),
+                ticketSystem.validated(cmd),
+                ticket.validated(cmd),
                 Inputs.guid(cmd, "--principal", principalId),
                 Inputs.guid(cmd, "--role", roleDefinitionId),
                 Inputs.scope(cmd, "--scope", scope),
                 Inputs.text(cmd, "--justification", justification, 500),
                 Inputs.duration(cmd, "--duration", duration));
-    }
-
-    String eventId() {
-        if (eventId == null) {
-            eventId = UUID.randomUUID().toString();
-        }
-        return Inputs.name(spec.commandLine(), "--event-id", eventId, 200);
     }
 
     /** The structured-mode CloudEvent this command publishes (package-private for tests). */
@@ -111,7 +90,7 @@ class TicketRequestCommand implements Callable<Integer> {
     }
 
     private byte[] buildEvent(ActivationRequested data) {
-        byte[] event = event(eventId(), data);
+        byte[] event = event(publication.eventId(), data);
         Inputs.contract(
                 spec.commandLine(),
                 event,
@@ -132,9 +111,9 @@ class TicketRequestCommand implements Callable<Integer> {
                         "--duration"),
                 java.util.Map.of(
                         "--ticket-system",
-                        String.valueOf(ticketSystem),
+                        String.valueOf(ticketSystem.name),
                         "--ticket",
-                        String.valueOf(ticketNumber),
+                        String.valueOf(ticket.number),
                         "--justification",
                         String.valueOf(justification),
                         "--scope",
@@ -151,11 +130,7 @@ class TicketRequestCommand implements Callable<Integer> {
     public Integer call() {
         ActivationRequested data = data();
         byte[] event = buildEvent(data);
-        String target = Inputs.topic(spec.commandLine(), "--topic", topic);
-        KafkaIo kafka = new KafkaIo(Pimctl.kafka(spec));
-        kafka.publishEvent(target, TicketCommand.key(data.ticketSystem(), data.ticketNumber()), event);
-        spec.commandLine().getOut().println(eventId());
-        spec.commandLine().getOut().flush();
+        publication.publish(data.ticketSystem(), data.ticketNumber(), event);
         return Pimctl.EXIT_OK;
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -50,11 +51,11 @@ import picocli.CommandLine.Spec;
                     + "1 otherwise."
         })
 class TutorialCommand implements Callable<Integer> {
-    static final String ADMIN_ID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
-    static final String ALINE_ID = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
-    static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    static final String ADMIN_ID = TutorialTenant.ADMIN_ID;
+    static final String ALINE_ID = TutorialTenant.ALINE_ID;
+    static final String USER_ADMINISTRATOR = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
     /** The group id of the tutorial's own run, which its text hard-codes in steps 2 and 6. */
-    static final String TUTORIAL_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
+    static final String TUTORIAL_GROUP_ID = TutorialTenant.HELPDESK_GROUP_ID;
 
     static final String DEFAULT_BASE_URL = "http://localhost:8090/v1.0";
 

@@ -2,6 +2,7 @@ package dev.pimflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Bad input is caught before Kafka is touched: exit code 2 and one line on stderr that names the option. */
 class PimctlUsageTest {
     static final String PRINCIPAL = "d9771b4c-5a3f-4b6e-9f1c-2a7e8b0c4d11";
-    static final String ROLE = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    static final String ROLE = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
     static final String CHALLENGE = "3f2b8c1e-7d4a-4e9b-8c6f-1a2b3c4d5e6f";
     /** Kafka is never reached in these tests; if validation let something through, this address fails fast (exit 1). */
     static final String NO_KAFKA = "--bootstrap-servers=localhost:1";

@@ -3,6 +3,7 @@ package dev.pimflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RestCommandsTest {
     static final String ACTIVATION = "9a0e6f52-3c1d-4b7a-8e2f-5d6c7b8a9f01";
     static final String OTHER = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
-    static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
-    static final String ROLE = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    static final String ALINE = TutorialTenant.ALINE_ID;
+    static final String ROLE = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
 
     static final String ACTIVE = """
             {"id":"%s","ticketSystem":"Contoso ICM","ticketNumber":"CONTOSO:Security-012345","principalId":"%s",

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.contracts.Status;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,7 +53,7 @@ class PimFaultsEndToEndTest extends EndToEndTestBase {
         // the tenant's admin-assignment rule allows one hour; the request (within the end-user maximum of 8 h) asks for
         // 5
         String policyId = userAdministratorPolicyId();
-        String adminToken = token("{\"oid\":\"e2330663-f949-41b5-a3dc-faeb793e14c6\",\"amr\":[\"pwd\",\"mfa\"]}");
+        String adminToken = token("{\"oid\":\"" + TutorialTenant.ADMIN_ID + "\",\"amr\":[\"pwd\",\"mfa\"]}");
         HttpResponse<String> patched = send(
                 "PATCH",
                 simulator.baseUrl() + "/policies/roleManagementPolicies/" + policyId

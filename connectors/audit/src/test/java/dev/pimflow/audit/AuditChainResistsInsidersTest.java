@@ -3,6 +3,7 @@ package dev.pimflow.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -53,8 +54,8 @@ class AuditChainResistsInsidersTest {
                     "ok",
                     "Contoso ICM",
                     "CONTOSO:Security-012345",
-                    "d9771b4c-06c5-491a-92cb-3aa4e225a725",
-                    "fe930be7-5e62-47db-91af-98c3a49a38b1",
+                    TutorialTenant.ALINE_ID,
+                    TutorialTenant.USER_ADMINISTRATOR_ROLE_ID,
                     Map.of("n", i)));
         }
         trail.chainPending(100);

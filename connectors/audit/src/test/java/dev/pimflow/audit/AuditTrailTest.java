@@ -3,6 +3,7 @@ package dev.pimflow.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,8 @@ class AuditTrailTest {
                     "ok",
                     "Contoso ICM",
                     "CONTOSO:Security-012345",
-                    "d9771b4c-06c5-491a-92cb-3aa4e225a725",
-                    "fe930be7-5e62-47db-91af-98c3a49a38b1",
+                    TutorialTenant.ALINE_ID,
+                    TutorialTenant.USER_ADMINISTRATOR_ROLE_ID,
                     Map.of("n", i, "note", "é \"quoted\"")));
         }
         trail.chainPending(100);
@@ -139,8 +140,8 @@ class AuditTrailTest {
                 "ok",
                 "Contoso ICM",
                 "CONTOSO:Security-012345",
-                "d9771b4c-06c5-491a-92cb-3aa4e225a725",
-                "fe930be7-5e62-47db-91af-98c3a49a38b1",
+                TutorialTenant.ALINE_ID,
+                TutorialTenant.USER_ADMINISTRATOR_ROLE_ID,
                 Map.of());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +18,8 @@ class EventCodecTest {
         ObjectNode d = codec.mapper().createObjectNode();
         d.put("ticketSystem", "Contoso ICM");
         d.put("ticketNumber", "CONTOSO:Security-012345");
-        d.put("principalId", "d9771b4c-06c5-491a-92cb-3aa4e225a725");
-        d.put("roleDefinitionId", "fe930be7-5e62-47db-91af-98c3a49a38b1");
+        d.put("principalId", TutorialTenant.ALINE_ID);
+        d.put("roleDefinitionId", TutorialTenant.USER_ADMINISTRATOR_ROLE_ID);
         d.put("justification", "Need to invalidate all app refresh tokens for Contoso users.");
         d.put("duration", "PT5H");
         return d;
@@ -253,8 +254,7 @@ class EventCodecTest {
         InboundEvent resent = read(reordered); // a resend: another time stamp, keys in another order
         assertThat(resent.time()).isNotNull();
         assertThat(resent.contentHash()).isEqualTo(first.contentHash());
-        assertThat(read(request().put("principalId", "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718"))
-                        .contentHash())
+        assertThat(read(request().put("principalId", TutorialTenant.BOB_ID)).contentHash())
                 .isNotEqualTo(first.contentHash());
         InboundEvent otherSource =
                 new InboundEvent(first.id(), first.type(), "urn:other", first.subject(), first.time(), first.data());

@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Production keys: ES256 and RS256 assertions verified against the gateway's published JWKS. */
 class JwksVerificationTest {
-    static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    static final String ALINE = TutorialTenant.ALINE_ID;
     static final String CHALLENGE = "6f1c1a52-8a55-4b0e-9a59-0e3a8c1f2b77";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** DESIGN §6.1: only a validly signed, unexpired approval, for that challenge, by that principal, with MFA, is accepted. */
 class MfaAssertionVerifierTest {
     static final String SECRET = "0123456789abcdef0123456789abcdef-test";
-    static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    static final String ALINE = TutorialTenant.ALINE_ID;
     static final String CHALLENGE = "6f1c1a52-8a55-4b0e-9a59-0e3a8c1f2b77";
 
     final Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
@@ -63,7 +64,7 @@ class MfaAssertionVerifierTest {
 
     @Test
     void rejectsAnotherPrincipal() {
-        String other = signer.sign("3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718", CHALLENGE, true, Duration.ofMinutes(2));
+        String other = signer.sign(TutorialTenant.BOB_ID, CHALLENGE, true, Duration.ofMinutes(2));
         assertThatThrownBy(() -> verifier.verify(other, CHALLENGE, ALINE)).hasMessageContaining("another principal");
     }
 

@@ -3,6 +3,7 @@ package dev.pimflow.workflow.directory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pimflow.contracts.seed.TutorialTenant;
 import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
@@ -21,7 +22,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 /** Role definitions and policies are asked once per TTL; an unknown role is asked again every time. */
 class RoleCatalogTest {
-    private static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    private static final String USER_ADMINISTRATOR = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
 
     private final AtomicInteger roleCalls = new AtomicInteger();
     private final AtomicInteger policyCalls = new AtomicInteger();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Status;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.embedded.EmbeddedKafkaServer;
@@ -66,7 +67,7 @@ public final class ItEnvironment implements AutoCloseable {
             "pim.audit",
             "tickets.events.dlt",
             "pim.mfa.responses.dlt");
-    public static final String ADMIN_OID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
+    public static final String ADMIN_OID = TutorialTenant.ADMIN_ID;
 
     /**
      * Kafka's default session timeout is 45 s: a member killed with -9 keeps its partitions that long, and a node

@@ -1,16 +1,8 @@
 package dev.pimflow.workflow.support;
 
-import dev.pimflow.audit.AuditTrail;
-import dev.pimflow.mfa.MfaAssertionSigner;
-import dev.pimflow.pim.simulator.GraphSimulator;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,7 +14,7 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * Testcontainers mode: the whole orchestrator as in {@link EndToEndTestBase}, but against a Kafka broker (KRaft) and a
  * PostgreSQL server in containers, the way a deployment runs them. It deliberately does not extend
- * {@link EndToEndTestBase}, whose {@code @EmbeddedKafka} would be inherited; it offers the same helpers instead.
+ * {@link EndToEndTestBase}, whose {@code @EmbeddedKafka} would be inherited; both extend {@link EndToEndHarnessBase}.
  *
  * <p>Where no Docker engine answers, {@link DockerEngineCondition} skips the class before any container or Spring
  * context starts. The containers are started once per JVM (on first use of a subclass) and removed by Testcontainers'
@@ -35,7 +27,7 @@ import org.testcontainers.utility.DockerImageName;
 @ActiveProfiles("test")
 @ExtendWith(DockerEngineCondition.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ContainersEndToEndTestBase implements EndToEndHarness {
+public abstract class ContainersEndToEndTestBase extends EndToEndHarnessBase {
     public static final String KAFKA_IMAGE = "apache/kafka:3.9.1";
     public static final String POSTGRES_IMAGE = "postgres:16-alpine";
     protected static final Duration WAIT = Duration.ofSeconds(60);
@@ -64,67 +56,12 @@ public abstract class ContainersEndToEndTestBase implements EndToEndHarness {
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "10");
     }
 
-    @Autowired
-    protected GraphSimulator simulator;
-
-    @Autowired
-    protected AuditTrail audit;
-
-    protected TicketSystem tickets;
-    protected TopicWatcher topics;
-    protected final MfaAssertionSigner gateway = new MfaAssertionSigner(EndToEndTestBase.DEV_SECRET, Clock.systemUTC());
-
-    @BeforeAll
-    void connect() {
-        tickets = new TicketSystem(KAFKA.getBootstrapServers());
-        topics = new TopicWatcher(
-                KAFKA.getBootstrapServers(),
-                List.of(
-                        "pim.mfa.challenges",
-                        "pim.activations",
-                        "pim.revocations",
-                        "pim.audit",
-                        "tickets.events.dlt",
-                        "pim.mfa.responses.dlt"));
-    }
-
-    @AfterAll
-    void disconnect() throws InterruptedException {
-        if (tickets != null) {
-            tickets.close();
-        }
-        if (topics != null) {
-            topics.close();
-        }
+    protected ContainersEndToEndTestBase() {
+        super(WAIT);
     }
 
     @Override
-    public TicketSystem tickets() {
-        return tickets;
-    }
-
-    @Override
-    public TopicWatcher topics() {
-        return topics;
-    }
-
-    @Override
-    public MfaAssertionSigner gateway() {
-        return gateway;
-    }
-
-    @Override
-    public Duration waitTime() {
-        return WAIT;
-    }
-
-    @Override
-    public AuditTrail audit() {
-        return audit;
-    }
-
-    @Override
-    public List<String> activeRoles(String principalId) {
-        return SimulatorRoles.activeRoles(simulator.baseUrl(), principalId);
+    protected String bootstrapServers() {
+        return KAFKA.getBootstrapServers();
     }
 }

@@ -1,20 +1,14 @@
 package dev.pimflow.workflow.support;
 
-import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.Status;
-import dev.pimflow.mfa.MfaAssertionSigner;
-import dev.pimflow.pim.simulator.GraphSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,36 +24,22 @@ import org.springframework.test.context.ActiveProfiles;
 @ActiveProfiles("test")
 @EmbeddedKafka(kraft = true, partitions = 3)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class EndToEndTestBase implements EndToEndHarness {
+public abstract class EndToEndTestBase extends EndToEndHarnessBase {
     public static final String DEV_SECRET = "pimflow-development-mfa-secret-not-for-production";
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
     @Autowired
     protected EmbeddedKafkaBroker broker;
 
-    @Autowired
-    protected GraphSimulator simulator;
-
-    @Autowired
-    protected AuditTrail audit;
-
-    protected TicketSystem tickets;
-    protected TopicWatcher topics;
-    protected final MfaAssertionSigner gateway = new MfaAssertionSigner(DEV_SECRET, Clock.systemUTC());
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    void connect() {
-        tickets = new TicketSystem(broker.getBrokersAsString());
-        topics = new TopicWatcher(
-                broker.getBrokersAsString(),
-                List.of(
-                        "pim.mfa.challenges",
-                        "pim.activations",
-                        "pim.revocations",
-                        "pim.audit",
-                        "tickets.events.dlt",
-                        "pim.mfa.responses.dlt"));
+    protected EndToEndTestBase() {
+        super(WAIT);
+    }
+
+    @Override
+    protected String bootstrapServers() {
+        return broker.getBrokersAsString();
     }
 
     @Autowired
@@ -67,27 +47,23 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
 
     /**
      * The test classes share one orchestrator and one simulator: whatever a class left live is closed here, so the next
-     * class starts with no active assignment (PIM allows one per principal, role and scope).
+     * class starts with no active assignment (PIM allows one per principal, role and scope). The ticket system and the
+     * topic watcher are closed after this ({@link EndToEndHarnessBase}).
      */
     @AfterAll
-    void closeLiveActivationsAndDisconnect() throws InterruptedException {
-        try {
-            String live = "SELECT ticket_system, ticket_number FROM activation WHERE status IN ("
-                    + Stream.of(Status.values())
-                            .filter(Status::live)
-                            .map(status -> "'" + status.wire() + "'")
-                            .collect(Collectors.joining(", "))
-                    + ")";
-            for (var row : jdbcTemplate.queryForList(live)) {
-                tickets.closeTicket((String) row.get("ticket_system"), (String) row.get("ticket_number"));
-            }
-            org.awaitility.Awaitility.await()
-                    .atMost(WAIT)
-                    .until(() -> jdbcTemplate.queryForList(live).isEmpty());
-        } finally {
-            tickets.close();
-            topics.close();
+    void closeLiveActivations() {
+        String live = "SELECT ticket_system, ticket_number FROM activation WHERE status IN ("
+                + Stream.of(Status.values())
+                        .filter(Status::live)
+                        .map(status -> "'" + status.wire() + "'")
+                        .collect(Collectors.joining(", "))
+                + ")";
+        for (var row : jdbcTemplate.queryForList(live)) {
+            tickets.closeTicket((String) row.get("ticket_system"), (String) row.get("ticket_number"));
         }
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> jdbcTemplate.queryForList(live).isEmpty());
     }
 
     /** The activation's status as the orchestrator's database holds it. */
@@ -99,31 +75,6 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
     protected String instanceOf(String activationId) {
         return jdbcTemplate.queryForObject(
                 "SELECT process_instance_id FROM activation WHERE id = ?", String.class, activationId);
-    }
-
-    @Override
-    public TicketSystem tickets() {
-        return tickets;
-    }
-
-    @Override
-    public TopicWatcher topics() {
-        return topics;
-    }
-
-    @Override
-    public MfaAssertionSigner gateway() {
-        return gateway;
-    }
-
-    @Override
-    public Duration waitTime() {
-        return WAIT;
-    }
-
-    @Override
-    public AuditTrail audit() {
-        return audit;
     }
 
     /** The simulator's control surface ({@code /_simulator/faults}, {@code /reset}, {@code /tokens}). */
@@ -139,10 +90,5 @@ public abstract class EndToEndTestBase implements EndToEndHarness {
                                         : HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    public List<String> activeRoles(String principalId) {
-        return SimulatorRoles.activeRoles(simulator.baseUrl(), principalId);
     }
 }

@@ -3,6 +3,7 @@ package dev.pimflow.workflow.support;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -19,9 +20,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Plays a ticket system and an MFA gateway from outside the orchestrator: plain Kafka producer, CloudEvents JSON. */
 public class TicketSystem implements AutoCloseable {
     public static final String CONTOSO_ICM = "Contoso ICM";
-    public static final String ALINE = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
-    public static final String BOB = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
-    public static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    public static final String ALINE = TutorialTenant.ALINE_ID;
+    public static final String BOB = TutorialTenant.BOB_ID;
+    public static final String USER_ADMINISTRATOR = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
     static final URI SOURCE = URI.create("urn:test:contoso-icm");
 
     private final KafkaProducer<String, byte[]> producer;

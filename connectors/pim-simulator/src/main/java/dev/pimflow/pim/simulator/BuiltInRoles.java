@@ -1,5 +1,6 @@
 package dev.pimflow.pim.simulator;
 
+import dev.pimflow.contracts.seed.TutorialTenant;
 import java.util.List;
 
 /** The built-in directory roles the simulator knows (template ids from the spec, section 10). */
@@ -7,9 +8,9 @@ final class BuiltInRoles {
 
     record Role(String id, String displayName, String description) {}
 
-    static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
+    static final String GLOBAL_ADMINISTRATOR = TutorialTenant.GLOBAL_ADMINISTRATOR_ROLE_ID;
     static final String PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";
-    static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    static final String USER_ADMINISTRATOR = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
 
     static final List<Role> ALL = List.of(
             new Role(

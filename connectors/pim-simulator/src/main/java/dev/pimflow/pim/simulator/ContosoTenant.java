@@ -2,6 +2,7 @@ package dev.pimflow.pim.simulator;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pimflow.contracts.seed.TutorialTenant;
 import dev.pimflow.pim.simulator.DirectoryObjects.Group;
 import dev.pimflow.pim.simulator.DirectoryObjects.User;
 import dev.pimflow.pim.simulator.RoleSchedules.Action;
@@ -14,7 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * The tenant of the Graph PIM tutorial ({@code seeds/000_50eb595f1c532cc2.txt}), as it stands after the
+ * The tenant of the Graph PIM tutorial (its identities: {@link TutorialTenant}) ({@code seeds/000_50eb595f1c532cc2.txt}), as it stands after the
  * tutorial's steps 1 and 2, plus Bob, who is eligible for nothing.
  *
  * <p>The tutorial's dates lie in the past, so the group's eligibility is seeded from "now minus one day" to
@@ -22,17 +23,17 @@ import java.util.List;
  */
 public final class ContosoTenant {
 
-    public static final String TENANT_ID = "a4f9d1c2-7b3e-4e58-9c6a-2d1f0b8e7c35";
+    public static final String TENANT_ID = TutorialTenant.TENANT_ID;
     public static final String DOMAIN = "contoso.onmicrosoft.com";
 
     /** MOD Administrator: owner of the helpdesk group, permanently active Global Administrator. */
-    public static final String ADMIN_ID = "e2330663-f949-41b5-a3dc-faeb793e14c6";
+    public static final String ADMIN_ID = TutorialTenant.ADMIN_ID;
     /** Aline Dupuy: member of the helpdesk group, so eligible for User Administrator through it. */
-    public static final String ALINE_ID = "d9771b4c-06c5-491a-92cb-3aa4e225a725";
+    public static final String ALINE_ID = TutorialTenant.ALINE_ID;
     /** Bob Kelly: eligible for nothing. */
-    public static final String BOB_ID = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
+    public static final String BOB_ID = TutorialTenant.BOB_ID;
 
-    public static final String HELPDESK_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
+    public static final String HELPDESK_GROUP_ID = TutorialTenant.HELPDESK_GROUP_ID;
     public static final String HELPDESK_GROUP_NAME = "IT Helpdesk (User)";
 
     public static final String USER_ADMINISTRATOR_ROLE_ID = BuiltInRoles.USER_ADMINISTRATOR;
