@@ -106,7 +106,7 @@ class ActivationsCommand extends CommandGroup {
             if (limit < 1 || limit > 1000) {
                 throw new ParameterException(cmd, "Invalid value for option '--limit': must be between 1 and 1000");
             }
-            Orchestrator api = Pimctl.orchestrator(spec);
+            ApiClient api = Pimctl.orchestrator(spec);
             JsonNode activations = api.listActivations(t, p, s, limit).body();
             PrintWriter out = cmd.getOut();
             if (json) {
@@ -185,15 +185,15 @@ class ActivationsCommand extends CommandGroup {
             CommandLine cmd = spec.commandLine();
             String activation = Inputs.guid(cmd, "<id>", id).toLowerCase();
             String why = Inputs.text(cmd, "--reason", reason, 500);
-            Orchestrator api = Pimctl.orchestrator(spec);
+            ApiClient api = Pimctl.orchestrator(spec);
             Http.Answer a = api.revoke(activation, why);
             switch (a.status()) {
                 case 404 -> throw api.noSuchActivation(activation);
                 case 409 ->
-                    throw new CliException(Orchestrator.error(a) + ": only an active activation can be revoked "
+                    throw new CliException(ApiClient.error(a) + ": only an active activation can be revoked "
                             + "(see 'pimctl audit show " + activation + "')");
                 case 400 ->
-                    throw new CliException("the orchestrator refused the revoke request: " + Orchestrator.error(a));
+                    throw new CliException("the orchestrator refused the revoke request: " + ApiClient.error(a));
                 default -> {
                     // 2xx: the revoke is requested; the process does the rest
                 }

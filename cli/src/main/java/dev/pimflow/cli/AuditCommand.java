@@ -55,7 +55,7 @@ class AuditCommand extends CommandGroup {
         public Integer call() {
             CommandLine cmd = spec.commandLine();
             String id = Inputs.guid(cmd, "<activationId>", activationId).toLowerCase();
-            Orchestrator api = Pimctl.orchestrator(spec);
+            ApiClient api = Pimctl.orchestrator(spec);
             Http.Answer a = api.activation(id);
             if (a.status() == 404) {
                 throw api.noSuchActivation(id);
@@ -176,7 +176,7 @@ class AuditCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            Orchestrator api = Pimctl.orchestrator(spec);
+            ApiClient api = Pimctl.orchestrator(spec);
             JsonNode v = api.verifyAudit().body();
             if (!v.path("intact").isBoolean()) {
                 throw new CliException("GET " + api.base() + "/api/audit/verify answered without 'intact': is "

@@ -171,7 +171,7 @@ class DemoCommand implements Callable<Integer> {
     private String ticketNumber;
     private Duration stepTimeout;
     private Bus bus;
-    private Orchestrator api;
+    private ApiClient api;
     private Graph graph;
     private final List<Seen> seen = new ArrayList<>();
     private final AtomicBoolean ticketOpen = new AtomicBoolean();

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  */
 abstract class MfaAnswerCommand implements Callable<Integer> {
     static final String SECRET_ENV = "PIM_MFA_SHARED_SECRET";
-    /** The orchestrator's development default (application.yaml {@code pim.mfa.shared-secret}). */
-    static final String DEVELOPMENT_SECRET = "pimflow-development-mfa-secret-not-for-production";
+    /** The orchestrator's development default ({@code pim.mfa.shared-secret}). */
+    static final String DEVELOPMENT_SECRET = MfaAssertionSigner.DEVELOPMENT_SECRET;
     /** How long the signed assertion is valid; the orchestrator checks {@code exp}. */
     static final Duration ASSERTION_TTL = Duration.ofMinutes(2);
 

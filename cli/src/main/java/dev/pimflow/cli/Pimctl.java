@@ -246,7 +246,7 @@ public class Pimctl extends CommandGroup {
     }
 
     /** The orchestrator's REST API, as --url, --user and the password say; calls bounded by --timeout. */
-    static Orchestrator orchestrator(CommandSpec spec) {
+    static ApiClient orchestrator(CommandSpec spec) {
         return orchestrator(spec, callTimeout(spec));
     }
 
@@ -254,7 +254,7 @@ public class Pimctl extends CommandGroup {
      * The orchestrator's REST API with the given per-call timeout. The password comes from --password-file, else env
      * PIM_ADMIN_PASSWORD; without one it is a usage error (exit 2) that says how to give it.
      */
-    static Orchestrator orchestrator(CommandSpec spec, Duration timeout) {
+    static ApiClient orchestrator(CommandSpec spec, Duration timeout) {
         CommandLine cmd = spec.commandLine();
         URI base = Inputs.httpUrl(cmd, "--url", spec.findOption("--url").getValue(), DEFAULT_URL);
         String user = spec.findOption("--user").getValue();
@@ -284,7 +284,7 @@ public class Pimctl extends CommandGroup {
                                 + " (or give --password-file <file>) to the admin password the orchestrator printed at its first start");
             }
         }
-        return new Orchestrator(base, user, password, from, new Http(timeout));
+        return new ApiClient(base, user, password, from, new Http(timeout));
     }
 
     private static String readPasswordFile(CommandLine cmd, Path file) {

@@ -86,7 +86,7 @@ class OutboundEventsSurviveABrokerOutageTest {
             String challengeId = challenge.path("challengeId").asText();
             tickets.respondToChallenge(
                     challengeId,
-                    new MfaAssertionSigner("pimflow-development-mfa-secret-not-for-production", Clock.systemUTC())
+                    new MfaAssertionSigner(MfaAssertionSigner.DEVELOPMENT_SECRET, Clock.systemUTC())
                             .sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
             String id = activationId;
             topics.awaitEvent(

@@ -15,6 +15,12 @@ import java.util.UUID;
 
 /** What an MFA gateway does once the person confirmed: signs an HS256 assertion. Used by the development gateway, pimctl and tests. */
 public class MfaAssertionSigner {
+    /**
+     * The development HS256 secret, the orchestrator's default {@code pim.mfa.shared-secret}: public by design, so that
+     * the embedded default works out of the box; the orchestrator warns when it runs with it.
+     */
+    public static final String DEVELOPMENT_SECRET = "pimflow-development-mfa-secret-not-for-production";
+
     private final MACSigner signer;
     private final Clock clock;
 

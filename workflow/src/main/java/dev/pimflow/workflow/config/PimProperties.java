@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.config;
 
+import dev.pimflow.mfa.MfaAssertionSigner;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -87,7 +88,7 @@ public record PimProperties(
             @DefaultValue("PT5M") Duration challengeTimeout,
             @DefaultValue("true") boolean devGatewayEnabled) {
         /** The development HS256 secret: public by design, so that the embedded default works out of the box. */
-        public static final String DEVELOPMENT_SECRET = "pimflow-development-mfa-secret-not-for-production";
+        public static final String DEVELOPMENT_SECRET = MfaAssertionSigner.DEVELOPMENT_SECRET;
 
         @Override
         public String toString() {

@@ -109,7 +109,7 @@ class AnotherKafkaClientCannotSwallowATicketClosedTest {
             String challengeId = challenge.path("challengeId").asText();
             gateway.respondToChallenge(
                     challengeId,
-                    new MfaAssertionSigner("pimflow-development-mfa-secret-not-for-production", Clock.systemUTC())
+                    new MfaAssertionSigner(MfaAssertionSigner.DEVELOPMENT_SECRET, Clock.systemUTC())
                             .sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
             topics.awaitEvent(
                     "pim.activations",

@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.support;
 
 import dev.pimflow.contracts.Status;
+import dev.pimflow.mfa.MfaAssertionSigner;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,7 @@ import org.springframework.test.context.ActiveProfiles;
 @EmbeddedKafka(kraft = true, partitions = 3)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class EndToEndTestBase extends EndToEndHarnessBase {
-    public static final String DEV_SECRET = "pimflow-development-mfa-secret-not-for-production";
+    public static final String DEV_SECRET = MfaAssertionSigner.DEVELOPMENT_SECRET;
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
     @Autowired

@@ -16,14 +16,14 @@ import java.util.StringJoiner;
  *
  * <p>The password is only ever put in the Authorization header; {@link #toString()} and every message leave it out.
  */
-final class Orchestrator {
+final class ApiClient {
     private final URI base;
     private final String user;
     private final String authorization;
     private final String passwordFrom;
     private final Http http;
 
-    Orchestrator(URI base, String user, String password, String passwordFrom, Http http) {
+    ApiClient(URI base, String user, String password, String passwordFrom, Http http) {
         this.base = base;
         this.user = user;
         this.authorization =
@@ -143,6 +143,6 @@ final class Orchestrator {
 
     @Override
     public String toString() {
-        return "Orchestrator[" + base + ", user " + user + ", password from " + passwordFrom + "]";
+        return "ApiClient[" + base + ", user " + user + ", password from " + passwordFrom + "]";
     }
 }
