@@ -1,4 +1,4 @@
-package dev.pimflow.workflow;
+package dev.pimflow.workflow.process;
 
 import static dev.pimflow.workflow.process.ProcessElements.*;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
@@ -23,7 +23,6 @@ import dev.pimflow.mfa.MfaAssertionSigner;
 import dev.pimflow.workflow.activation.MfaOutcome;
 import dev.pimflow.workflow.activation.MfaResponseHandler;
 import dev.pimflow.workflow.activation.TicketEventHandler;
-import dev.pimflow.workflow.process.ProcessElements;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import java.time.Duration;
