@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -172,7 +171,7 @@ class DemoCommand implements Callable<Integer> {
     private Duration stepTimeout;
     private Bus bus;
     private ApiClient api;
-    private Graph graph;
+    private GraphSimulator graph;
     private final List<Seen> seen = new ArrayList<>();
     private final AtomicBoolean ticketOpen = new AtomicBoolean();
     private String activationId;
@@ -190,7 +189,7 @@ class DemoCommand implements Callable<Integer> {
         KafkaSettings kafka = Pimctl.kafka(spec, callTimeout);
         api = Pimctl.orchestrator(spec, callTimeout);
         MfaAnswerCommand.Secret secret = MfaAnswerCommand.resolveSecret(cmd, null, environment);
-        graph = new Graph(graphBase, new Http(callTimeout));
+        graph = new GraphSimulator(graphBase, new Http(callTimeout));
 
         PrintWriter out = cmd.getOut();
         timeline = new Timeline(out, System.console() != null, unicode != null ? unicode : unicode());
@@ -565,145 +564,6 @@ class DemoCommand implements Callable<Integer> {
             return cs.newEncoder().canEncode("✔…✘");
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    /** The Graph simulator: Aline's User Administrator assignments, with an app-only token it mints. */
-    private static final class Graph {
-        final URI base;
-        final Http http;
-        String token;
-
-        Graph(URI base, Http http) {
-            this.base = base;
-            this.http = http;
-        }
-
-        List<JsonNode> userAdministrator() {
-            String origin = base.getScheme() + "://" + base.getRawAuthority();
-            String url =
-                    base + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + ALINE_ID + "'";
-            Http.Answer a;
-            try {
-                if (token == null) {
-                    try {
-                        token = TutorialCommand.mintSimulatorToken(
-                                http, origin, Events.mapper().createObjectNode());
-                    } catch (Http.Unreachable e) {
-                        throw e;
-                    } catch (CliException e) {
-                        throw new CliException(base + " is not a pimflow Graph simulator (" + e.getMessage()
-                                + "): the demo reads " + "Aline's role assignments there (set --graph-base-url)");
-                    }
-                }
-                a = http.send("GET", url, Map.of("Authorization", "Bearer " + token), null);
-            } catch (Http.Unreachable e) {
-                throw new CliException(
-                        e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the Graph simulator at " + base)
-                                + ": is the orchestrator running with its embedded simulator? (set --graph-base-url)");
-            }
-            if (a.status() != 200 || a.body() == null || !a.body().path("value").isArray()) {
-                throw new CliException(
-                        "GET " + base + "/roleManagement/directory/roleAssignments answered " + a.status()
-                                + (a.body() != null && a.body().has("error")
-                                        ? ": "
-                                                + Pimctl.oneLine(a.body()
-                                                        .path("error")
-                                                        .path("message")
-                                                        .asText())
-                                        : ""));
-            }
-            List<JsonNode> found = new ArrayList<>();
-            for (JsonNode assignment : a.body().path("value")) {
-                if (USER_ADMINISTRATOR.equalsIgnoreCase(
-                        assignment.path("roleDefinitionId").asText())) {
-                    found.add(assignment);
-                }
-            }
-            return found;
-        }
-    }
-
-    /** {@code [ 0.4s] ✔ text} lines, and on a terminal a progress line that is rewritten while a step waits. */
-    static final class Timeline {
-        private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(10);
-        private final PrintWriter out;
-        private final boolean tty;
-        private final String ok;
-        private final String waiting;
-        private final String failed;
-        private final String ellipsis;
-        private final long start = System.nanoTime();
-        private boolean progressShown;
-        private long lastProgress;
-        private long plainProgressDue = PLAIN_PROGRESS_EVERY.toNanos();
-
-        Timeline(PrintWriter out, boolean tty, boolean unicode) {
-            this.out = out;
-            this.tty = tty;
-            this.ok = unicode ? "✔" : "ok";
-            this.waiting = unicode ? "…" : "..";
-            this.failed = unicode ? "✘" : "!!";
-            this.ellipsis = unicode ? "…" : "...";
-        }
-
-        String elapsed() {
-            return String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9);
-        }
-
-        private String stamp() {
-            return String.format(Locale.ROOT, "[%4.1fs]", (System.nanoTime() - start) / 1e9);
-        }
-
-        String abbreviate(String id) {
-            return id == null || id.length() <= 8 ? String.valueOf(id) : id.substring(0, 8) + ellipsis;
-        }
-
-        void ok(String text) {
-            line(ok, text);
-        }
-
-        void waiting(String text) {
-            line(waiting, text);
-            plainProgressDue = PLAIN_PROGRESS_EVERY.toNanos();
-        }
-
-        void fail(String text) {
-            line(failed, text);
-        }
-
-        private void line(String mark, String text) {
-            clearProgress();
-            out.println(stamp() + " " + mark + " " + text);
-            out.flush();
-        }
-
-        /** On a terminal: rewrites one line about twice a second; otherwise a line every ten seconds of waiting. */
-        void progress(String text, Duration waited, Duration limit) {
-            long now = System.nanoTime();
-            if (tty) {
-                if (now - lastProgress < 200_000_000L) {
-                    return;
-                }
-                lastProgress = now;
-                out.print("\r\033[K" + stamp() + " " + waiting + " " + text + " (" + waited.toSeconds() + " s of "
-                        + Http.seconds(limit) + " s)");
-                out.flush();
-                progressShown = true;
-            } else if (waited.toNanos() >= plainProgressDue) {
-                plainProgressDue += PLAIN_PROGRESS_EVERY.toNanos();
-                out.println(stamp() + " " + waiting + " still " + text + " (" + waited.toSeconds() + " s of "
-                        + Http.seconds(limit) + " s)");
-                out.flush();
-            }
-        }
-
-        void clearProgress() {
-            if (progressShown) {
-                out.print("\r\033[K");
-                out.flush();
-                progressShown = false;
-            }
         }
     }
 }

@@ -376,7 +376,7 @@ class TutorialCommand implements Callable<Integer> {
             }
             return new Tokens(token, separateUser ? userToken : token, how, false);
         }
-        String origin = base.getScheme() + "://" + base.getRawAuthority();
+        String origin = GraphSimulator.origin(base);
         Http.Answer health;
         try {
             health = send("GET", origin + "/_simulator/health", null, null);
@@ -423,21 +423,7 @@ class TutorialCommand implements Callable<Integer> {
     private String mint(String origin, String oid) {
         ObjectNode claims = MAPPER.createObjectNode().put("oid", oid);
         claims.putArray("amr").add("pwd").add("mfa");
-        return mintSimulatorToken(http, origin, claims);
-    }
-
-    /**
-     * A bearer token from a pimflow Graph simulator's {@code POST <origin>/_simulator/tokens}: delegated for
-     * {@code {"oid": ..., "amr": [...]}}, app-only (the orchestrator's application permissions) for {@code {}}.
-     */
-    static String mintSimulatorToken(Http http, String origin, ObjectNode claims) {
-        Http.Answer a = http.send("POST", origin + "/_simulator/tokens", Map.of(), claims.toString());
-        String minted = a.body() == null ? null : a.body().path("access_token").asText(null);
-        if (a.status() != 201 || minted == null) {
-            throw new CliException("the simulator's POST " + origin + "/_simulator/tokens answered " + a.status()
-                    + " without a token");
-        }
-        return minted;
+        return GraphSimulator.mintToken(http, origin, claims);
     }
 
     private Http.Answer step(
