@@ -176,7 +176,7 @@ class DemoCommand implements Callable<Integer> {
     private String step = "preflight";
     private Bus bus;
     private ApiClient api;
-    private GraphSimulator graph;
+    private GraphSimulatorClient graph;
     private final List<Seen> seen = new ArrayList<>();
     private final AtomicBoolean ticketOpen = new AtomicBoolean();
     private String activationId;
@@ -218,7 +218,7 @@ class DemoCommand implements Callable<Integer> {
         kafka = Pimctl.kafka(spec, callTimeout);
         api = Pimctl.orchestrator(spec, callTimeout);
         secret = MfaAnswerCommand.resolveSecret(cmd, null, environment);
-        graph = new GraphSimulator(graphBase, new Http(callTimeout));
+        graph = new GraphSimulatorClient(graphBase, new Http(callTimeout));
     }
 
     private void printIntro(PrintWriter out) {

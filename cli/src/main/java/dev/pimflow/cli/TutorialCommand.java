@@ -248,11 +248,7 @@ class TutorialCommand implements Callable<Integer> {
 
     /** Step 4: the user self-activates the eligible assignment for five hours (signed in with MFA). */
     private Http.Answer selfActivate() {
-        ObjectNode activation = MAPPER.createObjectNode();
-        activation.put("action", "SelfActivate");
-        activation.put("principalId", userId);
-        activation.put("roleDefinitionId", USER_ADMINISTRATOR);
-        activation.put("directoryScopeId", "/");
+        ObjectNode activation = roleRequest("SelfActivate", userId);
         activation.put("justification", "Need to invalidate all app refresh tokens for Contoso users.");
         ObjectNode activationSchedule = activation.putObject("scheduleInfo");
         activationSchedule.put(
@@ -297,11 +293,7 @@ class TutorialCommand implements Callable<Integer> {
             steps.skip("6b", "Clean up: delete the group", 204);
             return;
         }
-        ObjectNode remove = MAPPER.createObjectNode();
-        remove.put("action", "AdminRemove");
-        remove.put("principalId", groupId);
-        remove.put("roleDefinitionId", USER_ADMINISTRATOR);
-        remove.put("directoryScopeId", "/");
+        ObjectNode remove = roleRequest("AdminRemove", groupId);
         steps.step(
                 "6a",
                 "Clean up: revoke the group's eligibility",
@@ -333,11 +325,7 @@ class TutorialCommand implements Callable<Integer> {
         if (activated == null || activated.status() != 201) {
             return;
         }
-        ObjectNode deactivate = MAPPER.createObjectNode();
-        deactivate.put("action", "adminRemove");
-        deactivate.put("principalId", userId);
-        deactivate.put("roleDefinitionId", USER_ADMINISTRATOR);
-        deactivate.put("directoryScopeId", "/");
+        ObjectNode deactivate = roleRequest("adminRemove", userId);
         deactivate.put("justification", "pimctl tutorial: clean up the replay's activation");
         steps.step(
                 "6c",
@@ -351,6 +339,16 @@ class TutorialCommand implements Callable<Integer> {
                         "the tutorial leaves the activation for its five hours; a selfDeactivate within five minutes is "
                                 + "refused (ActiveDurationTooShort), so the administrator removes it, and a second replay (or "
                                 + "pimflow's own walkthrough for Aline) starts clean. --keep-activation skips this step."));
+    }
+
+    /** A request body for User Administrator at the tenant scope: action, principalId, roleDefinitionId, directoryScopeId. */
+    private static ObjectNode roleRequest(String action, String principalId) {
+        ObjectNode request = MAPPER.createObjectNode();
+        request.put("action", action);
+        request.put("principalId", principalId);
+        request.put("roleDefinitionId", USER_ADMINISTRATOR);
+        request.put("directoryScopeId", "/");
+        return request;
     }
 
     /** The summary; exit code 0 when every step got the status the spec gives, else 1 (and the failures on stderr). */
@@ -392,7 +390,7 @@ class TutorialCommand implements Callable<Integer> {
 
     /** Delegated tokens for the administrator and the user, minted by the simulator once its health answers UP. */
     private Tokens simulatorTokens(URI base) {
-        String origin = GraphSimulator.origin(base);
+        String origin = GraphSimulatorClient.origin(base);
         Http.Answer health;
         try {
             health = http.send("GET", origin + "/_simulator/health", Map.of(), null);
@@ -439,6 +437,6 @@ class TutorialCommand implements Callable<Integer> {
     private String mint(String origin, String oid) {
         ObjectNode claims = MAPPER.createObjectNode().put("oid", oid);
         claims.putArray("amr").add("pwd").add("mfa");
-        return GraphSimulator.mintToken(http, origin, claims);
+        return GraphSimulatorClient.mintToken(http, origin, claims);
     }
 }

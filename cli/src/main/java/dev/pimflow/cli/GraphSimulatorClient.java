@@ -13,12 +13,12 @@ import java.util.Map;
  * origin's {@code POST /_simulator/tokens}, and (for the demo) Aline's User Administrator assignments, read with an
  * app-only token it mints.
  */
-final class GraphSimulator {
+final class GraphSimulatorClient {
     final URI base;
     private final Http http;
     private String token;
 
-    GraphSimulator(URI base, Http http) {
+    GraphSimulatorClient(URI base, Http http) {
         this.base = base;
         this.http = http;
     }
