@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -165,14 +164,19 @@ class DemoCommand implements Callable<Integer> {
 
     private record Seen(String topic, Events.View event) {}
 
+    // the run's options, read once
+    private String ticketNumber;
+    private Duration requested;
+    private URI graphBase;
+    private Duration stepTimeout;
+    private KafkaSettings kafka;
+    private MfaAnswerCommand.Secret secret;
     // the run's state
     private Timeline timeline;
     private String step = "preflight";
-    private String ticketNumber;
-    private Duration stepTimeout;
     private Bus bus;
     private ApiClient api;
-    private Graph graph;
+    private GraphSimulatorClient graph;
     private final List<Seen> seen = new ArrayList<>();
     private final AtomicBoolean ticketOpen = new AtomicBoolean();
     private String activationId;
@@ -181,52 +185,15 @@ class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        ticketNumber = ticket == null ? TUTORIAL_TICKET + "-" + suffix() : Inputs.name(cmd, "--ticket", ticket, 100);
-        Duration requested = Inputs.duration(cmd, "--duration", duration);
-        Inputs.within(cmd, "--close-after", closeAfter, Duration.ZERO, Duration.ofHours(1));
-        URI graphBase = Inputs.httpUrl(cmd, "--graph-base-url", graphBaseUrl, TutorialCommand.DEFAULT_BASE_URL);
-        stepTimeout = matched("--timeout") ? Pimctl.callTimeout(spec) : DEFAULT_STEP_TIMEOUT;
-        Duration callTimeout = stepTimeout.compareTo(MAX_CALL_TIMEOUT) < 0 ? stepTimeout : MAX_CALL_TIMEOUT;
-        KafkaSettings kafka = Pimctl.kafka(spec, callTimeout);
-        api = Pimctl.orchestrator(spec, callTimeout);
-        MfaAnswerCommand.Secret secret = MfaAnswerCommand.resolveSecret(cmd, null, environment);
-        graph = new Graph(graphBase, new Http(callTimeout));
-
+        readOptions(cmd);
         PrintWriter out = cmd.getOut();
         timeline = new Timeline(out, System.console() != null, unicode != null ? unicode : unicode());
-        out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
-        out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for "
-                + requested + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
-        out.println("  orchestrator " + api.base() + " (user " + api.user() + "), Kafka " + kafka.bootstrapServers()
-                + ", Graph " + graphBase + "; each step waits at most " + Http.seconds(stepTimeout) + " s");
-        out.println();
-        out.flush();
-
-        hook = new Thread(
-                () -> {
-                    if (closeTicket("pimctl demo interrupted")) {
-                        PrintWriter err = cmd.getErr();
-                        err.println("pimctl: demo interrupted: closed ticket " + ticketNumber
-                                + " so that its activation does not stay active");
-                        err.flush();
-                    }
-                },
-                "pimctl-demo-cleanup");
+        printIntro(out);
+        hook = new Thread(() -> closeOnInterrupt(cmd), "pimctl-demo-cleanup");
         try {
-            story(requested, secret, kafka);
+            story();
         } catch (CliException e) {
-            timeline.fail(Pimctl.oneLine(e.getMessage()));
-            String cleanup = "";
-            if (ticketOpen.get()) {
-                cleanup = closeTicket("pimctl demo stopped: " + step + " failed")
-                        ? " (closed ticket " + ticketNumber + ": nothing stays active)"
-                        : " (closing the ticket failed too: pimctl ticket close --ticket " + ticketNumber + ")";
-                if (!ticketOpen.get()) {
-                    timeline.ok(
-                            "closed ticket " + ticketNumber + ", so nothing the demo started stays pending or active");
-                }
-            }
-            throw new CliException("demo " + step + " failed: " + e.getMessage() + cleanup, e);
+            throw stopped(e);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -240,8 +207,73 @@ class DemoCommand implements Callable<Integer> {
         return Pimctl.EXIT_OK;
     }
 
-    private void story(Duration requested, MfaAnswerCommand.Secret secret, KafkaSettings kafka) {
-        // preflight: the REST API answers and takes the password, before anything is published
+    /** Checks the options and sets up the clients: REST API, Graph simulator, Kafka settings and the MFA secret. */
+    private void readOptions(CommandLine cmd) {
+        ticketNumber = ticket == null ? TUTORIAL_TICKET + "-" + suffix() : Inputs.name(cmd, "--ticket", ticket, 100);
+        requested = Inputs.duration(cmd, "--duration", duration);
+        Inputs.within(cmd, "--close-after", closeAfter, Duration.ZERO, Duration.ofHours(1));
+        graphBase = Inputs.httpUrl(cmd, "--graph-base-url", graphBaseUrl, TutorialCommand.DEFAULT_BASE_URL);
+        stepTimeout = matched("--timeout") ? Pimctl.callTimeout(spec) : DEFAULT_STEP_TIMEOUT;
+        Duration callTimeout = stepTimeout.compareTo(MAX_CALL_TIMEOUT) < 0 ? stepTimeout : MAX_CALL_TIMEOUT;
+        kafka = Pimctl.kafka(spec, callTimeout);
+        api = Pimctl.orchestrator(spec, callTimeout);
+        secret = MfaAnswerCommand.resolveSecret(cmd, null, environment);
+        graph = new GraphSimulatorClient(graphBase, new Http(callTimeout));
+    }
+
+    private void printIntro(PrintWriter out) {
+        out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
+        out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for "
+                + requested + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
+        out.println("  orchestrator " + api.base() + " (user " + api.user() + "), Kafka " + kafka.bootstrapServers()
+                + ", Graph " + graphBase + "; each step waits at most " + Http.seconds(stepTimeout) + " s");
+        out.println();
+        out.flush();
+    }
+
+    /** The shutdown hook's work (Ctrl-C after the request went out): close the ticket, say so on stderr. */
+    private void closeOnInterrupt(CommandLine cmd) {
+        if (closeTicket("pimctl demo interrupted")) {
+            PrintWriter err = cmd.getErr();
+            err.println("pimctl: demo interrupted: closed ticket " + ticketNumber
+                    + " so that its activation does not stay active");
+            err.flush();
+        }
+    }
+
+    /** A step failed: says so on the timeline, closes the ticket if it is open, and names the step in the error. */
+    private CliException stopped(CliException e) {
+        timeline.fail(Pimctl.oneLine(e.getMessage()));
+        String cleanup = "";
+        if (ticketOpen.get()) {
+            cleanup = closeTicket("pimctl demo stopped: " + step + " failed")
+                    ? " (closed ticket " + ticketNumber + ": nothing stays active)"
+                    : " (closing the ticket failed too: pimctl ticket close --ticket " + ticketNumber + ")";
+            if (!ticketOpen.get()) {
+                timeline.ok("closed ticket " + ticketNumber + ", so nothing the demo started stays pending or active");
+            }
+        }
+        return new CliException("demo " + step + " failed: " + e.getMessage() + cleanup, e);
+    }
+
+    private void story() {
+        JsonNode liveForAline = preflight();
+        alineHasNoRoleYet(liveForAline);
+        requestActivation();
+        String challengeId = awaitMfaChallenge();
+        approveMfa(challengeId);
+        awaitActivation();
+        closeTicketAfterPause();
+        awaitRevocation();
+        checkAudit();
+        printStoryComplete();
+    }
+
+    /**
+     * Preflight: the REST API answers and takes the password, before anything is published; the ticket is unused.
+     * Returns Aline's live activations, for step 1's hint.
+     */
+    private JsonNode preflight() {
         step = "preflight (orchestrator REST API)";
         timeline.waiting("checking the orchestrator's REST API");
         JsonNode liveForAline =
@@ -255,7 +287,11 @@ class DemoCommand implements Callable<Integer> {
                     + used.get(0).path("status").asText() + "): run the demo without --ticket, or with a new one");
         }
         timeline.ok("orchestrator answers at " + api.base() + " (user " + api.user() + ")");
+        return liveForAline;
+    }
 
+    /** Step 1: Graph shows no User Administrator assignment for Aline. */
+    private void alineHasNoRoleYet(JsonNode liveForAline) {
         step = "step 1 (Aline has no role yet)";
         List<JsonNode> before = graph.userAdministrator();
         if (!before.isEmpty()) {
@@ -267,7 +303,10 @@ class DemoCommand implements Callable<Integer> {
                     + before.get(0).path("id").asText() + "), so PIM would refuse the demo's activation: " + hint);
         }
         timeline.ok("Graph: Aline holds no User Administrator assignment");
+    }
 
+    /** Step 2: watch the topics, then publish ticket.activation-requested; from now on the ticket is open. */
+    private void requestActivation() {
         step = "step 2 (activation request)";
         timeline.waiting("connecting to Kafka at " + kafka.bootstrapServers());
         bus = buses.apply(kafka, WATCHED);
@@ -278,16 +317,16 @@ class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C from now on closes the ticket
         ticketOpen.set(true);
         try {
-            bus.publish(
-                    TicketCommand.DEFAULT_TOPIC,
-                    TicketCommand.key(TICKET_SYSTEM, ticketNumber),
-                    TicketRequestCommand.event(requestEvent, request));
+            publishTicketEvent(TicketRequestCommand.event(requestEvent, request));
         } catch (CliException e) {
             ticketOpen.set(false); // nothing was requested
             throw e;
         }
         timeline.ok("activation requested (event " + timeline.abbreviate(requestEvent) + ")");
+    }
 
+    /** Step 3: the MFA challenge for Aline arrives; returns its id (and learns the activation's). */
+    private String awaitMfaChallenge() {
         step = "step 3 (MFA challenge)";
         timeline.waiting("waiting for the MFA challenge");
         Seen challenge = await(
@@ -309,6 +348,11 @@ class DemoCommand implements Callable<Integer> {
                 + ", expires "
                 + Events.formatTime(Events.parseTime(challenge.event().text("expiresAt")))
                 + " (activation " + activationId + ")");
+        return challengeId;
+    }
+
+    /** Step 3: approve the challenge with a signed assertion, as 'pimctl mfa approve' does. */
+    private void approveMfa(String challengeId) {
         step = "step 3 (MFA approval)";
         String responseEvent = UUID.randomUUID().toString();
         bus.publish(
@@ -318,7 +362,10 @@ class DemoCommand implements Callable<Integer> {
         timeline.ok("MFA approved: assertion signed for Aline with "
                 + (secret.development() ? "the development secret" : "PIM_MFA_SHARED_SECRET") + " (event "
                 + timeline.abbreviate(responseEvent) + ")");
+    }
 
+    /** Step 4: activation.status active arrives, and Graph shows the assignment. */
+    private void awaitActivation() {
         step = "step 4 (activation)";
         timeline.waiting("waiting for activation.status active");
         Seen active;
@@ -346,7 +393,10 @@ class DemoCommand implements Callable<Integer> {
         timeline.ok("Graph: Aline holds User Administrator (assignment "
                 + assigned.get(0).path("id").asText() + ", scope "
                 + assigned.get(0).path("directoryScopeId").asText("/") + ")");
+    }
 
+    /** Step 5: after --close-after, the ticket closes. */
+    private void closeTicketAfterPause() {
         step = "step 5 (ticket closure)";
         if (!closeAfter.isZero()) {
             timeline.waiting("the incident is resolved; closing the ticket in " + Http.seconds(closeAfter) + " s");
@@ -354,6 +404,10 @@ class DemoCommand implements Callable<Integer> {
         }
         String closeEvent = publishClose("incident resolved (pimctl demo)");
         timeline.ok("ticket closed (event " + timeline.abbreviate(closeEvent) + ")");
+    }
+
+    /** Step 5: activation.revoked arrives (reason ticket-closed), and the assignment is gone from Graph. */
+    private void awaitRevocation() {
         step = "step 5 (revocation)";
         timeline.waiting("waiting for activation.revoked");
         Seen revoked;
@@ -380,7 +434,10 @@ class DemoCommand implements Callable<Integer> {
                     + "'pimctl audit show " + activationId + "'");
         }
         timeline.ok("Graph: the assignment is gone");
+    }
 
+    /** Step 6: the activation's audit trail, and the whole audit chain verified, over the REST API. */
+    private void checkAudit() {
         step = "step 6 (audit)";
         Http.Answer trail = api.activation(activationId);
         if (trail.status() == 404) {
@@ -396,7 +453,9 @@ class DemoCommand implements Callable<Integer> {
             throw new StepFailed(AuditCommand.verdict(verification) + " (pimctl audit verify)");
         }
         timeline.ok(AuditCommand.verdict(verification));
+    }
 
+    private void printStoryComplete() {
         PrintWriter out = spec.commandLine().getOut();
         out.println();
         out.println("Story complete in " + timeline.elapsed() + ". Look closer:");
@@ -423,15 +482,17 @@ class DemoCommand implements Callable<Integer> {
         TicketClosed closed = new TicketClosed(
                 TICKET_SYSTEM, ticketNumber, clock.instant().truncatedTo(ChronoUnit.MILLIS), resolution);
         try {
-            bus.publish(
-                    TicketCommand.DEFAULT_TOPIC,
-                    TicketCommand.key(TICKET_SYSTEM, ticketNumber),
-                    TicketCloseCommand.event(eventId, closed));
+            publishTicketEvent(TicketCloseCommand.event(eventId, closed));
         } catch (RuntimeException e) {
             ticketOpen.set(true);
             throw e;
         }
         return eventId;
+    }
+
+    /** Publishes a CloudEvent of the demo's ticket on the ticket system's topic. */
+    private void publishTicketEvent(byte[] cloudEvent) {
+        bus.publish(TicketCommand.DEFAULT_TOPIC, TicketCommand.key(TICKET_SYSTEM, ticketNumber), cloudEvent);
     }
 
     /** An event of the demo's activation (all watched events are of its ticket already). */
@@ -565,145 +626,6 @@ class DemoCommand implements Callable<Integer> {
             return cs.newEncoder().canEncode("✔…✘");
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    /** The Graph simulator: Aline's User Administrator assignments, with an app-only token it mints. */
-    private static final class Graph {
-        final URI base;
-        final Http http;
-        String token;
-
-        Graph(URI base, Http http) {
-            this.base = base;
-            this.http = http;
-        }
-
-        List<JsonNode> userAdministrator() {
-            String origin = base.getScheme() + "://" + base.getRawAuthority();
-            String url =
-                    base + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'" + ALINE_ID + "'";
-            Http.Answer a;
-            try {
-                if (token == null) {
-                    try {
-                        token = TutorialCommand.mintSimulatorToken(
-                                http, origin, Events.mapper().createObjectNode());
-                    } catch (Http.Unreachable e) {
-                        throw e;
-                    } catch (CliException e) {
-                        throw new CliException(base + " is not a pimflow Graph simulator (" + e.getMessage()
-                                + "): the demo reads " + "Aline's role assignments there (set --graph-base-url)");
-                    }
-                }
-                a = http.send("GET", url, Map.of("Authorization", "Bearer " + token), null);
-            } catch (Http.Unreachable e) {
-                throw new CliException(
-                        e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the Graph simulator at " + base)
-                                + ": is the orchestrator running with its embedded simulator? (set --graph-base-url)");
-            }
-            if (a.status() != 200 || a.body() == null || !a.body().path("value").isArray()) {
-                throw new CliException(
-                        "GET " + base + "/roleManagement/directory/roleAssignments answered " + a.status()
-                                + (a.body() != null && a.body().has("error")
-                                        ? ": "
-                                                + Pimctl.oneLine(a.body()
-                                                        .path("error")
-                                                        .path("message")
-                                                        .asText())
-                                        : ""));
-            }
-            List<JsonNode> found = new ArrayList<>();
-            for (JsonNode assignment : a.body().path("value")) {
-                if (USER_ADMINISTRATOR.equalsIgnoreCase(
-                        assignment.path("roleDefinitionId").asText())) {
-                    found.add(assignment);
-                }
-            }
-            return found;
-        }
-    }
-
-    /** {@code [ 0.4s] ✔ text} lines, and on a terminal a progress line that is rewritten while a step waits. */
-    static final class Timeline {
-        private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(10);
-        private final PrintWriter out;
-        private final boolean tty;
-        private final String ok;
-        private final String waiting;
-        private final String failed;
-        private final String ellipsis;
-        private final long start = System.nanoTime();
-        private boolean progressShown;
-        private long lastProgress;
-        private long plainProgressDue = PLAIN_PROGRESS_EVERY.toNanos();
-
-        Timeline(PrintWriter out, boolean tty, boolean unicode) {
-            this.out = out;
-            this.tty = tty;
-            this.ok = unicode ? "✔" : "ok";
-            this.waiting = unicode ? "…" : "..";
-            this.failed = unicode ? "✘" : "!!";
-            this.ellipsis = unicode ? "…" : "...";
-        }
-
-        String elapsed() {
-            return String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9);
-        }
-
-        private String stamp() {
-            return String.format(Locale.ROOT, "[%4.1fs]", (System.nanoTime() - start) / 1e9);
-        }
-
-        String abbreviate(String id) {
-            return id == null || id.length() <= 8 ? String.valueOf(id) : id.substring(0, 8) + ellipsis;
-        }
-
-        void ok(String text) {
-            line(ok, text);
-        }
-
-        void waiting(String text) {
-            line(waiting, text);
-            plainProgressDue = PLAIN_PROGRESS_EVERY.toNanos();
-        }
-
-        void fail(String text) {
-            line(failed, text);
-        }
-
-        private void line(String mark, String text) {
-            clearProgress();
-            out.println(stamp() + " " + mark + " " + text);
-            out.flush();
-        }
-
-        /** On a terminal: rewrites one line about twice a second; otherwise a line every ten seconds of waiting. */
-        void progress(String text, Duration waited, Duration limit) {
-            long now = System.nanoTime();
-            if (tty) {
-                if (now - lastProgress < 200_000_000L) {
-                    return;
-                }
-                lastProgress = now;
-                out.print("\r\033[K" + stamp() + " " + waiting + " " + text + " (" + waited.toSeconds() + " s of "
-                        + Http.seconds(limit) + " s)");
-                out.flush();
-                progressShown = true;
-            } else if (waited.toNanos() >= plainProgressDue) {
-                plainProgressDue += PLAIN_PROGRESS_EVERY.toNanos();
-                out.println(stamp() + " " + waiting + " still " + text + " (" + waited.toSeconds() + " s of "
-                        + Http.seconds(limit) + " s)");
-                out.flush();
-            }
-        }
-
-        void clearProgress() {
-            if (progressShown) {
-                out.print("\r\033[K");
-                out.flush();
-                progressShown = false;
-            }
         }
     }
 }

@@ -1,13 +1,7 @@
 package dev.pimflow.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.contracts.seed.TutorialTenant;
 import java.io.IOException;
@@ -16,7 +10,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -60,22 +53,6 @@ class TutorialCommand implements Callable<Integer> {
     static final String DEFAULT_BASE_URL = "http://localhost:8090/v1.0";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectWriter PRETTY = MAPPER.writer(new Printer());
-    private static final Map<Integer, String> REASONS = Map.ofEntries(
-            Map.entry(200, "OK"),
-            Map.entry(201, "Created"),
-            Map.entry(204, "No Content"),
-            Map.entry(400, "Bad Request"),
-            Map.entry(401, "Unauthorized"),
-            Map.entry(403, "Forbidden"),
-            Map.entry(404, "Not Found"),
-            Map.entry(405, "Method Not Allowed"),
-            Map.entry(409, "Conflict"),
-            Map.entry(429, "Too Many Requests"),
-            Map.entry(500, "Internal Server Error"),
-            Map.entry(502, "Bad Gateway"),
-            Map.entry(503, "Service Unavailable"),
-            Map.entry(504, "Gateway Timeout"));
 
     @Spec
     CommandSpec spec;
@@ -128,30 +105,45 @@ class TutorialCommand implements Callable<Integer> {
     boolean keepActivation;
 
     private Http http;
-    private PrintWriter out;
-
-    /** One step's outcome; {@code actual} is null when the step could not run. */
-    record Result(String step, int expected, Integer actual) {
-        boolean ok() {
-            return actual != null && actual == expected;
-        }
-    }
+    private TutorialSteps steps;
+    private String baseUrl;
+    private Tokens tokens;
 
     private record Tokens(String admin, String user, String how, boolean simulator) {}
 
     @Override
     public Integer call() {
-        URI base = baseUrl();
+        URI base = checkedBaseUrl();
+        http = new Http(Pimctl.callTimeout(spec));
+        PrintWriter out = spec.commandLine().getOut();
+        baseUrl = base.toString();
+        tokens = tokens(base);
+        printIntro(out);
+        steps = new TutorialSteps(http, out);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        String groupId = createGroup();
+        makeGroupEligible(groupId, now);
+        confirmAssignments();
+        Http.Answer activated = selfActivate();
+        confirmRequests();
+        cleanUp(groupId);
+        removeActivation(activated);
+        return summary();
+    }
+
+    /** The base URL, after checking the options. */
+    private URI checkedBaseUrl() {
+        URI base = Inputs.httpUrl(spec.commandLine(), "--graph-base-url", graphBaseUrl, DEFAULT_BASE_URL);
         adminId = Inputs.guid(spec.commandLine(), "--admin-id", adminId);
         userId = Inputs.guid(spec.commandLine(), "--user-id", userId);
         if (token != null && token.isBlank()) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--token': must not be empty");
         }
-        http = new Http(Pimctl.callTimeout(spec));
-        out = spec.commandLine().getOut();
-        String baseUrl = base.toString();
+        return base;
+    }
 
-        Tokens tokens = tokens(base);
+    private void printIntro(PrintWriter out) {
         out.println(
                 "Replaying \"Assign privileged roles using PIM for Microsoft Entra roles APIs\" against " + baseUrl);
         out.println("Tokens: " + tokens.how());
@@ -162,11 +154,10 @@ class TutorialCommand implements Callable<Integer> {
                 "Note: the tutorial page shows \"HTTP/1.1 200 OK\" for steps 1, 2 and 4; Graph's reference (and the spec, "
                         + "sections 2.2 and 7.1) says 201 Created, which is what this replay expects.");
         out.flush();
+    }
 
-        List<Result> results = new ArrayList<>();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-        // Step 1
+    /** Step 1: create a role-assignable security group; its id, or null when it was not created. */
+    private String createGroup() {
         ObjectNode group = MAPPER.createObjectNode();
         group.put("description", "IT Helpdesk to support Contoso employees");
         group.put("displayName", "IT Helpdesk (User)");
@@ -176,8 +167,7 @@ class TutorialCommand implements Callable<Integer> {
         group.put("isAssignableToRole", true);
         group.putArray("owners@odata.bind").add(baseUrl + "/users/" + adminId);
         group.putArray("members@odata.bind").add(baseUrl + "/users/" + adminId).add(baseUrl + "/users/" + userId);
-        Http.Answer created = step(
-                results,
+        Http.Answer created = steps.step(
                 "1",
                 "Create a role-assignable security group",
                 "POST",
@@ -190,50 +180,53 @@ class TutorialCommand implements Callable<Integer> {
                 ? created.body().path("id").asText(null)
                 : null;
         if (groupId != null) {
-            note("the group got the new id " + groupId + ". The tutorial's text hard-codes the id of its own run, "
-                    + TUTORIAL_GROUP_ID
-                    + ", in steps 2 and 6 as if every run got it; this replay uses the id of step 1's "
-                    + "response instead"
-                    + (tokens.simulator()
-                            ? " (on the simulator, " + TUTORIAL_GROUP_ID
-                                    + " is the seeded IT Helpdesk (User) group, left alone)."
-                            : "."));
+            steps.note(
+                    "the group got the new id " + groupId + ". The tutorial's text hard-codes the id of its own run, "
+                            + TUTORIAL_GROUP_ID
+                            + ", in steps 2 and 6 as if every run got it; this replay uses the id of step 1's "
+                            + "response instead"
+                            + (tokens.simulator()
+                                    ? " (on the simulator, " + TUTORIAL_GROUP_ID
+                                            + " is the seeded IT Helpdesk (User) group, left alone)."
+                                    : "."));
         }
+        return groupId;
+    }
 
-        // Step 2
+    /** Step 2: make the group eligible for User Administrator for one year, from now. */
+    private void makeGroupEligible(String groupId, Instant now) {
         if (groupId == null) {
-            skip(results, "2", "Make the group eligible for User Administrator for one year", 201);
-        } else {
-            ObjectNode eligibility = MAPPER.createObjectNode();
-            eligibility.put("action", "AdminAssign");
-            eligibility.put("justification", "Assign User Admin eligibility to IT Helpdesk (User) group");
-            eligibility.put("roleDefinitionId", USER_ADMINISTRATOR);
-            eligibility.put("directoryScopeId", "/");
-            eligibility.put("principalId", groupId);
-            ObjectNode schedule = eligibility.putObject("scheduleInfo");
-            schedule.put("startDateTime", now.toString());
-            schedule.putObject("expiration")
-                    .put("endDateTime", now.plus(Duration.ofDays(365)).toString())
-                    .put("type", "AfterDateTime");
-            step(
-                    results,
-                    "2",
-                    "Make the group eligible for User Administrator for one year",
-                    "POST",
-                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests",
-                    tokens.admin(),
-                    eligibility,
-                    201,
-                    List.of(
-                            "the tutorial page shows 200 OK here; Graph answers 201 Created.",
-                            "dates: now (" + now
-                                    + ") to now + 1 year instead of the tutorial's 2025-03-21 to 2026-03-21.",
-                            "principalId is the group of step 1 (the tutorial writes " + TUTORIAL_GROUP_ID + ")."));
+            steps.skip("2", "Make the group eligible for User Administrator for one year", 201);
+            return;
         }
+        ObjectNode eligibility = MAPPER.createObjectNode();
+        eligibility.put("action", "AdminAssign");
+        eligibility.put("justification", "Assign User Admin eligibility to IT Helpdesk (User) group");
+        eligibility.put("roleDefinitionId", USER_ADMINISTRATOR);
+        eligibility.put("directoryScopeId", "/");
+        eligibility.put("principalId", groupId);
+        ObjectNode schedule = eligibility.putObject("scheduleInfo");
+        schedule.put("startDateTime", now.toString());
+        schedule.putObject("expiration")
+                .put("endDateTime", now.plus(Duration.ofDays(365)).toString())
+                .put("type", "AfterDateTime");
+        steps.step(
+                "2",
+                "Make the group eligible for User Administrator for one year",
+                "POST",
+                baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests",
+                tokens.admin(),
+                eligibility,
+                201,
+                List.of(
+                        "the tutorial page shows 200 OK here; Graph answers 201 Created.",
+                        "dates: now (" + now + ") to now + 1 year instead of the tutorial's 2025-03-21 to 2026-03-21.",
+                        "principalId is the group of step 1 (the tutorial writes " + TUTORIAL_GROUP_ID + ")."));
+    }
 
-        // Step 3
-        Http.Answer assignments = step(
-                results,
+    /** Step 3: confirm the user's current role assignments (an empty collection). */
+    private void confirmAssignments() {
+        Http.Answer assignments = steps.step(
                 "3",
                 "Confirm the user's current role assignments (an empty collection)",
                 "GET",
@@ -246,17 +239,16 @@ class TutorialCommand implements Callable<Integer> {
                 && assignments.status() == 200
                 && assignments.body() != null
                 && assignments.body().path("value").size() > 0) {
-            note("the user already has " + assignments.body().path("value").size()
-                    + " active role assignment(s), where the "
-                    + "tutorial expects none; if one is User Administrator, step 4 will answer RoleAssignmentExists.");
+            steps.note(
+                    "the user already has " + assignments.body().path("value").size()
+                            + " active role assignment(s), where the "
+                            + "tutorial expects none; if one is User Administrator, step 4 will answer RoleAssignmentExists.");
         }
+    }
 
-        // Step 4
-        ObjectNode activation = MAPPER.createObjectNode();
-        activation.put("action", "SelfActivate");
-        activation.put("principalId", userId);
-        activation.put("roleDefinitionId", USER_ADMINISTRATOR);
-        activation.put("directoryScopeId", "/");
+    /** Step 4: the user self-activates the eligible assignment for five hours (signed in with MFA). */
+    private Http.Answer selfActivate() {
+        ObjectNode activation = roleRequest("SelfActivate", userId);
         activation.put("justification", "Need to invalidate all app refresh tokens for Contoso users.");
         ObjectNode activationSchedule = activation.putObject("scheduleInfo");
         activationSchedule.put(
@@ -266,8 +258,7 @@ class TutorialCommand implements Callable<Integer> {
                 .putObject("ticketInfo")
                 .put("ticketNumber", "CONTOSO:Security-012345")
                 .put("ticketSystem", "Contoso ICM");
-        Http.Answer activated = step(
-                results,
+        return steps.step(
                 "4",
                 "The user self-activates the eligible assignment for five hours (signed in with MFA)",
                 "POST",
@@ -279,10 +270,11 @@ class TutorialCommand implements Callable<Integer> {
                         "the tutorial page shows 200 OK here; Graph answers 201 Created.",
                         "startDateTime is now instead of the tutorial's 2025-03-21T11:46:00.000Z.",
                         "the tutorial's text calls the action \"UserActivate\" but sends \"SelfActivate\", as this replay does."));
+    }
 
-        // Step 5
-        step(
-                results,
+    /** Step 5: confirm the role assignment (the user's own requests). */
+    private void confirmRequests() {
+        steps.step(
                 "5",
                 "Confirm the role assignment (the user's own requests)",
                 "GET",
@@ -292,94 +284,116 @@ class TutorialCommand implements Callable<Integer> {
                 null,
                 200,
                 List.of());
-
-        // Step 6
-        if (groupId == null) {
-            skip(results, "6a", "Clean up: revoke the group's eligibility", 201);
-            skip(results, "6b", "Clean up: delete the group", 204);
-        } else {
-            ObjectNode remove = MAPPER.createObjectNode();
-            remove.put("action", "AdminRemove");
-            remove.put("principalId", groupId);
-            remove.put("roleDefinitionId", USER_ADMINISTRATOR);
-            remove.put("directoryScopeId", "/");
-            step(
-                    results,
-                    "6a",
-                    "Clean up: revoke the group's eligibility",
-                    "POST",
-                    baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests",
-                    tokens.admin(),
-                    remove,
-                    201,
-                    List.of());
-            step(
-                    results,
-                    "6b",
-                    "Clean up: delete the group",
-                    "DELETE",
-                    baseUrl + "/groups/" + groupId,
-                    tokens.admin(),
-                    null,
-                    204,
-                    List.of("the tutorial deletes /groups/" + ALINE_ID
-                            + ", which is Aline's user id, by mistake; this replay "
-                            + "deletes the group created in step 1."));
-        }
-        if (keepActivation) {
-            note("step 6c skipped (--keep-activation): the user's activation stays for its five hours.");
-        } else if (activated != null && activated.status() == 201) {
-            ObjectNode deactivate = MAPPER.createObjectNode();
-            deactivate.put("action", "adminRemove");
-            deactivate.put("principalId", userId);
-            deactivate.put("roleDefinitionId", USER_ADMINISTRATOR);
-            deactivate.put("directoryScopeId", "/");
-            deactivate.put("justification", "pimctl tutorial: clean up the replay's activation");
-            step(
-                    results,
-                    "6c",
-                    "Clean up (not in the tutorial): remove the user's activation",
-                    "POST",
-                    baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests",
-                    tokens.admin(),
-                    deactivate,
-                    201,
-                    List.of(
-                            "the tutorial leaves the activation for its five hours; a selfDeactivate within five minutes is "
-                                    + "refused (ActiveDurationTooShort), so the administrator removes it, and a second replay (or "
-                                    + "pimflow's own walkthrough for Aline) starts clean. --keep-activation skips this step."));
-        }
-        return summary(results);
     }
 
-    private URI baseUrl() {
-        return Inputs.httpUrl(spec.commandLine(), "--graph-base-url", graphBaseUrl, DEFAULT_BASE_URL);
+    /** Step 6: revoke the group's eligibility (6a) and delete the group (6b). */
+    private void cleanUp(String groupId) {
+        if (groupId == null) {
+            steps.skip("6a", "Clean up: revoke the group's eligibility", 201);
+            steps.skip("6b", "Clean up: delete the group", 204);
+            return;
+        }
+        ObjectNode remove = roleRequest("AdminRemove", groupId);
+        steps.step(
+                "6a",
+                "Clean up: revoke the group's eligibility",
+                "POST",
+                baseUrl + "/roleManagement/directory/roleEligibilityScheduleRequests",
+                tokens.admin(),
+                remove,
+                201,
+                List.of());
+        steps.step(
+                "6b",
+                "Clean up: delete the group",
+                "DELETE",
+                baseUrl + "/groups/" + groupId,
+                tokens.admin(),
+                null,
+                204,
+                List.of("the tutorial deletes /groups/" + ALINE_ID
+                        + ", which is Aline's user id, by mistake; this replay "
+                        + "deletes the group created in step 1."));
+    }
+
+    /** Step 6c (not in the tutorial): the administrator removes the user's activation, unless --keep-activation. */
+    private void removeActivation(Http.Answer activated) {
+        if (keepActivation) {
+            steps.note("step 6c skipped (--keep-activation): the user's activation stays for its five hours.");
+            return;
+        }
+        if (activated == null || activated.status() != 201) {
+            return;
+        }
+        ObjectNode deactivate = roleRequest("adminRemove", userId);
+        deactivate.put("justification", "pimctl tutorial: clean up the replay's activation");
+        steps.step(
+                "6c",
+                "Clean up (not in the tutorial): remove the user's activation",
+                "POST",
+                baseUrl + "/roleManagement/directory/roleAssignmentScheduleRequests",
+                tokens.admin(),
+                deactivate,
+                201,
+                List.of(
+                        "the tutorial leaves the activation for its five hours; a selfDeactivate within five minutes is "
+                                + "refused (ActiveDurationTooShort), so the administrator removes it, and a second replay (or "
+                                + "pimflow's own walkthrough for Aline) starts clean. --keep-activation skips this step."));
+    }
+
+    /** A request body for User Administrator at the tenant scope: action, principalId, roleDefinitionId, directoryScopeId. */
+    private static ObjectNode roleRequest(String action, String principalId) {
+        ObjectNode request = MAPPER.createObjectNode();
+        request.put("action", action);
+        request.put("principalId", principalId);
+        request.put("roleDefinitionId", USER_ADMINISTRATOR);
+        request.put("directoryScopeId", "/");
+        return request;
+    }
+
+    /** The summary; exit code 0 when every step got the status the spec gives, else 1 (and the failures on stderr). */
+    private int summary() {
+        String failure = steps.summary();
+        if (failure == null) {
+            return Pimctl.EXIT_OK;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("pimctl: tutorial: " + failure);
+        err.flush();
+        return Pimctl.EXIT_FAILURE;
     }
 
     /** The tokens: given, or minted by a pimflow Graph simulator at the base URL's host. */
     private Tokens tokens(URI base) {
-        if (token != null) {
-            boolean separateUser = userToken != null && !userToken.isBlank();
-            String how = separateUser
-                    ? "--token for the administrator's steps, --user-token for steps 4 and 5"
-                    : "--token for every step (steps 4 and 5 then act as that token's user, which must be --user-id)";
-            // the ids default to the tutorial's; with a real tenant's tokens, the tokens' own users are meant
-            String adminOid = matched("--admin-id") ? null : oid(token);
-            if (adminOid != null) {
-                adminId = adminOid;
-                how += "; --admin-id " + adminOid + " from the token's oid claim";
-            }
-            String userOid = matched("--user-id") || !separateUser ? null : oid(userToken);
-            if (userOid != null) {
-                userId = userOid;
-                how += "; --user-id " + userOid + " from the user token's oid claim";
-            }
-            return new Tokens(token, separateUser ? userToken : token, how, false);
+        return token != null ? givenTokens() : simulatorTokens(base);
+    }
+
+    /** --token (and --user-token); the ids not given default to the tokens' own users. */
+    private Tokens givenTokens() {
+        boolean separateUser = userToken != null && !userToken.isBlank();
+        String how = separateUser
+                ? "--token for the administrator's steps, --user-token for steps 4 and 5"
+                : "--token for every step (steps 4 and 5 then act as that token's user, which must be --user-id)";
+        // the ids default to the tutorial's; with a real tenant's tokens, the tokens' own users are meant
+        String adminOid = matched("--admin-id") ? null : oid(token);
+        if (adminOid != null) {
+            adminId = adminOid;
+            how += "; --admin-id " + adminOid + " from the token's oid claim";
         }
-        String origin = base.getScheme() + "://" + base.getRawAuthority();
+        String userOid = matched("--user-id") || !separateUser ? null : oid(userToken);
+        if (userOid != null) {
+            userId = userOid;
+            how += "; --user-id " + userOid + " from the user token's oid claim";
+        }
+        return new Tokens(token, separateUser ? userToken : token, how, false);
+    }
+
+    /** Delegated tokens for the administrator and the user, minted by the simulator once its health answers UP. */
+    private Tokens simulatorTokens(URI base) {
+        String origin = GraphSimulatorClient.origin(base);
         Http.Answer health;
         try {
-            health = send("GET", origin + "/_simulator/health", null, null);
+            health = http.send("GET", origin + "/_simulator/health", Map.of(), null);
         } catch (CliException e) {
             throw new CliException("no --token given and " + e.getMessage()
                     + " (start pimflow or the Graph simulator, or give " + "--graph-base-url and --token)");
@@ -423,158 +437,6 @@ class TutorialCommand implements Callable<Integer> {
     private String mint(String origin, String oid) {
         ObjectNode claims = MAPPER.createObjectNode().put("oid", oid);
         claims.putArray("amr").add("pwd").add("mfa");
-        return mintSimulatorToken(http, origin, claims);
-    }
-
-    /**
-     * A bearer token from a pimflow Graph simulator's {@code POST <origin>/_simulator/tokens}: delegated for
-     * {@code {"oid": ..., "amr": [...]}}, app-only (the orchestrator's application permissions) for {@code {}}.
-     */
-    static String mintSimulatorToken(Http http, String origin, ObjectNode claims) {
-        Http.Answer a = http.send("POST", origin + "/_simulator/tokens", Map.of(), claims.toString());
-        String minted = a.body() == null ? null : a.body().path("access_token").asText(null);
-        if (a.status() != 201 || minted == null) {
-            throw new CliException("the simulator's POST " + origin + "/_simulator/tokens answered " + a.status()
-                    + " without a token");
-        }
-        return minted;
-    }
-
-    private Http.Answer step(
-            List<Result> results,
-            String number,
-            String title,
-            String method,
-            String url,
-            String bearer,
-            JsonNode body,
-            int expected,
-            List<String> notes) {
-        out.println();
-        out.println("== Step " + number + ": " + title);
-        out.println(method + " " + url);
-        out.println("Authorization: Bearer ***");
-        String json = null;
-        if (body != null) {
-            json = body.toString();
-            out.println("Content-Type: application/json");
-            out.println();
-            out.println(pretty(body));
-        }
-        out.println();
-        Http.Answer a;
-        try {
-            a = send(method, url, bearer, json);
-        } catch (CliException e) {
-            out.flush();
-            throw new CliException("tutorial step " + number + ": " + e.getMessage());
-        }
-        String verdict = a.status() == expected ? "ok" : "UNEXPECTED";
-        out.println("HTTP " + a.status() + " " + REASONS.getOrDefault(a.status(), "") + "   (expected " + expected
-                + ": " + verdict + ")");
-        if (a.body() != null) {
-            out.println(pretty(a.body()));
-        } else if (a.raw() != null && !a.raw().isBlank()) {
-            out.println(a.raw());
-        }
-        for (String n : notes) {
-            note(n);
-        }
-        out.flush();
-        results.add(new Result(number, expected, a.status()));
-        return a;
-    }
-
-    private void skip(List<Result> results, String number, String title, int expected) {
-        out.println();
-        out.println("== Step " + number + ": " + title);
-        out.println("skipped: it needs the group id that step 1 did not return");
-        out.flush();
-        results.add(new Result(number, expected, null));
-    }
-
-    private void note(String text) {
-        out.println("Note: " + text);
-    }
-
-    private int summary(List<Result> results) {
-        List<Result> failed = results.stream().filter(r -> !r.ok()).toList();
-        StringBuilder statuses = new StringBuilder();
-        for (Result r : results) {
-            statuses.append(statuses.length() == 0 ? "" : ", ")
-                    .append(r.step())
-                    .append(": ")
-                    .append(r.actual() == null ? "skipped" : r.actual());
-        }
-        out.println();
-        if (failed.isEmpty()) {
-            out.println("Summary: all " + results.size() + " steps got the status the spec gives (" + statuses + ").");
-            out.flush();
-            return Pimctl.EXIT_OK;
-        }
-        List<String> what = failed.stream()
-                .map(r -> "step " + r.step() + " " + (r.actual() == null ? "skipped" : "got " + r.actual())
-                        + ", expected " + r.expected())
-                .toList();
-        String line = failed.size() + " of " + results.size() + " steps did not get the status the spec gives: "
-                + String.join("; ", what);
-        out.println("Summary: " + line + ".");
-        out.flush();
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("pimctl: tutorial: " + line);
-        err.flush();
-        return Pimctl.EXIT_FAILURE;
-    }
-
-    private Http.Answer send(String method, String url, String bearer, String json) {
-        return http.send(method, url, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer), json);
-    }
-
-    /** Two-space indents, {@code "name": value}, and {@code []}/{@code {}} for empty containers, as Graph's docs print JSON. */
-    static final class Printer extends DefaultPrettyPrinter {
-        Printer() {
-            super(new DefaultPrettyPrinter()
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-                    .withSeparators(
-                            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
-        }
-
-        Printer(DefaultPrettyPrinter base) {
-            super(base);
-        }
-
-        @Override
-        public Printer createInstance() {
-            return new Printer(this);
-        }
-
-        @Override
-        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-            if (nrOfValues == 0) {
-                _nesting--;
-                g.writeRaw(']');
-            } else {
-                super.writeEndArray(g, nrOfValues);
-            }
-        }
-
-        @Override
-        public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-            if (nrOfEntries == 0) {
-                _nesting--;
-                g.writeRaw('}');
-            } else {
-                super.writeEndObject(g, nrOfEntries);
-            }
-        }
-    }
-
-    private static String pretty(JsonNode node) {
-        try {
-            return PRETTY.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            return node.toString();
-        }
+        return GraphSimulatorClient.mintToken(http, origin, claims);
     }
 }
