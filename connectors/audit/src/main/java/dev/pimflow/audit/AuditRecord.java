@@ -20,4 +20,23 @@ public record AuditRecord(
         String roleDefinitionId,
         Map<String, Object> details,
         String prevHash,
-        String hash) {}
+        String hash) {
+
+    /** The same content at a place in the chain. */
+    public AuditRecord inChain(long seq, String prevHash, String hash) {
+        return new AuditRecord(
+                seq,
+                activationId,
+                at,
+                actor,
+                action,
+                outcome,
+                ticketSystem,
+                ticketNumber,
+                principalId,
+                roleDefinitionId,
+                details,
+                prevHash,
+                hash);
+    }
+}

@@ -15,63 +15,36 @@ final class AuditRows {
 
     private AuditRows() {}
 
-    static final RowMapper<AuditRecord> ROW = (ResultSet rs, int n) -> new AuditRecord(
-            rs.getLong("seq"),
-            rs.getString("activation_id"),
-            instant(rs),
-            rs.getString("actor"),
-            rs.getString("action"),
-            rs.getString("outcome"),
-            rs.getString("ticket_system"),
-            rs.getString("ticket_number"),
-            rs.getString("principal_id"),
-            rs.getString("role_definition_id"),
-            details(rs.getString("details")),
-            rs.getString("prev_hash"),
-            rs.getString("hash"));
+    static final RowMapper<AuditRecord> ROW = (ResultSet rs, int n) ->
+            content(rs).inChain(rs.getLong("seq"), rs.getString("prev_hash"), rs.getString("hash"));
 
-    record Pending(
-            long id,
-            String activationId,
-            Instant at,
-            String actor,
-            String action,
-            String outcome,
-            String ticketSystem,
-            String ticketNumber,
-            String principalId,
-            String roleDefinitionId,
-            String detailsJson) {
+    /** A committed record waiting for the chainer: its content, and its details as stored (what the chain keeps). */
+    record Pending(long id, AuditRecord content, String detailsJson) {
         AuditRecord record(long seq, String prevHash) {
-            return new AuditRecord(
-                    seq,
-                    activationId,
-                    at,
-                    actor,
-                    action,
-                    outcome,
-                    ticketSystem,
-                    ticketNumber,
-                    principalId,
-                    roleDefinitionId,
-                    details(detailsJson),
-                    prevHash,
-                    null);
+            return content.inChain(seq, prevHash, null);
         }
     }
 
-    static final RowMapper<Pending> PENDING = (ResultSet rs, int n) -> new Pending(
-            rs.getLong("id"),
-            rs.getString("activation_id"),
-            instant(rs),
-            rs.getString("actor"),
-            rs.getString("action"),
-            rs.getString("outcome"),
-            rs.getString("ticket_system"),
-            rs.getString("ticket_number"),
-            rs.getString("principal_id"),
-            rs.getString("role_definition_id"),
-            rs.getString("details"));
+    static final RowMapper<Pending> PENDING =
+            (ResultSet rs, int n) -> new Pending(rs.getLong("id"), content(rs), rs.getString("details"));
+
+    /** The columns audit_record and audit_pending share, as a record not placed in the chain yet. */
+    private static AuditRecord content(ResultSet rs) throws SQLException {
+        return new AuditRecord(
+                0,
+                rs.getString("activation_id"),
+                instant(rs),
+                rs.getString("actor"),
+                rs.getString("action"),
+                rs.getString("outcome"),
+                rs.getString("ticket_system"),
+                rs.getString("ticket_number"),
+                rs.getString("principal_id"),
+                rs.getString("role_definition_id"),
+                details(rs.getString("details")),
+                null,
+                null);
+    }
 
     private static Instant instant(ResultSet rs) throws SQLException {
         OffsetDateTime at = rs.getObject("at", OffsetDateTime.class);

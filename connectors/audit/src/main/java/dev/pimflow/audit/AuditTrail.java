@@ -179,20 +179,7 @@ public class AuditTrail {
             seq++;
             AuditRecord r = p.record(seq, prevHash);
             String hash = AuditHashes.hash(key, r, keyedFrom);
-            r = new AuditRecord(
-                    r.seq(),
-                    r.activationId(),
-                    r.at(),
-                    r.actor(),
-                    r.action(),
-                    r.outcome(),
-                    r.ticketSystem(),
-                    r.ticketNumber(),
-                    r.principalId(),
-                    r.roleDefinitionId(),
-                    r.details(),
-                    prevHash,
-                    hash);
+            r = r.inChain(seq, prevHash, hash);
             chained.add(r);
             rows.add(new Object[] {
                 seq,

@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Graph over HTTP for {@link GraphPimClient}: the bearer token, one request with its log line, the in-call retries,
@@ -187,29 +188,19 @@ final class GraphHttp {
         }
         PimException failure = GraphErrors.error(status, response.body(), response.headers());
         String requestId = response.headers().firstValue("request-id").orElse("-");
-        if (EXPECTED_OUTCOMES.contains(failure.code())) {
-            log.info(
-                    "Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {})",
-                    method,
-                    target,
-                    status,
-                    failure.code(),
-                    ms,
-                    clientRequestId,
-                    requestId);
-        } else {
-            log.warn(
-                    "Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {}, attempt {}/{})",
-                    method,
-                    target,
-                    status,
-                    failure.code(),
-                    ms,
-                    clientRequestId,
-                    requestId,
-                    attempt,
-                    settings.maxAttempts());
-        }
+        // an expected outcome is news, not a fault: INFO, and without the attempt count
+        boolean expected = EXPECTED_OUTCOMES.contains(failure.code());
+        log.atLevel(expected ? Level.INFO : Level.WARN)
+                .log(
+                        "Graph {} {} -> {} {} in {} ms (client-request-id {}, request-id {}{})",
+                        method,
+                        target,
+                        status,
+                        failure.code(),
+                        ms,
+                        clientRequestId,
+                        requestId,
+                        expected ? "" : ", attempt " + attempt + "/" + settings.maxAttempts());
         return new Attempt(null, failure, status);
     }
 
