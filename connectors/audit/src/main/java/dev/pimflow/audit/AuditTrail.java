@@ -181,21 +181,7 @@ public class AuditTrail {
             String hash = AuditHashes.hash(key, r, keyedFrom);
             r = r.inChain(seq, prevHash, hash);
             chained.add(r);
-            rows.add(new Object[] {
-                seq,
-                r.activationId(),
-                OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC),
-                r.actor(),
-                r.action(),
-                r.outcome(),
-                r.ticketSystem(),
-                r.ticketNumber(),
-                r.principalId(),
-                r.roleDefinitionId(),
-                p.detailsJson(),
-                prevHash,
-                hash
-            });
+            rows.add(row(r, p.detailsJson()));
             prevHash = hash;
         }
         jdbc.batchUpdate("""
@@ -211,6 +197,25 @@ public class AuditTrail {
                 prevHash,
                 key.headMac(seq, prevHash, keyedFrom));
         return chained;
+    }
+
+    /** The audit_record row of a chained record, with its details as they were stored pending (what was hashed). */
+    private static Object[] row(AuditRecord r, String detailsJson) {
+        return new Object[] {
+            r.seq(),
+            r.activationId(),
+            OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC),
+            r.actor(),
+            r.action(),
+            r.outcome(),
+            r.ticketSystem(),
+            r.ticketNumber(),
+            r.principalId(),
+            r.roleDefinitionId(),
+            detailsJson,
+            r.prevHash(),
+            r.hash()
+        };
     }
 
     /** The chain's head was changed without the key: the chainer does not extend it. */

@@ -4,7 +4,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -132,63 +131,83 @@ final class AuditVerifier {
         Map<String, Object> head = jdbc.queryForMap(
                 "SELECT last_seq, last_hash, keyed_from_seq, head_mac FROM audit_chain_head WHERE id = 1");
         long keyedFrom = ((Number) head.get("keyed_from_seq")).longValue();
-        AtomicReference<AuditVerification> failure = new AtomicReference<>();
-        long[] expected = {1};
-        String[] prev = {AuditTrail.GENESIS_HASH};
-        long[] checked = {0};
+        Walk walk = new Walk(keyedFrom, hashesAt);
         jdbc.query("SELECT * FROM audit_record ORDER BY seq", rs -> {
-            if (failure.get() != null) {
+            walk.next(AuditRows.ROW.mapRow(rs, 0));
+        });
+        long lastSeq = ((Number) head.get("last_seq")).longValue();
+        AuditVerification result = walk.end(lastSeq, (String) head.get("last_hash"), (String) head.get("head_mac"));
+        return new Chain(result, lastSeq, keyedFrom);
+    }
+
+    /** A walk along the chain in seq order; it stops checking at the first record that does not verify. */
+    private final class Walk {
+        private final long keyedFrom;
+        private final Map<Long, String> hashesAt;
+        private AuditVerification failure;
+        private long expected = 1;
+        private String prev = AuditTrail.GENESIS_HASH;
+        private long checked;
+
+        Walk(long keyedFrom, Map<Long, String> hashesAt) {
+            this.keyedFrom = keyedFrom;
+            this.hashesAt = hashesAt;
+        }
+
+        void next(AuditRecord r) {
+            if (failure != null) {
                 return;
             }
-            AuditRecord r = AuditRows.ROW.mapRow(rs, 0);
-            if (r.seq() != expected[0]) {
-                failure.set(AuditVerification.broken(checked[0], expected[0], "record " + expected[0] + " is missing"));
-                return;
-            }
-            if (!r.prevHash().equals(prev[0])) {
-                failure.set(AuditVerification.broken(
-                        checked[0], r.seq(), "prevHash does not match the hash of record " + (r.seq() - 1)));
-                return;
-            }
-            if (!AuditKey.sameMac(AuditHashes.hash(key, r, keyedFrom), r.hash())) {
-                failure.set(AuditVerification.broken(
-                        checked[0],
-                        r.seq(),
-                        r.seq() < keyedFrom
-                                ? "hash does not match the record's content (an unkeyed record, chained before the chain was keyed: plain SHA-256)"
-                                : "hash does not match the record's content (HMAC with the chain's key)"));
+            failure = check(r);
+            if (failure != null) {
                 return;
             }
             if (hashesAt.containsKey(r.seq())) {
                 hashesAt.put(r.seq(), r.hash());
             }
-            checked[0]++;
-            expected[0]++;
-            prev[0] = r.hash();
-        });
-        long lastSeq = ((Number) head.get("last_seq")).longValue();
-        if (failure.get() != null) {
-            return new Chain(failure.get(), lastSeq, keyedFrom);
+            checked++;
+            expected++;
+            prev = r.hash();
         }
-        if (lastSeq != expected[0] - 1 || !prev[0].equals(head.get("last_hash"))) {
-            return new Chain(
-                    AuditVerification.broken(
-                            checked[0],
-                            expected[0],
-                            "records after " + (expected[0] - 1) + " are missing (head is at " + lastSeq + ")"),
-                    lastSeq,
-                    keyedFrom);
+
+        private AuditVerification check(AuditRecord r) {
+            if (r.seq() != expected) {
+                return AuditVerification.broken(checked, expected, "record " + expected + " is missing");
+            }
+            if (!r.prevHash().equals(prev)) {
+                return AuditVerification.broken(
+                        checked, r.seq(), "prevHash does not match the hash of record " + (r.seq() - 1));
+            }
+            if (!AuditKey.sameMac(AuditHashes.hash(key, r, keyedFrom), r.hash())) {
+                return AuditVerification.broken(
+                        checked,
+                        r.seq(),
+                        r.seq() < keyedFrom
+                                ? "hash does not match the record's content (an unkeyed record, chained before the chain was keyed: plain SHA-256)"
+                                : "hash does not match the record's content (HMAC with the chain's key)");
+            }
+            return null;
         }
-        if (!AuditKey.sameMac(key.headMac(lastSeq, prev[0], keyedFrom), (String) head.get("head_mac"))) {
-            return new Chain(
-                    AuditVerification.broken(
-                            checked[0],
-                            lastSeq,
-                            "the chain head (seq " + lastSeq + ") does not carry a valid MAC: "
-                                    + "the head was written without the chain's key"),
-                    lastSeq,
-                    keyedFrom);
+
+        /** The verdict once every record was read, against the chain's head row. */
+        AuditVerification end(long lastSeq, String lastHash, String headMac) {
+            if (failure != null) {
+                return failure;
+            }
+            if (lastSeq != expected - 1 || !prev.equals(lastHash)) {
+                return AuditVerification.broken(
+                        checked,
+                        expected,
+                        "records after " + (expected - 1) + " are missing (head is at " + lastSeq + ")");
+            }
+            if (!AuditKey.sameMac(key.headMac(lastSeq, prev, keyedFrom), headMac)) {
+                return AuditVerification.broken(
+                        checked,
+                        lastSeq,
+                        "the chain head (seq " + lastSeq + ") does not carry a valid MAC: "
+                                + "the head was written without the chain's key");
+            }
+            return AuditVerification.ok(checked);
         }
-        return new Chain(AuditVerification.ok(checked[0]), lastSeq, keyedFrom);
     }
 }
