@@ -104,29 +104,43 @@ public class EventCodec {
         checkHeadersAreSingle(headers);
         String contentType = header(headers, CONTENT_TYPE_HEADER);
         boolean binary = contentType == null ? header(headers, "ce_specversion") != null : !isStructured(contentType);
-        CloudEvent event;
-        if (binary) {
-            if (header(headers, "ce_specversion") == null) {
-                throw new InvalidEventException(
-                        "content-type",
-                        "'" + printable(contentType) + "' is neither " + STRUCTURED_CONTENT_TYPE
-                                + " (structured mode) nor, with ce_* headers, " + DATA_CONTENT_TYPE + " (binary mode)");
-            }
-            if (contentType == null) {
-                throw new InvalidEventException(
-                        "content-type", "missing: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
-            }
-            if (!DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
-                throw new InvalidEventException(
-                        "content-type",
-                        "'" + printable(contentType) + "' is not accepted: a binary-mode event's data must be "
-                                + DATA_CONTENT_TYPE);
-            }
-            parseStrict(value, "data");
-            event = readBinary(value, headers);
-        } else {
-            event = readStructured(value);
+        CloudEvent event = binary ? readBinaryMode(value, headers, contentType) : readStructured(value);
+        String source = checkAttributes(event, binary, allowedTypes);
+        if (event.getData() == null) {
+            throw new InvalidEventException("data", "missing");
         }
+        JsonNode data = parseStrict(event.getData().toBytes(), "data");
+        if (data == null || !data.isObject()) {
+            throw new InvalidEventException("data", "must be a JSON object");
+        }
+        validate(event.getType(), data);
+        return new InboundEvent(event.getId(), event.getType(), source, event.getSubject(), event.getTime(), data);
+    }
+
+    /** A binary-mode event: ce_* headers, and data that must be {@value #DATA_CONTENT_TYPE}. */
+    private CloudEvent readBinaryMode(byte[] value, Headers headers, String contentType) {
+        if (header(headers, "ce_specversion") == null) {
+            throw new InvalidEventException(
+                    "content-type",
+                    "'" + printable(contentType) + "' is neither " + STRUCTURED_CONTENT_TYPE
+                            + " (structured mode) nor, with ce_* headers, " + DATA_CONTENT_TYPE + " (binary mode)");
+        }
+        if (contentType == null) {
+            throw new InvalidEventException(
+                    "content-type", "missing: a binary-mode event's data must be " + DATA_CONTENT_TYPE);
+        }
+        if (!DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
+            throw new InvalidEventException(
+                    "content-type",
+                    "'" + printable(contentType) + "' is not accepted: a binary-mode event's data must be "
+                            + DATA_CONTENT_TYPE);
+        }
+        parseStrict(value, "data");
+        return readBinary(value, headers);
+    }
+
+    /** The id, source, type and data content type every event must have right; returns the source. */
+    private static String checkAttributes(CloudEvent event, boolean binary, Set<String> allowedTypes) {
         if (event.getId() == null || event.getId().isBlank()) {
             throw new InvalidEventException("id", "missing or blank");
         }
@@ -152,15 +166,7 @@ public class EventCodec {
                     "'" + printable(event.getDataContentType()) + "' is not accepted: data must be "
                             + DATA_CONTENT_TYPE);
         }
-        if (event.getData() == null) {
-            throw new InvalidEventException("data", "missing");
-        }
-        JsonNode data = parseStrict(event.getData().toBytes(), "data");
-        if (data == null || !data.isObject()) {
-            throw new InvalidEventException("data", "must be a JSON object");
-        }
-        validate(event.getType(), data);
-        return new InboundEvent(event.getId(), event.getType(), source, event.getSubject(), event.getTime(), data);
+        return source;
     }
 
     /** The Kafka header that says how a record is encoded (CloudEvents Kafka protocol binding). */
