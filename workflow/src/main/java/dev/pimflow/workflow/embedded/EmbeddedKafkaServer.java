@@ -97,49 +97,7 @@ public class EmbeddedKafkaServer implements AutoCloseable {
         }
         requireFreePort(port);
         int controllerPort = freePort();
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        if (scram == null) {
-            p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-            p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-        } else {
-            String controllerPassword = randomPassword();
-            p.put("listeners", "SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-            p.put("advertised.listeners", "SASL_PLAINTEXT://localhost:" + port);
-            p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-            p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
-            p.put("sasl.enabled.mechanisms", MECHANISM);
-            p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", MECHANISM);
-            p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
-            p.put(
-                    "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
-                    scramJaas(scram.superUser(), scram.superUserPassword()));
-            p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
-            p.put("sasl.mechanism.controller.protocol", "PLAIN");
-            p.put(
-                    "listener.name.controller.plain.sasl.jaas.config",
-                    "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                            + " username=\"" + CONTROLLER_USER + "\" password=\"" + controllerPassword + "\""
-                            + " user_" + CONTROLLER_USER + "=\"" + controllerPassword + "\";");
-            p.put("authorizer.class.name", AUTHORIZER);
-            p.put("super.users", "User:" + scram.superUser() + ";User:" + CONTROLLER_USER);
-            p.put("allow.everyone.if.no.acl.found", "false");
-        }
-        p.put("log.dirs", logDir.toString());
-        p.put("num.partitions", "3");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
-        p.put("log.retention.hours", "168");
-        KafkaConfig config = new KafkaConfig(p, false);
+        KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
         try {
             createOwnerOnlyDirectories(logDir);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -160,6 +118,62 @@ public class EmbeddedKafkaServer implements AutoCloseable {
                 scram == null ? " without authentication" : " with SASL/" + MECHANISM + " and the standard authorizer",
                 logDir);
         return this;
+    }
+
+    /** A single KRaft node, broker and controller, on localhost. */
+    private Properties brokerProperties(int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        if (scram == null) {
+            plaintextListeners(p, controllerPort);
+        } else {
+            saslListeners(p, controllerPort);
+        }
+        p.put("log.dirs", logDir.toString());
+        p.put("num.partitions", "3");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.retention.hours", "168");
+        return p;
+    }
+
+    private void plaintextListeners(Properties p, int controllerPort) {
+        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+    }
+
+    /** SCRAM for clients, PLAIN with a random password for the controller link, the standard authorizer. */
+    private void saslListeners(Properties p, int controllerPort) {
+        String controllerPassword = randomPassword();
+        p.put("listeners", "SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "SASL_PLAINTEXT://localhost:" + port);
+        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", MECHANISM);
+        p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+        p.put(
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                scramJaas(scram.superUser(), scram.superUserPassword()));
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put(
+                "listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"" + CONTROLLER_USER + "\" password=\"" + controllerPassword + "\""
+                        + " user_" + CONTROLLER_USER + "=\"" + controllerPassword + "\";");
+        p.put("authorizer.class.name", AUTHORIZER);
+        p.put("super.users", "User:" + scram.superUser() + ";User:" + CONTROLLER_USER);
+        p.put("allow.everyone.if.no.acl.found", "false");
     }
 
     /**
