@@ -79,7 +79,32 @@ final class Chart {
         return log ? Math.log10(Math.max(v, 0.1)) : v;
     }
 
+    /** The value ranges a panel of line series is drawn over (log10 values on the y axis when logY). */
+    private record Bounds(double minX, double maxX, double minY, double maxY, boolean logY) {
+        int x(double v) {
+            return L + (int) ((W - L - R) * (v - minX) / (maxX - minX));
+        }
+
+        int y(int y0, double v) {
+            int ph = H - T - B;
+            return y0 + ph - (int) (ph * (tr(v, logY) - minY) / (maxY - minY));
+        }
+    }
+
     private static void xy(Graphics2D g, int top, String t, String xl, String yl, List<Series> series, boolean logY) {
+        Bounds b = bounds(series, logY);
+        int y0 = top + T;
+        frame(g, top, t, xl, yl);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        ticks(g, y0, b);
+        for (int i = 0; i < series.size(); i++) {
+            drawSeries(g, y0, b, series.get(i));
+            legendEntry(g, y0, i, series.get(i));
+        }
+    }
+
+    /** The data's ranges, with a zero-based "nice" maximum on a linear y axis and whole decades on a log one. */
+    private static Bounds bounds(List<Series> series, boolean logY) {
         double minX = Double.MAX_VALUE,
                 maxX = -Double.MAX_VALUE,
                 minY = logY ? Double.MAX_VALUE : 0,
@@ -110,53 +135,59 @@ final class Chart {
         if (maxY <= minY) {
             maxY = minY + 1;
         }
-        int pw = W - L - R, ph = H - T - B, y0 = top + T;
-        frame(g, top, t, xl, yl);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int yTicks = logY ? (int) (maxY - minY) : 5;
+        return new Bounds(minX, maxX, minY, maxY, logY);
+    }
+
+    /** Horizontal grid lines with the y labels (one per decade on a log axis, else 5 steps), and 5 x labels. */
+    private static void ticks(Graphics2D g, int y0, Bounds b) {
+        int pw = W - L - R, ph = H - T - B;
+        int yTicks = b.logY ? (int) (b.maxY - b.minY) : 5;
         for (int i = 0; i <= yTicks; i++) {
-            double v = minY + (maxY - minY) * i / yTicks;
+            double v = b.minY + (b.maxY - b.minY) * i / yTicks;
             int y = y0 + ph - (int) (ph * i / (double) yTicks);
             g.setColor(new Color(0xeeeeee));
             g.drawLine(L, y, L + pw, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(label(logY ? Math.pow(10, v) : v), 10, y + 4);
+            g.drawString(label(b.logY ? Math.pow(10, v) : v), 10, y + 4);
         }
         for (int i = 0; i <= 5; i++) {
-            double xv = minX + (maxX - minX) * i / 5;
+            double xv = b.minX + (b.maxX - b.minX) * i / 5;
             int x = L + (int) (pw * i / 5.0);
             g.drawString(label(xv), x - 10, y0 + ph + 16);
         }
-        int legend = 0;
-        for (Series s : series) {
-            g.setColor(s.color);
-            g.setStroke(
-                    s.dashed
-                            ? new BasicStroke(
-                                    1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)
-                            : new BasicStroke(1.8f));
-            int px = -1, py = -1;
-            for (int i = 0; i < s.x.length; i++) {
-                int x = L + (int) (pw * (s.x[i] - minX) / (maxX - minX));
-                int y = y0 + ph - (int) (ph * (tr(s.y[i], logY) - minY) / (maxY - minY));
-                if (s.points) {
-                    g.fillRect(x - 1, y - 1, 3, 3);
-                } else if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                px = x;
-                py = y;
-            }
+    }
+
+    /** The series as a line (solid or dashed) or as points; leaves its color and stroke set for the legend. */
+    private static void drawSeries(Graphics2D g, int y0, Bounds b, Series s) {
+        g.setColor(s.color);
+        g.setStroke(
+                s.dashed
+                        ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)
+                        : new BasicStroke(1.8f));
+        int px = -1, py = -1;
+        for (int i = 0; i < s.x.length; i++) {
+            int x = b.x(s.x[i]);
+            int y = b.y(y0, s.y[i]);
             if (s.points) {
-                g.fillRect(W - R + 15, y0 + 8 + legend * 18, 12, 4);
-            } else {
-                g.drawLine(W - R + 12, y0 + 10 + legend * 18, W - R + 28, y0 + 10 + legend * 18);
+                g.fillRect(x - 1, y - 1, 3, 3);
+            } else if (px >= 0) {
+                g.drawLine(px, py, x, y);
             }
-            g.setStroke(new BasicStroke(1));
-            g.setColor(Color.BLACK);
-            g.drawString(s.name, W - R + 32, y0 + 14 + legend * 18);
-            legend++;
+            px = x;
+            py = y;
         }
+    }
+
+    /** The series' entry in the legend at the right of the panel: its mark in the series' stroke, then its name. */
+    private static void legendEntry(Graphics2D g, int y0, int legend, Series s) {
+        if (s.points) {
+            g.fillRect(W - R + 15, y0 + 8 + legend * 18, 12, 4);
+        } else {
+            g.drawLine(W - R + 12, y0 + 10 + legend * 18, W - R + 28, y0 + 10 + legend * 18);
+        }
+        g.setStroke(new BasicStroke(1));
+        g.setColor(Color.BLACK);
+        g.drawString(s.name, W - R + 32, y0 + 14 + legend * 18);
     }
 
     private static void bars(

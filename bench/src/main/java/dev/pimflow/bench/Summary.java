@@ -20,71 +20,20 @@ final class Summary implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        List<Path> files = new ArrayList<>();
-        try (var s = Files.list(out)) {
-            s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
-        }
         System.out.println(
                 "| result | system | load before → after (CPU calibration, ms) | lifecycles/s | req→challenge p50 / p99 | approval→active p50 / p99 "
                         + "| close→revoked p50 / p99 | CPU ms per lifecycle (orchestrator · bench JVM · PostgreSQL) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         List<String> timers = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : resultFiles()) {
             JsonNode r = json.readTree(f.toFile());
             String name = f.getFileName().toString().replace(".json", "");
             for (JsonNode p : r.path("phases")) {
                 if (r.path("scenario").asText().equals("timers")) {
-                    JsonNode t = p.path("timers");
-                    JsonNode lag = t.path("lagSeenByBench");
-                    JsonNode peak = p.path("heapAtPeak");
-                    timers.add(String.format(
-                            Locale.ROOT,
-                            "| %s | %s | %s → %s | %s of %s | %s / %s / %s / %s | %s MiB (start %s, end %s) |",
-                            name,
-                            r.path("settings").path("db").asText(),
-                            p.path("loadBefore").asText(),
-                            p.path("loadAfter").asText(),
-                            peak.path("activeSeen").asText(),
-                            t.path("planned").path("active").asText(),
-                            lag.path("p50ms").asText(),
-                            lag.path("p99ms").asText(),
-                            lag.path("p999ms").asText(),
-                            lag.path("maxms").asText(),
-                            peak.path("heapUsedAfterGcMiB").asText(),
-                            p.path("heapAtStart").path("heapUsedAfterGcMiB").asText(),
-                            p.path("heapAfterRun").path("heapUsedAfterGcMiB").asText()));
+                    timers.add(timersRow(name, r, p));
                     continue;
                 }
-                JsonNode lat = p.path("latency");
-                JsonNode cpu = p.path("cpu");
-                String cpuCell = p.path("system").asText().equals("orchestrator")
-                        ? cpu.path("orchestrator").path("cpuMsPerLifecycle").asText() + " · "
-                                + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText()
-                        : "– · "
-                                + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText();
-                cpuCell += " · "
-                        + (r.path("settings").path("db").asText().equals("postgres")
-                                ? cpu.path("allPostgresProcesses")
-                                        .path("cpuMsPerLifecycle")
-                                        .asText()
-                                : "–");
-                System.out.printf(
-                        Locale.ROOT,
-                        "| %s | %s | %s → %s%s | %s | %s | %s | %s | %s |%n",
-                        name,
-                        p.path("system").asText(),
-                        p.path("loadBefore").asText(),
-                        p.path("loadAfter").asText(),
-                        p.has("cpuCalibrationMsBefore")
-                                ? " (" + p.path("cpuCalibrationMsBefore").asText() + ")"
-                                : "",
-                        p.path("throughput")
-                                .path("lifecyclesCompletedPerSecond")
-                                .asText(),
-                        pair(lat, "request->challenge"),
-                        pair(lat, "approval->active"),
-                        pair(lat, "close->revoked"),
-                        cpuCell);
+                printLifecyclesRow(name, r, p);
             }
         }
         if (!timers.isEmpty()) {
@@ -95,6 +44,74 @@ final class Summary implements Callable<Integer> {
             timers.forEach(System.out::println);
         }
         return 0;
+    }
+
+    /** The result files in --out, by name (so by date). */
+    private List<Path> resultFiles() throws Exception {
+        List<Path> files = new ArrayList<>();
+        try (var s = Files.list(out)) {
+            s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
+        }
+        return files;
+    }
+
+    /** A row of the timers table: revocation lag and heap after GC at the peak. */
+    private static String timersRow(String name, JsonNode r, JsonNode p) {
+        JsonNode t = p.path("timers");
+        JsonNode lag = t.path("lagSeenByBench");
+        JsonNode peak = p.path("heapAtPeak");
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %s → %s | %s of %s | %s / %s / %s / %s | %s MiB (start %s, end %s) |",
+                name,
+                r.path("settings").path("db").asText(),
+                p.path("loadBefore").asText(),
+                p.path("loadAfter").asText(),
+                peak.path("activeSeen").asText(),
+                t.path("planned").path("active").asText(),
+                lag.path("p50ms").asText(),
+                lag.path("p99ms").asText(),
+                lag.path("p999ms").asText(),
+                lag.path("maxms").asText(),
+                peak.path("heapUsedAfterGcMiB").asText(),
+                p.path("heapAtStart").path("heapUsedAfterGcMiB").asText(),
+                p.path("heapAfterRun").path("heapUsedAfterGcMiB").asText());
+    }
+
+    /** A row of the lifecycles table: one system's throughput, latency by stage and CPU per lifecycle. */
+    private static void printLifecyclesRow(String name, JsonNode r, JsonNode p) {
+        JsonNode lat = p.path("latency");
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s | %s → %s%s | %s | %s | %s | %s | %s |%n",
+                name,
+                p.path("system").asText(),
+                p.path("loadBefore").asText(),
+                p.path("loadAfter").asText(),
+                p.has("cpuCalibrationMsBefore")
+                        ? " (" + p.path("cpuCalibrationMsBefore").asText() + ")"
+                        : "",
+                p.path("throughput").path("lifecyclesCompletedPerSecond").asText(),
+                pair(lat, "request->challenge"),
+                pair(lat, "approval->active"),
+                pair(lat, "close->revoked"),
+                cpuCell(r, p));
+    }
+
+    /** CPU ms per lifecycle: orchestrator · bench JVM · PostgreSQL ("–" where not measured). */
+    private static String cpuCell(JsonNode r, JsonNode p) {
+        JsonNode cpu = p.path("cpu");
+        String cpuCell = p.path("system").asText().equals("orchestrator")
+                ? cpu.path("orchestrator").path("cpuMsPerLifecycle").asText() + " · "
+                        + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText()
+                : "– · " + cpu.path("benchJvm").path("cpuMsPerLifecycle").asText();
+        cpuCell += " · "
+                + (r.path("settings").path("db").asText().equals("postgres")
+                        ? cpu.path("allPostgresProcesses")
+                                .path("cpuMsPerLifecycle")
+                                .asText()
+                        : "–");
+        return cpuCell;
     }
 
     private static String pair(JsonNode lat, String stage) {

@@ -85,7 +85,28 @@ final class Workload {
             th.setDaemon(true);
             return th;
         });
-        t.listener = new Tracker.Listener() {
+        t.listener = closeOnActiveAndRelease(driver, w, inFlight, closer);
+        t.restart();
+        Sending s = new Sending(t, driver, p);
+        s.sendUntilEnd(w, inFlight, atWarmEnd);
+        long actualSendEnd = System.nanoTime();
+        atSendEnd.run();
+        s.drainUntil(actualSendEnd + p.drain().toNanos());
+        closer.shutdownNow();
+        progress(t, driver, s.sent);
+        return new Run(
+                s.start,
+                s.warmEnd,
+                Math.min(s.sendEnd, actualSendEnd),
+                System.nanoTime(),
+                s.sent,
+                t.outstanding.get() == 0);
+    }
+
+    /** Closes each ticket once its role is active (at once, or after the hold) and frees an in-flight slot when done. */
+    private static Tracker.Listener closeOnActiveAndRelease(
+            Driver driver, Workload w, Semaphore inFlight, ScheduledExecutorService closer) {
+        return new Tracker.Listener() {
             @Override
             public void onActive(Tracker.Rec r) {
                 if (w.closeOnActive) {
@@ -102,57 +123,80 @@ final class Workload {
                 inFlight.release();
             }
         };
-        t.restart();
-        long start = System.nanoTime();
-        long warmEnd = start + p.warmup().toNanos();
-        long sendEnd = warmEnd + p.duration().toNanos();
-        long period = p.rate() > 0 ? (long) (1e9 / p.rate()) : 0;
-        int i = 0;
-        long lastReport = start;
-        boolean warmed = false;
-        while (true) {
-            long now = System.nanoTime();
-            if (!warmed && now >= warmEnd) {
-                warmed = true;
+    }
+
+    /** One run's sending: the moments it is cut by, the requests sent so far, and a progress line every 5 s. */
+    private static final class Sending {
+        private final Tracker t;
+        private final Driver driver;
+        private final Plan p;
+        final long start;
+        final long warmEnd;
+        final long sendEnd;
+        private final long period;
+        int sent;
+        private long lastReport;
+
+        Sending(Tracker t, Driver driver, Plan p) {
+            this.t = t;
+            this.driver = driver;
+            this.p = p;
+            start = System.nanoTime();
+            warmEnd = start + p.warmup().toNanos();
+            sendEnd = warmEnd + p.duration().toNanos();
+            period = p.rate() > 0 ? (long) (1e9 / p.rate()) : 0;
+            lastReport = start;
+        }
+
+        /**
+         * Sends requests at the plan's rate (or as slots free up) until the end of the sending time or the planned
+         * count; runs {@code atWarmEnd} once when the warm-up is over (at the latest when sending stops).
+         */
+        void sendUntilEnd(Workload w, Semaphore inFlight, Runnable atWarmEnd) throws InterruptedException {
+            boolean warmed = false;
+            while (true) {
+                long now = System.nanoTime();
+                if (!warmed && now >= warmEnd) {
+                    warmed = true;
+                    atWarmEnd.run();
+                }
+                if (now >= sendEnd || (p.count() > 0 && sent >= p.count())) {
+                    break;
+                }
+                if (period > 0) {
+                    long due = start + sent * period;
+                    if (due > now) {
+                        LockSupport.parkNanos(due - now);
+                    }
+                }
+                if (!inFlight.tryAcquire(
+                        Math.max(1, (sendEnd - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+                Tracker.Rec r = t.newRec(sent, w.ticket(sent), w.principal(sent), w.scope(sent));
+                driver.request(r, w.duration.apply(sent));
+                sent++;
+                reportEvery5s();
+            }
+            if (!warmed) {
                 atWarmEnd.run();
             }
-            if (now >= sendEnd || (p.count() > 0 && i >= p.count())) {
-                break;
+        }
+
+        /** Waits until every lifecycle has finished or the deadline (System.nanoTime) has passed. */
+        void drainUntil(long deadline) throws InterruptedException {
+            while (t.outstanding.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                reportEvery5s();
             }
-            if (period > 0) {
-                long due = start + i * period;
-                if (due > now) {
-                    LockSupport.parkNanos(due - now);
-                }
-            }
-            if (!inFlight.tryAcquire(Math.max(1, (sendEnd - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
-                break;
-            }
-            Tracker.Rec r = t.newRec(i, w.ticket(i), w.principal(i), w.scope(i));
-            driver.request(r, w.duration.apply(i));
-            i++;
+        }
+
+        private void reportEvery5s() {
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 lastReport = System.nanoTime();
-                progress(t, driver, i);
+                progress(t, driver, sent);
             }
         }
-        if (!warmed) {
-            atWarmEnd.run();
-        }
-        long actualSendEnd = System.nanoTime();
-        atSendEnd.run();
-        long drainDeadline = actualSendEnd + p.drain().toNanos();
-        while (t.outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
-            Thread.sleep(100);
-            if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                lastReport = System.nanoTime();
-                progress(t, driver, i);
-            }
-        }
-        closer.shutdownNow();
-        progress(t, driver, i);
-        return new Run(
-                start, warmEnd, Math.min(sendEnd, actualSendEnd), System.nanoTime(), i, t.outstanding.get() == 0);
     }
 
     static void progress(Tracker t, Driver driver, int sent) {
