@@ -37,10 +37,11 @@ import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
 final class EngineFloor implements Workload.Driver {
     /**
      * What the process's expressions read besides its variables, as the orchestrator configures them by default
-     * (workflow's application.yaml): the retry cycles ({@code ${retryCycles.validate}}, {@code pim.retry}) and the MFA
-     * timer ({@code ${issueMfaChallenge.timeout}}, {@code pim.mfa.challenge-timeout}).
+     * (the defaults of workflow's PimProperties): the retry cycles ({@code ${retryCycles.validate}}, {@code pim.retry})
+     * and the MFA timer ({@code ${issueMfaChallenge.timeout}}, {@code pim.mfa.challenge-timeout}). The bench runs
+     * without Spring, so they are written here; FloorProcessTest fails when they differ from the orchestrator's.
      */
-    private static final Map<Object, Object> CONFIGURATION = Map.of(
+    static final Map<Object, Object> CONFIGURATION = Map.of(
             "retryCycles", Map.of("validate", "R3/PT10S", "activate", "R5/PT30S", "revoke", "R10080/PT1M"),
             "issueMfaChallenge", Map.of("timeout", "PT5M"));
 

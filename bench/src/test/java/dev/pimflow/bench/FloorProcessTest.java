@@ -2,6 +2,7 @@ package dev.pimflow.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pimflow.workflow.config.PimDefaults;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -127,5 +128,19 @@ class FloorProcessTest {
             }
             child = next;
         }
+    }
+
+    @Test
+    void theFloorConfiguresTheProcessAsTheOrchestratorDoesByDefault() {
+        Map<String, Object> defaults = PimDefaults.defaults();
+        assertThat(EngineFloor.CONFIGURATION)
+                .isEqualTo(Map.of(
+                        "retryCycles",
+                        Map.of(
+                                "validate", defaults.get("pim.retry.validate"),
+                                "activate", defaults.get("pim.retry.activate"),
+                                "revoke", defaults.get("pim.retry.revoke")),
+                        "issueMfaChallenge",
+                        Map.of("timeout", defaults.get("pim.mfa.challenge-timeout"))));
     }
 }
