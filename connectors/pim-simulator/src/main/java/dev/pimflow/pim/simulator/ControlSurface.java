@@ -8,17 +8,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code /_simulator/*}, the unauthenticated control surface: {@code health}, {@code faults}, {@code reset} and
- * {@code tokens}.
+ * {@code /_simulator/*}, the unauthenticated control surface: {@code health}, {@code faults}, {@code quota},
+ * {@code reset} and {@code tokens}.
  */
 final class ControlSurface {
 
     private final GraphSimulator simulator;
     private final Faults faults;
+    private final Quota quota;
 
-    ControlSurface(GraphSimulator simulator, Faults faults) {
+    ControlSurface(GraphSimulator simulator, Faults faults, Quota quota) {
         this.simulator = simulator;
         this.faults = faults;
+        this.quota = quota;
     }
 
     Reply handle(String method, String path, byte[] body) {
@@ -41,6 +43,16 @@ final class ControlSurface {
                 faults.clear();
                 return Reply.of(204, null);
             }
+            case "GET /quota" -> {
+                return Reply.of(200, quota.toJson());
+            }
+            case "POST /quota" -> {
+                return Reply.of(200, quota.update(controlBody(body)));
+            }
+            case "DELETE /quota" -> {
+                quota.resetCounters();
+                return Reply.of(204, null);
+            }
             case "POST /reset" -> {
                 simulator.reset();
                 return Reply.of(204, null);
@@ -52,7 +64,7 @@ final class ControlSurface {
                 throw GraphError.badRequest(
                         "BadRequest",
                         "Unknown simulator control call " + method + " /_simulator" + path
-                                + " (try GET health, POST|GET|DELETE faults, POST reset, POST tokens).");
+                                + " (try GET health, POST|GET|DELETE faults, GET|POST|DELETE quota, POST reset, POST tokens).");
         }
     }
 

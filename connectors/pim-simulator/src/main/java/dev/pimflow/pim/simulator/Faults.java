@@ -127,6 +127,11 @@ final class Faults {
         return a;
     }
 
+    /** Graph's 429 with {@code Retry-After}, exactly as a throttling fault answers (the quota's answer). */
+    static GraphError throttled(long retryAfterSeconds) {
+        return error(new Fault(429, (double) retryAfterSeconds, 1, 0, null, null, null, null));
+    }
+
     /** The Graph-shaped error a fault answers with (spec sections 1 and 8). */
     static GraphError error(Fault f) {
         String code;

@@ -36,8 +36,9 @@ public final class GraphSimulator implements AutoCloseable {
     private final ExecutorService executor;
     private final Clock clock;
     private final Faults faults = new Faults();
+    private final Quota quota;
     private final Routes routes = new Routes();
-    private final ControlSurface control = new ControlSurface(this, faults);
+    private final ControlSurface control;
     private final ResponseWriter writer;
     private volatile TenantState state;
 
@@ -45,6 +46,8 @@ public final class GraphSimulator implements AutoCloseable {
         this.server = server;
         this.executor = executor;
         this.clock = clock;
+        this.quota = new Quota(clock);
+        this.control = new ControlSurface(this, faults, quota);
         this.writer = new ResponseWriter(clock);
         this.state = seeded(clock);
         ODataResponses odata = new ODataResponses(pageSize, () -> state);
@@ -99,10 +102,20 @@ public final class GraphSimulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Back to the seeded tenant, with no faults armed. */
+    /**
+     * Graph's quotas (off unless {@code settings.enabled()}), from now on; {@link #reset()} comes back to them, and
+     * {@code POST /_simulator/quota} changes them at run time.
+     */
+    public GraphSimulator quota(QuotaSettings settings) {
+        quota.configure(settings);
+        return this;
+    }
+
+    /** Back to the seeded tenant, with no faults armed and the configured quota, its counters at zero. */
     public void reset() {
         state = seeded(clock);
         faults.clear();
+        quota.reset();
     }
 
     @Override
@@ -194,6 +207,8 @@ public final class GraphSimulator implements AutoCloseable {
                 body,
                 caller,
                 "http://" + host + "/v1.0");
+        Quota.Kind kind = Quota.kind(method);
+        quota.admit(caller.appId(), kind, kind == Quota.Kind.READ ? Quota.readUnits(relative, call.query()) : 1);
         return routes.dispatch(call);
     }
 }
