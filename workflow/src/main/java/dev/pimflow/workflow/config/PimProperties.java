@@ -51,7 +51,20 @@ public record PimProperties(
 
     public record Simulator(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("8090") int port) {}
+            @DefaultValue("8090") int port,
+            @DefaultValue Quota quota) {
+
+        /**
+         * Graph's identity-and-access quotas, enforced by the simulator when enabled: writes per app per window,
+         * read resource units per app per window (sliding windows; over them, 429 with {@code Retry-After}).
+         */
+        public record Quota(
+                @DefaultValue("false") boolean enabled,
+                @DefaultValue("3000") int writesPerWindow,
+                @DefaultValue("PT150S") Duration writeWindow,
+                @DefaultValue("3500") int readUnitsPerWindow,
+                @DefaultValue("PT10S") Duration readWindow) {}
+    }
 
     /** How the orchestrator reaches Microsoft Graph. An empty base URL means the in-process simulator. */
     public record Graph(

@@ -7,6 +7,7 @@ import dev.pimflow.pim.graph.GraphClientSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
 import dev.pimflow.pim.simulator.GraphSimulator;
+import dev.pimflow.pim.simulator.QuotaSettings;
 import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.metrics.MeteredPimDirectory;
@@ -26,8 +27,14 @@ public class DirectoryConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "pim.simulator.enabled", havingValue = "true")
     public GraphSimulator graphSimulator(PimProperties properties) {
-        GraphSimulator simulator = GraphSimulator.start(properties.simulator().port());
-        log.info("Graph simulator serving the Contoso tenant at {}", simulator.baseUrl());
+        PimProperties.Simulator.Quota q = properties.simulator().quota();
+        GraphSimulator simulator = GraphSimulator.start(properties.simulator().port())
+                .quota(new QuotaSettings(
+                        q.enabled(), q.writesPerWindow(), q.writeWindow(), q.readUnitsPerWindow(), q.readWindow()));
+        log.info(
+                "Graph simulator serving the Contoso tenant at {} (Graph's quotas {})",
+                simulator.baseUrl(),
+                q.enabled() ? "enforced" : "off");
         return simulator;
     }
 

@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the Graph simulator on its own: {@code java -cp ... dev.pimflow.pim.simulator.GraphSimulatorMain
- * [--port 8090] [--host 0.0.0.0] [--page-size 100]}. It binds all interfaces by default so a container can
+ * [--port 8090] [--host 0.0.0.0] [--page-size 100] [--quota true]}; {@code --quota true} enforces Graph's
+ * quotas ({@link QuotaSettings}). It binds all interfaces by default so a container can
  * publish it; it accepts unsigned tokens, so never run it where real clients could mistake it for Graph.
  */
 public final class GraphSimulatorMain {
@@ -17,6 +18,7 @@ public final class GraphSimulatorMain {
         int port = 8090;
         String host = "0.0.0.0";
         int pageSize = 100;
+        boolean quota = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -30,14 +32,17 @@ public final class GraphSimulatorMain {
                 case "--port" -> port = Integer.parseInt(value);
                 case "--host" -> host = value;
                 case "--page-size" -> pageSize = Integer.parseInt(value);
+                case "--quota" -> quota = Boolean.parseBoolean(value);
                 case "--help", "-h" -> {
-                    System.out.println("usage: GraphSimulatorMain [--port 8090] [--host 0.0.0.0] [--page-size 100]");
+                    System.out.println(
+                            "usage: GraphSimulatorMain [--port 8090] [--host 0.0.0.0] [--page-size 100] [--quota true]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
             }
         }
-        GraphSimulator simulator = GraphSimulator.start(new InetSocketAddress(host, port), Clock.systemUTC(), pageSize);
+        GraphSimulator simulator = GraphSimulator.start(new InetSocketAddress(host, port), Clock.systemUTC(), pageSize)
+                .quota(QuotaSettings.off().withEnabled(quota));
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "graph-simulator-shutdown"));
         System.out.println("Graph simulator: " + simulator.baseUrl() + " (tenant " + ContosoTenant.TENANT_ID
                 + "; GET /_simulator/health, POST /_simulator/tokens for a bearer token)");
