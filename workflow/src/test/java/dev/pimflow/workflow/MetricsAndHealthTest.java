@@ -171,6 +171,30 @@ class MetricsAndHealthTest extends EndToEndTestBase {
     }
 
     @Test
+    void timeSpentWaitingForGraphsRetryAfterIsMeasured() throws Exception {
+        String before = scrape();
+        // the first adminAssign is throttled for 1 s: the node waits it out, then the activation goes through
+        assertThat(simulatorControl("POST", "/faults", """
+                {"status":429,"retryAfterSeconds":1,"count":1,"pathContains":"roleAssignmentScheduleRequests","method":"POST"}""").statusCode()).isEqualTo(201);
+        String ticket = "CONTOSO:Metrics-graph-throttled";
+        String activationId = requestAndApprove(ticket, "PT5H");
+        awaitStatus(activationId, Status.ACTIVE);
+
+        String after = scrape();
+        assertThat(delta(before, after, "pimflow_graph_throttle_wait_seconds_count", Map.of()))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(delta(before, after, "pimflow_graph_throttle_wait_seconds_sum", Map.of()))
+                .isGreaterThanOrEqualTo(0.9);
+        assertThat(labelsOf(after, "pimflow_graph_throttled_until", Map.of())).containsEntry("application", "pimflow");
+        assertThat(value(after, "pimflow_graph_throttled_until"))
+                .as("the wait is over")
+                .isZero();
+
+        tickets.closeTicket(ticket);
+        awaitStatus(activationId, Status.REVOKED);
+    }
+
+    @Test
     void healthShowsKafkaDatabaseAndGraphToTheAdminAndOnlyTheStatusToAnyoneElse() throws Exception {
         HttpResponse<String> anonymous = get("/actuator/health", null);
         assertThat(anonymous.statusCode()).isEqualTo(200);

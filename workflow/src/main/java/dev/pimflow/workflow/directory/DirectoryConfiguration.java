@@ -6,6 +6,7 @@ import dev.pimflow.pim.graph.GraphAuthSettings;
 import dev.pimflow.pim.graph.GraphClientSettings;
 import dev.pimflow.pim.graph.GraphCredentials;
 import dev.pimflow.pim.graph.GraphPimClient;
+import dev.pimflow.pim.graph.GraphThrottle;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.pim.simulator.QuotaSettings;
 import dev.pimflow.pim.simulator.SimulatorTokenCredential;
@@ -52,8 +53,18 @@ public class DirectoryConfiguration {
         return new GraphEndpoint(baseUrl);
     }
 
+    /**
+     * The node's one view of "Graph says wait until T" (DESIGN 9.4): every Graph call of this node honours it, the
+     * metrics ({@code pimflow_graph_throttle*}) and the {@code graph} health component show it.
+     */
     @Bean
-    public PimDirectory pimDirectory(PimProperties properties, GraphEndpoint endpoint, MeterRegistry meterRegistry) {
+    public GraphThrottle graphThrottle() {
+        return new GraphThrottle();
+    }
+
+    @Bean
+    public PimDirectory pimDirectory(
+            PimProperties properties, GraphEndpoint endpoint, GraphThrottle throttle, MeterRegistry meterRegistry) {
         PimProperties.Graph g = properties.graph();
         String baseUrl = endpoint.baseUrl();
         TokenCredential credential = GraphCredentials.create(
@@ -71,7 +82,9 @@ public class DirectoryConfiguration {
                 new GraphPimClient(
                         new GraphClientSettings(
                                 baseUrl, g.requestTimeout(), g.maxAttempts(), g.initialBackoff(), g.maxBackoff()),
-                        credential),
+                        credential,
+                        GraphPimClient.DEFAULT_SCOPE,
+                        throttle),
                 meterRegistry);
     }
 }

@@ -2,6 +2,7 @@ package dev.pimflow.workflow.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.pim.graph.GraphThrottle;
 import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.directory.GraphEndpoint;
 import java.io.IOException;
@@ -24,6 +25,11 @@ import org.springframework.stereotype.Component;
  * {@code GET /_simulator/health}, which must say UP; for Microsoft Graph any HTTP answer of the base URL counts (without a
  * token Graph answers 401): it proves name resolution, the network path, any proxy and TLS, not the credentials.
  * No token is sent. Off with {@code management.health.graph.enabled=false}.
+ *
+ * <p>While Graph has told this node to wait (a 429, or a 503 with {@code Retry-After}: {@link GraphThrottle}) the detail
+ * {@code throttledUntil} says until when, and the status stays what the check finds: a throttled Graph is reachable and
+ * answering, and the node holds its calls back on purpose. DOWN would get the node restarted or taken out of rotation,
+ * which cannot help (the quota belongs to the app and tenant, not to the node) and would only add requests later.
  */
 @Component("graphHealthIndicator")
 @ConditionalOnEnabledHealthIndicator("graph")
@@ -33,12 +39,15 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    private final GraphThrottle throttle;
 
     public GraphHealthIndicator(
             GraphEndpoint endpoint,
             PimProperties properties,
+            GraphThrottle throttle,
             @Value("${management.health.graph.timeout:PT5S}") Duration timeout) {
         super("Graph health check failed");
+        this.throttle = throttle;
         this.baseUrl = endpoint.baseUrl();
         this.simulator = "simulator".equalsIgnoreCase(properties.graph().auth());
         this.timeout = timeout;
@@ -52,6 +61,8 @@ public class GraphHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         builder.withDetail("baseUrl", baseUrl).withDetail("mode", simulator ? "simulator" : "graph");
+        // a detail, not a status: Graph throttling this node is Graph answering (see the class comment)
+        throttle.throttledUntil().ifPresent(t -> builder.withDetail("throttledUntil", t.toString()));
         URI target = simulator ? simulatorHealth(URI.create(baseUrl)) : URI.create(baseUrl);
         HttpResponse<String> response;
         try {

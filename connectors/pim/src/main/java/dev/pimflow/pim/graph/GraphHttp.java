@@ -51,10 +51,12 @@ final class GraphHttp {
     private final String scope;
     private final HttpClient http;
     private final URI base;
+    private final GraphThrottle throttle;
     private AccessToken token; // guarded by this
 
-    GraphHttp(GraphClientSettings settings, TokenCredential credential, String scope) {
+    GraphHttp(GraphClientSettings settings, TokenCredential credential, String scope, GraphThrottle throttle) {
         this.settings = settings;
+        this.throttle = throttle;
         this.credential = credential;
         this.scope = scope;
         this.base = URI.create(settings.baseUrl());
@@ -94,19 +96,26 @@ final class GraphHttp {
 
     /**
      * Calls Graph; 429, 503, 504 and transport failures are retried in-call with back-off (honouring
-     * {@code Retry-After} up to the longest wait we block a worker for), a 401 once with a fresh token.
+     * {@code Retry-After} up to the longest wait we block a worker for), a 401 once with a fresh token. Every attempt
+     * first waits out the node's {@link GraphThrottle}, which every 429 (and 503 with {@code Retry-After}) moves.
      */
     JsonNode call(String method, String pathOrUrl, JsonNode body) {
         URI uri = uri(pathOrUrl);
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         boolean tokenRefreshed = false;
         for (int attempt = 1; ; attempt++) {
+            throttle.awaitClear(settings.maxBackoff(), method, target);
             Attempt outcome = attempt(method, uri, target, body, attempt);
             if (outcome.failure() == null) {
                 return outcome.answer();
             }
             PimException failure = outcome.failure();
             int status = outcome.status();
+            Duration wait = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
+            boolean throttled = status == 429 || (status == 503 && failure.retryAfter() != null);
+            if (throttled) {
+                throttle.throttle(wait); // every call of this node waits, not only this one
+            }
             if (status == 401 && !tokenRefreshed && attempt < settings.maxAttempts()) {
                 tokenRefreshed = true; // a revoked or clock-skewed token: try once more with a fresh one
                 invalidateToken();
@@ -116,11 +125,12 @@ final class GraphHttp {
             if (!retryable || attempt >= settings.maxAttempts()) {
                 throw failure;
             }
-            Duration wait = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
             if (wait.compareTo(settings.maxBackoff()) > 0) {
                 throw failure; // longer than we block a worker for: the caller retries after retryAfter()
             }
-            sleep(wait, method, target);
+            if (!throttled) {
+                sleep(wait, method, target); // a throttled call waits at the top of the loop, with every other call
+            }
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every failure is a {@link PimException}: DENY for policy, eligibility and subject problems; RETRY for
  * throttling, 5xx, timeouts and connection failures (429/503/504 and transport failures are first retried
  * in-call, honouring {@code Retry-After}); INCIDENT for everything else. Tokens never reach the log.
+ *
+ * <p>A {@code Retry-After} holds back every call of the node, not only the one that received it ({@link GraphThrottle}).
  */
 public final class GraphPimClient implements PimDirectory {
 
@@ -57,16 +60,36 @@ public final class GraphPimClient implements PimDirectory {
             Set.of("provisioned", "granted", "pendingprovisioning", "pendingschedulecreation", "schedulecreated");
 
     private final GraphHttp graph;
+    private final GraphThrottle throttle;
 
+    /** A client with a throttle of its own: make it the node's only client, or share one {@link GraphThrottle}. */
     public GraphPimClient(GraphClientSettings settings, TokenCredential credential) {
         this(settings, credential, DEFAULT_SCOPE);
     }
 
     public GraphPimClient(GraphClientSettings settings, TokenCredential credential, String scope) {
+        this(settings, credential, scope, new GraphThrottle());
+    }
+
+    /** @param throttle the node's one view of Graph's {@code Retry-After}, shared by every client of the node */
+    public GraphPimClient(
+            GraphClientSettings settings, TokenCredential credential, String scope, GraphThrottle throttle) {
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.graph = new GraphHttp(
                 Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(credential, "credential"),
-                scope == null || scope.isBlank() ? DEFAULT_SCOPE : scope);
+                scope == null || scope.isBlank() ? DEFAULT_SCOPE : scope,
+                throttle);
+    }
+
+    /** Until when Graph told this node to wait (429 or 503 with {@code Retry-After}), if that is still ahead. */
+    public Optional<Instant> throttledUntil() {
+        return throttle.throttledUntil();
+    }
+
+    /** The node's throttle: when Graph said wait, and how long calls have waited for it. */
+    public GraphThrottle throttle() {
+        return throttle;
     }
 
     /** The justification suffix that makes an assignment recognisable as this activation's. */
