@@ -39,6 +39,9 @@ public class JobAcquisitionByDueDate extends AbstractProcessEnginePlugin {
         }
         configuration.setEnsureJobDueDateNotNull(true);
         configuration.setJobExecutorAcquireByDueDate(true);
+        // highest camunda:jobPriority first (ticket-activation.bpmn: revocations, then activations, then validations),
+        // by due date within a priority: ORDER BY PRIORITY_ desc, DUEDATE_ asc
+        configuration.setJobExecutorAcquireByPriority(true);
     }
 
     @Override
