@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * a {@code Retry-After}) waits that long and keeps its retries: Camunda's own retry command
  * ({@link DefaultJobRetryCmd}: the activity's retry cycle, the exception shown in Cockpit) runs as for any failure,
  * except that it does not count the attempt, and the job's due date becomes now + {@code Retry-After}. Graph's quota
- * is a wait, not a fault: however long it lasts, it never turns into an incident (DESIGN §6.9). Every other failure
+ * is a wait, not a fault: however long it lasts, it never turns into an incident (DESIGN §6.6). Every other failure
  * keeps Camunda's behaviour, retry cycle then incident.
  * <p>
  * Registered after every plugin's {@code preInit}, where the Spring Boot starter sets Camunda's default factory.

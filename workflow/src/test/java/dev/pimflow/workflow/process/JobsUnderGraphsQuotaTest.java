@@ -52,7 +52,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * DESIGN §6.9, Graph's quota: revocations are acquired before activations, and those before validations (job
+ * DESIGN §6.6, Graph's quota: revocations are acquired before activations, and those before validations (job
  * priorities, acquisition by priority then due date); a job that Graph throttles waits its {@code Retry-After} and
  * keeps its retries, however often it is throttled. The same engine settings as {@link TicketActivationProcessTest}
  * (one Spring context for both): the job executor is off, the tests run the engine's acquisition query and the jobs
@@ -201,6 +201,10 @@ class JobsUnderGraphsQuotaTest {
                         .processInstanceId(pi)
                         .count())
                 .isZero();
+
+        close(ticket); // and Aline's assignment ends, as the other process tests expect of the tenant
+        run(pi, TASK_REVOKE_ROLE);
+        assertThat(activation(ticket).status()).isEqualTo(Status.REVOKED.wire());
     }
 
     /** Any other failure that Graph asks to wait for (here a 503 with Retry-After) spends retries, then is an incident. */
