@@ -88,12 +88,13 @@ final class EngineFloor implements Workload.Driver {
         cfg.setJobExecutorActivate(true);
         cfg.setEnsureJobDueDateNotNull(true);
         cfg.setJobExecutorAcquireByDueDate(true);
+        cfg.setJobExecutorAcquireByPriority(true); // as the orchestrator (JobAcquisitionByDueDate)
         settings.put("jdbcUrl", db.url);
         settings.put("history", LeanHistory.LEVEL.getName());
         settings.put(
                 "jobExecutor",
                 "core 3, max 10, queue 10, maxJobsPerAcquisition " + jobs.getMaxJobsPerAcquisition()
-                        + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by due date (index on DUEDATE_)");
+                        + ", wait 200 ms, maxWait 1000 ms, lock 120000 ms, acquire by priority then due date (indexes on DUEDATE_ and PRIORITY_, DUEDATE_)");
         settings.put("idGenerator", "StrongUuidGenerator");
         settings.put("authorization", true);
         settings.put("jdbcBatchProcessing", cfg.isJdbcBatchProcessing());
@@ -101,10 +102,12 @@ final class EngineFloor implements Workload.Driver {
         settings.put("ingestThreads", ingestThreads);
         current = this;
         engine = cfg.buildProcessEngine();
-        // the orchestrator's JobAcquisitionByDueDate adds this index after the engine created its schema
+        // the orchestrator's JobAcquisitionByDueDate adds these indexes after the engine created its schema
         try (java.sql.Connection c = dataSource.getConnection();
                 java.sql.Statement st = c.createStatement()) {
             st.execute("CREATE INDEX IF NOT EXISTS PIMFLOW_IDX_JOB_DUEDATE ON ACT_RU_JOB (DUEDATE_)");
+            st.execute(
+                    "CREATE INDEX IF NOT EXISTS PIMFLOW_IDX_JOB_PRIORITY_DUEDATE ON ACT_RU_JOB (PRIORITY_ DESC, DUEDATE_)");
             c.commit();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("could not create the job due-date index: " + e.getMessage(), e);

@@ -13,8 +13,12 @@ public class PimCallFailedException extends RuntimeException {
         String what = "'" + step + "' failed: PIM answered " + status + e.getMessage();
         String todo = switch (e.kind()) {
             case RETRY ->
-                " | Graph was unavailable or throttling. pimflow retries on its own (pim.retry.*); once Graph answers "
-                        + "again, retry this job in Cockpit (Increment Number of Retries).";
+                ThrottledJobsKeepTheirRetries.throttledFor(e) != null
+                        ? " | Graph is throttling pimflow (its quota): the job waits the Retry-After of "
+                                + ThrottledJobsKeepTheirRetries.throttledFor(e).toMillis()
+                                + " ms and keeps its retries."
+                        : " | Graph was unavailable or throttling. pimflow retries on its own (pim.retry.*); once Graph "
+                                + "answers again, retry this job in Cockpit (Increment Number of Retries).";
             case INCIDENT ->
                 " | Check the app registration's Graph permissions and credentials (pim.graph.*) and the role's PIM "
                         + "settings, then retry this job in Cockpit.";
