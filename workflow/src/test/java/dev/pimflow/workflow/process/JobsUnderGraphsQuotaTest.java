@@ -15,6 +15,7 @@ import dev.pimflow.contracts.MfaResponse;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.mfa.MfaAssertionSigner;
+import dev.pimflow.pim.graph.GraphThrottle;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.workflow.activation.MfaOutcome;
 import dev.pimflow.workflow.activation.MfaResponseHandler;
@@ -29,12 +30,15 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
@@ -47,6 +51,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,19 +61,52 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * DESIGN §6.6, Graph's quota: revocations are acquired before activations, and those before validations (job
  * priorities, acquisition by priority then due date); a job that Graph throttles waits its {@code Retry-After} and
- * keeps its retries, however often it is throttled. The same engine settings as {@link TicketActivationProcessTest}
- * (one Spring context for both): the job executor is off, the tests run the engine's acquisition query and the jobs
- * themselves, on a Camunda clock they set.
+ * keeps its retries, however often it is throttled. The same engine settings as {@link TicketActivationProcessTest}:
+ * the job executor is off, the tests run the engine's acquisition query and the jobs themselves, on a Camunda clock they
+ * set. The node's Graph throttle (the "wait until T" every call respects) reads that clock too, so a Retry-After runs
+ * out when the test moves the clock past it; its own context keeps the throttle it leaves behind from other tests.
  */
 @SpringBootTest(
         properties = {
             "camunda.bpm.job-execution.enabled=false",
-            "camunda.bpm.process-engine-name=processtest",
+            "camunda.bpm.process-engine-name=quotatest",
             "camunda.bpm.history-level=activity"
         })
 @ActiveProfiles("test")
 @EmbeddedKafka(kraft = true, partitions = 1)
 class JobsUnderGraphsQuotaTest {
+
+    /**
+     * Days the throttle's clock runs ahead of the engine's: one more after each test, so a Retry-After a test left
+     * behind (at most an hour of the test's clock) has run out for the next one.
+     */
+    private static final AtomicLong DAYS_AHEAD = new AtomicLong();
+
+    @TestConfiguration
+    static class ThrottleOnTheEnginesClock {
+        @Bean
+        @Primary
+        GraphThrottle throttleOnTheEnginesClock() {
+            Clock engineClock = new Clock() {
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return ClockUtil.now().toInstant().plus(Duration.ofDays(DAYS_AHEAD.get()));
+                }
+            };
+            return new GraphThrottle(engineClock, d -> Thread.sleep(d.toMillis()));
+        }
+    }
+
     private static final int EACH = 3;
     private static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
@@ -100,6 +140,7 @@ class JobsUnderGraphsQuotaTest {
     @AfterEach
     void restore() throws Exception {
         ClockUtil.reset();
+        DAYS_AHEAD.incrementAndGet();
         fault("DELETE", null);
     }
 
@@ -194,6 +235,7 @@ class JobsUnderGraphsQuotaTest {
                     .isZero();
         }
 
+        at(21 * 100); // the last Retry-After has run out
         run(pi, TASK_ACTIVATE_ROLE);
         assertThat(activation(ticket).status()).isEqualTo(Status.ACTIVE.wire());
         assertThat(engine.getHistoryService()
@@ -221,6 +263,7 @@ class JobsUnderGraphsQuotaTest {
                         + "\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}");
 
         for (int expected = 2; expected >= 0; expected--) {
+            at((3 - expected) * 100); // past the Retry-After the node saw, as the job's next due date would be
             Job job = job(pi, TASK_ACTIVATE_ROLE);
             assertThatThrownBy(() -> management.executeJob(job.getId())).hasMessageContaining("503");
             assertThat(job(pi, TASK_ACTIVATE_ROLE).getRetries()).isEqualTo(expected);

@@ -124,7 +124,9 @@ class GraphPimClientThrottleTest {
         PimException held = catchThrowableOfType(PimException.class, () -> client.roleAssignments(ALINE_ID));
         assertThat(held.kind()).isEqualTo(Kind.RETRY);
         assertThat(held.code()).isEqualTo("TooManyRequests");
-        assertThat(held.httpStatus()).as("as Graph answered: jobs keep their retries for it").isEqualTo(429);
+        assertThat(held.httpStatus())
+                .as("as Graph answered: jobs keep their retries for it")
+                .isEqualTo(429);
         assertThat(held.retryAfter()).isEqualTo(Duration.ofSeconds(50));
         assertThat(received()).as("nothing sent while Graph says wait").isEqualTo(1);
         assertThat(throttle.waited()).isZero();
