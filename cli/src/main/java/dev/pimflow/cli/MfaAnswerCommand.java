@@ -28,8 +28,6 @@ import picocli.CommandLine.Spec;
  */
 abstract class MfaAnswerCommand implements Callable<Integer> {
     static final String SECRET_ENV = "PIM_MFA_SHARED_SECRET";
-    /** The orchestrator's development default ({@code pim.mfa.shared-secret}). */
-    static final String DEVELOPMENT_SECRET = MfaAssertionSigner.DEVELOPMENT_SECRET;
     /** How long the signed assertion is valid; the orchestrator checks {@code exp}. */
     static final Duration ASSERTION_TTL = Duration.ofMinutes(2);
 
@@ -99,7 +97,7 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
             from = SECRET_ENV;
         }
         if (value == null || value.isEmpty()) {
-            return new Secret(DEVELOPMENT_SECRET, true);
+            return new Secret(MfaAssertionSigner.DEVELOPMENT_SECRET, true);
         }
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes < 32) {
@@ -109,7 +107,7 @@ abstract class MfaAnswerCommand implements Callable<Integer> {
                             + ("--secret".equals(from) ? "option '--secret'" : "environment variable " + SECRET_ENV)
                             + ": an HS256 secret must be at least 32 bytes, got " + bytes);
         }
-        return new Secret(value, DEVELOPMENT_SECRET.equals(value));
+        return new Secret(value, MfaAssertionSigner.DEVELOPMENT_SECRET.equals(value));
     }
 
     /** The structured-mode {@code mfa.response} CloudEvent (package-private for tests). */

@@ -37,7 +37,7 @@ public class PimConfiguration {
             return MfaAssertionVerifier.jwks(properties.mfa().jwksUri(), clock);
         }
         String secret = properties.mfa().sharedSecret();
-        if (PimProperties.Mfa.DEVELOPMENT_SECRET.equals(secret)) {
+        if (MfaAssertionSigner.DEVELOPMENT_SECRET.equals(secret)) {
             log.warn(
                     "pim.mfa.shared-secret is the published DEVELOPMENT value (see README): anyone can sign MFA approvals. "
                             + "Set PIM_MFA_SHARED_SECRET for any shared or production use.");

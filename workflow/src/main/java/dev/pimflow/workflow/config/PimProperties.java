@@ -92,16 +92,16 @@ public record PimProperties(
 
     /**
      * HS256 with {@code sharedSecret} (development), or ES256/RS256 with the gateway's JWKS at {@code jwksUri}
-     * (production; when set, HS256 is not accepted). The default secret is the published {@link #DEVELOPMENT_SECRET},
+     * (production; when set, HS256 is not accepted). The default secret is the published {@link MfaAssertionSigner#DEVELOPMENT_SECRET},
      * flagged at start: set PIM_MFA_SHARED_SECRET for anything but a local trial.
      */
     public record Mfa(
-            @DefaultValue(Mfa.DEVELOPMENT_SECRET) String sharedSecret,
+            @DefaultValue(MfaAssertionSigner.DEVELOPMENT_SECRET)
+            String sharedSecret,
+
             @DefaultValue("") String jwksUri,
             @DefaultValue("PT5M") Duration challengeTimeout,
             @DefaultValue("true") boolean devGatewayEnabled) {
-        /** The development HS256 secret: public by design, so that the embedded default works out of the box. */
-        public static final String DEVELOPMENT_SECRET = MfaAssertionSigner.DEVELOPMENT_SECRET;
 
         @Override
         public String toString() {

@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.process;
 
 import dev.pimflow.pim.PimException;
+import java.time.Duration;
 
 /** A PIM call that failed in a way the job executor should retry; its message tells an operator what failed and what to do. */
 public class PimCallFailedException extends RuntimeException {
@@ -11,11 +12,12 @@ public class PimCallFailedException extends RuntimeException {
     static String message(String step, PimException e) {
         String status = e.httpStatus() > 0 ? "HTTP " + e.httpStatus() + " " : "";
         String what = "'" + step + "' failed: PIM answered " + status + e.getMessage();
+        Duration throttledFor = ThrottledJobsKeepTheirRetries.throttledFor(e);
         String todo = switch (e.kind()) {
             case RETRY ->
-                ThrottledJobsKeepTheirRetries.throttledFor(e) != null
+                throttledFor != null
                         ? " | Graph is throttling pimflow (its quota): the job waits the Retry-After of "
-                                + ThrottledJobsKeepTheirRetries.throttledFor(e).toMillis()
+                                + throttledFor.toMillis()
                                 + " ms and keeps its retries."
                         : " | Graph was unavailable or throttling. pimflow retries on its own (pim.retry.*); once Graph "
                                 + "answers again, retry this job in Cockpit (Increment Number of Retries).";

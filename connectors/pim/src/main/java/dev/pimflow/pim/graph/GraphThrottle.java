@@ -90,8 +90,7 @@ public final class GraphThrottle {
                         "TooManyRequests",
                         "TooManyRequests: Graph asked this node to wait until " + t + "; " + method + " " + target
                                 + " was not sent",
-                        429, // nothing was sent: Graph's own 429 of earlier still holds, and jobs treat it as
-                        // throttling
+                        429, // nothing was sent: Graph's earlier 429 still holds, and jobs treat this as throttling
                         remaining,
                         null);
             }
