@@ -79,7 +79,25 @@ public record PimProperties(
             @DefaultValue("4") int maxAttempts,
             @DefaultValue("PT0.5S") Duration initialBackoff,
             @DefaultValue("PT30S") Duration maxBackoff,
-            @DefaultValue("PT5M") Duration roleCacheTtl) {
+            @DefaultValue("PT5M") Duration roleCacheTtl,
+            @DefaultValue("PT5M") Duration maxRetryAfter,
+            @DefaultValue("3000") int writesPerWindow,
+            @DefaultValue("PT150S") Duration writeWindow) {
+        public Graph {
+            if (maxRetryAfter != null && (maxRetryAfter.isNegative() || maxRetryAfter.isZero())) {
+                throw new IllegalArgumentException(
+                        "pim.graph.max-retry-after must be a positive duration, got " + maxRetryAfter);
+            }
+            if (writesPerWindow < 0) {
+                throw new IllegalArgumentException(
+                        "pim.graph.writes-per-window must be 0 (writes not paced) or positive, got " + writesPerWindow);
+            }
+            if (writesPerWindow > 0 && writeWindow != null && (writeWindow.isNegative() || writeWindow.isZero())) {
+                throw new IllegalArgumentException(
+                        "pim.graph.write-window must be a positive duration, got " + writeWindow);
+            }
+        }
+
         /** Never prints the secrets. */
         @Override
         public String toString() {

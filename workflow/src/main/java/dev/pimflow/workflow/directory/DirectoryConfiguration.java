@@ -55,11 +55,19 @@ public class DirectoryConfiguration {
 
     /**
      * The node's one view of "Graph says wait until T" (DESIGN 9.4): every Graph call of this node honours it, the
-     * metrics ({@code pimflow_graph_throttle*}) and the {@code graph} health component show it.
+     * metrics ({@code pimflow_graph_throttle*}, {@code pimflow_graph_requests*}) and the {@code graph} health component show
+     * it. A {@code Retry-After} is believed up to {@code pim.graph.max-retry-after}; writes are paced to
+     * {@code pim.graph.writes-per-window} per {@code pim.graph.write-window} (Graph's documented quota by default; on N
+     * nodes give each its share).
      */
     @Bean
-    public GraphThrottle graphThrottle() {
-        return new GraphThrottle();
+    public GraphThrottle graphThrottle(PimProperties properties) {
+        PimProperties.Graph g = properties.graph();
+        return new GraphThrottle(
+                g.maxRetryAfter(),
+                g.writesPerWindow() == 0
+                        ? GraphThrottle.WritePace.NONE
+                        : new GraphThrottle.WritePace(g.writesPerWindow(), g.writeWindow()));
     }
 
     @Bean

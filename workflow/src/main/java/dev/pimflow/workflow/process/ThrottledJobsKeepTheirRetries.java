@@ -1,10 +1,14 @@
 package dev.pimflow.workflow.process;
 
 import dev.pimflow.pim.PimException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Date;
+import java.util.function.BiConsumer;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.cmd.DefaultJobRetryCmd;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
@@ -19,14 +23,35 @@ import org.springframework.stereotype.Component;
  * is a wait, not a fault: however long it lasts, it never turns into an incident (DESIGN §6.6). Every other failure
  * keeps Camunda's behaviour, retry cycle then incident.
  * <p>
+ * Operators see these waits as {@value #THROTTLED_JOBS} [{@code pimflow_jobs_throttled_seconds{step}}]: how many times
+ * a job of each step was postponed for Graph's quota ({@code _count}), and for how long in total ({@code _sum}, the
+ * {@code Retry-After}s given). They are not failures: a rising count with no incidents is the quota at work.
+ * <p>
  * Registered after every plugin's {@code preInit}, where the Spring Boot starter sets Camunda's default factory.
  */
 @Component
 public class ThrottledJobsKeepTheirRetries extends AbstractProcessEnginePlugin {
+    public static final String THROTTLED_JOBS = "pimflow.jobs.throttled";
+
+    private final MeterRegistry registry;
+
+    public ThrottledJobsKeepTheirRetries(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     @Override
     public void postInit(ProcessEngineConfigurationImpl configuration) {
-        configuration.setFailedJobCommandFactory(RetryCmd::new); // Camunda's FailedJobCommandFactory
+        // Camunda's FailedJobCommandFactory
+        configuration.setFailedJobCommandFactory((jobId, exception) -> new RetryCmd(jobId, exception, this::postponed));
+    }
+
+    /** A job of {@code step} (its activity id) was postponed by {@code retryAfter} for Graph's quota. */
+    void postponed(String step, Duration retryAfter) {
+        Timer.builder(THROTTLED_JOBS)
+                .description("Jobs postponed (retries kept) because Graph throttled them, and the Retry-After given")
+                .tag("step", step == null ? "unknown" : step)
+                .register(registry)
+                .record(retryAfter);
     }
 
     /** How long Graph asked to wait, if this failure is Graph's throttling (429 with Retry-After); null otherwise. */
@@ -43,10 +68,12 @@ public class ThrottledJobsKeepTheirRetries extends AbstractProcessEnginePlugin {
     /** Camunda's retry command, which neither counts a throttled attempt nor runs it again before Retry-After. */
     static final class RetryCmd extends DefaultJobRetryCmd {
         private final Duration throttledFor;
+        private final BiConsumer<String, Duration> postponed;
 
-        RetryCmd(String jobId, Throwable exception) {
+        RetryCmd(String jobId, Throwable exception, BiConsumer<String, Duration> postponed) {
             super(jobId, exception);
             this.throttledFor = throttledFor(exception);
+            this.postponed = postponed;
         }
 
         @Override
@@ -56,6 +83,11 @@ public class ThrottledJobsKeepTheirRetries extends AbstractProcessEnginePlugin {
             if (throttledFor != null && job != null) {
                 job.setDuedate(new Date(ClockUtil.getCurrentTime().getTime() + throttledFor.toMillis()));
                 job.unlock();
+                String step = job.getActivityId();
+                commandContext
+                        .getTransactionContext()
+                        .addTransactionListener(
+                                TransactionState.COMMITTED, committed -> postponed.accept(step, throttledFor));
             }
             return null;
         }

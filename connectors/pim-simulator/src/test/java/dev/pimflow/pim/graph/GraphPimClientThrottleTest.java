@@ -3,10 +3,13 @@ package dev.pimflow.pim.graph;
 import static dev.pimflow.pim.simulator.ContosoTenant.ALINE_ID;
 import static dev.pimflow.pim.simulator.ContosoTenant.USER_ADMINISTRATOR_ROLE_ID;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.PimException.Kind;
+import dev.pimflow.pim.RemovalRequest;
 import dev.pimflow.pim.simulator.GraphHttp;
 import dev.pimflow.pim.simulator.GraphSimulator;
 import dev.pimflow.pim.simulator.SimulatorTokenCredential;
@@ -156,6 +159,80 @@ class GraphPimClientThrottleTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTheCapHoldsTheNodeBackOnlyAsLongAsTheCap() {
+        throttle = new GraphThrottle(time, time, Duration.ofMinutes(5));
+        fault("{\"status\":429,\"retryAfterSeconds\":31536000,\"count\":1}"); // "come back in a year"
+        countRequests();
+        GraphPimClient client = client(Duration.ofSeconds(5));
+        Instant t0 = time.instant();
+
+        PimException first = catchThrowableOfType(PimException.class, () -> client.remove(removal()));
+        assertThat(first.httpStatus()).isEqualTo(429);
+        assertThat(first.retryAfter())
+                .as("what the job is postponed by: the cap, not a year")
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(client.throttledUntil()).contains(t0.plus(Duration.ofMinutes(5)));
+        assertThat(throttle.cappedRetryAfters()).isEqualTo(1);
+
+        time.advance(Duration.ofMinutes(5)); // the revocation goes out again after the cap, not after a year
+        assertThat(client.throttledUntil()).isEmpty();
+        assertThat(client.remove(removal()).removed()).isFalse(); // nothing assigned: PIM says so, and it is sent
+        assertThat(received()).isEqualTo(2);
+    }
+
+    @Test
+    void everyRequestSentIsCountedByKindAndEvery429AsThrottled() {
+        fault("{\"status\":429,\"retryAfterSeconds\":1,\"count\":1,\"method\":\"POST\"}");
+        GraphPimClient client = client(Duration.ofSeconds(5));
+        client.roleDefinition(USER_ADMINISTRATOR_ROLE_ID); // one GET
+        Future<?> removal = pool.submit(() -> client.remove(removal())); // 429, waits 1 s, sent again
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> throttle.throttledUntil().isPresent());
+        time.advance(Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(10)).until(removal::isDone);
+
+        assertThat(throttle.requests(GraphThrottle.RequestKind.READ)).isEqualTo(1);
+        assertThat(throttle.requests(GraphThrottle.RequestKind.WRITE)).isEqualTo(2);
+        assertThat(throttle.throttledAnswers(GraphThrottle.RequestKind.WRITE)).isEqualTo(1);
+        assertThat(throttle.throttledAnswers(GraphThrottle.RequestKind.READ)).isZero();
+    }
+
+    @Test
+    void writesArePacedToTheWriteQuotaAndReadsAreNot() throws Exception {
+        throttle = new GraphThrottle(
+                time, time, Duration.ofMinutes(5), new GraphThrottle.WritePace(3, Duration.ofSeconds(10)));
+        Instant t0 = time.instant();
+        for (int i = 0; i < 3; i++) {
+            throttle.awaitClear(Duration.ofSeconds(5), "POST", "/w");
+            time.advance(Duration.ofSeconds(1));
+        }
+        throttle.awaitClear(Duration.ofSeconds(5), "GET", "/r"); // reads go on
+
+        // the 4th write within the window would exceed the quota: it may go once the 1st is 10 s (+1 s) old
+        PimException held = catchThrowableOfType(
+                PimException.class, () -> throttle.awaitClear(Duration.ofSeconds(5), "POST", "/w"));
+        assertThat(held.kind()).isEqualTo(Kind.RETRY);
+        assertThat(held.httpStatus()).as("jobs keep their retries for it").isEqualTo(429);
+        assertThat(held.retryAfter()).isEqualTo(Duration.between(time.instant(), t0.plusSeconds(11)));
+        assertThat(throttle.pacedWrites()).isEqualTo(1);
+
+        time.advance(Duration.ofSeconds(5)); // 3 s left: within maxBackoff, the write sleeps until then
+        Future<?> write = pool.submit(() -> throttle.awaitClear(Duration.ofSeconds(5), "POST", "/w"));
+        time.awaitSleepers(1);
+        assertThat(write).isNotDone();
+        time.advance(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(10)).until(write::isDone);
+        assertThat(time.instant()).isEqualTo(t0.plusSeconds(11));
+    }
+
+    @Test
+    void theCapMustBePositive() {
+        assertThatThrownBy(() -> new GraphThrottle(time, time, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxRetryAfter");
+    }
+
+    @Test
     void theLaterOfTwoRetryAftersWins() {
         Instant t0 = time.instant();
         throttle.throttle(Duration.ofSeconds(60));
@@ -186,6 +263,11 @@ class GraphPimClientThrottleTest {
                 new SimulatorTokenCredential(),
                 GraphPimClient.DEFAULT_SCOPE,
                 throttle);
+    }
+
+    private static RemovalRequest removal() {
+        return new RemovalRequest(
+                ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/", "Ticket closed", "CONTOSO:Throttle", "Contoso ICM");
     }
 
     private static void fault(String json) {

@@ -106,10 +106,11 @@ final class GraphHttp {
         for (int attempt = 1; ; attempt++) {
             throttle.awaitClear(settings.maxBackoff(), method, target);
             Attempt outcome = attempt(method, uri, target, body, attempt);
+            throttle.sent(method, outcome.status());
             if (outcome.failure() == null) {
                 return outcome.answer();
             }
-            PimException failure = outcome.failure();
+            PimException failure = throttle.believable(outcome.failure(), method, target);
             int status = outcome.status();
             Duration wait = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
             boolean throttled = status == 429 || (status == 503 && failure.retryAfter() != null);
