@@ -189,6 +189,16 @@ class MetricsAndHealthTest extends EndToEndTestBase {
         assertThat(value(after, "pimflow_graph_throttled_until"))
                 .as("the wait is over")
                 .isZero();
+        // the assignment was sent twice (429, then after the wait), and counted as Graph's quota counts it
+        assertThat(delta(before, after, "pimflow_graph_requests_total", Map.of("kind", "write")))
+                .isEqualTo(2);
+        assertThat(delta(before, after, "pimflow_graph_requests_throttled_total", Map.of("kind", "write")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "pimflow_graph_requests_total", Map.of("kind", "read")))
+                .as("validation reads eligibility")
+                .isPositive();
+        assertThat(value(after, "pimflow_graph_requests_per_lifecycle", Map.of("kind", "write")))
+                .isPositive();
 
         tickets.closeTicket(ticket);
         awaitStatus(activationId, Status.REVOKED);
