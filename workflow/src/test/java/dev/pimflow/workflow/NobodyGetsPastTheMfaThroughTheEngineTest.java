@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pimflow.audit.AuditEntry;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.contracts.AuditAction;
@@ -14,7 +15,10 @@ import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.HttpAsUser;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,6 +38,8 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpAsUser admin;
 
@@ -101,6 +107,86 @@ class NobodyGetsPastTheMfaThroughTheEngineTest extends EndToEndTestBase {
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
         assertThat(auditIntact()).isTrue();
+    }
+
+    @Test
+    void signalsSuspensionJobEditsMigrationAndRestartAreRefusedAndAuditedToo() throws Exception {
+        String ticket = "CONTOSO:Insider-3";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = awaitChallenge(ticket).path("data");
+        String activationId = challenge.path("activationId").asText();
+        String instance = instanceOf(activationId);
+        String definition =
+                jdbc.queryForObject("SELECT PROC_DEF_ID_ FROM ACT_RU_EXECUTION WHERE ID_ = ?", String.class, instance);
+        // the MFA timeout's timer: moving it, deprioritising it or deleting it would change when the challenge ends
+        String timer = JSON.readTree(admin.get("/engine-rest/job?processInstanceId=" + instance)
+                        .body())
+                .path(0)
+                .path("id")
+                .asText();
+        assertThat(timer).as("the MFA timeout's timer job").isNotBlank();
+
+        Map<String, HttpResponse<String>> attempts = new LinkedHashMap<>();
+        attempts.put("signal", admin.send("POST", "/engine-rest/signal", "{\"name\": \"mfa.response\"}"));
+        attempts.put(
+                "suspend",
+                admin.send("PUT", "/engine-rest/process-instance/" + instance + "/suspended", "{\"suspended\": true}"));
+        attempts.put(
+                "due date",
+                admin.send(
+                        "PUT",
+                        "/engine-rest/job/" + timer + "/duedate",
+                        "{\"duedate\": \"2099-01-01T00:00:00.000+0000\"}"));
+        attempts.put("priority", admin.send("PUT", "/engine-rest/job/" + timer + "/priority", "{\"priority\": -1}"));
+        attempts.put("zero retries", admin.send("PUT", "/engine-rest/job/" + timer + "/retries", "{\"retries\": 0}"));
+        attempts.put("delete job", admin.send("DELETE", "/engine-rest/job/" + timer, null));
+        attempts.put("migration", admin.send("POST", "/engine-rest/migration/execute", """
+                {"migrationPlan": {"sourceProcessDefinitionId": "%s", "targetProcessDefinitionId": "%s",
+                                   "instructions": []},
+                 "processInstanceIds": ["%s"]}""".formatted(
+                        definition, definition, instance)));
+        attempts.put(
+                "restart",
+                admin.send(
+                        "POST", "/engine-rest/process-definition/" + definition + "/restart", """
+                {"processInstanceIds": ["%s"],
+                 "instructions": [{"type": "startBeforeActivity", "activityId": "Task_ActivateRole"}]}""".formatted(instance)));
+
+        attempts.forEach((what, refused) -> assertThat(refused.statusCode())
+                .as(what + ": " + refused.request().method() + " "
+                        + refused.request().uri() + ": " + refused.body())
+                .isEqualTo(403));
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> Status.PENDING_MFA.is(statusOf(activationId))
+                        && !activeRoles(ALINE).contains(USER_ADMINISTRATOR));
+        assertThat(JSON.readTree(admin.get("/engine-rest/job/" + timer).body())
+                        .path("retries")
+                        .asInt())
+                .as("the timer keeps its retries")
+                .isPositive();
+
+        awaitAuditChained();
+        List<String> refused = Stream.concat(
+                        audit.forActivation(activationId).stream(),
+                        audit.forActivation(AuditEntry.NO_ACTIVATION).stream())
+                .filter(r -> AuditAction.OPERATION_REFUSED.is(r.action()))
+                .filter(r -> "user:admin".equals(r.actor()))
+                .map(AuditRecord::outcome)
+                .toList();
+        assertThat(refused)
+                .contains(
+                        "SignalEventReceivedCmd",
+                        "SuspendProcessInstanceCmd",
+                        "SetJobDuedateCmd",
+                        "SetJobPriorityCmd",
+                        "SetJobRetriesCmd",
+                        "DeleteJobCmd",
+                        "MigrateProcessInstanceCmd",
+                        "RestartProcessInstancesCmd");
+
+        tickets.closeTicket(ticket);
+        awaitStatus(activationId, Status.CANCELLED);
     }
 
     @Test
