@@ -22,7 +22,7 @@ final class FakeOrchestrator implements AutoCloseable {
     static final String USER = "admin";
     static final String PASSWORD = "Fake-Admin-Pa55word-9f3k";
 
-    record Request(String method, String path, String query, String authorization, String body) {}
+    record Request(String method, String path, String query, String authorization, String body, String userAgent) {}
 
     private record Reply(int status, String json) {}
 
@@ -69,7 +69,13 @@ final class FakeOrchestrator implements AutoCloseable {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
-        requests.add(new Request(method, path, ex.getRequestURI().getRawQuery(), auth, body));
+        requests.add(new Request(
+                method,
+                path,
+                ex.getRequestURI().getRawQuery(),
+                auth,
+                body,
+                ex.getRequestHeaders().getFirst("User-Agent")));
         String expected =
                 "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         Reply reply;

@@ -300,6 +300,9 @@ class RestCommandsTest {
         FakeOrchestrator.Request sent = api.requests.get(0);
         assertThat(Events.mapper().readTree(sent.body()).path("reason").asText())
                 .isEqualTo("incident resolved early");
+        assertThat(sent.userAgent())
+                .as("how the orchestrator's audit names the surface (RequestSurface: 'pimctl')")
+                .startsWith("pimctl");
     }
 
     @Test
