@@ -30,8 +30,8 @@ import org.springframework.test.context.TestPropertySource;
  * (User)") and one directly eligible (Bob, made eligible here), each on its first request (the precheck asks whether the
  * principal exists) and on a later one (the precheck remembers the principal); the node's first request also reads the
  * role's definition and policy, which are then cached. Eligibility is asked of Graph at every validation. A request for
- * a principal the directory does not know goes to the dead-letter topic after one read. The figures are in the README
- * ("What a lifecycle costs of Graph's quota"); a change that sends more fails here.
+ * a principal the directory does not know goes to the dead-letter topic after the precheck's answer. The figures are in
+ * the README ("What a lifecycle costs of Graph's quota"); a change that sends other requests, or more, fails here.
  */
 // its own context (and engine name: Camunda looks engines up by name in a JVM-wide registry), so that its caches
 // start empty and the first request of each principal is a first one
@@ -49,9 +49,9 @@ class ALifecycleSendsGraphOnlyTheRequestsItNeedsTest extends EndToEndTestBase {
     @Test
     void eachLifecycleSendsGraphOnlyTheCountedRequests() throws Exception {
         // the node's first request: the role's definition and policy (then cached for pim.graph.role-cache-ttl); the
-        // precheck's "is Aline known" (then remembered for pim.precheck.principal-ttl); validation's eligibility:
-        // Aline's
-        // own (none), her groups, the helpdesk group's; adminAssign; adminRemove
+        // precheck's "is Aline known" (then remembered for pim.precheck.principal-ttl; through the metered directory an
+        // eligibility check); validation's eligibility: her own (none), her groups, the helpdesk group's; adminAssign;
+        // adminRemove
         assertThat(lifecycle(ALINE, "CONTOSO:Calls-1"))
                 .containsExactlyInAnyOrderEntriesOf(
                         Map.of(ROLE_DEFINITION, 1L, POLICY, 1L, ELIGIBILITY, 4L, MEMBER_OF, 2L, ASSIGN_OR_REMOVE, 2L));
