@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 /**
  * Rejects a request that names a role or a principal the directory does not know, before anything is written, so it
  * goes to the DLT as bad input (DESIGN §6.5) instead of starting a process. Only a definite answer from PIM rejects:
- * when PIM is unreachable the request goes ahead and the process's own validation (retried) decides.
+ * when PIM is unreachable the request goes ahead and the process's own validation (retried) decides. It asks only
+ * whether the principal exists ({@link PimDirectory#requirePrincipal}: one read with the Graph client), not whether it
+ * is eligible: validation asks that of Graph a moment later.
  * <p>
  * A principal the directory answered for is remembered for {@code pim.precheck.principal-ttl}, so the listener does
  * not call Graph for every request of the same people. This only decides where a request for a principal deleted in
@@ -45,7 +47,7 @@ public class RequestPrecheck {
         }
         try {
             knownPrincipals.get(r.principalId(), principal -> {
-                pim.eligibility(principal, r.roleDefinitionId(), r.directoryScopeId());
+                pim.requirePrincipal(principal, r.roleDefinitionId(), r.directoryScopeId());
                 return Boolean.TRUE;
             });
         } catch (PimException e) {

@@ -9,18 +9,20 @@ import java.util.Locale;
 
 /**
  * {@code /_simulator/*}, the unauthenticated control surface: {@code health}, {@code faults}, {@code quota},
- * {@code reset} and {@code tokens}.
+ * {@code requests}, {@code reset} and {@code tokens}.
  */
 final class ControlSurface {
 
     private final GraphSimulator simulator;
     private final Faults faults;
     private final Quota quota;
+    private final RequestCounts requests;
 
-    ControlSurface(GraphSimulator simulator, Faults faults, Quota quota) {
+    ControlSurface(GraphSimulator simulator, Faults faults, Quota quota, RequestCounts requests) {
         this.simulator = simulator;
         this.faults = faults;
         this.quota = quota;
+        this.requests = requests;
     }
 
     Reply handle(String method, String path, byte[] body) {
@@ -53,6 +55,13 @@ final class ControlSurface {
                 quota.resetCounters();
                 return Reply.of(204, null);
             }
+            case "GET /requests" -> {
+                return Reply.of(200, requests.toJson());
+            }
+            case "DELETE /requests" -> {
+                requests.reset();
+                return Reply.of(204, null);
+            }
             case "POST /reset" -> {
                 simulator.reset();
                 return Reply.of(204, null);
@@ -64,7 +73,7 @@ final class ControlSurface {
                 throw GraphError.badRequest(
                         "BadRequest",
                         "Unknown simulator control call " + method + " /_simulator" + path
-                                + " (try GET health, POST|GET|DELETE faults, GET|POST|DELETE quota, POST reset, POST tokens).");
+                                + " (try GET health, POST|GET|DELETE faults, GET|POST|DELETE quota, GET|DELETE requests, POST reset, POST tokens).");
         }
     }
 

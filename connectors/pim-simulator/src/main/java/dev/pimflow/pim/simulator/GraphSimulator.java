@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every {@code /v1.0} call needs {@code Authorization: Bearer <JWT>}; the token's claims are read without
  * verifying its signature (see {@link Caller}). {@code /_simulator/*} is the unauthenticated control surface:
- * {@code health}, {@code faults}, {@code reset} and {@code tokens}.
+ * {@code health}, {@code faults}, {@code quota}, {@code requests}, {@code reset} and {@code tokens}.
  */
 public final class GraphSimulator implements AutoCloseable {
 
@@ -37,7 +38,8 @@ public final class GraphSimulator implements AutoCloseable {
     private final Clock clock;
     private final Faults faults = new Faults();
     private final Quota quota;
-    private final Routes routes = new Routes();
+    private final RequestCounts requests = new RequestCounts();
+    private final Routes routes = new Routes(requests::count);
     private final ControlSurface control;
     private final ResponseWriter writer;
     private volatile TenantState state;
@@ -47,7 +49,7 @@ public final class GraphSimulator implements AutoCloseable {
         this.executor = executor;
         this.clock = clock;
         this.quota = new Quota(clock);
-        this.control = new ControlSurface(this, faults, quota);
+        this.control = new ControlSurface(this, faults, quota, requests);
         this.writer = new ResponseWriter(clock);
         this.state = seeded(clock);
         ODataResponses odata = new ODataResponses(pageSize, () -> state);
@@ -111,11 +113,26 @@ public final class GraphSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Back to the seeded tenant, with no faults armed and the configured quota, its counters at zero. */
+    /**
+     * The requests each endpoint answered since the start or the last reset, e.g.
+     * {@code "GET /users/{id}/transitiveMemberOf?$select&$top" -> 1}, sorted ({@link RequestCounts} says what counts);
+     * also at {@code GET /_simulator/requests}.
+     */
+    public Map<String, Long> requests() {
+        return requests.snapshot();
+    }
+
+    /** The request counts back to zero ({@code DELETE /_simulator/requests}). */
+    public void resetRequests() {
+        requests.reset();
+    }
+
+    /** Back to the seeded tenant, with no faults armed and the configured quota, its counters and the request counts at zero. */
     public void reset() {
         state = seeded(clock);
         faults.clear();
         quota.reset();
+        requests.reset();
     }
 
     @Override

@@ -318,6 +318,43 @@ class GraphSimulatorTest {
     }
 
     @Test
+    void requestsAreCountedByEndpointWithIdsFoldedAndOptionsNamed() {
+        String dead = "00000000-0000-0000-0000-00000000dead";
+        http.get("/users/" + ALINE_ID + "/transitiveMemberOf?$top=1&$select=id", app);
+        http.get("/users/" + BOB_ID + "/transitiveMemberOf?$select=id&$top=1", app);
+        assertThat(http.get("/users/" + dead + "/transitiveMemberOf", app).status())
+                .isEqualTo(404); // the route answered it: counted
+        http.get(RM + "roleEligibilityScheduleInstances?$filter=" + q("principalId eq '" + ALINE_ID + "'"), app);
+        http.post(
+                RM + "roleAssignmentScheduleRequests",
+                app,
+                request("adminAssign", ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "PT1H"));
+        http.post("/_simulator/faults", null, "{\"status\":503,\"count\":1}");
+        assertThat(http.get("/users/" + ALINE_ID, app).status()).isEqualTo(503); // the fault answered: not counted
+        assertThat(http.get(RM + "nothingHere", app).status()).isEqualTo(400); // no route: not counted
+
+        assertThat(simulator.requests())
+                .containsExactly(
+                        java.util.Map.entry("GET " + RM + "roleEligibilityScheduleInstances?$filter", 1L),
+                        java.util.Map.entry("GET /users/{id}/transitiveMemberOf", 1L),
+                        java.util.Map.entry("GET /users/{id}/transitiveMemberOf?$select&$top", 2L),
+                        java.util.Map.entry("POST " + RM + "roleAssignmentScheduleRequests", 1L));
+        JsonNode counted = http.get("/_simulator/requests", null).body();
+        assertThat(counted.get("read").asLong()).isEqualTo(4);
+        assertThat(counted.get("write").asLong()).isEqualTo(1);
+        assertThat(counted.at("/endpoints/GET ~1users~1{id}~1transitiveMemberOf?$select&$top")
+                        .asLong())
+                .isEqualTo(2);
+
+        assertThat(http.delete("/_simulator/requests", null).status()).isEqualTo(204);
+        assertThat(simulator.requests()).isEmpty();
+        http.get(RM + "roleDefinitions/" + USER_ADMINISTRATOR_ROLE_ID, app);
+        assertThat(simulator.requests()).containsOnlyKeys("GET " + RM + "roleDefinitions/{id}");
+        simulator.reset();
+        assertThat(simulator.requests()).isEmpty();
+    }
+
+    @Test
     void tokensEndpointMintsUsableTokens() {
         JsonNode minted = http.post(
                         "/_simulator/tokens", null, "{\"oid\":\"" + ALINE_ID + "\",\"amr\":[\"pwd\",\"mfa\"]}")

@@ -119,23 +119,43 @@ public final class GraphPimClient implements PimDirectory {
         }
     }
 
+    /**
+     * One read, {@code GET /users/{id}/transitiveMemberOf?$select=id&$top=1}: Graph answers 404 for a user it does not
+     * know, the permission is the one the eligibility walk already needs ({@code GroupMember.Read.All}), and it costs the
+     * least a read can (1 resource unit: 2 for {@code transitiveMemberOf}, -1 for {@code $select}, -1 for {@code $top}
+     * under 20). {@code GET /users/{id}?$select=id} would say the same but needs {@code User.Read.All}, a permission
+     * pimflow is not otherwise granted.
+     */
+    @Override
+    public void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId) {
+        requireText(principalId, "principalId");
+        try {
+            graph.call("GET", "/users/" + segment(principalId) + "/transitiveMemberOf?$select=id&$top=1", null);
+        } catch (PimException e) {
+            throw subjectNotFoundOr(e, principalId);
+        }
+    }
+
+    /**
+     * The principal's own eligibility first (one read), and only when it has none the groups it is a transitive member
+     * of (one read, more for more than a page of them) and each role-assignable group's eligibility until one covers the
+     * role (one read each). {@code transitiveMemberOf} is also where an unknown principal shows (404, {@code
+     * SubjectNotFound}): a principal with no eligibility of its own always gets there. One Graph lists an eligibility
+     * for is taken to exist (were it deleted after all, the {@code adminAssign} is what Graph would refuse).
+     */
     @Override
     public Eligibility eligibility(String principalId, String roleDefinitionId, String directoryScopeId) {
         requireText(principalId, "principalId");
         requireText(roleDefinitionId, "roleDefinitionId");
         String scope = scopeOrRoot(directoryScopeId);
+        if (eligibleAt(principalId, roleDefinitionId, scope)) {
+            return new Eligibility(true, Eligibility.DIRECT, null);
+        }
         List<JsonNode> memberOf;
         try {
             memberOf = graph.list("/users/" + segment(principalId) + "/transitiveMemberOf");
         } catch (PimException e) {
-            if (e.httpStatus() == 404) {
-                throw new PimException(
-                        Kind.DENY, "SubjectNotFound", "SubjectNotFound: no user " + principalId, 404, null, e);
-            }
-            throw e;
-        }
-        if (eligibleAt(principalId, roleDefinitionId, scope)) {
-            return new Eligibility(true, Eligibility.DIRECT, null);
+            throw subjectNotFoundOr(e, principalId);
         }
         for (JsonNode item : memberOf) {
             if (!"#microsoft.graph.group".equalsIgnoreCase(text(item, "@odata.type"))) {
@@ -151,6 +171,15 @@ public final class GraphPimClient implements PimDirectory {
             }
         }
         return Eligibility.notEligible();
+    }
+
+    /** A 404 on the user is {@code SubjectNotFound} (DENY); anything else as it came. */
+    private static PimException subjectNotFoundOr(PimException e, String principalId) {
+        if (e.httpStatus() == 404) {
+            return new PimException(
+                    Kind.DENY, "SubjectNotFound", "SubjectNotFound: no user " + principalId, 404, null, e);
+        }
+        return e;
     }
 
     private boolean eligibleAt(String principalId, String roleDefinitionId, String scope) {
