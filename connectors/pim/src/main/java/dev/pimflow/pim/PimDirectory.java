@@ -16,15 +16,10 @@ public interface PimDirectory {
     /**
      * Returns when the directory knows the principal; an unknown principal is {@code PimException(DENY,
      * "SubjectNotFound")}. Says nothing about eligibility: that is {@link #eligibility}'s, asked again at validation.
-     *
-     * <p>The role and scope are those of the request at hand. The default asks for the principal's {@link #eligibility}
-     * for them, which answers this too (an unknown principal is {@code SubjectNotFound} there); an implementation that
-     * can ask the directory something cheaper overrides it (the Graph client: one read), and so must a wrapper that
-     * forwards to such an implementation.
+     * The role and scope are those of the request at hand. Not a default method, so that a wrapper cannot forget to
+     * forward it (and silently fall back to the dearer eligibility walk).
      */
-    default void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId) {
-        eligibility(principalId, roleDefinitionId, directoryScopeId);
-    }
+    void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId);
 
     /**
      * Whether the principal may activate the role at the scope, directly or through any group it is a

@@ -47,6 +47,14 @@ public final class MeteredPimDirectory implements PimDirectory {
     }
 
     @Override
+    public void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId) {
+        measure("requirePrincipal", () -> {
+            delegate.requirePrincipal(principalId, roleDefinitionId, directoryScopeId);
+            return null;
+        });
+    }
+
+    @Override
     public Eligibility eligibility(String principalId, String roleDefinitionId, String directoryScopeId) {
         return measure("eligibility", () -> delegate.eligibility(principalId, roleDefinitionId, directoryScopeId));
     }
