@@ -834,9 +834,8 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Tracker.Rec> duringBurst =
                 fresh.stream().filter(r -> r.requested <= burstEnd).toList();
-        long backlogCleared =
-                duringBurst.stream().mapToLong(r -> r.active).max().orElse(burstEnd);
-        boolean allActive = duringBurst.stream().allMatch(r -> r.active != 0);
+        long backlogCleared = backlogCleared(fresh, burstEnd);
+        boolean allActive = backlogCleared != Long.MAX_VALUE;
         m.put("sent", fresh.size());
         m.put("sentDuringTheBurst", duringBurst.size());
         m.put(
@@ -898,7 +897,7 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
      * (steady state), among the moments a new activation was seen; Long.MAX_VALUE if that never happened while new
      * requests kept arriving.
      */
-    private long backlogCleared(Tracker t, List<Tracker.Rec> fresh, long burstEnd) {
+    private long backlogCleared(List<Tracker.Rec> fresh, long burstEnd) {
         List<Tracker.Rec> activeAfter = fresh.stream()
                 .filter(r -> r.active > burstEnd)
                 .sorted(Comparator.comparingLong(r -> r.active))

@@ -162,8 +162,10 @@ final class ResultCharts {
             if (x.length > 0) {
                 backlog.add(new Chart.Series("executable jobs (database)", x, y, Chart.PALETTE[4], true, false));
             }
-            double[] lx = rows.stream().filter(r -> r[1] >= 0).mapToDouble(r -> r[0]).toArray();
-            double[] ly = rows.stream().filter(r -> r[1] >= 0).mapToDouble(r -> r[1]).toArray();
+            double[] lx =
+                    rows.stream().filter(r -> r[1] >= 0).mapToDouble(r -> r[0]).toArray();
+            double[] ly =
+                    rows.stream().filter(r -> r[1] >= 0).mapToDouble(r -> r[1]).toArray();
             if (lx.length > 0) {
                 backlog.add(new Chart.Series("ticket events not consumed", lx, ly, Chart.PALETTE[7], true, false));
             }
