@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "pimflow-bench",
         mixinStandardHelpOptions = true,
-        subcommands = {Lifecycles.class, Timers.class, Summary.class},
+        subcommands = {Lifecycles.class, Timers.class, QuotaScenario.class, Summary.class},
         description = "Load generator and measurements for pimflow (see bench/README.md).")
 public final class Bench {
     public static void main(String[] args) {

@@ -234,6 +234,24 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** A two-column query (key, count) against this database, e.g. a GROUP BY (PostgreSQL only; empty otherwise). */
+    Map<String, Long> counts(String sql) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (!isPostgres()) {
+            return m;
+        }
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                m.put(String.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            m.put("error: " + e.getMessage(), -1L);
+        }
+        return m;
+    }
+
     @Override
     public void close() {
         open = false;

@@ -21,6 +21,7 @@ final class OrchestratorPhase {
     private final String deps;
     private final boolean closeOnActive;
     private final Timers timers;
+    private final Scenario custom;
     private final Tracker t = new Tracker();
     private final Map<String, Object> phase;
 
@@ -30,20 +31,48 @@ final class OrchestratorPhase {
     private OrchestratorProcess orch;
 
     private OrchestratorPhase(
-            ScenarioOptions options, Workload.Plan plan, String deps, boolean closeOnActive, Timers timers) {
+            ScenarioOptions options,
+            Workload.Plan plan,
+            String deps,
+            boolean closeOnActive,
+            Timers timers,
+            Scenario custom) {
         this.options = options;
         this.plan = plan;
         this.deps = deps;
         this.closeOnActive = closeOnActive;
         this.timers = timers;
+        this.custom = custom;
         this.phase = Results.newPhase("orchestrator");
+    }
+
+    /**
+     * A scenario that drives the orchestrator itself (its own sending, pacing and figures) instead of a
+     * {@link Workload}: it gets the started orchestrator, its seeded principals and the driver, and fills the phase.
+     */
+    interface Scenario {
+        void drive(Context c) throws Exception;
+    }
+
+    record Context(
+            Tracker t,
+            OrchestratorProcess orch,
+            Database database,
+            KafkaDriver driver,
+            ThreadSampler sampler,
+            List<String> principals,
+            Map<String, Object> phase) {}
+
+    /** Runs the orchestrator phase of a scenario that drives it itself, and returns its figures. */
+    static Map<String, Object> run(ScenarioOptions options, String deps, Scenario custom) throws Exception {
+        return new OrchestratorPhase(options, null, deps, false, null, custom).run();
     }
 
     /** Runs the orchestrator phase and returns its figures. */
     static Map<String, Object> run(
             ScenarioOptions options, Workload.Plan plan, String deps, boolean closeOnActive, Timers timers)
             throws Exception {
-        return new OrchestratorPhase(options, plan, deps, closeOnActive, timers).run();
+        return new OrchestratorPhase(options, plan, deps, closeOnActive, timers, null).run();
     }
 
     private Map<String, Object> run() throws Exception {
@@ -55,7 +84,11 @@ final class OrchestratorPhase {
             KafkaDriver.awaitTopics(orch.bootstrap, Duration.ofSeconds(60));
             KafkaDriver.awaitGroups(
                     orch.bootstrap, List.of("pimflow.ticket-events", "pimflow.mfa-responses"), Duration.ofSeconds(90));
-            measure(workload(principals));
+            if (custom == null) {
+                measure(workload(principals));
+            } else {
+                driveCustom(principals);
+            }
             phase.put("heapAfterRun", orch.heapAfterGc());
             phase.put("orchestratorLog", logSummary());
         } finally {
@@ -137,6 +170,18 @@ final class OrchestratorPhase {
             if (timers != null) {
                 timers.fillTimers(phase, t);
             }
+        }
+    }
+
+    private void driveCustom(List<String> principals) throws Exception {
+        try (KafkaDriver driver = new KafkaDriver("orchestrator", orch.bootstrap, orch.mfaSecret, t);
+                ThreadSampler sampler = options.sampler(orch.pid());
+                Monitor monitor =
+                        new Monitor(t, orch.bootstrap, database, "pimflow.ticket-events", "pimflow.mfa-responses")) {
+            driver.start(Duration.ofSeconds(60));
+            custom.drive(new Context(t, orch, database, driver, sampler, principals, phase));
+            phase.put("postgresMaintenance", database.maintenance());
+            phase.put("monitor", monitor.result());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pimflow.bench;
 
+import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,17 @@ final class ResultCharts {
         chart.write(file);
     }
 
+    /** The mean of the 5 seconds ending at each second, rounded (a per-second count is too noisy to read). */
+    static long[] average5(long[] perSecond) {
+        long[] out = new long[perSecond.length];
+        long sum = 0;
+        for (int i = 0; i < perSecond.length; i++) {
+            sum += perSecond[i] - (i >= 5 ? perSecond[i - 5] : 0);
+            out[i] = Math.round(sum / (double) Math.min(5, i + 1));
+        }
+        return out;
+    }
+
     static Chart.Series series(String name, long[] perSecond, java.awt.Color color, boolean dashed) {
         double[] x = new double[perSecond.length];
         double[] y = new double[perSecond.length];
@@ -90,6 +102,98 @@ final class ResultCharts {
                 "ms",
                 List.of(new Chart.Series("lag per activation", x, y, Chart.PALETTE[1], false, true)),
                 true);
+        chart.write(file);
+    }
+
+    /** The quota scenario's chart: writes per second against the quota, the backlogs, close->revoked against the quota. */
+    @SuppressWarnings("unchecked")
+    static void quota(Path file, String title, Map<String, Object> phase, double quotaPerSecond) throws Exception {
+        Chart chart = new Chart("pimflow-bench quota, " + title);
+        Map<String, Object> tl = (Map<String, Object>) phase.get("timeline");
+        Map<String, long[]> per = (Map<String, long[]>) tl.get("perSecond");
+        long[] revSeed = per.get("revokedSeeded");
+        long[] revNew = per.get("revokedNew");
+        long[] actSeed = per.get("activatedSeeded");
+        long[] actNew = per.get("activatedNew");
+        int n = revSeed.length;
+        long[] rev = new long[n];
+        long[] act = new long[n];
+        double[] qx = {0, n - 1};
+        double[] qy = {quotaPerSecond, quotaPerSecond};
+        for (int i = 0; i < n; i++) {
+            rev[i] = revSeed[i] + revNew[i];
+            act[i] = actSeed[i] + actNew[i];
+        }
+        String marks = String.format(
+                java.util.Locale.ROOT,
+                " [seed 0-%.0f s, burst %.0f-%.0f s, new requests until %.0f s]",
+                ((Number) tl.get("seedEndsAtSecond")).doubleValue(),
+                ((Number) tl.get("burstStartsAtSecond")).doubleValue(),
+                ((Number) tl.get("burstEndsAtSecond (last seeded revocation)")).doubleValue(),
+                ((Number) tl.get("newRequestsEndAtSecond")).doubleValue());
+        chart.lines(
+                "Graph writes seen by the bench per second: revocations and activations, and the write quota" + marks,
+                "seconds since the seed began",
+                "per second",
+                List.of(
+                        series("revocations/s (5 s avg)", average5(rev), Chart.PALETTE[1], false),
+                        series("activations/s (5 s avg)", average5(act), Chart.PALETTE[2], false),
+                        new Chart.Series(
+                                "write quota " + Chart.label(quotaPerSecond) + "/s", qx, qy, Color.BLACK, true, false)),
+                false);
+        List<Chart.Series> backlog = new ArrayList<>();
+        backlog.add(series(
+                "revocations due (closed)",
+                per.get("revocationsDue (closed, not yet revoked)"),
+                Chart.PALETTE[1],
+                false));
+        backlog.add(series(
+                "new activations waiting",
+                per.get("newActivationsWaiting (requested, not yet active)"),
+                Chart.PALETTE[2],
+                false));
+        Map<String, Object> monitor = (Map<String, Object>) phase.get("monitor");
+        if (monitor != null) {
+            List<long[]> rows = (List<long[]>) monitor.get("perSecond");
+            double[] x =
+                    rows.stream().filter(r -> r[4] >= 0).mapToDouble(r -> r[0]).toArray();
+            double[] y =
+                    rows.stream().filter(r -> r[4] >= 0).mapToDouble(r -> r[4]).toArray();
+            if (x.length > 0) {
+                backlog.add(new Chart.Series("executable jobs (database)", x, y, Chart.PALETTE[4], true, false));
+            }
+            double[] lx =
+                    rows.stream().filter(r -> r[1] >= 0).mapToDouble(r -> r[0]).toArray();
+            double[] ly =
+                    rows.stream().filter(r -> r[1] >= 0).mapToDouble(r -> r[1]).toArray();
+            if (lx.length > 0) {
+                backlog.add(new Chart.Series("ticket events not consumed", lx, ly, Chart.PALETTE[7], true, false));
+            }
+        }
+        chart.lines("Backlogs" + marks, "seconds since the seed began", "count", backlog, false);
+        Map<String, Object> q = (Map<String, Object>) phase.get("againstTheQuota");
+        List<double[]> pts = (List<double[]>) q.get("points [closed s after burst start, actual s, allowed s]");
+        chart.lines(
+                "Seeded revocations: ticket.closed -> activation.revoked (s), seen, and what the quota allows"
+                        + " (every write to revocations, in close order)",
+                "ticket closed, seconds after the burst began",
+                "seconds",
+                List.of(
+                        new Chart.Series(
+                                "seen",
+                                pts.stream().mapToDouble(p -> p[0]).toArray(),
+                                pts.stream().mapToDouble(p -> p[1]).toArray(),
+                                Chart.PALETTE[1],
+                                false,
+                                true),
+                        new Chart.Series(
+                                "allowed by the quota",
+                                pts.stream().mapToDouble(p -> p[0]).toArray(),
+                                pts.stream().mapToDouble(p -> p[2]).toArray(),
+                                Color.BLACK,
+                                true,
+                                false)),
+                false);
         chart.write(file);
     }
 }

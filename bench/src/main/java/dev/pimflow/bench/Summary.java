@@ -25,10 +25,15 @@ final class Summary implements Callable<Integer> {
                         + "| close→revoked p50 / p99 | CPU ms per lifecycle (orchestrator · bench JVM · PostgreSQL) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         List<String> timers = new ArrayList<>();
+        List<String> quota = new ArrayList<>();
         for (Path f : resultFiles()) {
             JsonNode r = json.readTree(f.toFile());
             String name = f.getFileName().toString().replace(".json", "");
             for (JsonNode p : r.path("phases")) {
+                if (r.path("scenario").asText().equals("quota")) {
+                    quota.add(quotaRow(name, p));
+                    continue;
+                }
                 if (r.path("scenario").asText().equals("timers")) {
                     timers.add(timersRow(name, r, p));
                     continue;
@@ -43,7 +48,57 @@ final class Summary implements Callable<Integer> {
             System.out.println("|---|---|---|---|---|---|");
             timers.forEach(System.out::println);
         }
+        if (!quota.isEmpty()) {
+            System.out.println();
+            System.out.println(
+                    "| result | load before → after | revocations/s while due (% of write quota) | order: Kendall distance, "
+                            + "out of order, overtaken by p99 | lost · incidents | sent during Retry-After (writes · reads) "
+                            + "| new: failed · active in burst · backlog cleared at | close→revoked p99: seen / quota allows "
+                            + "| close→revoked p99 after the burst · after the backlog |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            quota.forEach(System.out::println);
+        }
         return 0;
+    }
+
+    /** A row of the quota table. */
+    private static String quotaRow(String name, JsonNode p) {
+        JsonNode b = p.path("burst");
+        JsonNode o = p.path("revocationOrder").path("seenByTheBench (activation.revoked consumed)");
+        JsonNode q = p.path("againstTheQuota");
+        JsonNode n = p.path("newRequests");
+        JsonNode end = p.path("simulatorQuota").path("atEnd (counters since the burst began)");
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s → %s | %s (%s %%) | %s, %s, %s ms | %s · %s | %s · %s | %s · %s of %s · %s s | %s / %s ms (×%s) | %s · %s ms |",
+                name,
+                p.path("loadBefore").asText(),
+                p.path("loadAfter").asText(),
+                b.path("revocationsPerSecondWhileAnyDue").asText(),
+                b.path("percentOfWriteQuota").asText(),
+                o.path("kendallTauDistance").asText(),
+                o.path("outOfOrderFraction").asText(),
+                o.path("overtakenBy").path("p99ms").asText("–"),
+                b.path("notRevoked (lost, as far as the bench saw)").asText(),
+                p.path("orchestratorState").path("actRuIncident").asText(),
+                end.path("write").path("duringRetryAfter").asText(),
+                end.path("read").path("duringRetryAfter").asText(),
+                n.path("failed (all new)").asText(),
+                n.path("ofThoseActiveBeforeTheBurstEnded").asText(),
+                n.path("sentDuringTheBurst").asText(),
+                n.path(
+                                "backlogClearedAtSecond (first moment after the burst with at most one second of arrivals waiting)")
+                        .asText(n.path("backlogClearedAtSecond (the last request sent during the burst was active)")
+                                .asText()),
+                q.path("closeToRevokedActual").path("p99ms").asText(),
+                q.path("closeToRevokedAllowedByTheQuota").path("p99ms").asText(),
+                q.path("p99ActualOverAllowed").asText(),
+                n.path("closeToRevoked (closed after the burst)").path("p99ms").asText("–"),
+                n.path("closeToRevoked (closed after the backlog cleared: steady state)")
+                        .path("p99ms")
+                        .asText(n.path("closeToRevoked (closed after the backlog cleared)")
+                                .path("p99ms")
+                                .asText("–")));
     }
 
     /** The result files in --out, by name (so by date). */
