@@ -67,6 +67,7 @@ final class Lifecycles extends ScenarioOptions implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         applySimulatorSettings();
+        paceGraphWrites(0, null); // beyond Graph's quota: the orchestrator's own ceiling
         Workload.Plan plan = plan();
         Map<String, Object> result = Results.header("lifecycles");
         result.put("settings", settings(plan));

@@ -53,7 +53,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The plain-pipeline reference: what the same topics and the same Graph calls cost without Camunda, without a
  * database, audit trail or outbox. A Kafka consumer turns each request into the orchestrator's Graph calls
- * (GraphPimClient against the Graph simulator: the precheck's eligibility, then role, eligibility and policy), publishes
+ * (GraphPimClient against the Graph simulator: the precheck's does-the-principal-exist, then role, eligibility and policy), publishes
  * the MFA challenge, verifies the signed approval (same verifier), assigns, and on close removes and publishes the
  * revocation. State is a map in memory: nothing survives a crash, which is exactly what the orchestrator pays for.
  */
@@ -157,12 +157,12 @@ final class PlainPipeline implements AutoCloseable {
     }
 
     private void requested(ActivationRequested r) {
-        // the orchestrator's precheck (role cached, eligibility), then the validation task's calls
+        // the orchestrator's precheck (role cached, does the principal exist), then the validation task's calls
         if (!knownRoles.containsKey(r.roleDefinitionId())) {
             pim.roleDefinition(r.roleDefinitionId());
             knownRoles.put(r.roleDefinitionId(), true);
         }
-        pim.eligibility(r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
+        pim.requirePrincipal(r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
         State s = new State(r);
         byTicket.put(r.ticketNumber(), s);
         s.roleDisplayName = pim.roleDefinition(r.roleDefinitionId()).displayName();

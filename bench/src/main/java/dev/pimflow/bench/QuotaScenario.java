@@ -124,6 +124,7 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
                     "--active, --seed-rate, --writes-per-window and --write-window must be positive, --new-rate not negative");
         }
         applySimulatorSettings();
+        paceGraphWrites(writesPerWindow, writeWindow); // the node told the quota the simulator enforces
         Map<String, Object> result = Results.header("quota");
         result.put("settings", settings());
         Map<String, Object> phase = OrchestratorPhase.run(this, deps, this::drive);

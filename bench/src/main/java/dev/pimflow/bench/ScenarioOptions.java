@@ -66,6 +66,19 @@ class ScenarioOptions {
         System.setProperty("sun.net.httpserver.nodelay", Boolean.toString(simulatorNodelay));
     }
 
+    /**
+     * How the orchestrator paces its Graph writes (ADR 0006), unless {@code --orchestrator-env} says otherwise:
+     * {@code writesPerWindow} per {@code window}, 0 = not paced. The lifecycle and timer scenarios measure the
+     * orchestrator beyond Graph's quota (pacing off, the simulator's quota off); the quota scenario paces to the quota
+     * the simulator enforces, as an operator sets it to Graph's.
+     */
+    void paceGraphWrites(int writesPerWindow, Duration window) {
+        extraEnv.putIfAbsent("PIM_GRAPH_WRITES_PER_WINDOW", Integer.toString(writesPerWindow));
+        if (writesPerWindow > 0) {
+            extraEnv.putIfAbsent("PIM_GRAPH_WRITE_WINDOW", window.toString());
+        }
+    }
+
     Path tmp() throws Exception {
         return Files.createTempDirectory("pimflow-bench-");
     }

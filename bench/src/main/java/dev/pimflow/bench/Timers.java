@@ -115,6 +115,7 @@ final class Timers extends ScenarioOptions implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         applySimulatorSettings();
+        paceGraphWrites(0, null); // beyond Graph's quota: the orchestrator's own ceiling
         Workload.Plan plan = new Workload.Plan(
                 rate,
                 active + 10,
