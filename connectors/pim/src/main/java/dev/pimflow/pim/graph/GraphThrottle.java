@@ -159,7 +159,7 @@ public final class GraphThrottle {
         return throttledAnswers.get(kind.ordinal());
     }
 
-    /** How many writes waited for the node's {@link WritePace} (or were handed back to the caller for it). */
+    /** How many times a write waited for the node's {@link WritePace} (or was handed back to the caller for it). */
     public long pacedWrites() {
         return paced.get();
     }
@@ -206,12 +206,12 @@ public final class GraphThrottle {
         return t.isAfter(clock.instant()) ? Optional.of(t) : Optional.empty();
     }
 
-    /** Time calls of this node have spent waiting for Graph's {@code Retry-After}, in total. */
+    /** Time calls of this node have spent waiting for Graph's {@code Retry-After} or its write pace, in total. */
     public Duration waited() {
         return Duration.ofNanos(waitedNanos.get());
     }
 
-    /** How many times a call of this node waited for Graph's {@code Retry-After}. */
+    /** How many times a call of this node waited for Graph's {@code Retry-After} or its write pace. */
     public long waits() {
         return waits.get();
     }
@@ -226,9 +226,10 @@ public final class GraphThrottle {
     }
 
     /**
-     * Returns once Graph no longer says wait: at once if it does not, after sleeping until T if that is within
-     * {@code maxBackoff} (again if T moved meanwhile); a longer wait throws RETRY with the remaining wait, and nothing
-     * is sent.
+     * Returns once Graph no longer says wait and, for a write, once the node's {@link WritePace} has a slot for it (the
+     * slot is taken): at once if nothing holds the call back, after sleeping if the wait is within {@code maxBackoff}
+     * (again if T moved or another write took the slot meanwhile); a longer wait throws RETRY 429 with the remaining
+     * wait, and nothing is sent.
      */
     void awaitClear(Duration maxBackoff, String method, String target) {
         boolean write = RequestKind.of(method) == RequestKind.WRITE && pace.paces();
