@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  *   <li>{@value #THROTTLED_UNTIL} [{@code pimflow_graph_throttled_until}]: until when Graph told this node to wait, in
  *       epoch seconds; 0 when it does not;</li>
  *   <li>{@value #WAIT} [{@code pimflow_graph_throttle_wait_seconds_count}, {@code _sum}]: how often, and how long in
- *       total, calls of this node waited for a {@code Retry-After} before sending;</li>
+ *       total, calls of this node waited for a {@code Retry-After}, or for the write pace, before sending;</li>
  *   <li>{@value #REQUESTS} [{@code pimflow_graph_requests_total{kind}}]: requests this node sent to Graph, {@code read}
  *       ({@code GET}) or {@code write} (everything else), as Graph's quotas count them; every attempt counts;</li>
  *   <li>{@value #THROTTLED} [{@code pimflow_graph_requests_throttled_total{kind}}]: of those, how many Graph answered
@@ -50,7 +50,7 @@ public class GraphThrottleMeters {
                 .register(registry);
         FunctionTimer.builder(
                         WAIT, throttle, GraphThrottle::waits, t -> t.waited().toNanos(), TimeUnit.NANOSECONDS)
-                .description("Time calls to Graph waited for a Retry-After before sending")
+                .description("Time calls to Graph waited for a Retry-After or the write pace before sending")
                 .register(registry);
         for (RequestKind kind : RequestKind.values()) {
             FunctionCounter.builder(REQUESTS, throttle, t -> t.requests(kind))
