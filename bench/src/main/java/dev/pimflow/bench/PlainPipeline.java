@@ -162,7 +162,7 @@ final class PlainPipeline implements AutoCloseable {
             pim.roleDefinition(r.roleDefinitionId());
             knownRoles.put(r.roleDefinitionId(), true);
         }
-        pim.requirePrincipal(r.principalId(), r.roleDefinitionId(), r.directoryScopeId());
+        pim.requirePrincipal(r.principalId());
         State s = new State(r);
         byTicket.put(r.ticketNumber(), s);
         s.roleDisplayName = pim.roleDefinition(r.roleDefinitionId()).displayName();

@@ -16,10 +16,8 @@ public interface PimDirectory {
     /**
      * Returns when the directory knows the principal; an unknown principal is {@code PimException(DENY,
      * "SubjectNotFound")}. Says nothing about eligibility: that is {@link #eligibility}'s, asked again at validation.
-     * The role and scope are those of the request at hand. Not a default method, so that a wrapper cannot forget to
-     * forward it (and silently fall back to the dearer eligibility walk).
      */
-    void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId);
+    void requirePrincipal(String principalId);
 
     /**
      * Whether the principal may activate the role at the scope, directly or through any group it is a

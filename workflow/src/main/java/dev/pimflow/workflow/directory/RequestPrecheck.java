@@ -47,7 +47,7 @@ public class RequestPrecheck {
         }
         try {
             knownPrincipals.get(r.principalId(), principal -> {
-                pim.requirePrincipal(principal, r.roleDefinitionId(), r.directoryScopeId());
+                pim.requirePrincipal(principal);
                 return Boolean.TRUE;
             });
         } catch (PimException e) {

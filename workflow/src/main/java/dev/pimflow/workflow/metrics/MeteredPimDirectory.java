@@ -47,9 +47,9 @@ public final class MeteredPimDirectory implements PimDirectory {
     }
 
     @Override
-    public void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId) {
+    public void requirePrincipal(String principalId) {
         measure("requirePrincipal", () -> {
-            delegate.requirePrincipal(principalId, roleDefinitionId, directoryScopeId);
+            delegate.requirePrincipal(principalId);
             return null;
         });
     }

@@ -59,18 +59,17 @@ class ChecksSendGraphOnlyTheReadsTheyNeedTest {
 
     @Test
     void whetherAPrincipalExistsIsOneRead() {
-        client.requirePrincipal(ALINE_ID, USER_ADMINISTRATOR_ROLE_ID, "/");
+        client.requirePrincipal(ALINE_ID);
         assertThat(simulator.requests()).containsExactly(entry(ONE_MEMBERSHIP, 1L));
 
         simulator.resetRequests();
-        client.requirePrincipal(BOB_ID, USER_ADMINISTRATOR_ROLE_ID, "/"); // eligible for nothing, but known
+        client.requirePrincipal(BOB_ID); // eligible for nothing, but known
         assertThat(simulator.requests()).containsExactly(entry(ONE_MEMBERSHIP, 1L));
     }
 
     @Test
     void anUnknownPrincipalIsSubjectNotFoundAfterOneRead() {
-        PimException e = catchThrowableOfType(
-                PimException.class, () -> client.requirePrincipal(UNKNOWN, USER_ADMINISTRATOR_ROLE_ID, "/"));
+        PimException e = catchThrowableOfType(PimException.class, () -> client.requirePrincipal(UNKNOWN));
         assertThat(e).as("a PimException").isNotNull();
         assertThat(e.kind()).isEqualTo(PimException.Kind.DENY);
         assertThat(e.code()).isEqualTo("SubjectNotFound");

@@ -127,7 +127,7 @@ public final class GraphPimClient implements PimDirectory {
      * pimflow is not otherwise granted.
      */
     @Override
-    public void requirePrincipal(String principalId, String roleDefinitionId, String directoryScopeId) {
+    public void requirePrincipal(String principalId) {
         requireText(principalId, "principalId");
         try {
             graph.call("GET", "/users/" + segment(principalId) + "/transitiveMemberOf?$select=id&$top=1", null);
