@@ -63,11 +63,8 @@ public class DirectoryConfiguration {
     @Bean
     public GraphThrottle graphThrottle(PimProperties properties) {
         PimProperties.Graph g = properties.graph();
-        return new GraphThrottle(
-                g.maxRetryAfter(),
-                g.writesPerWindow() == 0
-                        ? GraphThrottle.WritePace.NONE
-                        : new GraphThrottle.WritePace(g.writesPerWindow(), g.writeWindow()));
+        // writes-per-window 0 is a pace that paces nothing (WritePace.paces())
+        return new GraphThrottle(g.maxRetryAfter(), new GraphThrottle.WritePace(g.writesPerWindow(), g.writeWindow()));
     }
 
     @Bean

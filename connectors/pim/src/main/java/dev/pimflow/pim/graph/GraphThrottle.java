@@ -50,6 +50,8 @@ public final class GraphThrottle {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    private static final Sleeper REAL_SLEEP = d -> TimeUnit.NANOSECONDS.sleep(d.toNanos());
+
     /** The longest {@code Retry-After} believed unless configured otherwise. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
@@ -110,14 +112,9 @@ public final class GraphThrottle {
     private final AtomicLong waitedNanos = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
 
-    /** The system clock, real sleeps, and {@link #DEFAULT_MAX_RETRY_AFTER}. */
+    /** The system clock, real sleeps, {@link #DEFAULT_MAX_RETRY_AFTER}, writes not paced. */
     public GraphThrottle() {
-        this(DEFAULT_MAX_RETRY_AFTER);
-    }
-
-    /** The system clock and real sleeps; a {@code Retry-After} is believed up to {@code maxRetryAfter}. */
-    public GraphThrottle(Duration maxRetryAfter) {
-        this(Clock.systemUTC(), d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()), maxRetryAfter);
+        this(DEFAULT_MAX_RETRY_AFTER, WritePace.NONE);
     }
 
     public GraphThrottle(Clock clock, Sleeper sleeper) {
@@ -130,7 +127,7 @@ public final class GraphThrottle {
 
     /** The system clock and real sleeps; writes paced to {@code pace}. */
     public GraphThrottle(Duration maxRetryAfter, WritePace pace) {
-        this(Clock.systemUTC(), d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()), maxRetryAfter, pace);
+        this(Clock.systemUTC(), REAL_SLEEP, maxRetryAfter, pace);
     }
 
     public GraphThrottle(Clock clock, Sleeper sleeper, Duration maxRetryAfter, WritePace pace) {
