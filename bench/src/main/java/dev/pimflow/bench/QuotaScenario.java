@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -560,7 +559,7 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
         m.put("failed", seeded.stream().filter(r -> r.failure != null).count());
         m.put("seconds", Env.round(seconds));
         m.put("activationsPerSecond", Env.round(activeSeen / seconds));
-        m.put("requestToActive", Tracker.summary(hist(seeded, r -> r.requested, r -> r.active)));
+        m.put("requestToActive", Tracker.summary(Tracker.latencies(seeded, r -> r.requested, r -> r.active)));
         m.put(
                 "note",
                 seedQuota
@@ -618,7 +617,7 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
                 .count();
         m.put("newActivationsDuringTheBurst", freshActivatedInBurst);
         m.put("writesDuringTheBurst (revocations + activations seen)", revoked + freshActivatedInBurst);
-        m.put("closeToRevoked", Tracker.summary(hist(closedSeeded, r -> r.closed, r -> r.revoked)));
+        m.put("closeToRevoked", Tracker.summary(Tracker.latencies(closedSeeded, r -> r.closed, r -> r.revoked)));
         return m;
     }
 
@@ -887,26 +886,26 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
                         : "not all were active");
         m.put(
                 "requestToActive (requested during the burst)",
-                Tracker.summary(hist(duringBurst, r -> r.requested, r -> r.active)));
+                Tracker.summary(Tracker.latencies(duringBurst, r -> r.requested, r -> r.active)));
         m.put(
                 "requestToActive (requested after the backlog cleared)",
-                Tracker.summary(
-                        hist(fresh, r -> allActive && r.requested > backlogCleared ? r.requested : 0, r -> r.active)));
+                Tracker.summary(Tracker.latencies(
+                        fresh, r -> allActive && r.requested > backlogCleared ? r.requested : 0, r -> r.active)));
         m.put(
                 "closeToRevoked (closed during the burst)",
-                Tracker.summary(
-                        hist(fresh, r -> r.closed != 0 && r.closed <= burstEnd ? r.closed : 0, r -> r.revoked)));
+                Tracker.summary(Tracker.latencies(
+                        fresh, r -> r.closed != 0 && r.closed <= burstEnd ? r.closed : 0, r -> r.revoked)));
         m.put(
                 "closeToRevoked (closed after the burst)",
-                Tracker.summary(hist(fresh, r -> r.closed > burstEnd ? r.closed : 0, r -> r.revoked)));
+                Tracker.summary(Tracker.latencies(fresh, r -> r.closed > burstEnd ? r.closed : 0, r -> r.revoked)));
         m.put(
                 "closeToRevoked (closed after the burst, while the activation backlog drained)",
-                Tracker.summary(hist(
+                Tracker.summary(Tracker.latencies(
                         fresh, r -> r.closed > burstEnd && r.closed <= backlogCleared ? r.closed : 0, r -> r.revoked)));
         m.put(
                 "closeToRevoked (closed after the backlog cleared: steady state)",
-                Tracker.summary(
-                        hist(fresh, r -> allActive && r.closed > backlogCleared ? r.closed : 0, r -> r.revoked)));
+                Tracker.summary(Tracker.latencies(
+                        fresh, r -> allActive && r.closed > backlogCleared ? r.closed : 0, r -> r.revoked)));
         return m;
     }
 
@@ -998,18 +997,5 @@ final class QuotaScenario extends ScenarioOptions implements Callable<Integer> {
 
     private static int sec(Tracker t, long nanos, int n) {
         return (int) Math.max(0, Math.min(n - 1, (nanos - t.t0) / 1_000_000_000L));
-    }
-
-    /** Latencies (µs) from {@code from} to {@code to} of the records where both are set (0 = not set). */
-    private static Histogram hist(
-            List<Tracker.Rec> recs, ToLongFunction<Tracker.Rec> from, ToLongFunction<Tracker.Rec> to) {
-        Histogram h = new Histogram(3);
-        Predicate<Tracker.Rec> ok = r -> from.applyAsLong(r) != 0 && to.applyAsLong(r) >= from.applyAsLong(r);
-        for (Tracker.Rec r : recs) {
-            if (ok.test(r) && to.applyAsLong(r) != 0) {
-                h.recordValue(Math.max(1, (to.applyAsLong(r) - from.applyAsLong(r)) / 1000));
-            }
-        }
-        return h;
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -219,7 +220,7 @@ final class Tracker {
         STAGES.put("request->revoked (whole lifecycle)", stage(r -> r.requested, r -> r.revoked));
     }
 
-    private static Stage stage(java.util.function.ToLongFunction<Rec> from, java.util.function.ToLongFunction<Rec> to) {
+    private static Stage stage(ToLongFunction<Rec> from, ToLongFunction<Rec> to) {
         return new Stage() {
             public long from(Rec r) {
                 return from.applyAsLong(r);
@@ -234,18 +235,23 @@ final class Tracker {
     /** Latency histograms (microseconds) of each stage, over the activations that match. */
     Map<String, Histogram> histograms(Predicate<Rec> include) {
         Map<String, Histogram> m = new LinkedHashMap<>();
-        STAGES.forEach((name, st) -> {
-            Histogram h = new Histogram(
-                    3); // auto-resizing: a timers run's request -> revoked spans its whole build-up (over an hour at
-            // 100,000)
-            for (Rec r : byTicket.values()) {
-                if (include.test(r) && st.from(r) != 0 && st.to(r) != 0 && st.to(r) >= st.from(r)) {
-                    h.recordValue(Math.max(1, (st.to(r) - st.from(r)) / 1000));
-                }
-            }
-            m.put(name, h);
-        });
+        List<Rec> included = byTicket.values().stream().filter(include).toList();
+        STAGES.forEach((name, st) -> m.put(name, latencies(included, st::from, st::to)));
         return m;
+    }
+
+    /** Latencies (microseconds, at least 1) from {@code from} to {@code to} of the records where both are set (0 = not). */
+    static Histogram latencies(Iterable<Rec> recs, ToLongFunction<Rec> from, ToLongFunction<Rec> to) {
+        // auto-resizing: a timers run's request -> revoked spans its whole build-up (over an hour at 100,000)
+        Histogram h = new Histogram(3);
+        for (Rec r : recs) {
+            long f = from.applyAsLong(r);
+            long t = to.applyAsLong(r);
+            if (f != 0 && t != 0 && t >= f) {
+                h.recordValue(Math.max(1, (t - f) / 1000));
+            }
+        }
+        return h;
     }
 
     static Map<String, Object> summary(Histogram h) {
