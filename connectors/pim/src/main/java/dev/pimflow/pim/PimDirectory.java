@@ -25,11 +25,24 @@ public interface PimDirectory {
      */
     Eligibility eligibility(String principalId, String roleDefinitionId, String directoryScopeId);
 
-    /** The role's activation rules ({@code Expiration_EndUser_Assignment}, {@code Enablement_EndUser_Assignment}). */
+    /**
+     * The role's activation rules ({@code Expiration_EndUser_Assignment}, {@code Enablement_EndUser_Assignment}) and the
+     * authentication context it needs ({@code AuthenticationContext_EndUser_Assignment}).
+     */
     ActivationPolicy activationPolicy(String roleDefinitionId);
 
     /** A time-bound active assignment ({@code adminAssign}); idempotent per {@code activationId}. */
     Assignment assign(AssignmentRequest request);
+
+    /**
+     * The principal's own activation ({@code selfActivate}), sent as the signed-in person with their delegated access
+     * token, so that PIM's audit shows their self-activation with the ticket; idempotent per {@code activationId} like
+     * {@link #assign}. The token is used for this call only, never kept or logged, and not refreshed: Graph refusing it
+     * (401) is {@code DENY}, and the person signs in again. A role that needs approval ({@code PendingApproval}) is
+     * {@code PimException(DENY, "ApprovalRequired")}; policy failures ({@code MfaRule}, the authentication context,
+     * {@code ExpirationRule}...) and a token of someone other than the principal are {@code DENY} with PIM's code.
+     */
+    Assignment selfActivate(AssignmentRequest request, String delegatedAccessToken);
 
     /** Removes the active assignment ({@code adminRemove}); nothing to remove is a success with {@code removed=false}. */
     Removal remove(RemovalRequest request);

@@ -70,6 +70,11 @@ public final class MeteredPimDirectory implements PimDirectory {
     }
 
     @Override
+    public Assignment selfActivate(AssignmentRequest request, String delegatedAccessToken) {
+        return measure("selfActivate", () -> delegate.selfActivate(request, delegatedAccessToken));
+    }
+
+    @Override
     public Removal remove(RemovalRequest request) {
         return measure("remove", () -> delegate.remove(request));
     }

@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.PimException.Kind;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -80,10 +84,45 @@ final class GraphErrors {
                 rules.add(m.group(1));
             }
             text = code + ": " + (rules.isEmpty() ? String.valueOf(message) : String.join(", ", rules));
+        } else if ("RoleAssignmentRequestAcrsValidationFailed".equalsIgnoreCase(code)) {
+            String context = challengedAuthenticationContext(message);
+            text = code + ": "
+                    + (context == null
+                            ? String.valueOf(message)
+                            : "the role's policy requires authentication context " + context
+                                    + " (acrs), which the token does not carry");
         } else {
             text = message == null || message.isBlank() ? code : code + ": " + message;
         }
         return new PimException(kind, code, text, status, retryAfter(headers), null);
+    }
+
+    /**
+     * The {@code acrs} value of the claims challenge PIM answers an activation without the required authentication
+     * context with ({@code &claims=<URL-encoded {"access_token":{"acrs":{"essential":true,"value":"c1"}}}>}), or null
+     * when the message is not one.
+     */
+    static String challengedAuthenticationContext(String message) {
+        int at = message == null ? -1 : message.indexOf("claims=");
+        if (at < 0) {
+            return null;
+        }
+        String encoded = message.substring(at + "claims=".length());
+        int end = encoded.indexOf('&');
+        try {
+            String json = URLDecoder.decode(end < 0 ? encoded : encoded.substring(0, end), StandardCharsets.UTF_8);
+            JsonNode acrs = field(field(MAPPER.readTree(json), "access_token"), "acrs");
+            String value = text(acrs, "value");
+            JsonNode values = field(acrs, "values"); // OpenID Connect's other form: any one of several
+            if (value == null && values != null && values.isArray()) {
+                List<String> any = new ArrayList<>();
+                values.forEach(v -> any.add(v.asText()));
+                value = String.join(" or ", any);
+            }
+            return value == null || value.isBlank() ? null : value;
+        } catch (IOException | IllegalArgumentException e) {
+            return null; // not a claims challenge after all: the caller keeps Graph's message
+        }
     }
 
     /** {@code Retry-After} in (possibly fractional) seconds, or as an HTTP date. */

@@ -32,7 +32,8 @@ import org.slf4j.event.Level;
 /**
  * Graph over HTTP for {@link GraphPimClient}: the bearer token, one request with its log line, the in-call retries,
  * paging, and error answers mapped by {@link GraphErrors}. Logs under {@code GraphPimClient}'s name, which is what
- * operators configure. Tokens never reach the log.
+ * operators configure. Tokens, the app's and a signed-in person's ({@link #callAs}), never reach the log or an
+ * exception's message.
  */
 final class GraphHttp {
 
@@ -95,17 +96,32 @@ final class GraphHttp {
     }
 
     /**
-     * Calls Graph; 429, 503, 504 and transport failures are retried in-call with back-off (honouring
+     * Calls Graph as the app; 429, 503, 504 and transport failures are retried in-call with back-off (honouring
      * {@code Retry-After} up to the longest wait we block a worker for), a 401 once with a fresh token. Every attempt
      * first waits out the node's {@link GraphThrottle}, which every 429 (and 503 with {@code Retry-After}) moves.
      */
     JsonNode call(String method, String pathOrUrl, JsonNode body) {
+        return call(method, pathOrUrl, body, null);
+    }
+
+    /**
+     * One call as a signed-in person, with their delegated access token instead of the app's: the same throttle, retries
+     * and log lines as {@link #call}, but a 401 is not retried with a fresh token (there is none to get: the person signs
+     * in again), it is DENY. The token is handed down to each attempt's request and kept nowhere.
+     */
+    JsonNode callAs(String delegatedAccessToken, String method, String pathOrUrl, JsonNode body) {
+        requireBearerToken(delegatedAccessToken);
+        return call(method, pathOrUrl, body, delegatedAccessToken);
+    }
+
+    /** @param delegatedToken the signed-in person's token, or null for the app's own */
+    private JsonNode call(String method, String pathOrUrl, JsonNode body, String delegatedToken) {
         URI uri = uri(pathOrUrl);
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         boolean tokenRefreshed = false;
         for (int attempt = 1; ; attempt++) {
             throttle.awaitClear(settings.maxBackoff(), method, target);
-            Attempt outcome = attempt(method, uri, target, body, attempt);
+            Attempt outcome = attempt(method, uri, target, body, delegatedToken, attempt);
             throttle.sent(method, outcome.status());
             if (outcome.failure() == null) {
                 return outcome.answer();
@@ -116,6 +132,9 @@ final class GraphHttp {
             boolean throttled = status == 429 || (status == 503 && failure.retryAfter() != null);
             if (throttled) {
                 throttle.throttle(wait); // every call of this node waits, not only this one
+            }
+            if (status == 401 && delegatedToken != null) {
+                throw delegatedTokenRefused(failure);
             }
             if (status == 401 && !tokenRefreshed && attempt < settings.maxAttempts()) {
                 tokenRefreshed = true; // a revoked or clock-skewed token: try once more with a fresh one
@@ -136,9 +155,9 @@ final class GraphHttp {
     }
 
     /** One request: Graph's answer, or the failure with the HTTP status (0 when Graph did not answer). */
-    private Attempt attempt(String method, URI uri, String target, JsonNode body, int attempt) {
+    private Attempt attempt(String method, URI uri, String target, JsonNode body, String delegatedToken, int attempt) {
         String clientRequestId = UUID.randomUUID().toString();
-        HttpRequest request = request(method, uri, body, clientRequestId);
+        HttpRequest request = request(method, uri, body, delegatedToken, clientRequestId);
         long started = System.nanoTime();
         try {
             HttpResponse<String> response =
@@ -174,10 +193,10 @@ final class GraphHttp {
         }
     }
 
-    private HttpRequest request(String method, URI uri, JsonNode body, String clientRequestId) {
+    private HttpRequest request(String method, URI uri, JsonNode body, String delegatedToken, String clientRequestId) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(settings.requestTimeout())
-                .header("Authorization", "Bearer " + token())
+                .header("Authorization", "Bearer " + (delegatedToken != null ? delegatedToken : token()))
                 .header("Accept", "application/json")
                 .header("client-request-id", clientRequestId)
                 .header("return-client-request-id", "true");
@@ -216,6 +235,43 @@ final class GraphHttp {
     }
 
     private record Attempt(JsonNode answer, PimException failure, int status) {}
+
+    /**
+     * Graph refused a person's token (expired, revoked, for another audience): DENY, with Graph's reason, which names no
+     * token. Unlike the app's, it cannot be refreshed here: the person has to sign in again.
+     */
+    private static PimException delegatedTokenRefused(PimException failure) {
+        String reason = failure.getMessage();
+        return new PimException(
+                Kind.DENY,
+                "DelegatedTokenRejected",
+                "DelegatedTokenRejected: Graph refused the signed-in person's access token (" + reason
+                        + "); a delegated token is not refreshed: the person must sign in again",
+                failure.httpStatus(),
+                null,
+                failure);
+    }
+
+    /**
+     * A bearer token is RFC 6750's {@code b64token}: anything else (a blank, a line break) is refused before it could be
+     * sent, with a message that does not repeat it.
+     */
+    private static void requireBearerToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("delegatedAccessToken is required");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || "-._~+/=".indexOf(c) >= 0;
+            if (!allowed) {
+                throw new IllegalArgumentException(
+                        "delegatedAccessToken is not a bearer token: character " + (i + 1) + " is not allowed in one");
+            }
+        }
+    }
 
     private URI uri(String pathOrUrl) {
         if (!pathOrUrl.startsWith("http://") && !pathOrUrl.startsWith("https://")) {

@@ -38,10 +38,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link PimDirectory} over Microsoft Graph v1.0 (or the {@code GraphSimulator}), with an app-only token.
+ * {@link PimDirectory} over Microsoft Graph v1.0 (or the {@code GraphSimulator}), with an app-only token (a
+ * self-activation: the person's delegated one, for that one request).
  *
- * <p>Activation is an {@code adminAssign} of a time-bound active assignment, not a {@code selfActivate}: a
- * daemon has no user session to satisfy MFA, so the orchestrator does the MFA step-up itself (DESIGN 5).
+ * <p>Activation is an {@code adminAssign} of a time-bound active assignment ({@link #assign}): a daemon has no user
+ * session to satisfy MFA, so the orchestrator does the MFA step-up itself (DESIGN 5). Where the person signs in to the
+ * organization's identity provider to confirm (DESIGN 9.1, {@code pim.activation.mode=self-activate}), it is their own
+ * {@code selfActivate} instead ({@link #selfActivate}), sent with the delegated token that sign-in obtained.
  *
  * <p>Every failure is a {@link PimException}: DENY for policy, eligibility and subject problems; RETRY for
  * throttling, 5xx, timeouts and connection failures (429/503/504 and transport failures are first retried
@@ -56,6 +59,9 @@ public final class GraphPimClient implements PimDirectory {
     private static final Logger log = LoggerFactory.getLogger(GraphPimClient.class);
 
     private static final String RM = "/roleManagement/directory/";
+    /** The actions an activation is sent with ({@code pim.activation.mode}), lower case: what a retry may adopt. */
+    private static final Set<String> ACTIVATION_ACTIONS = Set.of("adminassign", "selfactivate");
+
     private static final Set<String> SUCCESS_STATUSES =
             Set.of("provisioned", "granted", "pendingprovisioning", "pendingschedulecreation", "schedulecreated");
 
@@ -231,6 +237,8 @@ public final class GraphPimClient implements PimDirectory {
         // An authentication-context requirement is a stronger MFA: the orchestrator's MFA step stands in for both.
         JsonNode authContext = optionalRule(rules, "AuthenticationContext_EndUser_Assignment");
         boolean mfa = contains(enabled, "MultiFactorAuthentication") || bool(authContext, "isEnabled");
+        // ...and a sign-in for a self-activation asks for it by name (the acrs claim), so the name is kept
+        String claimValue = bool(authContext, "isEnabled") ? text(authContext, "claimValue") : null;
         // An adminAssign would silently bypass an approval the tenant requires, so such roles are not activatable here.
         JsonNode approval = optionalRule(rules, "Approval_EndUser_Assignment");
         if (bool(field(approval, "setting"), "isApprovalRequired")) {
@@ -245,7 +253,8 @@ public final class GraphPimClient implements PimDirectory {
                 bool(expiration, "isExpirationRequired"),
                 contains(enabled, "Justification"),
                 contains(enabled, "Ticketing"),
-                mfa);
+                mfa,
+                claimValue == null || claimValue.isBlank() ? null : claimValue);
     }
 
     private static JsonNode rule(JsonNode rules, String id) {
@@ -270,55 +279,106 @@ public final class GraphPimClient implements PimDirectory {
 
     @Override
     public Assignment assign(AssignmentRequest request) {
-        Objects.requireNonNull(request, "request");
-        requireText(request.principalId(), "principalId");
-        requireText(request.roleDefinitionId(), "roleDefinitionId");
-        Duration duration = request.duration();
-        if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("duration must be positive");
-        }
-        duration = duration.truncatedTo(ChronoUnit.SECONDS);
-        String scope = scopeOrRoot(request.directoryScopeId());
-        String marker = request.activationId() == null || request.activationId().isBlank()
-                ? null
-                : activationMarker(request.activationId());
-        String justification =
-                (request.justification() == null ? "" : request.justification()) + (marker == null ? "" : marker);
-
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("action", "adminAssign");
-        body.put("principalId", request.principalId());
-        body.put("roleDefinitionId", request.roleDefinitionId());
-        body.put("directoryScopeId", scope);
-        body.put("justification", justification.strip());
-        ObjectNode schedule = body.putObject("scheduleInfo");
-        schedule.put(
-                "startDateTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        ObjectNode expiration = schedule.putObject("expiration");
-        expiration.put("type", "afterDuration");
-        expiration.put("duration", duration.toString());
-        ObjectNode ticket = body.putObject("ticketInfo");
-        ticket.put("ticketNumber", request.ticketNumber());
-        ticket.put("ticketSystem", request.ticketSystem());
-
+        ActivationCall call = ActivationCall.of(request, "adminAssign");
         try {
-            return assignment(graph.call("POST", RM + "roleAssignmentScheduleRequests", body), duration, false);
+            return assignment(
+                    graph.call("POST", RM + "roleAssignmentScheduleRequests", call.body()), call.duration(), false);
         } catch (PimException e) {
-            if ("RoleAssignmentExists".equalsIgnoreCase(e.code()) && marker != null) {
-                Assignment earlier = adopt(request.principalId(), request.roleDefinitionId(), scope, marker);
-                if (earlier != null) {
-                    log.info(
-                            "Adopted PIM request {} for activation {}: it was made before a crash or retry",
-                            earlier.requestId(),
-                            request.activationId());
-                    return earlier;
-                }
-            }
-            throw e;
+            return adoptOrThrow(e, call);
         }
     }
 
-    /** The earlier adminAssign of this activation, when the assignment that exists is ours (a retry after a crash). */
+    /**
+     * The seed's own request, {@code selfActivate} with the justification (and this activation's marker), the ticket and
+     * {@code afterDuration}, sent with the person's delegated token ({@link GraphHttp#callAs}). Adopting an earlier
+     * request of the same activation is a read, made as the app.
+     */
+    @Override
+    public Assignment selfActivate(AssignmentRequest request, String delegatedAccessToken) {
+        ActivationCall call = ActivationCall.of(request, "selfActivate");
+        JsonNode answer;
+        try {
+            answer = graph.callAs(delegatedAccessToken, "POST", RM + "roleAssignmentScheduleRequests", call.body());
+        } catch (PimException e) {
+            return adoptOrThrow(e, call);
+        }
+        if ("PendingApproval".equalsIgnoreCase(text(answer, "status"))) {
+            // An approval workflow is not built yet: the request waits for PIM's approvers, pimflow does not track it.
+            log.warn(
+                    "PIM request {} for activation {} waits for approval, which pimflow does not handle yet",
+                    text(answer, "id"),
+                    request.activationId());
+            throw new PimException(
+                    Kind.DENY,
+                    "ApprovalRequired",
+                    "ApprovalRequired: role " + request.roleDefinitionId()
+                            + " requires approval to activate; PIM holds the self-activation (request "
+                            + text(answer, "id") + ") for its approvers, which pimflow does not handle yet");
+        }
+        return assignment(answer, call.duration(), false);
+    }
+
+    /** The request body both activations send, and what a retry of it looks for. */
+    private record ActivationCall(
+            AssignmentRequest request, String scope, String marker, Duration duration, ObjectNode body) {
+
+        static ActivationCall of(AssignmentRequest request, String action) {
+            Objects.requireNonNull(request, "request");
+            requireText(request.principalId(), "principalId");
+            requireText(request.roleDefinitionId(), "roleDefinitionId");
+            Duration duration = request.duration();
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("duration must be positive");
+            }
+            duration = duration.truncatedTo(ChronoUnit.SECONDS);
+            String scope = scopeOrRoot(request.directoryScopeId());
+            String marker =
+                    request.activationId() == null || request.activationId().isBlank()
+                            ? null
+                            : activationMarker(request.activationId());
+            String justification =
+                    (request.justification() == null ? "" : request.justification()) + (marker == null ? "" : marker);
+
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.put("action", action);
+            body.put("principalId", request.principalId());
+            body.put("roleDefinitionId", request.roleDefinitionId());
+            body.put("directoryScopeId", scope);
+            body.put("justification", justification.strip());
+            ObjectNode schedule = body.putObject("scheduleInfo");
+            schedule.put(
+                    "startDateTime",
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            ObjectNode expiration = schedule.putObject("expiration");
+            expiration.put("type", "afterDuration");
+            expiration.put("duration", duration.toString());
+            ObjectNode ticket = body.putObject("ticketInfo");
+            ticket.put("ticketNumber", request.ticketNumber());
+            ticket.put("ticketSystem", request.ticketSystem());
+            return new ActivationCall(request, scope, marker, duration, body);
+        }
+    }
+
+    /** On {@code RoleAssignmentExists}, the earlier request of the same activation if there is one; else the failure. */
+    private Assignment adoptOrThrow(PimException e, ActivationCall call) {
+        if ("RoleAssignmentExists".equalsIgnoreCase(e.code()) && call.marker() != null) {
+            AssignmentRequest request = call.request();
+            Assignment earlier = adopt(request.principalId(), request.roleDefinitionId(), call.scope(), call.marker());
+            if (earlier != null) {
+                log.info(
+                        "Adopted PIM request {} for activation {}: it was made before a crash or retry",
+                        earlier.requestId(),
+                        request.activationId());
+                return earlier;
+            }
+        }
+        throw e;
+    }
+
+    /**
+     * The earlier activation request of this activation, when the assignment that exists is ours (a retry after a crash):
+     * an {@code adminAssign} or a {@code selfActivate}, whichever mode sent it.
+     */
     private Assignment adopt(String principalId, String roleDefinitionId, String scope, String marker) {
         String filter = "principalId eq " + quote(principalId) + " and roleDefinitionId eq " + quote(roleDefinitionId);
         Instant now = Instant.now();
@@ -327,7 +387,7 @@ public final class GraphPimClient implements PimDirectory {
         for (JsonNode r : graph.list(RM + "roleAssignmentScheduleRequests?$filter=" + encode(filter))) {
             String status = text(r, "status");
             String justification = text(r, "justification");
-            if (!"adminAssign".equalsIgnoreCase(text(r, "action"))
+            if (!ACTIVATION_ACTIONS.contains(String.valueOf(text(r, "action")).toLowerCase(Locale.ROOT))
                     || !("Provisioned".equalsIgnoreCase(status) || "Granted".equalsIgnoreCase(status))
                     || justification == null
                     || !justification.contains(marker.strip())

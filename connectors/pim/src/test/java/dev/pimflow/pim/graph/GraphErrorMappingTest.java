@@ -61,6 +61,29 @@ class GraphErrorMappingTest {
     }
 
     @Test
+    void anAuthenticationContextChallengeIsDeniedNamingTheContext() {
+        // spec 6: the message is the URL-encoded claims challenge
+        String challenge =
+                "&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D";
+        PimException e = GraphErrors.error(400, envelope("RoleAssignmentRequestAcrsValidationFailed", challenge), NONE);
+        assertThat(e.kind()).isEqualTo(Kind.DENY);
+        assertThat(e.getMessage())
+                .isEqualTo("RoleAssignmentRequestAcrsValidationFailed: the role's policy requires authentication "
+                        + "context c1 (acrs), which the token does not carry");
+
+        String values = "claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%22values%22%3A"
+                + "%5B%22c2%22%2C%22c3%22%5D%7D%7D%7D";
+        assertThat(GraphErrors.challengedAuthenticationContext(values)).isEqualTo("c2 or c3");
+        // anything else keeps Graph's own words
+        PimException other = GraphErrors.error(
+                400, envelope("RoleAssignmentRequestAcrsValidationFailed", "Authentication context required."), NONE);
+        assertThat(other.getMessage())
+                .isEqualTo("RoleAssignmentRequestAcrsValidationFailed: Authentication context required.");
+        assertThat(GraphErrors.challengedAuthenticationContext("&claims=%7Bnot json"))
+                .isNull();
+    }
+
+    @Test
     void throttlingAndServerErrorsAreRetriedWithRetryAfter() {
         HttpHeaders headers = HttpHeaders.of(Map.of("Retry-After", List.of("2.128")), (a, b) -> true);
         PimException e = GraphErrors.error(429, envelope("TooManyRequests", "Please retry again later."), headers);
