@@ -191,7 +191,8 @@ final class PlainPipeline implements AutoCloseable {
                         s.roleDisplayName,
                         r.ticketSystem(),
                         r.ticketNumber(),
-                        Instant.now().plusSeconds(300)));
+                        Instant.now().plusSeconds(300),
+                        "http://localhost:8080/confirm/" + s.challengeId));
         publish("pim.activations", s.activationId, EventTypes.ACTIVATION_STATUS, status(s, Status.PENDING_MFA, null));
     }
 

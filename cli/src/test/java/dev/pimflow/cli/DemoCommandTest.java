@@ -395,7 +395,8 @@ class DemoCommandTest {
                                     "User Administrator",
                                     "Contoso ICM",
                                     ticket[0],
-                                    now.plus(Duration.ofMinutes(5))));
+                                    now.plus(Duration.ofMinutes(5)),
+                                    "http://localhost:8080/confirm/" + challenge));
                 }
                 case EventTypes.MFA_RESPONSE -> {
                     assertThat(p.topic()).isEqualTo("pim.mfa.responses");

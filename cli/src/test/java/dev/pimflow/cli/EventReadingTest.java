@@ -31,7 +31,15 @@ class EventReadingTest {
         return record(
                 EventTypes.MFA_CHALLENGE,
                 new MfaChallenge(
-                        id, "act-" + id, PRINCIPAL, ROLE, "User Administrator", "Contoso ICM", ticket, expiresAt));
+                        id,
+                        "act-" + id,
+                        PRINCIPAL,
+                        ROLE,
+                        "User Administrator",
+                        "Contoso ICM",
+                        ticket,
+                        expiresAt,
+                        "http://localhost:8080/confirm/" + id));
     }
 
     @Test

@@ -14,6 +14,8 @@ import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.MfaApprovals;
 import dev.pimflow.workflow.store.UsedAssertions;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -26,6 +28,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class MfaResponseHandler {
     private static final Logger log = LoggerFactory.getLogger(MfaResponseHandler.class);
+    /** The audit actor of answers that come as signed {@code mfa.response} events. */
+    public static final String GATEWAY = "mfa-gateway";
 
     private final ActivationStore store;
     private final UsedAssertions usedAssertions;
@@ -63,30 +67,58 @@ public class MfaResponseHandler {
         try {
             decision = verifier.verify(r.assertion(), a.challengeId(), a.principalId());
         } catch (MfaRejectedException e) {
-            return reject(a, "data.assertion", e.reason());
+            return reject(a, GATEWAY, "data.assertion", e.reason(), Map.of());
         }
-        if (!usedAssertions.use(decision.assertionId(), a.challengeId())) {
-            return reject(a, "data.assertion", "assertion already used");
+        Optional<MfaOutcome.Rejected> refused = useOnce(a, decision.assertionId(), GATEWAY, Map.of());
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        if (!Status.PENDING_MFA.is(a.status()) || !process.waitingForMfa(a)) {
-            return reject(a, "data.challengeId", "challenge is no longer pending (activation is " + a.status() + ")");
-        }
-        if (a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
-            return reject(a, "data.challengeId", "challenge expired at " + a.challengeExpiresAt());
-        }
-        recorder.mfaDecided(a, decision.approved(), decision.assertionId());
-        if (decision.approved()) {
-            // the proof the activation step checks: the process variable below only routes the token
-            approvals.approved(a.id(), a.challengeId(), decision.assertionId());
-        }
-        process.mfaAnswered(a, decision.approved());
-        log.info("MFA {} for activation {} (challenge {})", Decision.of(decision.approved()), a.id(), a.challengeId());
-        return new MfaOutcome.Accepted(decision.approved());
+        return decided(a, decision.approved(), decision.assertionId(), Map.of());
     }
 
-    private MfaOutcome reject(Activation a, String field, String reason) {
-        log.warn("MFA response for activation {} rejected: {}", a.id(), reason);
-        recorder.mfaRejected(a, reason);
+    /**
+     * The checks every verified answer passes, whatever its channel (a signed {@code mfa.response}, the confirmation
+     * page's sign-in): its proof is used once, the challenge is still pending and not expired. A refusal is audited on
+     * the activation, which must be locked ({@link ActivationStore#lock}) in this transaction.
+     */
+    public Optional<MfaOutcome.Rejected> useOnce(
+            Activation a, String assertionId, String channel, Map<String, Object> evidence) {
+        if (!usedAssertions.use(assertionId, a.challengeId())) {
+            return Optional.of(reject(a, channel, "data.assertion", "assertion already used", evidence));
+        }
+        if (!Status.PENDING_MFA.is(a.status()) || !process.waitingForMfa(a)) {
+            return Optional.of(reject(
+                    a,
+                    channel,
+                    "data.challengeId",
+                    "challenge is no longer pending (activation is " + a.status() + ")",
+                    evidence));
+        }
+        if (a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
+            return Optional.of(
+                    reject(a, channel, "data.challengeId", "challenge expired at " + a.challengeExpiresAt(), evidence));
+        }
+        return Optional.empty();
+    }
+
+    /** Records the decision that passed {@link #useOnce} and hands it to the waiting process. */
+    public MfaOutcome.Accepted decided(
+            Activation a, boolean approved, String assertionId, Map<String, Object> evidence) {
+        recorder.mfaDecided(a, approved, assertionId, evidence);
+        if (approved) {
+            // the proof the activation step checks: the process variable below only routes the token
+            approvals.approved(a.id(), a.challengeId(), assertionId);
+        }
+        process.mfaAnswered(a, approved);
+        log.info("MFA {} for activation {} (challenge {})", Decision.of(approved), a.id(), a.challengeId());
+        return new MfaOutcome.Accepted(approved);
+    }
+
+    /** Audits a refused answer on its activation. */
+    public MfaOutcome.Rejected reject(
+            Activation a, String channel, String field, String reason, Map<String, Object> evidence) {
+        log.warn("MFA answer ({}) for activation {} rejected: {}", channel, a.id(), reason);
+        recorder.mfaRejected(a, channel, reason, evidence);
         return new MfaOutcome.Rejected(new InvalidEventException(field, reason));
     }
 }

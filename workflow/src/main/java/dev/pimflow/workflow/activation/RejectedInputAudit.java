@@ -131,6 +131,16 @@ public class RejectedInputAudit {
                 details));
     }
 
+    /**
+     * A sign-in on the confirmation page that names no flow pimflow started (an unknown or already used state): there
+     * is no activation to audit it on. {@code actor} is the page's channel.
+     */
+    public void confirmationRejected(String actor, String reason, Map<String, Object> details) {
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        d.put("reason", text(reason));
+        bounded(AuditEntry.system(actor, AuditAction.MFA_REJECTED.wire(), "rejected", d));
+    }
+
     private static Map<String, Object> where(ConsumerRecord<String, byte[]> record) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("topic", record.topic());

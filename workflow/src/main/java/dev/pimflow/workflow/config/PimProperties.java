@@ -27,7 +27,34 @@ public record PimProperties(
         @DefaultValue Inbound inbound,
         @DefaultValue Logins logins,
         @DefaultValue Kafka kafka,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue("http://localhost:8080") String publicUrl,
+        @DefaultValue Idp idp,
+        @DefaultValue Activation activation) {
+
+    public PimProperties {
+        java.net.URI url;
+        try {
+            url = java.net.URI.create(publicUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "pim.public-url must be an absolute http(s) URL, got '" + publicUrl + "'");
+        }
+        if (!url.isAbsolute() || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+            throw new IllegalArgumentException(
+                    "pim.public-url must be an absolute http(s) URL, got '" + publicUrl + "'");
+        }
+        if (activation.selfActivate() && !idp.configured()) {
+            throw new IllegalArgumentException("pim.activation.mode=self-activate needs an identity provider:"
+                    + " set pim.idp.issuer-uri and pim.idp.client-id (the person's sign-in yields the token PIM's"
+                    + " selfActivate is sent with)");
+        }
+    }
+
+    /** {@code pim.public-url} without a trailing slash. */
+    public String publicBase() {
+        return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    }
 
     public record Topics(
             @DefaultValue("tickets.events") String tickets,
@@ -228,6 +255,73 @@ public record PimProperties(
             @DefaultValue("3") int ticketConsumers,
             @DefaultValue("3") int mfaConsumers,
             @DefaultValue("false") boolean allowUnauthenticated) {}
+
+    /**
+     * The OpenID Connect provider people confirm with on the confirmation page (DESIGN §9.1): authorization code with
+     * PKCE, a fresh sign-in, the ID token checked against the provider's published keys. Empty {@code issuerUri}: no
+     * provider, the page shows the challenge and sends the person to their MFA gateway. {@code principalClaim}: the ID
+     * token claim that holds the person's Entra object id ({@code oid}; {@code sub} for providers that put it there).
+     * {@code graphScope}: the delegated permission asked for in {@code self-activate} mode. {@code flowTimeout}: how
+     * long a started sign-in may take. {@code mfaContext}: an authentication context (Entra: {@code c1}..{@code c99},
+     * whose Conditional Access policy requires MFA) asked for on every confirmation whose role's policy names none; its
+     * presence in the ID token's {@code acrs} is the MFA proof, since Entra's v2.0 ID tokens carry no {@code amr}.
+     */
+    public record Idp(
+            @DefaultValue("") String issuerUri,
+            @DefaultValue("") String clientId,
+            @DefaultValue("") String clientSecret,
+            @DefaultValue("oid") String principalClaim,
+
+            @DefaultValue("https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory")
+            String graphScope,
+
+            @DefaultValue("PT10M") Duration flowTimeout,
+            @DefaultValue("") String mfaContext) {
+        public Idp {
+            if (!"oid".equals(principalClaim) && !"sub".equals(principalClaim)) {
+                throw new IllegalArgumentException(
+                        "pim.idp.principal-claim must be 'oid' or 'sub', got '" + principalClaim + "'");
+            }
+            if (issuerUri != null && !issuerUri.isBlank() && (clientId == null || clientId.isBlank())) {
+                throw new IllegalArgumentException("pim.idp.client-id is required when pim.idp.issuer-uri is set");
+            }
+            if (flowTimeout == null || flowTimeout.isNegative() || flowTimeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "pim.idp.flow-timeout must be a positive duration, got " + flowTimeout);
+            }
+        }
+
+        public boolean configured() {
+            return issuerUri != null && !issuerUri.isBlank();
+        }
+
+        /** Never prints the secret. */
+        @Override
+        public String toString() {
+            return "Idp[issuerUri=" + issuerUri + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null || clientSecret.isEmpty() ? "(none)" : "***") + ", principalClaim="
+                    + principalClaim + ", graphScope=" + graphScope + ", flowTimeout=" + flowTimeout + ", mfaContext="
+                    + mfaContext + "]";
+        }
+    }
+
+    /**
+     * How PIM is asked for the role: {@code admin-assign} (the orchestrator's app, {@code adminAssign}) or
+     * {@code self-activate} (the person's own {@code selfActivate}, sent with the delegated token of their sign-in on
+     * the confirmation page; revocation stays the app's {@code adminRemove}).
+     */
+    public record Activation(@DefaultValue("admin-assign") String mode) {
+        public Activation {
+            if (!"admin-assign".equals(mode) && !"self-activate".equals(mode)) {
+                throw new IllegalArgumentException(
+                        "pim.activation.mode must be 'admin-assign' or 'self-activate', got '" + mode + "'");
+            }
+        }
+
+        public boolean selfActivate() {
+            return "self-activate".equals(mode);
+        }
+    }
 
     /** How often the database gauges are refreshed. */
     public record Metrics(@DefaultValue("PT5S") Duration databaseRefresh) {}

@@ -8,10 +8,12 @@ import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
+import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.MfaApprovals;
+import dev.pimflow.workflow.store.SelfActivations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -21,19 +23,28 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates the time-bound active assignment in PIM ({@code adminAssign}, {@code afterDuration}, justification and
- * ticket). Runs as an async job: a transient PIM failure is retried by the job executor and, when retries run out,
+ * ticket), or in {@code self-activate} mode records the person's own {@code selfActivate} sent at their sign-in. Runs as an async job: a transient PIM failure is retried by the job executor and, when retries run out,
  * becomes an incident in Cockpit. A policy refusal ends the activation as denied with PIM's code.
  */
 @Component("activateRole")
 public class ActivateRoleDelegate extends ActivationDelegate {
     private final PimDirectory pim;
     private final MfaApprovals approvals;
+    private final SelfActivations selfActivations;
+    private final boolean selfActivate;
 
     public ActivateRoleDelegate(
-            ActivationStore store, PimDirectory pim, ActivationRecorder recorder, MfaApprovals approvals) {
+            ActivationStore store,
+            PimDirectory pim,
+            ActivationRecorder recorder,
+            MfaApprovals approvals,
+            SelfActivations selfActivations,
+            PimProperties properties) {
         super(store, recorder);
         this.pim = pim;
         this.approvals = approvals;
+        this.selfActivations = selfActivations;
+        this.selfActivate = properties.activation().selfActivate();
     }
 
     @Override
@@ -54,6 +65,43 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         }
         Duration duration = Duration.parse(a.requestedDuration());
         Assignment assignment;
+        if (selfActivate) {
+            assignment = selfActivated(execution, a);
+        } else {
+            assignment = adminAssigned(execution, a, duration);
+        }
+        Instant start = assignment.startDateTime() != null ? assignment.startDateTime() : Instant.now();
+        Instant end = assignment.endDateTime() != null ? assignment.endDateTime() : start.plus(duration);
+        Assignment normalised =
+                new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
+        recorder.activated(a, normalised);
+        execution.setVariable(Vars.END_DATE_TIME, Date.from(end));
+    }
+
+    /**
+     * {@code self-activate} mode: the person's own selfActivate was sent from the confirmation page's callback, with
+     * the token of the sign-in that approved (DESIGN §9.1); this step records PIM's answer. An approval that came
+     * without that sign-in (a signed mfa.response) has no token to send it with: it is denied, not turned into an
+     * adminAssign the mode was chosen to avoid.
+     */
+    private Assignment selfActivated(DelegateExecution execution, Activation a) {
+        SelfActivations.Outcome outcome =
+                selfActivations.find(a.id(), a.challengeId()).orElse(null);
+        if (outcome == null) {
+            String why = "SelfActivationMissing: in self-activate mode the role is activated by the person's own"
+                    + " sign-in on the confirmation page; this approval came without one";
+            execution.setVariable(Vars.DENY_REASON, why);
+            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, why);
+        }
+        if (outcome.denied()) {
+            execution.setVariable(Vars.DENY_REASON, outcome.denial());
+            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, outcome.denial());
+        }
+        return outcome.assignment();
+    }
+
+    private Assignment adminAssigned(DelegateExecution execution, Activation a, Duration duration) {
+        Assignment assignment;
         try {
             assignment = pim.assign(new AssignmentRequest(
                     a.principalId(),
@@ -71,11 +119,6 @@ public class ActivateRoleDelegate extends ActivationDelegate {
             }
             throw e;
         }
-        Instant start = assignment.startDateTime() != null ? assignment.startDateTime() : Instant.now();
-        Instant end = assignment.endDateTime() != null ? assignment.endDateTime() : start.plus(duration);
-        Assignment normalised =
-                new Assignment(assignment.requestId(), assignment.status(), start, end, assignment.adopted());
-        recorder.activated(a, normalised);
-        execution.setVariable(Vars.END_DATE_TIME, Date.from(end));
+        return assignment;
     }
 }

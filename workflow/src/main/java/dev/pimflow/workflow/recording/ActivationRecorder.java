@@ -36,6 +36,7 @@ public class ActivationRecorder {
     private final AuditTrail audit;
     private final Outbox outbox;
     private final PimProperties.Topics topics;
+    private final String publicBase;
     private final Clock clock;
     private final PimflowMetrics metrics;
 
@@ -50,6 +51,7 @@ public class ActivationRecorder {
         this.audit = audit;
         this.outbox = outbox;
         this.topics = properties.topics();
+        this.publicBase = properties.publicBase();
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -105,7 +107,8 @@ public class ActivationRecorder {
                         a.roleDisplayName(),
                         a.ticketSystem(),
                         a.ticketNumber(),
-                        expiresAt));
+                        expiresAt,
+                        publicBase + "/confirm/" + challengeId));
         status(a, Status.PENDING_MFA, null, null, null, null);
         record(
                 a,
@@ -116,22 +119,38 @@ public class ActivationRecorder {
     }
 
     public void mfaDecided(Activation a, boolean approved, String assertionId) {
+        mfaDecided(a, approved, assertionId, Map.of());
+    }
+
+    /**
+     * The person's verified decision; {@code evidence} says how it was verified beyond the assertion id (the
+     * confirmation page's sign-in: the provider's {@code iss}, {@code sid}, {@code jti}, {@code auth_time}).
+     */
+    public void mfaDecided(Activation a, boolean approved, String assertionId, Map<String, Object> evidence) {
         metrics.mfaDecided(a, Decision.of(approved).wire());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("challengeId", a.challengeId());
+        details.put("assertionId", assertionId);
+        details.putAll(evidence);
         record(
                 a,
                 a.principalId(),
                 approved ? AuditAction.MFA_APPROVED : AuditAction.MFA_DENIED,
                 Decision.of(approved).wire(),
-                Map.of("challengeId", a.challengeId(), "assertionId", assertionId));
+                details);
     }
 
     public void mfaRejected(Activation a, String reason) {
-        record(
-                a,
-                "mfa-gateway",
-                AuditAction.MFA_REJECTED,
-                "rejected",
-                Map.of("challengeId", String.valueOf(a.challengeId()), "reason", reason));
+        mfaRejected(a, "mfa-gateway", reason, Map.of());
+    }
+
+    /** A refused answer to the challenge; {@code actor} is the channel it came through. */
+    public void mfaRejected(Activation a, String actor, String reason, Map<String, Object> evidence) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("challengeId", String.valueOf(a.challengeId()));
+        details.put("reason", reason);
+        details.putAll(evidence);
+        record(a, actor, AuditAction.MFA_REJECTED, "rejected", details);
     }
 
     /** The activation step was reached without an approval pimflow verified: nothing is assigned in PIM. */

@@ -26,6 +26,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -37,6 +38,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Configuration
 public class SecurityConfiguration {
+
+    /**
+     * The confirmation page (DESIGN §9.1) is for the person the challenge is for, who has no pimflow login: anyone with
+     * the link sees what it asks, and only a fresh sign-in at the identity provider decides. Its posts carry a CSRF
+     * token (a cookie of its own, so a post may reach another node than the page did); no session is kept.
+     */
+    @Bean
+    @Order(0)
+    public SecurityFilterChain confirmationPage(HttpSecurity http) throws Exception {
+        CookieCsrfTokenRepository csrf = new CookieCsrfTokenRepository();
+        csrf.setCookieName("pimflow-confirm-csrf");
+        csrf.setCookiePath("/confirm");
+        return http.securityMatcher("/confirm/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.csrfTokenRepository(csrf))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(r -> r.disable())
+                .build();
+    }
 
     @Bean
     @Order(1)

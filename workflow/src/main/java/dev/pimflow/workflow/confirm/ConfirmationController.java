@@ -1,0 +1,127 @@
+package dev.pimflow.workflow.confirm;
+
+import dev.pimflow.workflow.config.PimProperties;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The confirmation page (DESIGN §9.1): {@code GET /confirm/<challengeId>} says what is to be approved; its Approve and
+ * Deny buttons post (with a CSRF token) to the same address, which sends the browser to sign in at the identity
+ * provider; the provider sends it back to {@code /confirm/callback}. Plain server-rendered HTML, no script.
+ */
+@RestController
+public class ConfirmationController {
+    /** Binds a started sign-in to the browser that started it: its hash is kept with the flow. */
+    static final String BROWSER_COOKIE = "pimflow-confirm";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Confirmations confirmations;
+    private final IdentityProvider idp;
+    private final boolean secureCookies;
+    private final String callbackUrl;
+
+    public ConfirmationController(Confirmations confirmations, IdentityProvider idp, PimProperties properties) {
+        this.confirmations = confirmations;
+        this.idp = idp;
+        this.secureCookies = properties.publicBase().startsWith("https:");
+        this.callbackUrl = properties.publicBase() + "/confirm/callback";
+    }
+
+    @GetMapping("/confirm/callback")
+    public ResponseEntity<String> callback(
+            @RequestParam(name = "state", required = false) String state,
+            @RequestParam(name = "code", required = false) String code,
+            @RequestParam(name = "error", required = false) String error,
+            HttpServletRequest request) {
+        Confirmations.Page page = confirmations.complete(state, code, error, callbackUrl, browser(request));
+        return html(page, null, null);
+    }
+
+    @GetMapping("/confirm/{challengeId}")
+    public ResponseEntity<String> show(@PathVariable String challengeId, HttpServletRequest request) {
+        Confirmations.Page page = confirmations.show(challengeId);
+        CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        return html(page, page.canDecide() && csrf != null ? csrf : null, challengeId);
+    }
+
+    @PostMapping("/confirm/{challengeId}")
+    public ResponseEntity<String> decide(
+            @PathVariable String challengeId,
+            @RequestParam(name = "decision", required = false) String decision,
+            HttpServletRequest request,
+            HttpServletResponse response) {
+        String browser = browser(request);
+        if (browser == null) {
+            byte[] random = new byte[32];
+            RANDOM.nextBytes(random);
+            browser = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        Confirmations.Start start = confirmations.start(request, challengeId, decision, browser);
+        if (start instanceof Confirmations.Start.Redirect redirect) {
+            ResponseCookie cookie = ResponseCookie.from(BROWSER_COOKIE, browser)
+                    .path("/confirm")
+                    .httpOnly(true)
+                    .secure(secureCookies)
+                    // Lax: sent on the provider's top-level redirect back to the callback, not on cross-site posts
+                    .sameSite("Lax")
+                    .maxAge(idp.flowTimeout())
+                    .build();
+            return ResponseEntity.status(303)
+                    .header(HttpHeaders.SET_COOKIE, cookie.toString())
+                    .header(HttpHeaders.LOCATION, redirect.location())
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .header("Referrer-Policy", "no-referrer")
+                    .build();
+        }
+        return html(((Confirmations.Start.Refused) start).page(), null, challengeId);
+    }
+
+    private static String browser(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        return Arrays.stream(cookies)
+                .filter(c -> BROWSER_COOKIE.equals(c.getName()))
+                .map(Cookie::getValue)
+                .filter(v -> v != null && v.matches("[A-Za-z0-9_-]{43}"))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private ResponseEntity<String> html(Confirmations.Page page, CsrfToken csrf, String challengeId) {
+        String formAction = "'self'";
+        if (csrf != null) {
+            try {
+                formAction += " " + idp.authorizationOrigin();
+            } catch (RuntimeException e) {
+                // the provider is unreachable: the post will say so
+            }
+        }
+        return ResponseEntity.status(page.status())
+                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Referrer-Policy", "no-referrer")
+                .header("X-Frame-Options", "DENY")
+                .header(
+                        "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; form-action " + formAction
+                                + "; frame-ancestors 'none'; base-uri 'none'")
+                .body(ConfirmationPages.render(page, csrf, challengeId));
+    }
+}

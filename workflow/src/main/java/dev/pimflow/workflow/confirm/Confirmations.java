@@ -1,0 +1,520 @@
+package dev.pimflow.workflow.confirm;
+
+import dev.pimflow.contracts.Status;
+import dev.pimflow.pim.Assignment;
+import dev.pimflow.pim.AssignmentRequest;
+import dev.pimflow.pim.PimDirectory;
+import dev.pimflow.pim.PimException;
+import dev.pimflow.workflow.activation.MfaOutcome;
+import dev.pimflow.workflow.activation.MfaResponseHandler;
+import dev.pimflow.workflow.activation.RejectedInputAudit;
+import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.directory.RoleCatalog;
+import dev.pimflow.workflow.process.ActivationProcess;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.SelfActivations;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The confirmation page's decisions (DESIGN §9.1): Approve and Deny start a sign-in at the identity provider, bound to
+ * the challenge (state, nonce, PKCE) and to the browser that clicked (a cookie); the callback accepts the decision only
+ * when the provider's verified ID token says that the challenge's principal signed in afresh, with MFA, for this flow.
+ * The decision then takes the same single-use, audited path as a signed {@code mfa.response}. In {@code self-activate}
+ * mode an approval also sends the person's own {@code selfActivate} with the sign-in's delegated token, here, once.
+ */
+@Service
+public class Confirmations {
+    private static final Logger log = LoggerFactory.getLogger(Confirmations.class);
+    /** The audit actor of decisions and refusals that come through the confirmation page. */
+    public static final String CHANNEL = "confirmation-page";
+    /** How far the provider's clock may be from ours, as Spring Security allows for the ID token's times. */
+    static final Duration CLOCK_ALLOWANCE = Duration.ofSeconds(60);
+
+    private final IdentityProvider idp;
+    private final ConfirmationFlows flows;
+    private final ActivationStore store;
+    private final ActivationProcess process;
+    private final MfaResponseHandler decisions;
+    private final RejectedInputAudit rejections;
+    private final RoleCatalog roles;
+    private final PimDirectory pim;
+    private final SelfActivations selfActivations;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final boolean selfActivate;
+    private final String mfaContext;
+
+    public Confirmations(
+            IdentityProvider idp,
+            ConfirmationFlows flows,
+            ActivationStore store,
+            ActivationProcess process,
+            MfaResponseHandler decisions,
+            RejectedInputAudit rejections,
+            RoleCatalog roles,
+            PimDirectory pim,
+            SelfActivations selfActivations,
+            TransactionTemplate tx,
+            Clock clock,
+            PimProperties properties) {
+        this.idp = idp;
+        this.flows = flows;
+        this.store = store;
+        this.process = process;
+        this.decisions = decisions;
+        this.rejections = rejections;
+        this.roles = roles;
+        this.pim = pim;
+        this.selfActivations = selfActivations;
+        this.tx = tx;
+        this.clock = clock;
+        this.selfActivate = properties.activation().selfActivate();
+        String context = properties.idp().mfaContext();
+        this.mfaContext = context == null || context.isBlank() ? null : context;
+    }
+
+    /** What the person sees: a page with a status, a title and plain words (never internals). */
+    public record Page(int status, String title, String message, Activation activation, boolean canDecide) {
+        static Page of(int status, String title, String message) {
+            return new Page(status, title, message, null, false);
+        }
+    }
+
+    /** The challenge's page: what is to be approved, or why it can no longer be decided. */
+    public Page show(String challengeId) {
+        Activation a = find(challengeId).orElse(null);
+        if (a == null) {
+            return unknown();
+        }
+        String closed = whyClosed(a);
+        if (closed != null) {
+            return new Page(410, "This request can no longer be decided", closed, a, false);
+        }
+        if (!idp.configured()) {
+            return new Page(
+                    200,
+                    "Confirm with your MFA gateway",
+                    "No identity provider is configured for this page. Approve or deny with the MFA gateway your"
+                            + " organization uses.",
+                    a,
+                    false);
+        }
+        return new Page(200, "Confirm this privileged access", null, a, true);
+    }
+
+    /** Where the browser goes to sign in for this decision, or the page that says why it cannot. */
+    public sealed interface Start {
+        record Redirect(String location) implements Start {}
+
+        record Refused(Page page) implements Start {}
+    }
+
+    /** Approve or Deny was clicked: starts a sign-in bound to this challenge, this decision and this browser. */
+    public Start start(HttpServletRequest request, String challengeId, String decision, String browserBinding) {
+        if (!"approve".equals(decision) && !"deny".equals(decision)) {
+            return new Start.Refused(Page.of(400, "Unknown decision", "Choose Approve or Deny on the page."));
+        }
+        Activation a = find(challengeId).orElse(null);
+        if (a == null) {
+            return new Start.Refused(unknown());
+        }
+        String closed = whyClosed(a);
+        if (closed != null) {
+            return new Start.Refused(new Page(410, "This request can no longer be decided", closed, a, false));
+        }
+        if (!idp.configured()) {
+            return new Start.Refused(Page.of(
+                    404,
+                    "No identity provider",
+                    "No identity provider is configured for this page. Use your MFA gateway."));
+        }
+        String context;
+        OAuth2AuthorizationRequest authorization;
+        try {
+            context = requiredContext(a);
+            authorization = idp.authorizationRequest(request, a.principalId(), context);
+        } catch (RuntimeException e) {
+            log.warn("Confirmation of activation {}: the identity provider is not reachable: {}", a.id(), e.toString());
+            return new Start.Refused(Page.of(
+                    503,
+                    "The sign-in is not available",
+                    "The identity provider could not be reached. Nothing was changed; try again in a minute."));
+        }
+        Instant now = clock.instant();
+        Boolean saved = tx.execute(s -> {
+            if (flows.openFor(challengeId, idp.flowTimeout()) >= ConfirmationFlows.MAX_OPEN_PER_CHALLENGE) {
+                return false;
+            }
+            flows.save(
+                    authorization.getState(),
+                    new ConfirmationFlows.Flow(
+                            a.id(),
+                            a.challengeId(),
+                            decision,
+                            authorization.getAttribute(OidcParameterNames.NONCE),
+                            authorization.getAttribute(PkceParameterNames.CODE_VERIFIER),
+                            authorization.getRedirectUri(),
+                            ConfirmationFlows.hash(browserBinding),
+                            now));
+            return true;
+        });
+        if (!Boolean.TRUE.equals(saved)) {
+            return new Start.Refused(Page.of(
+                    429,
+                    "Too many sign-ins started",
+                    "Too many sign-ins were started for this request. Finish one, or wait a few minutes."));
+        }
+        log.info("Confirmation of activation {} (challenge {}): sign-in started to {}", a.id(), challengeId, decision);
+        return new Start.Redirect(authorization.getAuthorizationRequestUri());
+    }
+
+    /** The provider sent the browser back: checks everything, then decides once. */
+    public Page complete(String state, String code, String error, String redirectUri, String browserBinding) {
+        ConfirmationFlows.Flow flow = flows.take(state).orElse(null);
+        if (flow == null) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("state", state == null ? "(none)" : "unknown or already used");
+            tx.executeWithoutResult(s -> rejections.confirmationRejected(
+                    CHANNEL, "sign-in names no open confirmation (unknown or already used state)", details));
+            return Page.of(
+                    400,
+                    "This sign-in is not valid",
+                    "This sign-in was already used, has expired, or was not started here. Open the confirmation"
+                            + " link again.");
+        }
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("method", "oidc");
+        evidence.put("decision", flow.decision());
+        if (browserBinding == null || !ConfirmationFlows.hash(browserBinding).equals(flow.browserHash())) {
+            return refuse(
+                    flow,
+                    "sign-in came back to another browser than the one that started it",
+                    evidence,
+                    "This sign-in was started in another browser",
+                    "Open the confirmation link in the browser you signed in with, and try again.");
+        }
+        if (flow.startedAt().plus(idp.flowTimeout()).isBefore(clock.instant())) {
+            return refuse(
+                    flow,
+                    "sign-in took longer than " + idp.flowTimeout(),
+                    evidence,
+                    "The sign-in took too long",
+                    "Open the confirmation link again and sign in.");
+        }
+        if (error != null) {
+            evidence.put("providerError", error.length() > 60 ? error.substring(0, 60) : error);
+            return refuse(
+                    flow,
+                    "the provider ended the sign-in without a code",
+                    evidence,
+                    "The sign-in did not complete",
+                    "The sign-in was cancelled or refused by your identity provider. Nothing was approved.");
+        }
+        IdentityProvider.SignIn signIn;
+        try {
+            OAuth2AuthorizationRequest stored =
+                    idp.storedRequest(state, flow.nonce(), flow.codeVerifier(), flow.redirectUri());
+            OAuth2AuthorizationResponse response = OAuth2AuthorizationResponse.success(code == null ? "" : code)
+                    .redirectUri(redirectUri)
+                    .state(state)
+                    .build();
+            signIn = idp.exchange(stored, response);
+        } catch (OAuth2AuthenticationException | OAuth2AuthorizationException e) {
+            OAuth2Error oauth = e instanceof OAuth2AuthenticationException a
+                    ? a.getError()
+                    : ((OAuth2AuthorizationException) e).getError();
+            return refuse(
+                    flow,
+                    "the provider's answer failed verification: " + oauth.getErrorCode(),
+                    evidence,
+                    "The sign-in could not be verified",
+                    explain(oauth.getErrorCode()));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Confirmation of activation {}: the sign-in could not be completed: {}",
+                    flow.activationId(),
+                    e.toString());
+            return refuse(
+                    flow,
+                    "the sign-in could not be completed: " + e.getClass().getSimpleName(),
+                    evidence,
+                    "The sign-in could not be completed",
+                    "The identity provider could not be reached. Nothing was approved; open the link and try again.");
+        }
+        OidcIdToken id = signIn.idToken();
+        evidence.putAll(evidence(id));
+        Activation a = store.find(flow.activationId()).orElse(null);
+        String principal = id.getClaimAsString(idp.principalClaim());
+        if (a == null || principal == null || !principal.equalsIgnoreCase(a.principalId())) {
+            evidence.put("signedIn", principal == null ? "(no " + idp.principalClaim() + " claim)" : principal);
+            return refuse(
+                    flow,
+                    "another person signed in (" + idp.principalClaim() + " is not the activation's principal)",
+                    evidence,
+                    "You are not the person this request is for",
+                    "Only the person who asked for this access can confirm it. Nothing was approved.");
+        }
+        Instant authTime = authTime(id);
+        if (authTime == null || authTime.isBefore(flow.startedAt().minus(CLOCK_ALLOWANCE))) {
+            return refuse(
+                    flow,
+                    authTime == null
+                            ? "the ID token has no auth_time"
+                            : "auth_time " + authTime + " is before this sign-in was asked for (" + flow.startedAt()
+                                    + ")",
+                    evidence,
+                    "A fresh sign-in is needed",
+                    "Your identity provider reused an earlier sign-in. Confirming needs a new one: open the link"
+                            + " and sign in again.");
+        }
+        String context = requiredContextOrNull(a);
+        if (!mfaShown(id, context)) {
+            return refuse(
+                    flow,
+                    context != null
+                            ? "the ID token's acrs does not contain the required authentication context " + context
+                            : "the ID token's amr does not contain mfa",
+                    evidence,
+                    "Multi-factor authentication is needed",
+                    "The sign-in did not use multi-factor authentication. Confirming needs it: sign in again with"
+                            + " your second factor.");
+        }
+        return decide(flow, signIn, evidence);
+    }
+
+    /** The decision on the shared path; in self-activate mode, an approval is sent to PIM as the person first. */
+    private Page decide(ConfirmationFlows.Flow flow, IdentityProvider.SignIn signIn, Map<String, Object> evidence) {
+        boolean approved = "approve".equals(flow.decision());
+        String assertionId = "oidc:"
+                + ConfirmationFlows.hash(idp.issuer() + "|" + flow.nonce()).substring(0, 60);
+        try {
+            Page page = tx.execute(s -> {
+                Activation a = store.lock(flow.activationId()).orElse(null);
+                if (a == null || !flow.challengeId().equals(a.challengeId())) {
+                    return Page.of(410, "This request can no longer be decided", "A newer request replaced it.");
+                }
+                Optional<MfaOutcome.Rejected> refused = decisions.useOnce(a, assertionId, CHANNEL, evidence);
+                if (refused.isPresent()) {
+                    return new Page(
+                            409,
+                            "This request can no longer be decided",
+                            whyClosedOr(a, "This confirmation was already used."),
+                            a,
+                            false);
+                }
+                String refusedByPim = approved && selfActivate ? selfActivateAsThePerson(a, signIn) : null;
+                decisions.decided(a, approved, assertionId, evidence);
+                if (refusedByPim != null) {
+                    return new Page(
+                            403,
+                            "PIM refused the activation",
+                            "Your approval was recorded, but Microsoft Entra PIM refused to activate "
+                                    + a.roleDisplayName() + " for you (" + refusedByPim + ").",
+                            a,
+                            false);
+                }
+                return approved
+                        ? new Page(
+                                200,
+                                "Approved",
+                                "Your approval was recorded. " + a.roleDisplayName() + " will be active in a moment"
+                                        + " for ticket " + a.ticketNumber() + ".",
+                                a,
+                                false)
+                        : new Page(200, "Denied", "Your denial was recorded. Nothing will be activated.", a, false);
+            });
+            return page;
+        } catch (SelfActivationUnavailable e) {
+            tx.executeWithoutResult(s -> store.lock(flow.activationId())
+                    .ifPresent(a -> decisions.reject(a, CHANNEL, "data.assertion", e.getMessage(), evidence)));
+            return Page.of(
+                    503,
+                    "Microsoft Entra could not be reached",
+                    "Your sign-in was fine, but PIM could not be reached to activate the role. Nothing was changed;"
+                            + " open the link again and retry in a minute.");
+        }
+    }
+
+    /**
+     * Sends the person's own {@code selfActivate} with the sign-in's delegated token, used here once and not kept;
+     * PIM's answer (the assignment, or its refusal naming the rule) is recorded for the activation step. Returns the
+     * refusal in words, or null when PIM activated the role.
+     */
+    private String selfActivateAsThePerson(Activation a, IdentityProvider.SignIn signIn) {
+        if (signIn.accessToken() == null) {
+            selfActivations.denied(a.id(), a.challengeId(), "SelfActivationMissing: the sign-in gave no Graph token");
+            return "the sign-in gave no token for Microsoft Graph";
+        }
+        AssignmentRequest request = new AssignmentRequest(
+                a.principalId(),
+                a.roleDefinitionId(),
+                a.directoryScopeId(),
+                Duration.parse(a.requestedDuration()),
+                a.justification(),
+                a.ticketNumber(),
+                a.ticketSystem(),
+                a.id());
+        try {
+            Assignment assignment =
+                    pim.selfActivate(request, signIn.accessToken().getTokenValue());
+            selfActivations.activated(a.id(), a.challengeId(), assignment);
+            return null;
+        } catch (PimException e) {
+            if (e.kind() == PimException.Kind.DENY) {
+                selfActivations.denied(a.id(), a.challengeId(), e.getMessage());
+                return e.getMessage();
+            }
+            throw new SelfActivationUnavailable("self-activation could not reach PIM: " + e.code());
+        } catch (RuntimeException e) {
+            throw new SelfActivationUnavailable(
+                    "self-activation could not reach PIM: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static final class SelfActivationUnavailable extends RuntimeException {
+        SelfActivationUnavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Page refuse(
+            ConfirmationFlows.Flow flow, String reason, Map<String, Object> evidence, String title, String message) {
+        tx.executeWithoutResult(s -> store.lock(flow.activationId())
+                .ifPresent(a -> decisions.reject(a, CHANNEL, "data.assertion", reason, evidence)));
+        return Page.of(403, title, message + " This attempt was recorded.");
+    }
+
+    private Optional<Activation> find(String challengeId) {
+        if (challengeId == null || !challengeId.matches("[0-9a-fA-F-]{36}")) {
+            return Optional.empty();
+        }
+        return store.findByChallenge(challengeId);
+    }
+
+    private static Page unknown() {
+        return Page.of(
+                404,
+                "Unknown confirmation link",
+                "This confirmation link is not known. Check that you copied"
+                        + " all of it, or ask for the access again.");
+    }
+
+    /** Why the challenge cannot be decided any more, in words for the person; null while it can. */
+    private String whyClosed(Activation a) {
+        Status status = Status.fromWire(a.status()).orElse(null);
+        if (status == Status.PENDING_MFA
+                && a.challengeExpiresAt() != null
+                && a.challengeExpiresAt().isBefore(clock.instant())) {
+            return "The time to confirm ran out at " + a.challengeExpiresAt() + ". Ask for the access again.";
+        }
+        if (status == Status.PENDING_MFA && process.waitingForMfa(a)) {
+            return null;
+        }
+        if (status == null) {
+            return "This request is in an unknown state.";
+        }
+        return switch (status) {
+            case PENDING_MFA -> "This request is being closed (its ticket was closed).";
+            case ACTIVE -> "This request was already approved; the access is active.";
+            case DENIED ->
+                "This request was already decided: it was denied"
+                        + (a.reason() == null ? "." : " (" + a.reason() + ").");
+            case CANCELLED -> "This request was cancelled: its ticket was closed.";
+            default -> "This request was already decided; it is now " + status.wire() + ".";
+        };
+    }
+
+    private String whyClosedOr(Activation a, String otherwise) {
+        String why = whyClosed(a);
+        return why == null ? otherwise : why;
+    }
+
+    /** The authentication context the confirmation asks for: the role policy's, else the configured one. */
+    private String requiredContext(Activation a) {
+        String fromPolicy = roles.policy(a.roleDefinitionId()).authenticationContext();
+        return fromPolicy != null ? fromPolicy : mfaContext;
+    }
+
+    private String requiredContextOrNull(Activation a) {
+        try {
+            return requiredContext(a);
+        } catch (RuntimeException e) {
+            return mfaContext;
+        }
+    }
+
+    /** MFA as the ID token shows it: the required authentication context in {@code acrs}, else {@code mfa} in {@code amr}. */
+    static boolean mfaShown(OidcIdToken id, String context) {
+        if (context != null) {
+            return contains(id.getClaim("acrs"), context);
+        }
+        return contains(id.getClaim("amr"), "mfa");
+    }
+
+    private static boolean contains(Object claim, String value) {
+        if (claim instanceof List<?> list) {
+            return list.stream().anyMatch(v -> v != null && value.equalsIgnoreCase(v.toString()));
+        }
+        return claim != null && value.equalsIgnoreCase(claim.toString());
+    }
+
+    private static Instant authTime(OidcIdToken id) {
+        Object v = id.getClaim("auth_time");
+        if (v instanceof Instant i) {
+            return i;
+        }
+        if (v instanceof Number n) {
+            return Instant.ofEpochSecond(n.longValue());
+        }
+        return null;
+    }
+
+    /** What the audit keeps of the sign-in: who issued it, the session and token ids, when the person signed in. */
+    private static Map<String, Object> evidence(OidcIdToken id) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("issuer", String.valueOf(id.getIssuer()));
+        for (String claim : List.of("sid", "jti", "uti")) {
+            Object v = id.getClaim(claim);
+            if (v != null) {
+                e.put(claim, v.toString());
+            }
+        }
+        Instant authTime = authTime(id);
+        if (authTime != null) {
+            e.put("authTime", authTime.toString());
+        }
+        return e;
+    }
+
+    /** The provider's refusal in words a person understands. */
+    private static String explain(String oauthError) {
+        return switch (oauthError) {
+            case "invalid_grant" ->
+                "The sign-in's code was already used or has expired. Open the link and sign in" + " again.";
+            case "invalid_nonce", "invalid_state_parameter" ->
+                "The sign-in does not belong to this confirmation." + " Open the link and sign in again.";
+            case "invalid_id_token" -> "Your identity provider's answer could not be verified. Nothing was approved.";
+            default -> "Your identity provider refused the sign-in. Nothing was approved.";
+        };
+    }
+}

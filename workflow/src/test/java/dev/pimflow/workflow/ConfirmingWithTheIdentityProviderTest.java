@@ -1,0 +1,251 @@
+package dev.pimflow.workflow;
+
+import static dev.pimflow.workflow.support.TicketSystem.ALINE;
+import static dev.pimflow.workflow.support.TicketSystem.BOB;
+import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.audit.AuditRecord;
+import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.Status;
+import dev.pimflow.workflow.support.ConfirmationBrowser;
+import dev.pimflow.workflow.support.IdentityProviderTestBase;
+import dev.pimflow.workflow.support.OidcProvider.Claims;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * DESIGN §9.1 in {@code admin-assign} mode, against a real OpenID Connect provider: the person opens the challenge's
+ * {@code confirmUrl}, clicks Approve, signs in afresh with MFA as themself, and the role is active (the app's
+ * adminAssign) until the ticket closes. Every sign-in that proves less (another person, no MFA, an old sign-in, a
+ * forged nonce, a replayed state or code, a token from another issuer, audience or key, another browser) is refused,
+ * audited, and activates nothing; a challenge that is expired, cancelled or already decided cannot be confirmed.
+ */
+@TestPropertySource(properties = {"camunda.bpm.process-engine-name=oidcadmintest"})
+class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
+    private static final Setup SETUP = setUp();
+
+    @DynamicPropertySource
+    static void provider(DynamicPropertyRegistry registry) {
+        register(registry, SETUP);
+    }
+
+    @Override
+    protected Setup setup() {
+        return SETUP;
+    }
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    @Test
+    void aPersonConfirmsWithAFreshMfaSignInAndTheRoleIsActiveUntilTheTicketCloses() {
+        String ticket = "CONTOSO:Oidc-1";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        String activationId = challenge.path("activationId").asText();
+        String confirmUrl = challenge.path("confirmUrl").asText();
+        assertThat(confirmUrl)
+                .isEqualTo(SETUP.publicUrl() + "/confirm/"
+                        + challenge.path("challengeId").asText());
+
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+        HttpResponse<String> page = browser.get(confirmUrl);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("User Administrator", ticket, "Contoso ICM", ALINE, "1 h", "Approve", "Deny");
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
+                .contains("frame-ancestors 'none'");
+
+        HttpResponse<String> toProvider = browser.click(confirmUrl, "approve");
+        assertThat(toProvider.statusCode()).isEqualTo(303);
+        URI authorize = ConfirmationBrowser.location(toProvider);
+        assertThat(authorize.toString())
+                .startsWith(SETUP.provider().authorizationEndpoint().toString())
+                .contains(
+                        "prompt=login",
+                        "max_age=0",
+                        "login_hint=" + ALINE,
+                        "code_challenge_method=S256",
+                        "nonce=",
+                        "state=");
+        URI callback = SETUP.provider().signIn(authorize, Claims.mfaSignIn(ALINE));
+        HttpResponse<String> result = browser.get(callback.toString());
+        assertThat(result.statusCode()).as(result.body()).isEqualTo(200);
+        assertThat(result.body()).contains("Approved");
+
+        awaitStatus(activationId, Status.ACTIVE);
+        assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
+        AuditRecord approved = chainedAudit(activationId).stream()
+                .filter(r -> AuditAction.MFA_APPROVED.is(r.action()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(approved.actor()).isEqualTo(ALINE);
+        assertThat(approved.details())
+                .containsEntry("method", "oidc")
+                .containsEntry("issuer", SETUP.provider().issuerUri())
+                .containsKeys("sid", "jti", "authTime");
+
+        // the provider's redirect, replayed (its state and its code): nothing more happens
+        HttpResponse<String> replay = browser.get(callback.toString());
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("already used");
+        assertThat(chainedAudit(activationId).stream()
+                        .filter(r -> AuditAction.MFA_APPROVED.is(r.action()))
+                        .count())
+                .isEqualTo(1);
+
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+    }
+
+    @Test
+    void everySignInThatProvesLessIsRefusedAuditedAndActivatesNothing() {
+        String ticket = "CONTOSO:Oidc-2";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        String activationId = challenge.path("activationId").asText();
+        String confirmUrl = challenge.path("confirmUrl").asText();
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+
+        Map<String, HttpResponse<String>> pages = new LinkedHashMap<>();
+        pages.put("another person", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(BOB)));
+        pages.put(
+                "no mfa",
+                confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).amr("pwd")));
+        pages.put(
+                "an old sign-in",
+                confirm(
+                        browser,
+                        confirmUrl,
+                        "approve",
+                        Claims.mfaSignIn(ALINE).authTime(Instant.now().minus(Duration.ofMinutes(10)))));
+        pages.put(
+                "no auth_time",
+                confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).without("auth_time")));
+        pages.put(
+                "a forged nonce",
+                confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).nonce("forged")));
+        pages.put(
+                "another audience",
+                confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).audience("another-client")));
+        SETUP.provider().nextTokenFromOtherIssuer();
+        pages.put("another issuer", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
+        SETUP.provider().nextTokenSignedWithAForeignKey();
+        pages.put("another key", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
+        URI startedElsewhere = signIn(new ConfirmationBrowser(), confirmUrl, "approve", Claims.mfaSignIn(ALINE));
+        pages.put("another browser", browser.get(startedElsewhere.toString()));
+        URI valid =
+                signIn(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).amr("pwd"));
+        browser.get(valid.toString());
+        pages.put("a replayed state and code", browser.get(valid.toString()));
+        pages.put("an unknown state", browser.get(SETUP.publicUrl() + "/confirm/callback?code=x&state=made-up"));
+
+        pages.forEach((attempt, page) ->
+                assertThat(page.statusCode()).as(attempt + ": " + page.body()).isBetween(400, 499));
+        assertThat(pages.get("another person").body()).contains("not the person this request is for");
+        assertThat(pages.get("no mfa").body()).contains("did not use multi-factor authentication");
+        assertThat(pages.get("an old sign-in").body()).contains("A fresh sign-in is needed");
+        assertThat(pages.get("a forged nonce").body()).contains("does not belong to this confirmation");
+        assertThat(pages.get("another issuer").body()).contains("could not be verified");
+        assertThat(pages.get("another key").body()).contains("could not be verified");
+        assertThat(pages.get("another audience").body()).contains("could not be verified");
+        assertThat(pages.get("another browser").body()).contains("another browser");
+        assertThat(pages.get("a replayed state and code").body()).contains("already used");
+        pages.values()
+                .forEach(page -> assertThat(page.body()).doesNotContain("Exception", "invalid_", "nonce", "auth_time"));
+
+        assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+        List<String> refusals = refusals(activationId);
+        assertThat(refusals)
+                .anyMatch(r -> r.startsWith("another person signed in"))
+                .anyMatch(r -> r.contains("amr does not contain mfa"))
+                .anyMatch(r -> r.startsWith("auth_time ") && r.contains("is before this sign-in was asked for"))
+                .anyMatch(r -> r.equals("the ID token has no auth_time"))
+                .anyMatch(r -> r.endsWith("invalid_nonce"))
+                .anyMatch(r -> r.endsWith("invalid_id_token"))
+                .anyMatch(r -> r.startsWith("sign-in came back to another browser"));
+        assertThat(refusals.stream().filter(r -> r.endsWith("invalid_id_token")))
+                .hasSize(3);
+
+        // the same challenge, confirmed properly, still works
+        HttpResponse<String> approved = confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        awaitStatus(activationId, Status.ACTIVE);
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+    }
+
+    @Test
+    void aChallengeThatIsDecidedCancelledOrExpiredCannotBeConfirmed() {
+        // Deny, then the Approve that was started before it
+        String ticket = "CONTOSO:Oidc-3";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        String activationId = challenge.path("activationId").asText();
+        String confirmUrl = challenge.path("confirmUrl").asText();
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+        URI approveStartedFirst = signIn(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE));
+        HttpResponse<String> denied = confirm(browser, confirmUrl, "deny", Claims.mfaSignIn(ALINE));
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(200);
+        assertThat(denied.body()).contains("Denied");
+        awaitStatus(activationId, Status.DENIED);
+        HttpResponse<String> lateApproval = browser.get(approveStartedFirst.toString());
+        assertThat(lateApproval.statusCode()).isEqualTo(409);
+        assertThat(lateApproval.body()).contains("already decided");
+        assertThat(browser.get(confirmUrl).body()).contains("already decided").doesNotContain("Approve</button>");
+        assertThat(browser.post(confirmUrl, "decision=approve").statusCode())
+                .as("no CSRF token")
+                .isEqualTo(403);
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+        assertThat(refusals(activationId)).anyMatch(r -> r.startsWith("challenge is no longer pending"));
+
+        // cancelled: the ticket closed while the challenge waited
+        String cancelledTicket = "CONTOSO:Oidc-4";
+        tickets.requestActivation(cancelledTicket, ALINE, "PT1H");
+        JsonNode cancelled = challengeOf(cancelledTicket);
+        tickets.closeTicket(cancelledTicket);
+        awaitStatus(cancelled.path("activationId").asText(), Status.CANCELLED);
+        HttpResponse<String> cancelledPage =
+                browser.get(cancelled.path("confirmUrl").asText());
+        assertThat(cancelledPage.statusCode()).isEqualTo(410);
+        assertThat(cancelledPage.body()).contains("cancelled");
+
+        // expired: the challenge's time ran out (its timer not yet fired)
+        String expiredTicket = "CONTOSO:Oidc-5";
+        tickets.requestActivation(expiredTicket, ALINE, "PT1H");
+        JsonNode expiring = challengeOf(expiredTicket);
+        String expiringUrl = expiring.path("confirmUrl").asText();
+        URI startedInTime = signIn(browser, expiringUrl, "approve", Claims.mfaSignIn(ALINE));
+        jdbc.update(
+                "UPDATE activation SET challenge_expires_at = ? WHERE id = ?",
+                java.sql.Timestamp.from(Instant.now().minusSeconds(1)),
+                expiring.path("activationId").asText());
+        assertThat(browser.get(expiringUrl).body()).contains("time to confirm ran out");
+        HttpResponse<String> tooLate = browser.get(startedInTime.toString());
+        assertThat(tooLate.statusCode()).isEqualTo(409);
+        assertThat(statusOf(expiring.path("activationId").asText())).isEqualTo(Status.PENDING_MFA.wire());
+        assertThat(refusals(expiring.path("activationId").asText())).anyMatch(r -> r.startsWith("challenge expired"));
+        tickets.closeTicket(expiredTicket);
+
+        // unknown
+        HttpResponse<String> unknown = browser.get(SETUP.publicUrl() + "/confirm/" + java.util.UUID.randomUUID());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("not known");
+    }
+}
