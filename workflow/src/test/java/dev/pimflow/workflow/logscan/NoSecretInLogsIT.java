@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §6.8: no secret, MFA assertion or bearer token is ever logged. Runs after every other test of the build
+ * DESIGN §6.8: no secret, MFA assertion, bearer token, ID token or authorization code is ever logged. Runs after every other test of the build
  * (its own failsafe execution) and scans all they logged: the in-JVM tests' log file and the separate-JVM logs.
  */
 class NoSecretInLogsIT {
@@ -25,11 +25,16 @@ class NoSecretInLogsIT {
             "it-admin-password",
             "it-mfa-shared-secret",
             "test-audit-hmac-key-0123456789abcdef",
-            "it-audit-hmac-key-shared-by-the-nodes");
+            "it-audit-hmac-key-shared-by-the-nodes",
+            dev.pimflow.workflow.support.OidcProvider.CLIENT_SECRET);
     /** A JWS/JWT (header.payload.signature, base64url JSON objects): MFA assertions, Graph tokens. */
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
 
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/-]{8,}");
+    /** The confirmation page's sign-in: an authorization code, state or PKCE verifier in a URL or form. */
+    private static final Pattern OAUTH_PARAMETER =
+            Pattern.compile("[?&](code|state|code_verifier|id_token|access_token)=[A-Za-z0-9._~%+/-]{8,}");
+
     private static final Pattern BASIC = Pattern.compile("(?i)authorization:\\s*basic\\s+[A-Za-z0-9+/=]{8,}");
 
     @Test
@@ -55,7 +60,7 @@ class NoSecretInLogsIT {
                         findings.add(log.getFileName() + ": secret '" + secret.substring(0, 4) + "…': " + cut(line));
                     }
                 }
-                for (Pattern p : List.of(JWT, BEARER, BASIC)) {
+                for (Pattern p : List.of(JWT, BEARER, BASIC, OAUTH_PARAMETER)) {
                     Matcher m = p.matcher(line);
                     if (m.find()) {
                         findings.add(log.getFileName() + ": " + p.pattern().substring(0, 12) + "…: " + cut(line));
