@@ -64,6 +64,15 @@ public class IdentityProvider {
         this.settings = properties.idp();
         this.redirectUri = properties.publicBase() + "/confirm/callback";
         this.selfActivate = properties.activation().selfActivate();
+        java.net.URI pub = java.net.URI.create(properties.publicBase());
+        boolean loopback = "localhost".equalsIgnoreCase(pub.getHost()) || "127.0.0.1".equals(pub.getHost());
+        if (settings.configured() && "http".equals(pub.getScheme()) && !loopback) {
+            org.slf4j.LoggerFactory.getLogger(IdentityProvider.class)
+                    .warn(
+                            "pim.public-url {} is plain http: the confirmation page's sign-in cookies and the"
+                                    + " provider's codes cross the network unencrypted; use https",
+                            properties.publicBase());
+        }
     }
 
     public boolean configured() {
