@@ -66,8 +66,13 @@ public class EventCodec {
         this.mapper = mapper;
         this.strictReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        for (String type :
-                Set.of(EventTypes.TICKET_ACTIVATION_REQUESTED, EventTypes.TICKET_CLOSED, EventTypes.MFA_RESPONSE)) {
+        for (String type : Set.of(
+                EventTypes.TICKET_ACTIVATION_REQUESTED,
+                EventTypes.TICKET_CLOSED,
+                EventTypes.TICKET_OPENED,
+                EventTypes.TICKET_ASSIGNED,
+                EventTypes.TICKET_REOPENED,
+                EventTypes.MFA_RESPONSE)) {
             try (InputStream in = EventCodec.class.getResourceAsStream("/schemas/" + type + ".json")) {
                 schemas.put(type, factory.getSchema(in));
             } catch (IOException e) {
@@ -326,11 +331,18 @@ public class EventCodec {
                 throw new InvalidEventException("data.duration", "longer than one year");
             }
         }
-        if (EventTypes.TICKET_CLOSED.equals(type)) {
+        String timeField = switch (type) {
+            case EventTypes.TICKET_CLOSED -> "closedAt";
+            case EventTypes.TICKET_OPENED -> "openedAt";
+            case EventTypes.TICKET_ASSIGNED -> "assignedAt";
+            case EventTypes.TICKET_REOPENED -> "reopenedAt";
+            default -> null;
+        };
+        if (timeField != null) {
             try {
-                OffsetDateTime.parse(data.get("closedAt").asText());
+                OffsetDateTime.parse(data.get(timeField).asText());
             } catch (DateTimeParseException e) {
-                throw new InvalidEventException("data.closedAt", "not an ISO-8601 date-time");
+                throw new InvalidEventException("data." + timeField, "not an ISO-8601 date-time");
             }
         }
     }

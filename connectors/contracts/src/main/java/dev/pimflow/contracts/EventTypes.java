@@ -6,6 +6,9 @@ import java.util.Set;
 public final class EventTypes {
     public static final String TICKET_ACTIVATION_REQUESTED = "ticket.activation-requested";
     public static final String TICKET_CLOSED = "ticket.closed";
+    public static final String TICKET_OPENED = "ticket.opened";
+    public static final String TICKET_ASSIGNED = "ticket.assigned";
+    public static final String TICKET_REOPENED = "ticket.reopened";
     public static final String MFA_CHALLENGE = "mfa.challenge";
     public static final String MFA_RESPONSE = "mfa.response";
     public static final String ACTIVATION_STATUS = "activation.status";
@@ -13,7 +16,8 @@ public final class EventTypes {
     public static final String AUDIT_RECORD = "audit.record";
 
     /** Types a ticket system may publish on {@code tickets.events}. */
-    public static final Set<String> TICKET_EVENTS = Set.of(TICKET_ACTIVATION_REQUESTED, TICKET_CLOSED);
+    public static final Set<String> TICKET_EVENTS =
+            Set.of(TICKET_ACTIVATION_REQUESTED, TICKET_CLOSED, TICKET_OPENED, TICKET_ASSIGNED, TICKET_REOPENED);
 
     private EventTypes() {}
 }

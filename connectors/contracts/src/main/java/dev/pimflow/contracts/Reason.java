@@ -25,6 +25,12 @@ public enum Reason implements WireValue {
     MFA_TIMEOUT("mfa-timeout", Status.DENIED),
     /** The activation step found no MFA approval that pimflow verified (DESIGN §6.1). */
     MFA_NOT_VERIFIED("mfa-not-verified", Status.DENIED),
+    /** {@code pim.tickets.require-open}: the request's ticket is not known to be open (DESIGN §9.2). */
+    TICKET_NOT_OPEN("ticket-not-open", Status.DENIED),
+    /** {@code pim.tickets.require-assignee}: the principal is not among the ticket's assignees. */
+    NOT_AN_ASSIGNEE("not-an-assignee", Status.DENIED),
+    /** {@code pim.tickets.require-assignee}: a {@code ticket.assigned} dropped the principal. */
+    TICKET_REASSIGNED("ticket-reassigned", Status.REVOKED, Status.CANCELLED),
     /** Denied without a stated reason. */
     DENIED("denied", Status.DENIED);
 

@@ -35,6 +35,41 @@ class EventCodecTest {
     }
 
     @Test
+    void readsTheTicketLifeEventsAndRefusesAssigneesThatAreNotObjectIds() {
+        ObjectNode opened = codec.mapper().createObjectNode();
+        opened.put("ticketSystem", "Contoso ICM");
+        opened.put("ticketNumber", "CONTOSO:Security-012345");
+        opened.put("title", "Invalidate all refresh tokens");
+        opened.put("priority", "P1");
+        opened.putArray("assignees").add(TutorialTenant.ALINE_ID);
+        opened.put("openedAt", "2026-12-02T09:00:00Z");
+        TicketOpened o = codec.data(read(opened, EventTypes.TICKET_OPENED), TicketOpened.class);
+        assertThat(o.assignees()).containsExactly(TutorialTenant.ALINE_ID);
+        assertThat(o.openedAt()).isEqualTo(java.time.Instant.parse("2026-12-02T09:00:00Z"));
+
+        ObjectNode assigned = codec.mapper().createObjectNode();
+        assigned.put("ticketSystem", "Contoso ICM");
+        assigned.put("ticketNumber", "CONTOSO:Security-012345");
+        assigned.putArray("assignees").add("aline@contoso.com");
+        assigned.put("assignedAt", "2026-12-02T09:10:00Z");
+        assertThatThrownBy(() -> read(assigned, EventTypes.TICKET_ASSIGNED)).hasMessageStartingWith("data.assignees");
+        assigned.putArray("assignees");
+        assertThat(codec.data(read(assigned, EventTypes.TICKET_ASSIGNED), TicketAssigned.class)
+                        .assignees())
+                .isEmpty();
+        assigned.put("assignedAt", "yesterday");
+        assertThatThrownBy(() -> read(assigned, EventTypes.TICKET_ASSIGNED)).hasMessageStartingWith("data.assignedAt");
+
+        ObjectNode reopened = codec.mapper().createObjectNode();
+        reopened.put("ticketSystem", "Contoso ICM");
+        reopened.put("ticketNumber", "CONTOSO:Security-012345");
+        reopened.put("reopenedAt", "2026-12-02T10:00:00+01:00");
+        assertThat(codec.data(read(reopened, EventTypes.TICKET_REOPENED), TicketReopened.class)
+                        .reopenedAt())
+                .isEqualTo(java.time.Instant.parse("2026-12-02T09:00:00Z"));
+    }
+
+    @Test
     void readsTheSeedRequestAndDefaultsTheScope() {
         ActivationRequested r = codec.data(read(request()), ActivationRequested.class);
         assertThat(r.duration()).isEqualTo(Duration.ofHours(5));
@@ -102,8 +137,8 @@ class EventCodecTest {
 
     @Test
     void rejectsUnknownTypesAndBrokenEnvelopes() {
-        assertThatThrownBy(() -> read(request(), "ticket.reopened"))
-                .hasMessageStartingWith("type: unknown event type 'ticket.reopened'");
+        assertThatThrownBy(() -> read(request(), "ticket.renamed"))
+                .hasMessageStartingWith("type: unknown event type 'ticket.renamed'");
         assertThatThrownBy(() -> codec.read(
                         "nope".getBytes(StandardCharsets.UTF_8), new RecordHeaders(), EventTypes.TICKET_EVENTS))
                 .hasMessageStartingWith("payload: not JSON");

@@ -27,6 +27,9 @@ class VocabularyTest {
                         "mfa-denied",
                         "mfa-timeout",
                         "mfa-not-verified",
+                        "ticket-not-open",
+                        "not-an-assignee",
+                        "ticket-reassigned",
                         "denied");
         assertThat(wires(AuditAction.values()))
                 .containsExactly(
@@ -72,9 +75,9 @@ class VocabularyTest {
         assertThat(Stream.of(Status.values()).filter(Status::live))
                 .containsExactly(Status.REQUESTED, Status.PENDING_MFA, Status.ACTIVE);
         assertThat(Stream.of(Reason.values()).filter(r -> r.explains(Status.REVOKED)))
-                .containsExactly(Reason.TICKET_CLOSED, Reason.EXPIRED, Reason.MANUAL);
+                .containsExactly(Reason.TICKET_CLOSED, Reason.EXPIRED, Reason.MANUAL, Reason.TICKET_REASSIGNED);
         assertThat(Stream.of(Reason.values()).filter(r -> r.explains(Status.CANCELLED)))
-                .containsExactly(Reason.TICKET_CLOSED);
+                .containsExactly(Reason.TICKET_CLOSED, Reason.TICKET_REASSIGNED);
         assertThat(Decision.of(true)).isEqualTo(Decision.APPROVED);
         assertThat(Decision.of(false)).isEqualTo(Decision.DENIED);
     }

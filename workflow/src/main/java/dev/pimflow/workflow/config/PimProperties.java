@@ -30,7 +30,9 @@ public record PimProperties(
         @DefaultValue Metrics metrics,
         @DefaultValue("http://localhost:8080") String publicUrl,
         @DefaultValue Idp idp,
-        @DefaultValue Activation activation) {
+        @DefaultValue Activation activation,
+        @DefaultValue Tickets tickets,
+        @DefaultValue WebhookSettings webhooks) {
 
     public PimProperties {
         java.net.URI url;
@@ -322,6 +324,19 @@ public record PimProperties(
             return "self-activate".equals(mode);
         }
     }
+
+    /**
+     * What pimflow requires of a request's ticket (DESIGN §9.2), from the ticket events it has seen:
+     * {@code requireOpen} refuses a request for a ticket not known to be open ({@code ticket-not-open});
+     * {@code requireAssignee} refuses a request whose principal is not among the ticket's assignees
+     * ({@code not-an-assignee}) and ends an activation when a {@code ticket.assigned} drops its principal
+     * ({@code ticket-reassigned}). {@code peopleCacheTtl}: how long a person's object id, resolved from a ticket
+     * system's name for them, is remembered.
+     */
+    public record Tickets(
+            @DefaultValue("false") boolean requireOpen,
+            @DefaultValue("false") boolean requireAssignee,
+            @DefaultValue("PT1H") Duration peopleCacheTtl) {}
 
     /** How often the database gauges are refreshed. */
     public record Metrics(@DefaultValue("PT5S") Duration databaseRefresh) {}
