@@ -31,6 +31,12 @@ public enum Reason implements WireValue {
     NOT_AN_ASSIGNEE("not-an-assignee", Status.DENIED),
     /** {@code pim.tickets.require-assignee}: a {@code ticket.assigned} dropped the principal. */
     TICKET_REASSIGNED("ticket-reassigned", Status.REVOKED, Status.CANCELLED),
+    /**
+     * The principal already holds the role at the scope through another ticket's activation: PIM keeps one assignment
+     * per principal, role and scope, and it belongs to that ticket (DESIGN §9.2). Written as
+     * {@code role-active-for-another-ticket: <ticketSystem> <ticketNumber>}.
+     */
+    ROLE_ACTIVE_FOR_ANOTHER_TICKET("role-active-for-another-ticket", Status.DENIED),
     /** Denied without a stated reason. */
     DENIED("denied", Status.DENIED);
 

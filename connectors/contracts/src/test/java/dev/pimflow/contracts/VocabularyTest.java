@@ -30,6 +30,7 @@ class VocabularyTest {
                         "ticket-not-open",
                         "not-an-assignee",
                         "ticket-reassigned",
+                        "role-active-for-another-ticket",
                         "denied");
         assertThat(wires(AuditAction.values()))
                 .containsExactly(

@@ -5,7 +5,10 @@ import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
+import dev.pimflow.contracts.TicketAssigned;
 import dev.pimflow.contracts.TicketClosed;
+import dev.pimflow.contracts.TicketOpened;
+import dev.pimflow.contracts.TicketReopened;
 import dev.pimflow.workflow.activation.RejectedInputAudit;
 import dev.pimflow.workflow.activation.TicketEventHandler;
 import dev.pimflow.workflow.directory.RequestPrecheck;
@@ -67,6 +70,9 @@ public class TicketEventListener {
         Object data = switch (event.type()) {
             case EventTypes.TICKET_ACTIVATION_REQUESTED -> codec.data(event, ActivationRequested.class);
             case EventTypes.TICKET_CLOSED -> codec.data(event, TicketClosed.class);
+            case EventTypes.TICKET_OPENED -> codec.data(event, TicketOpened.class);
+            case EventTypes.TICKET_ASSIGNED -> codec.data(event, TicketAssigned.class);
+            case EventTypes.TICKET_REOPENED -> codec.data(event, TicketReopened.class);
             default -> throw new InvalidEventException("type", "unsupported");
         };
         checkKey(record.key(), data);
@@ -89,8 +95,9 @@ public class TicketEventListener {
             if (p.data() instanceof ActivationRequested r) {
                 rejections.ticketEventIdReused(
                         record, event, seen, r.ticketSystem(), r.ticketNumber(), r.principalId(), r.roleDefinitionId());
-            } else if (p.data() instanceof TicketClosed c) {
-                rejections.ticketEventIdReused(record, event, seen, c.ticketSystem(), c.ticketNumber(), null, null);
+            } else {
+                String[] ticket = ticketOf(p.data());
+                rejections.ticketEventIdReused(record, event, seen, ticket[0], ticket[1], null, null);
             }
             log.warn(
                     "Event {} from {} ({}) reuses the id of an earlier event with other content: rejected",
@@ -103,6 +110,12 @@ public class TicketEventListener {
             tickets.activationRequested(event, r);
         } else if (p.data() instanceof TicketClosed c) {
             tickets.ticketClosed(event, c);
+        } else if (p.data() instanceof TicketOpened o) {
+            tickets.ticketOpened(event, o);
+        } else if (p.data() instanceof TicketAssigned t) {
+            tickets.ticketAssigned(event, t);
+        } else if (p.data() instanceof TicketReopened r) {
+            tickets.ticketReopened(event, r);
         }
         return null;
     }
@@ -116,16 +129,28 @@ public class TicketEventListener {
                         + "); a new event needs a new id, a redelivery the same content");
     }
 
+    /** The ticket (system, number) every ticket event names. */
+    private static String[] ticketOf(Object data) {
+        if (data instanceof ActivationRequested r) {
+            return new String[] {r.ticketSystem(), r.ticketNumber()};
+        } else if (data instanceof TicketClosed c) {
+            return new String[] {c.ticketSystem(), c.ticketNumber()};
+        } else if (data instanceof TicketOpened o) {
+            return new String[] {o.ticketSystem(), o.ticketNumber()};
+        } else if (data instanceof TicketAssigned t) {
+            return new String[] {t.ticketSystem(), t.ticketNumber()};
+        } else if (data instanceof TicketReopened r) {
+            return new String[] {r.ticketSystem(), r.ticketNumber()};
+        }
+        throw new IllegalArgumentException("not a ticket event: " + data.getClass());
+    }
+
     private record Prepared(InboundEvent event, Object data) {}
 
     /** The key is {@code <ticketSystem>:<ticketNumber>} (DESIGN §3), which keeps one ticket's events in order. */
     private static void checkKey(String key, Object data) {
-        String expected = data instanceof ActivationRequested r
-                ? r.ticketSystem() + ":" + r.ticketNumber()
-                : data instanceof TicketClosed c ? c.ticketSystem() + ":" + c.ticketNumber() : null;
-        if (expected == null) {
-            return;
-        }
+        String[] ticket = ticketOf(data);
+        String expected = ticket[0] + ":" + ticket[1];
         if (key == null) {
             throw new InvalidEventException(
                     "key", "missing: must be '<ticketSystem>:<ticketNumber>' of the data ('" + expected + "')");

@@ -51,6 +51,17 @@ public class ActivationProcess {
                 .size();
     }
 
+    /**
+     * A {@code ticket.assigned} dropped the activation's principal: a pending activation is cancelled, an active one
+     * revoked, with reason {@code ticket-reassigned}. Returns how many process instances took the message.
+     */
+    public int ticketReassigned(Activation a) {
+        return runtime.createMessageCorrelation(ProcessElements.MESSAGE_TICKET_REASSIGNED)
+                .processInstanceId(a.processInstanceId())
+                .correlateAllWithResult()
+                .size();
+    }
+
     /** The person answered the MFA challenge (a response pimflow verified). */
     public void mfaAnswered(Activation a, boolean approved) {
         runtime.createMessageCorrelation(ProcessElements.MESSAGE_MFA_RESPONSE)

@@ -2,6 +2,7 @@ package dev.pimflow.workflow.process;
 
 import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
+import dev.pimflow.contracts.Reason;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.Removal;
 import dev.pimflow.workflow.recording.ActivationRecorder;
@@ -11,7 +12,8 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
 /**
- * The ticket closed before the activation became active. An activation call may have reached PIM just before the
+ * The ticket closed (or, with {@code pim.tickets.require-assignee}, was reassigned to others) before the activation
+ * became active. An activation call may have reached PIM just before the
  * closure interrupted it, so the assignment is removed if it exists; then the cancellation is recorded.
  */
 @Component("cancelPending")
@@ -27,9 +29,15 @@ public class CancelPendingDelegate extends ActivationDelegate {
     protected void execute(DelegateExecution execution, Activation a) {
         // PIM removes by (principal, role, scope): never touch an assignment that another activation holds
         boolean mayHaveActivated = Boolean.TRUE.equals(execution.getVariable(Vars.MFA_APPROVED));
+        Reason reason = Reason.fromWire(String.valueOf(execution.getVariable(Vars.CANCEL_REASON)))
+                .orElse(Reason.TICKET_CLOSED);
         Removal removal = mayHaveActivated && !store.anotherActive(a)
-                ? pim.remove(RevokeRoleDelegate.removalRequest(a, "Ticket closed before activation completed"))
+                ? pim.remove(RevokeRoleDelegate.removalRequest(
+                        a,
+                        reason == Reason.TICKET_REASSIGNED
+                                ? "Ticket reassigned before activation completed"
+                                : "Ticket closed before activation completed"))
                 : new Removal(null, false);
-        recorder.cancelled(a, removal);
+        recorder.cancelled(a, reason, removal);
     }
 }

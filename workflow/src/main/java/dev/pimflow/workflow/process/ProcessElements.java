@@ -14,6 +14,9 @@ final class ProcessElements {
     static final String MESSAGE_MFA_RESPONSE = EventTypes.MFA_RESPONSE;
     static final String MESSAGE_TICKET_CLOSED = EventTypes.TICKET_CLOSED;
     static final String MESSAGE_REVOKE_REQUESTED = "activation.revoke-requested";
+    /** Not an event type: the ticket listener's conclusion from a ticket.assigned that dropped the principal. */
+    static final String MESSAGE_TICKET_REASSIGNED = "ticket.reassigned";
+
     static final String ERROR_ACTIVATION_DENIED = "ActivationDenied";
 
     static final String START_ACTIVATION_REQUESTED = "StartEvent_ActivationRequested";
@@ -30,6 +33,7 @@ final class ProcessElements {
     static final String TASK_ACTIVATE_ROLE = "Task_ActivateRole";
     static final String END_ACTIVATED = "EndEvent_Activated";
     static final String BOUNDARY_TICKET_CLOSED_WHILE_PENDING = "BoundaryEvent_TicketClosedWhilePending";
+    static final String BOUNDARY_REASSIGNED_WHILE_PENDING = "BoundaryEvent_ReassignedWhilePending";
     static final String TASK_CANCEL_PENDING = "Task_CancelPending";
     static final String END_CANCELLED = "EndEvent_Cancelled";
     static final String BOUNDARY_DENIED = "BoundaryEvent_Denied";
@@ -39,6 +43,7 @@ final class ProcessElements {
     static final String CATCH_ACTIVATION_ENDS = "CatchTimer_ActivationEnds";
     static final String CATCH_TICKET_CLOSED = "CatchMessage_TicketClosed";
     static final String CATCH_REVOKE_REQUESTED = "CatchMessage_RevokeRequested";
+    static final String CATCH_TICKET_REASSIGNED = "CatchMessage_TicketReassigned";
     static final String TASK_REVOKE_ROLE = "Task_RevokeRole";
     static final String END_REVOKED = "EndEvent_Revoked";
 
@@ -54,6 +59,7 @@ final class ProcessElements {
         static final String MFA_APPROVED = "mfaApproved";
         static final String END_DATE_TIME = "endDateTime";
         static final String REVOKE_REASON = "revokeReason";
+        static final String CANCEL_REASON = "cancelReason";
 
         private Vars() {}
     }

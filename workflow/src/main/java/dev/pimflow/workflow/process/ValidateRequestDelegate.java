@@ -8,14 +8,18 @@ import dev.pimflow.pim.Eligibility;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.RoleDefinition;
+import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.directory.RoleCatalog;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.ClosedTickets;
+import dev.pimflow.workflow.store.Tickets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Component;
@@ -30,14 +34,20 @@ public class ValidateRequestDelegate extends ActivationDelegate {
     private final PimDirectory pim;
     private final ClosedTickets closedTickets;
     private final RoleCatalog roles;
+    private final Tickets tickets;
+    private final PimProperties.Tickets ticketRules;
 
     public ValidateRequestDelegate(
             ActivationStore store,
             PimDirectory pim,
             ClosedTickets closedTickets,
             ActivationRecorder recorder,
-            RoleCatalog roles) {
+            RoleCatalog roles,
+            Tickets tickets,
+            PimProperties properties) {
         super(store, recorder);
+        this.tickets = tickets;
+        this.ticketRules = properties.tickets();
         this.roles = roles;
         this.pim = pim;
         this.closedTickets = closedTickets;
@@ -58,6 +68,25 @@ public class ValidateRequestDelegate extends ActivationDelegate {
     private String check(Activation a, Map<String, Object> details, DelegateExecution execution) {
         if (closedTickets.isClosed(a.ticketSystem(), a.ticketNumber())) {
             return Reason.TICKET_CLOSED.wire();
+        }
+        if (ticketRules.requireOpen() || ticketRules.requireAssignee()) {
+            Tickets.Ticket ticket =
+                    tickets.find(a.ticketSystem(), a.ticketNumber()).orElse(null);
+            details.put("ticketState", ticket == null ? "unknown" : ticket.state());
+            if (ticketRules.requireOpen() && (ticket == null || !ticket.open())) {
+                return Reason.TICKET_NOT_OPEN.wire();
+            }
+            if (ticketRules.requireAssignee()
+                    && (ticket == null
+                            || !ticket.assignees().contains(a.principalId().toLowerCase(Locale.ROOT)))) {
+                return Reason.NOT_AN_ASSIGNEE.wire();
+            }
+        }
+        Optional<Activation> holder = store.activeHolder(a);
+        if (holder.isPresent()) {
+            details.put("activeActivationId", holder.get().id());
+            return Reason.ROLE_ACTIVE_FOR_ANOTHER_TICKET.wire() + ": "
+                    + holder.get().ticketSystem() + " " + holder.get().ticketNumber();
         }
         try {
             RoleDefinition role = roles.role(a.roleDefinitionId());

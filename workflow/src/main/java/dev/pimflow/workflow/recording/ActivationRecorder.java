@@ -206,6 +206,16 @@ public class ActivationRecorder {
                 Map.of("eventId", eventId, "statusAtClosure", a.status()));
     }
 
+    /** A {@code ticket.assigned} dropped the activation's principal ({@code pim.tickets.require-assignee}). */
+    public void ticketReassigned(Activation a, String eventId, String actor) {
+        record(
+                a,
+                actor,
+                AuditAction.REVOKE_REQUESTED,
+                Reason.TICKET_REASSIGNED.wire(),
+                Map.of("eventId", eventId, "statusAtReassignment", a.status()));
+    }
+
     public void manualRevokeRequested(Activation a, String actor, String reason, String surface) {
         record(
                 a,
@@ -238,9 +248,14 @@ public class ActivationRecorder {
     }
 
     public void cancelled(Activation a, Removal removal) {
-        store.ended(a.id(), Status.CANCELLED, Reason.TICKET_CLOSED.wire());
-        status(a, Status.CANCELLED, Reason.TICKET_CLOSED.wire(), null, null, null);
-        record(a, SYSTEM_ACTOR, AuditAction.CANCELLED, Reason.TICKET_CLOSED.wire(), removalDetails(removal));
+        cancelled(a, Reason.TICKET_CLOSED, removal);
+    }
+
+    /** The activation ended before it became active: its ticket closed, or was reassigned to others. */
+    public void cancelled(Activation a, Reason reason, Removal removal) {
+        store.ended(a.id(), Status.CANCELLED, reason.wire());
+        status(a, Status.CANCELLED, reason.wire(), null, null, null);
+        record(a, SYSTEM_ACTOR, AuditAction.CANCELLED, reason.wire(), removalDetails(removal));
     }
 
     public void incident(Activation a, String activityId, String message) {

@@ -70,7 +70,7 @@ public class SecurityConfiguration {
                         .hasAnyRole(Roles.AUDITOR, Roles.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/activations/*/revoke")
                         .hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/api/activations", "/api/activations/**")
+                        .requestMatchers(HttpMethod.GET, "/api/activations", "/api/activations/**", "/api/tickets")
                         .hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
                         .requestMatchers("/actuator/**")
                         .hasAnyRole(Roles.OPERATOR, Roles.ADMIN)

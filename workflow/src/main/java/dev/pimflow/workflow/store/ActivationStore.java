@@ -88,6 +88,24 @@ public class ActivationStore {
         return n != null && n > 0;
     }
 
+    /**
+     * Another activation, of another ticket, that holds the same (principal, role, scope) active in PIM right now: PIM
+     * keeps one assignment per principal, role and scope, and it belongs to that activation.
+     */
+    public Optional<Activation> activeHolder(Activation a) {
+        return jdbc
+                .query(
+                        "SELECT * FROM activation WHERE principal_id = ? AND role_definition_id = ?"
+                                + " AND directory_scope_id = ? AND status = '" + Status.ACTIVE.wire() + "' AND id <> ?",
+                        ROW,
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.directoryScopeId(),
+                        a.id())
+                .stream()
+                .findFirst();
+    }
+
     public Optional<Activation> findByProcessInstance(String processInstanceId) {
         return jdbc.query("SELECT * FROM activation WHERE process_instance_id = ?", ROW, processInstanceId).stream()
                 .findFirst();

@@ -24,6 +24,12 @@ public class ClosedTickets {
         }
     }
 
+    /** A reopened ticket: new requests for it are accepted again (what its closure revoked stays revoked). */
+    public void forget(String ticketSystem, String ticketNumber) {
+        jdbc.update(
+                "DELETE FROM closed_ticket WHERE ticket_system = ? AND ticket_number = ?", ticketSystem, ticketNumber);
+    }
+
     public boolean isClosed(String ticketSystem, String ticketNumber) {
         Integer n = jdbc.queryForObject(
                 "SELECT COUNT(*) FROM closed_ticket WHERE ticket_system = ? AND ticket_number = ?",

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProcessReasonsAreKnownTest {
     private static final Pattern SET_REASON = Pattern.compile("execution\\.setVariable\\('("
-            + ProcessElements.Vars.DENY_REASON + "|" + ProcessElements.Vars.REVOKE_REASON + ")', '([^']*)'\\)");
+            + ProcessElements.Vars.DENY_REASON + "|" + ProcessElements.Vars.REVOKE_REASON + "|"
+            + ProcessElements.Vars.CANCEL_REASON + ")', '([^']*)'\\)");
 
     @Test
     void everyReasonTheProcessSetsIsAKnownReason() throws IOException {
@@ -29,17 +30,21 @@ class ProcessReasonsAreKnownTest {
         }
         List<Reason> denials = new ArrayList<>();
         List<Reason> revocations = new ArrayList<>();
+        List<Reason> cancellations = new ArrayList<>();
         Matcher m = SET_REASON.matcher(bpmn);
         while (m.find()) {
             Reason reason = Reason.fromWire(m.group(2))
                     .orElseThrow(() -> new AssertionError("unknown reason in the BPMN: " + m.group()));
-            boolean deny = m.group(1).equals(ProcessElements.Vars.DENY_REASON);
-            assertThat(reason.explains(deny ? Status.DENIED : Status.REVOKED))
-                    .as(m.group())
-                    .isTrue();
-            (deny ? denials : revocations).add(reason);
+            Status ends = m.group(1).equals(ProcessElements.Vars.DENY_REASON)
+                    ? Status.DENIED
+                    : m.group(1).equals(ProcessElements.Vars.REVOKE_REASON) ? Status.REVOKED : Status.CANCELLED;
+            assertThat(reason.explains(ends)).as(m.group()).isTrue();
+            (ends == Status.DENIED ? denials : ends == Status.REVOKED ? revocations : cancellations).add(reason);
         }
         assertThat(denials).containsExactlyInAnyOrder(Reason.MFA_DENIED, Reason.MFA_TIMEOUT);
-        assertThat(revocations).containsExactlyInAnyOrder(Reason.EXPIRED, Reason.TICKET_CLOSED, Reason.MANUAL);
+        assertThat(revocations)
+                .containsExactlyInAnyOrder(
+                        Reason.EXPIRED, Reason.TICKET_CLOSED, Reason.MANUAL, Reason.TICKET_REASSIGNED);
+        assertThat(cancellations).containsExactly(Reason.TICKET_REASSIGNED);
     }
 }

@@ -152,6 +152,51 @@ class TicketActivationProcessTest {
     }
 
     @Test
+    void ticketReassignmentRevokesAnActiveActivation() {
+        ProcessInstance pi = requestAndApprove();
+        reassign(pi);
+        run(pi, TASK_REVOKE_ROLE);
+        assertThat(pi)
+                .hasPassedInOrder(END_ACTIVATED, CATCH_TICKET_REASSIGNED, TASK_REVOKE_ROLE, END_REVOKED)
+                .isEnded();
+        assertThat(activation(pi).status()).isEqualTo(Status.REVOKED.wire());
+        assertThat(activation(pi).reason()).isEqualTo(Reason.TICKET_REASSIGNED.wire());
+    }
+
+    @Test
+    void ticketReassignedWhilePendingCancelsTheActivation() {
+        ProcessInstance pi = request(ALINE, "PT1H");
+        run(pi, TASK_VALIDATE_REQUEST);
+        assertThat(pi).isWaitingAt(GATEWAY_AWAIT_MFA);
+        reassign(pi);
+        run(pi, TASK_CANCEL_PENDING);
+        assertThat(pi)
+                .hasPassedInOrder(BOUNDARY_REASSIGNED_WHILE_PENDING, TASK_CANCEL_PENDING, END_CANCELLED)
+                .isEnded();
+        assertThat(pi).hasNotPassed(TASK_ACTIVATE_ROLE, BOUNDARY_TICKET_CLOSED_WHILE_PENDING);
+        assertThat(activation(pi).status()).isEqualTo(Status.CANCELLED.wire());
+        assertThat(activation(pi).reason()).isEqualTo(Reason.TICKET_REASSIGNED.wire());
+    }
+
+    @Test
+    void requestForARoleAnotherTicketHoldsActiveIsDenied() {
+        ProcessInstance holder = requestAndApprove();
+        String holderTicket = ticket;
+        ticket = "CONTOSO:Process-" + UUID.randomUUID().toString().substring(0, 8);
+        ProcessInstance second = request(ALINE, "PT1H");
+        run(second, TASK_VALIDATE_REQUEST);
+        assertThat(second).hasPassed(END_REQUEST_INVALID, END_DENIED).isEnded();
+        assertThat(activation(second).reason())
+                .isEqualTo(Reason.ROLE_ACTIVE_FOR_ANOTHER_TICKET.wire() + ": " + CONTOSO_ICM + " " + holderTicket);
+        // the holder is untouched: still active, waiting for its own end
+        assertThat(holder).isWaitingAt(GATEWAY_AWAIT_END);
+        ticket = holderTicket;
+        close();
+        run(holder, TASK_REVOKE_ROLE);
+        assertThat(holder).isEnded();
+    }
+
+    @Test
     void mfaDenialDeniesTheActivation() {
         ProcessInstance pi = request(ALINE, "PT1H");
         run(pi, TASK_VALIDATE_REQUEST);
@@ -330,6 +375,13 @@ class TicketActivationProcessTest {
         return runtime.createProcessInstanceQuery()
                 .processInstanceId(a.processInstanceId())
                 .singleResult();
+    }
+
+    /** What the ticket listener does when a ticket.assigned drops the principal (pim.tickets.require-assignee). */
+    private void reassign(ProcessInstance pi) {
+        runtime.createMessageCorrelation(MESSAGE_TICKET_REASSIGNED)
+                .processInstanceId(pi.getId())
+                .correlate();
     }
 
     private void close() {
