@@ -49,8 +49,39 @@ class BadInputGoesToDeadLetterTopicTest extends EndToEndTestBase {
         assertDeadLettered(missingId, "data.duration", "missing");
 
         String unknownTypeId = tickets.send(
-                "tickets.events", KEY, "ticket.reopened", tickets.activationRequest("CONTOSO:Bad-1", BOB, "PT1H"));
-        assertDeadLettered(unknownTypeId, "type", "unknown event type 'ticket.reopened'");
+                "tickets.events", KEY, "ticket.renamed", tickets.activationRequest("CONTOSO:Bad-1", BOB, "PT1H"));
+        assertDeadLettered(unknownTypeId, "type", "unknown event type 'ticket.renamed'");
+
+        // the ticket's own events (DESIGN §9.2): assignees are Entra object ids, times are times, the key is the ticket
+        int ticketsBefore = count("ticket");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectNode byMail = mapper.createObjectNode()
+                .put("ticketSystem", "Contoso ICM")
+                .put("ticketNumber", "CONTOSO:Bad-1")
+                .put("assignedAt", "2026-12-02T10:00:00Z");
+        byMail.putArray("assignees").add("aline@contoso.com");
+        assertDeadLettered(
+                tickets.send("tickets.events", KEY, EventTypes.TICKET_ASSIGNED, byMail), "data.assignees[0]", "");
+        ObjectNode noTime = mapper.createObjectNode()
+                .put("ticketSystem", "Contoso ICM")
+                .put("ticketNumber", "CONTOSO:Bad-1")
+                .put("title", "t");
+        noTime.putArray("assignees");
+        assertDeadLettered(
+                tickets.send("tickets.events", KEY, EventTypes.TICKET_OPENED, noTime), "data.openedAt", "missing");
+        ObjectNode badTime = mapper.createObjectNode()
+                .put("ticketSystem", "Contoso ICM")
+                .put("ticketNumber", "CONTOSO:Bad-1")
+                .put("reopenedAt", "tomorrow");
+        assertDeadLettered(
+                tickets.send("tickets.events", KEY, EventTypes.TICKET_REOPENED, badTime), "data.reopenedAt", "");
+        ObjectNode otherTicket = mapper.createObjectNode()
+                .put("ticketSystem", "Contoso ICM")
+                .put("ticketNumber", "CONTOSO:Bad-2")
+                .put("reopenedAt", "2026-12-02T10:00:00Z");
+        assertDeadLettered(
+                tickets.send("tickets.events", KEY, EventTypes.TICKET_REOPENED, otherTicket), "key", "must be");
+        assertThat(count("ticket")).isEqualTo(ticketsBefore);
 
         String badDurationId = tickets.send(
                 "tickets.events",
