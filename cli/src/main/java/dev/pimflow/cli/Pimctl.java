@@ -194,7 +194,9 @@ public class Pimctl extends CommandGroup {
                                     .map(s -> "'" + s + "'")
                                     .toList()) + "?";
         }
-        err.println("pimctl: " + oneLine(ex.getMessage()) + suggestion + " (see '"
+        // picocli prefixes its argument-group messages with "Error: "; the line already says it is one
+        String message = oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
+        err.println("pimctl: " + message + suggestion + " (see '"
                 + cmd.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
