@@ -3,18 +3,22 @@ package dev.pimflow.cli;
 import picocli.CommandLine.Command;
 
 /**
- * {@code pimctl ticket}: what a ticket system publishes on {@code tickets.events} (DESIGN §3, §9.2).
+ * {@code pimctl ticket}: what a ticket system publishes on {@code tickets.events}, and what the orchestrator knows of a
+ * ticket (DESIGN §9.2).
  */
 @Command(
         name = "ticket",
         mixinStandardHelpOptions = true,
-        description = "Publish ticket events on tickets.events, as a ticket system would.",
+        description =
+                "Publish ticket events on tickets.events, as a ticket system would (open, assign, request, close, "
+                        + "reopen), and show what the orchestrator knows of a ticket through its REST API (show).",
         subcommands = {
             TicketOpenCommand.class,
             TicketAssignCommand.class,
             TicketRequestCommand.class,
             TicketCloseCommand.class,
-            TicketReopenCommand.class
+            TicketReopenCommand.class,
+            TicketShowCommand.class
         })
 class TicketCommand extends CommandGroup {
     static final String DEFAULT_TOPIC = "tickets.events";
