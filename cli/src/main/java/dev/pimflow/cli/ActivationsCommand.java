@@ -44,6 +44,25 @@ class ActivationsCommand extends CommandGroup {
         return t == null ? node.asText() : Events.formatTime(t);
     }
 
+    /** The table of {@code activations list} (also {@code ticket show}): one row per activation, in the given order. */
+    static void printTable(PrintWriter out, JsonNode activations) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID", "TICKET", "PRINCIPAL", "ROLE", "STATUS", "REASON", "END"});
+        for (JsonNode a : activations) {
+            String role = a.hasNonNull("roleDisplayName") ? text(a, "roleDisplayName") : text(a, "roleDefinitionId");
+            rows.add(new String[] {
+                text(a, "id"),
+                text(a, "ticketNumber"),
+                text(a, "principalId"),
+                role,
+                text(a, "status"),
+                text(a, "reason"),
+                time(a.get("endDateTime"))
+            });
+        }
+        Table.print(out, rows);
+    }
+
     static String text(JsonNode object, String field) {
         JsonNode v = object.get(field);
         return v == null || v.isNull() || v.asText().isEmpty() ? "-" : Pimctl.oneLine(v.asText());
@@ -125,22 +144,7 @@ class ActivationsCommand extends CommandGroup {
                 out.println("No activations" + (filters.isEmpty() ? "" : " with " + String.join(", ", filters)) + " at "
                         + api.base() + ".");
             } else {
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"ID", "TICKET", "PRINCIPAL", "ROLE", "STATUS", "REASON", "END"});
-                for (JsonNode a : activations) {
-                    String role =
-                            a.hasNonNull("roleDisplayName") ? text(a, "roleDisplayName") : text(a, "roleDefinitionId");
-                    rows.add(new String[] {
-                        text(a, "id"),
-                        text(a, "ticketNumber"),
-                        text(a, "principalId"),
-                        role,
-                        text(a, "status"),
-                        text(a, "reason"),
-                        time(a.get("endDateTime"))
-                    });
-                }
-                Table.print(out, rows);
+                printTable(out, activations);
             }
             out.flush();
             if (activations.size() >= limit) {

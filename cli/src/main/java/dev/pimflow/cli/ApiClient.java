@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The orchestrator's REST API ({@code /api}, HTTP Basic as the admin user): activations, their audit trail, the audit
- * chain's verification and manual revoke. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
+ * The orchestrator's REST API ({@code /api}, HTTP Basic as the admin user): activations, tickets, the audit trail, the
+ * audit chain's verification and manual revoke. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
  * one-line {@link CliException}s here; the statuses a command expects (404, 409, 400) are left to it.
  *
  * <p>The password is only ever put in the Authorization header; {@link #toString()} and every message leave it out.
@@ -68,6 +68,22 @@ final class ApiClient {
     Http.Answer activation(String id) {
         Http.Answer a = call("GET", "/api/activations/" + id, null);
         return a.status() == 404 && hasError(a) ? a : expectJson(a, "GET", "/api/activations/" + id, false);
+    }
+
+    /**
+     * {@code GET /api/tickets?system=&number=}: 200 with {ticket, activations}, or the 404 of a ticket it does not know
+     * (left to the caller); any other 404 is not this API's.
+     */
+    Http.Answer ticket(String system, String number) {
+        String query = "?system=" + URLEncoder.encode(system, StandardCharsets.UTF_8) + "&number="
+                + URLEncoder.encode(number, StandardCharsets.UTF_8);
+        Http.Answer a = call("GET", "/api/tickets" + query, null);
+        if (a.status() == 404
+                && hasError(a)
+                && "number".equals(a.body().path("field").asText(null))) {
+            return a;
+        }
+        return expectJson(a, "GET", "/api/tickets", false);
     }
 
     /** {@code GET /api/audit/verify}. */

@@ -206,7 +206,9 @@ final class Inputs {
                             new org.apache.kafka.common.header.internals.RecordHeaders(),
                             dev.pimflow.contracts.EventTypes.TICKET_EVENTS);
         } catch (dev.pimflow.contracts.InvalidEventException e) {
-            String option = optionOfField.getOrDefault(e.field(), e.field());
+            // an array item's field (data.assignees[2]) is reported as the array's option
+            String field = e.field().replaceFirst("\\[\\d+]$", "");
+            String option = optionOfField.getOrDefault(field, e.field());
             throw invalid(cmd, option, valueOfOption.get(option), e.reason());
         }
     }

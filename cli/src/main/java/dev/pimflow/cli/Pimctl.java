@@ -24,8 +24,8 @@ import picocli.CommandLine.ScopeType;
  * the orchestrator's REST API, plays the walkthrough's story ({@code demo}) and replays Microsoft's PIM tutorial against
  * Graph.
  *
- * <p>Exit codes: 0 ok, 1 runtime failure (Kafka, the orchestrator or Graph unreachable or refusing, topic, challenge or
- * activation not found, a tutorial or demo step failed), 2 usage error, 3 verification failed ({@code audit verify}: the
+ * <p>Exit codes: 0 ok, 1 runtime failure (Kafka, the orchestrator or Graph unreachable or refusing, topic, challenge,
+ * activation or ticket not found, a tutorial or demo step failed), 2 usage error, 3 verification failed ({@code audit verify}: the
  * audit chain is broken). Every error is one line on stderr, prefixed {@code pimctl:}, that says what to fix.
  */
 @Command(
@@ -160,7 +160,7 @@ public class Pimctl extends CommandGroup {
                 "1",
                 "runtime failure: Kafka, the orchestrator or Graph unreachable or refusing (e.g. 401: wrong "
                         + PASSWORD_ENV
-                        + "), topic, challenge or activation not found, publishing failed, a tutorial or demo step failed");
+                        + "), topic, challenge, activation or ticket not found, publishing failed, a tutorial or demo step failed");
         exitCodes.put("2", "usage error: unknown option, missing or invalid value, no REST password");
         Map<String, String> withVerification = new LinkedHashMap<>(exitCodes);
         withVerification.put("3", "verification failed: 'audit verify' found the audit chain broken");
@@ -194,7 +194,9 @@ public class Pimctl extends CommandGroup {
                                     .map(s -> "'" + s + "'")
                                     .toList()) + "?";
         }
-        err.println("pimctl: " + oneLine(ex.getMessage()) + suggestion + " (see '"
+        // picocli prefixes its argument-group messages with "Error: "; the line already says it is one
+        String message = oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
+        err.println("pimctl: " + message + suggestion + " (see '"
                 + cmd.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();

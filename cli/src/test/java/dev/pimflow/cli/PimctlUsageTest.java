@@ -141,7 +141,7 @@ class PimctlUsageTest {
     @Test
     void missingSubcommandIsAUsageError() {
         assertUsageError(CliRun.run(), "Missing command");
-        assertUsageError(CliRun.run("ticket"), "request, close");
+        assertUsageError(CliRun.run("ticket"), "open, assign, request, close, reopen, show");
         assertUsageError(CliRun.run("mfa"), "pending, approve, deny");
     }
 
