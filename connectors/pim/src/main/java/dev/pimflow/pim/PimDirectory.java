@@ -1,6 +1,7 @@
 package dev.pimflow.pim;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The orchestrator's view of Microsoft Entra PIM for directory roles.
@@ -18,6 +19,14 @@ public interface PimDirectory {
      * "SubjectNotFound")}. Says nothing about eligibility: that is {@link #eligibility}'s, asked again at validation.
      */
     void requirePrincipal(String principalId);
+
+    /**
+     * The object id of the user a ticket system names (DESIGN 9.2): an object id (a GUID) is looked up as an id; a name
+     * with {@code @} as a user principal name, and when no user has it, as an e-mail address ({@code mail}), which must
+     * then belong to exactly one user (two is ambiguous: empty). Anything else is empty without asking. Empty when the
+     * directory knows no such user; a directory that cannot be asked is a {@code PimException} (RETRY or INCIDENT).
+     */
+    Optional<String> userObjectId(String person);
 
     /**
      * Whether the principal may activate the role at the scope, directly or through any group it is a

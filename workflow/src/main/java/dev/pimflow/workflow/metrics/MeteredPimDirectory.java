@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,11 @@ public final class MeteredPimDirectory implements PimDirectory {
             delegate.requirePrincipal(principalId);
             return null;
         });
+    }
+
+    @Override
+    public Optional<String> userObjectId(String person) {
+        return measure("userObjectId", () -> delegate.userObjectId(person));
     }
 
     @Override

@@ -33,6 +33,12 @@ public final class ContosoTenant {
     /** Bob Kelly: eligible for nothing. */
     public static final String BOB_ID = TutorialTenant.BOB_ID;
 
+    /** Their user principal names, which are also their {@code mail}: cloud-only users of an .onmicrosoft.com tenant. */
+    public static final String ADMIN_UPN = "admin@" + DOMAIN;
+
+    public static final String ALINE_UPN = "AlineD@" + DOMAIN;
+    public static final String BOB_UPN = "BobK@" + DOMAIN;
+
     public static final String HELPDESK_GROUP_ID = TutorialTenant.HELPDESK_GROUP_ID;
     public static final String HELPDESK_GROUP_NAME = "IT Helpdesk (User)";
 
@@ -55,10 +61,10 @@ public final class ContosoTenant {
     }
 
     private static void seedDirectory(TenantState state, Instant dayAgo) {
-        state.addUser(new User(ADMIN_ID, "MOD Administrator", "MOD", "Administrator", "admin@" + DOMAIN, null));
+        state.addUser(new User(ADMIN_ID, "MOD Administrator", "MOD", "Administrator", ADMIN_UPN, ADMIN_UPN, null));
         state.addUser(
-                new User(ALINE_ID, "Aline Dupuy", "Aline", "Dupuy", "AlineD@" + DOMAIN, "IT Helpdesk Specialist"));
-        state.addUser(new User(BOB_ID, "Bob Kelly", "Bob", "Kelly", "BobK@" + DOMAIN, "Sales Representative"));
+                new User(ALINE_ID, "Aline Dupuy", "Aline", "Dupuy", ALINE_UPN, ALINE_UPN, "IT Helpdesk Specialist"));
+        state.addUser(new User(BOB_ID, "Bob Kelly", "Bob", "Kelly", BOB_UPN, BOB_UPN, "Sales Representative"));
 
         Group helpdesk = new Group(
                 HELPDESK_GROUP_ID,

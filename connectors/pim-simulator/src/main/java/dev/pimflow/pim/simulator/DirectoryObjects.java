@@ -22,6 +22,7 @@ final class DirectoryObjects {
             String givenName,
             String surname,
             String userPrincipalName,
+            String mail,
             String jobTitle) {
 
         ObjectNode toJson() {
@@ -30,7 +31,7 @@ final class DirectoryObjects {
             u.put("displayName", displayName);
             u.put("givenName", givenName);
             u.put("jobTitle", jobTitle);
-            u.put("mail", userPrincipalName);
+            u.put("mail", mail);
             u.putNull("mobilePhone");
             u.putNull("officeLocation");
             u.put("preferredLanguage", "en-US");

@@ -4,6 +4,7 @@ import static dev.pimflow.pim.simulator.GraphPermissions.DIRECTORY_READ;
 import static dev.pimflow.pim.simulator.GraphPermissions.GROUP_WRITE;
 import static dev.pimflow.pim.simulator.GraphPermissions.GROUP_WRITE_AND_ROLES;
 import static dev.pimflow.pim.simulator.GraphPermissions.GROUP_WRITE_OR_CREATE;
+import static dev.pimflow.pim.simulator.GraphPermissions.USER_READ;
 import static dev.pimflow.pim.simulator.ODataResponses.entity;
 import static dev.pimflow.pim.simulator.Routes.ID;
 
@@ -61,13 +62,14 @@ final class DirectoryRoutes {
                                     m.group(1), m.group(3), m.group(2).equalsIgnoreCase("owners"));
                     return Reply.of(204, null);
                 });
-        routes.add("GET", "/users", true, DIRECTORY_READ, (c, m) -> odata.collection(c, "users", state().users()));
+        // by $filter (mail, userPrincipalName...) or by object id or user principal name; both honour $select
+        routes.add("GET", "/users", true, USER_READ, (c, m) -> odata.selectedCollection(c, "users", state().users()));
         routes.add(
                 "GET",
                 "/users/" + ID,
                 true,
-                DIRECTORY_READ,
-                (c, m) -> entity("users/$entity", state().user(m.group(1))));
+                USER_READ,
+                (c, m) -> ODataResponses.selectedEntity(c, "users", state().user(m.group(1))));
         routes.add(
                 "GET",
                 "/users/" + ID + "/(transitiveMemberOf|memberOf)",

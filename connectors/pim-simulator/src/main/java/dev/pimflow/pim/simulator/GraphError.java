@@ -25,10 +25,32 @@ final class GraphError extends RuntimeException {
         return new GraphError(400, code, message);
     }
 
+    /**
+     * An id a PIM endpoint does not know (a role definition, a schedule request, a policy or its rule). Directory objects
+     * have their own code: {@link #resourceNotFound}.
+     */
     static GraphError notFound(String id) {
         return new GraphError(
                 404,
                 "itemNotFound",
+                "Resource '" + id
+                        + "' does not exist or one of its queried reference-property objects are not present.");
+    }
+
+    /**
+     * A user, group or other directory object Graph does not know (by id, or a user by user principal name), on every
+     * {@code /users/...} and {@code /groups/...} route: 404 {@code Request_ResourceNotFound}, the code the directory API
+     * answers for users, groups and applications alike. Body as observed on real Graph, e.g.
+     * microsoftgraph/microsoft-graph-docs-contrib#6431 ({@code "code": "Request_ResourceNotFound", "message": "Resource
+     * '8c14a998-…' does not exist or one of its queried reference-property objects are not present."}) and #7618 (the
+     * same message for {@code GET /applications/{id}}); bitwarden/directory-connector#99 quotes the same message for the
+     * groups of a deleted user. The spec file (reference/graph-pim-spec.md) does not cover it. Guess: that Graph quotes
+     * a user principal name in the message just as it quotes an id.
+     */
+    static GraphError resourceNotFound(String id) {
+        return new GraphError(
+                404,
+                "Request_ResourceNotFound",
                 "Resource '" + id
                         + "' does not exist or one of its queried reference-property objects are not present.");
     }

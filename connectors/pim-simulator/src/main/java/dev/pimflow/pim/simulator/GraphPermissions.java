@@ -54,6 +54,22 @@ final class GraphPermissions {
         "Directory.Read.All",
         "Directory.ReadWrite.All"
     };
+    /**
+     * A user read by id, user principal name or {@code $filter} on {@code mail}/{@code userPrincipalName}: the
+     * directory reads, and {@code User.ReadBasic.All}, whose basic profile holds {@code id}, {@code mail} and
+     * {@code userPrincipalName} (the least a lookup of people needs, DESIGN 9.2).
+     */
+    static final String[] USER_READ = {
+        "User.ReadBasic.All",
+        "User.Read.All",
+        "User.ReadWrite.All",
+        "GroupMember.Read.All",
+        "Group.Read.All",
+        "Group.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All"
+    };
+
     static final String[] GROUP_WRITE = {"Group.ReadWrite.All", "Directory.ReadWrite.All"};
 
     static final String[] GROUP_WRITE_OR_CREATE = {"Group.ReadWrite.All", "Group.Create", "Directory.ReadWrite.All"};

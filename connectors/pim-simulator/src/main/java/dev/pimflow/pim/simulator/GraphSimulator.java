@@ -135,6 +135,14 @@ public final class GraphSimulator implements AutoCloseable {
         requests.reset();
     }
 
+    /**
+     * Adds a user to the tenant beyond the seed, e.g. one whose {@code mail} differs from its user principal name or
+     * is another user's too; gone at the next {@link #reset()}.
+     */
+    public void addUser(String id, String displayName, String userPrincipalName, String mail) {
+        state.addUser(new DirectoryObjects.User(id, displayName, null, null, userPrincipalName, mail, null));
+    }
+
     @Override
     public void close() {
         server.stop(0);

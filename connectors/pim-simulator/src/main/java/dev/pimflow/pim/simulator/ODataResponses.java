@@ -2,6 +2,7 @@ package dev.pimflow.pim.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +46,60 @@ final class ODataResponses {
 
     Reply collection(Call c, String context, List<ObjectNode> items) {
         return page(c, context, filter(c, items));
+    }
+
+    /**
+     * A collection of an entity set that honours {@code $select}: filtered on the whole items, then cut to the selected
+     * properties, with Graph's context {@code users(id,mail)}.
+     */
+    Reply selectedCollection(Call c, String entitySet, List<ObjectNode> items) {
+        List<String> names = selection(c);
+        List<ObjectNode> filtered = filter(c, items);
+        if (names.isEmpty()) {
+            return page(c, entitySet, filtered);
+        }
+        return page(
+                c,
+                entitySet + "(" + String.join(",", names) + ")",
+                filtered.stream().map(i -> select(i, names)).toList());
+    }
+
+    /** One entity of an entity set that honours {@code $select}: {@code users(id)/$entity}, as Graph's context says. */
+    static Reply selectedEntity(Call c, String entitySet, ObjectNode item) {
+        List<String> names = selection(c);
+        if (names.isEmpty()) {
+            return entity(entitySet + "/$entity", item);
+        }
+        return entity(entitySet + "(" + String.join(",", names) + ")/$entity", select(item, names));
+    }
+
+    /** The {@code $select} names as given, empty without one. */
+    private static List<String> selection(Call c) {
+        String select = c.query("$select");
+        if (select == null || select.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(select.split(","))
+                .map(String::trim)
+                .filter(n -> !n.isEmpty())
+                .toList();
+    }
+
+    /**
+     * The item with the selected properties only, named as the item names them. A name the simulator's item does not
+     * hold is left out (Graph knows properties the simulator does not model; it answers 400 for a name it does not
+     * know, which the simulator cannot tell apart).
+     */
+    private static ObjectNode select(ObjectNode item, List<String> names) {
+        ObjectNode out = Json.obj();
+        for (String name : names) {
+            item.fieldNames().forEachRemaining(f -> {
+                if (f.equalsIgnoreCase(name)) {
+                    out.set(f, item.get(f));
+                }
+            });
+        }
+        return out;
     }
 
     private static List<ObjectNode> filter(Call c, List<ObjectNode> items) {

@@ -31,7 +31,10 @@ public final class SimulatorTokenCredential implements TokenCredential {
 
     /** Least-privilege application permissions for the orchestrator (see the simulator's permission table). */
     public static final List<String> APP_ROLES = List.of(
-            "RoleAssignmentSchedule.ReadWrite.Directory", "RoleManagement.Read.Directory", "GroupMember.Read.All");
+            "RoleAssignmentSchedule.ReadWrite.Directory",
+            "RoleManagement.Read.Directory",
+            "GroupMember.Read.All",
+            "User.ReadBasic.All");
 
     /** Delegated scopes of a user token, as Graph Explorer would hold after consenting for the tutorial. */
     public static final String USER_SCOPES =

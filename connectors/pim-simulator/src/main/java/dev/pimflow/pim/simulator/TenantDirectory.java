@@ -21,10 +21,19 @@ import java.util.UUID;
 final class TenantDirectory {
 
     private final Map<String, User> users = new LinkedHashMap<>();
+    /** The same users by lower-case user principal name: Graph finds a user by either ({@code /users/{id | upn}}). */
+    private final Map<String, User> usersByPrincipalName = new LinkedHashMap<>();
+
     private final Map<String, Group> groups = new LinkedHashMap<>();
 
     void addUser(User user) {
-        users.put(key(user.id()), user);
+        User before = users.put(key(user.id()), user);
+        if (before != null && before.userPrincipalName() != null) {
+            usersByPrincipalName.remove(key(before.userPrincipalName()));
+        }
+        if (user.userPrincipalName() != null) {
+            usersByPrincipalName.put(key(user.userPrincipalName()), user);
+        }
     }
 
     void addGroup(Group group) {
@@ -41,22 +50,24 @@ final class TenantDirectory {
         return groups.get(key(id));
     }
 
-    ObjectNode user(String id) {
-        User u = users.get(key(id));
+    /** The user with this object id or user principal name (ignoring case), else 404 {@code Request_ResourceNotFound}. */
+    User requireUser(String idOrPrincipalName) {
+        User u = users.get(key(idOrPrincipalName));
         if (u == null) {
-            throw GraphError.notFound(id);
+            u = usersByPrincipalName.get(key(idOrPrincipalName));
         }
-        return u.toJson();
+        if (u == null) {
+            throw GraphError.resourceNotFound(idOrPrincipalName);
+        }
+        return u;
+    }
+
+    ObjectNode user(String idOrPrincipalName) {
+        return requireUser(idOrPrincipalName).toJson();
     }
 
     List<ObjectNode> users() {
         return users.values().stream().map(User::toJson).toList();
-    }
-
-    void requireUser(String id) {
-        if (!users.containsKey(key(id))) {
-            throw GraphError.notFound(id);
-        }
     }
 
     /** The groups the user is a direct member of, as directory objects (a list the caller may add to). */
@@ -104,7 +115,7 @@ final class TenantDirectory {
     private Group requireGroup(String id) {
         Group g = groups.get(key(id));
         if (g == null) {
-            throw GraphError.notFound(id);
+            throw GraphError.resourceNotFound(id);
         }
         return g;
     }
@@ -255,7 +266,7 @@ final class TenantDirectory {
     void removeGroupReference(String groupId, String memberId, boolean owner) {
         Group g = requireGroup(groupId);
         if (!(owner ? g.owners : g.members).remove(key(memberId))) {
-            throw GraphError.notFound(memberId);
+            throw GraphError.resourceNotFound(memberId);
         }
     }
 

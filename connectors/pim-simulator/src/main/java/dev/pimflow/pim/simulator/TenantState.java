@@ -102,8 +102,8 @@ final class TenantState {
         return directory.users();
     }
 
-    synchronized List<ObjectNode> transitiveMemberOf(String userId) {
-        directory.requireUser(userId);
+    synchronized List<ObjectNode> transitiveMemberOf(String userIdOrPrincipalName) {
+        String userId = directory.requireUser(userIdOrPrincipalName).id();
         Instant now = purge();
         List<ObjectNode> out = directory.groupsWithMember(userId);
         // Active directory roles show up too, as directoryRole objects (clients must filter by @odata.type).

@@ -314,7 +314,7 @@ class GraphSimulatorTest {
     void transitiveMemberOfOfUnknownUserIs404() {
         GraphHttp.Response r = http.get("/users/00000000-0000-0000-0000-00000000dead/transitiveMemberOf", app);
         assertThat(r.status()).isEqualTo(404);
-        assertThat(errorCode(r)).isEqualTo("itemNotFound");
+        assertThat(errorCode(r)).isEqualTo("Request_ResourceNotFound");
     }
 
     @Test

@@ -135,7 +135,7 @@ class TutorialShapesTest {
         assertThat(http.delete("/groups/" + id, admin).status()).isEqualTo(204);
         GraphHttp.Response gone = http.get("/groups/" + id, admin);
         assertThat(gone.status()).isEqualTo(404);
-        assertThat(gone.body().at("/error/code").asText()).isEqualTo("itemNotFound");
+        assertThat(gone.body().at("/error/code").asText()).isEqualTo("Request_ResourceNotFound");
     }
 
     @Test

@@ -40,9 +40,12 @@ final class GraphHttp {
     private static final Logger log = LoggerFactory.getLogger(GraphPimClient.class);
     /**
      * Error codes that callers treat as an outcome, not a fault, logged at INFO: removing an assignment that PIM already
-     * ended (every revocation at the end of a duration races PIM's own expiry) answers {@code RoleAssignmentDoesNotExist}.
+     * ended (every revocation at the end of a duration races PIM's own expiry) answers {@code RoleAssignmentDoesNotExist};
+     * a person a ticket system names who is not in the directory, or is found by mail rather than user principal name,
+     * answers {@code Request_ResourceNotFound} (bad input, or the way to the answer, not a fault of Graph's).
      */
-    private static final Set<String> EXPECTED_OUTCOMES = Set.of("RoleAssignmentDoesNotExist");
+    private static final Set<String> EXPECTED_OUTCOMES =
+            Set.of("RoleAssignmentDoesNotExist", "Request_ResourceNotFound");
 
     private static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(2);
     private static final int MAX_PAGES = 1000;

@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,10 @@ public final class GraphPimClient implements PimDirectory {
     private static final String RM = "/roleManagement/directory/";
     /** The actions an activation is sent with ({@code pim.activation.mode}), lower case: what a retry may adopt. */
     private static final Set<String> ACTIVATION_ACTIONS = Set.of("adminassign", "selfactivate");
+
+    /** An Entra object id: the form in which a ticket system's name for a person is looked up as an id. */
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private static final Set<String> SUCCESS_STATUSES =
             Set.of("provisioned", "granted", "pendingprovisioning", "pendingschedulecreation", "schedulecreated");
@@ -129,8 +134,8 @@ public final class GraphPimClient implements PimDirectory {
      * One read, {@code GET /users/{id}/transitiveMemberOf?$select=id&$top=1}: Graph answers 404 for a user it does not
      * know, the permission is the one the eligibility walk already needs ({@code GroupMember.Read.All}), and it costs the
      * least a read can (1 resource unit: 2 for {@code transitiveMemberOf}, -1 for {@code $select}, -1 for {@code $top}
-     * under 20). {@code GET /users/{id}?$select=id} would say the same but needs {@code User.Read.All}, a permission
-     * pimflow is not otherwise granted.
+     * under 20). {@code GET /users/{id}?$select=id} ({@link #userObjectId}) would say the same at the same cost, but on
+     * {@code User.ReadBasic.All}: this way the check needs nothing the eligibility walk does not.
      */
     @Override
     public void requirePrincipal(String principalId) {
@@ -140,6 +145,69 @@ public final class GraphPimClient implements PimDirectory {
         } catch (PimException e) {
             throw subjectNotFoundOr(e, principalId);
         }
+    }
+
+    /**
+     * One read for an object id ({@code GET /users/{id}?$select=id}) or a user principal name ({@code GET
+     * /users/{upn}?$select=id}); a name with {@code @} that is no user principal name costs a second, by {@code mail}
+     * ({@code GET /users?$filter=mail eq '…'&$select=id&$top=2}: two answers are enough to know it is ambiguous). The
+     * name goes into the path URL-encoded and into the filter as an OData string literal (quotes doubled), so it can
+     * never become part of the query. Needs {@code User.ReadBasic.All} (id, mail and user principal name are basic
+     * profile properties).
+     */
+    @Override
+    public Optional<String> userObjectId(String person) {
+        String name = person == null ? "" : person.trim();
+        if (GUID.matcher(name).matches()) {
+            return userById(name);
+        }
+        if (name.indexOf('@') < 0) {
+            return Optional.empty(); // neither an object id nor a user principal name or address: nothing to ask
+        }
+        Optional<String> byPrincipalName = userById(name);
+        return byPrincipalName.isPresent() ? byPrincipalName : userByMail(name);
+    }
+
+    /** {@code GET /users/{id | userPrincipalName}?$select=id}; 404 is empty. */
+    private Optional<String> userById(String idOrPrincipalName) {
+        JsonNode user;
+        try {
+            user = graph.call("GET", "/users/" + segment(idOrPrincipalName) + "?$select=id", null);
+        } catch (PimException e) {
+            if (e.httpStatus() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(objectId(user, "GET /users/{id}"));
+    }
+
+    /** The one user whose {@code mail} this is; none, or more than one, is empty. */
+    private Optional<String> userByMail(String mail) {
+        String filter = "mail eq " + quote(mail);
+        JsonNode page = graph.call("GET", "/users?$filter=" + encode(filter) + "&$select=id&$top=2", null);
+        JsonNode value = field(page, "value");
+        if (value == null || !value.isArray()) {
+            throw new PimException(
+                    Kind.INCIDENT, "UnparsableResponse", "UnparsableResponse: no 'value' array from GET /users");
+        }
+        if (value.size() > 1) {
+            log.warn(
+                    "More than one user in the directory has the mail address {}: it names no one, so it is treated as"
+                            + " unknown; name the person by user principal name or object id",
+                    mail);
+            return Optional.empty();
+        }
+        return value.isEmpty() ? Optional.empty() : Optional.of(objectId(value.get(0), "GET /users?$filter"));
+    }
+
+    private static String objectId(JsonNode user, String from) {
+        String id = text(user, "id");
+        if (id == null || id.isBlank()) {
+            throw new PimException(
+                    Kind.INCIDENT, "UnparsableResponse", "UnparsableResponse: a user without 'id' from " + from);
+        }
+        return id;
     }
 
     /**
