@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.security;
 
+import dev.pimflow.workflow.config.PimProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -55,6 +56,42 @@ public class SecurityConfiguration {
                 .csrf(c -> c.csrfTokenRepository(csrf))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(r -> r.disable())
+                .build();
+    }
+
+    /**
+     * The ticket systems' webhooks (DESIGN §9.2) authenticate by their vendor's signature over the body, which the
+     * controller verifies: no login, no session, no CSRF token (a vendor has none). A body declared larger than
+     * {@code pim.webhooks.max-body-size} is answered 413 here, before it is read; the controller bounds what it reads
+     * of a body sent without a length.
+     */
+    @Bean
+    @Order(-1)
+    public SecurityFilterChain webhooks(HttpSecurity http, PimProperties properties) throws Exception {
+        long max = properties.webhooks().maxBodySize().toBytes();
+        return http.securityMatcher("/webhooks/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(r -> r.disable())
+                .addFilterBefore(
+                        new OncePerRequestFilter() {
+                            @Override
+                            protected void doFilterInternal(
+                                    HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                                    throws ServletException, IOException {
+                                if (request.getContentLengthLong() > max) {
+                                    response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+                                    response.setContentType("application/json");
+                                    response.getWriter()
+                                            .write("{\"error\":\"body: larger than " + max
+                                                    + " bytes (pim.webhooks.max-body-size)\"}");
+                                    return;
+                                }
+                                chain.doFilter(request, response);
+                            }
+                        },
+                        org.springframework.security.web.csrf.CsrfFilter.class)
                 .build();
     }
 

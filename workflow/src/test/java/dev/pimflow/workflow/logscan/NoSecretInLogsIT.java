@@ -26,6 +26,7 @@ class NoSecretInLogsIT {
             "it-mfa-shared-secret",
             "test-audit-hmac-key-0123456789abcdef",
             "it-audit-hmac-key-shared-by-the-nodes",
+            "e2e-pagerduty-secret",
             dev.pimflow.workflow.support.OidcProvider.CLIENT_SECRET);
     /** A JWS/JWT (header.payload.signature, base64url JSON objects): MFA assertions, Graph tokens. */
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
