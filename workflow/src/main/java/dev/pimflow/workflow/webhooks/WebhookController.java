@@ -15,7 +15,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -42,14 +41,9 @@ public class WebhookController {
             PimProperties properties,
             KafkaTemplate<String, byte[]> kafka,
             EventCodec codec,
-            ObjectProvider<People> people,
+            People directory,
             Clock clock) {
         WebhookSettings settings = properties.webhooks();
-        // the directory port is asked per request, so that a node without one still starts (and answers 503)
-        People directory = person -> people.getIfAvailable(() -> name -> {
-                    throw new WebhookRefusal(503, "no directory of people is configured to resolve ticket assignees");
-                })
-                .objectId(person);
         this.vendors = List.of(
                         new PagerDutyWebhook(settings.pagerduty(), settings.clockSkew(), directory, clock),
                         new JiraWebhook(settings.jira(), settings.clockSkew(), directory, clock),
