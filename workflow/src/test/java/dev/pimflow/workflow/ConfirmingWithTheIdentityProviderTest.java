@@ -131,37 +131,42 @@ class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
         ConfirmationBrowser browser = new ConfirmationBrowser();
 
         Map<String, HttpResponse<String>> pages = new LinkedHashMap<>();
-        pages.put("another person", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(BOB)));
-        pages.put(
+        refused(pages, "another person", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(BOB)));
+        refused(
+                pages,
                 "no mfa",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).amr("pwd")));
-        pages.put(
+        refused(
+                pages,
                 "an old sign-in",
                 confirm(
                         browser,
                         confirmUrl,
                         "approve",
                         Claims.mfaSignIn(ALINE).authTime(Instant.now().minus(Duration.ofMinutes(10)))));
-        pages.put(
+        refused(
+                pages,
                 "no auth_time",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).without("auth_time")));
-        pages.put(
+        refused(
+                pages,
                 "a forged nonce",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).nonce("forged")));
-        pages.put(
+        refused(
+                pages,
                 "another audience",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).audience("another-client")));
         SETUP.provider().nextTokenFromOtherIssuer();
-        pages.put("another issuer", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
+        refused(pages, "another issuer", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
         SETUP.provider().nextTokenSignedWithAForeignKey();
-        pages.put("another key", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
+        refused(pages, "another key", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
         URI startedElsewhere = signIn(new ConfirmationBrowser(), confirmUrl, "approve", Claims.mfaSignIn(ALINE));
-        pages.put("another browser", browser.get(startedElsewhere.toString()));
+        refused(pages, "another browser", browser.get(startedElsewhere.toString()));
         URI valid =
                 signIn(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).amr("pwd"));
         browser.get(valid.toString());
-        pages.put("a replayed state and code", browser.get(valid.toString()));
-        pages.put("an unknown state", browser.get(SETUP.publicUrl() + "/confirm/callback?code=x&state=made-up"));
+        refused(pages, "a replayed state and code", browser.get(valid.toString()));
+        refused(pages, "an unknown state", browser.get(SETUP.publicUrl() + "/confirm/callback?code=x&state=made-up"));
 
         pages.forEach((attempt, page) ->
                 assertThat(page.statusCode()).as(attempt + ": " + page.body()).isBetween(400, 499));
@@ -344,6 +349,14 @@ class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
         assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
         tickets.closeTicket(ticket);
         awaitStatus(activationId, Status.CANCELLED);
+    }
+
+    /** Keeps an attempt's page, failing at once (naming the attempt) if the sign-in was not refused. */
+    private static void refused(Map<String, HttpResponse<String>> pages, String attempt, HttpResponse<String> page) {
+        assertThat(page.statusCode())
+                .as(attempt + " was not refused: " + page.body())
+                .isBetween(400, 499);
+        pages.put(attempt, page);
     }
 
     /** The User Administrator policy's AuthenticationContext_EndUser_Assignment rule, set as the tenant's admin. */
