@@ -351,6 +351,41 @@ class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
         awaitStatus(activationId, Status.CANCELLED);
     }
 
+    @Test
+    void whileTheRolesPolicyCannotBeReadTheCallbackDoesNotFallBackToAmr() throws Exception {
+        // the role's policy requires authentication context c1, and the sign-in shows MFA only in amr: when Graph
+        // cannot say at the callback what the policy requires, the sign-in must not be taken as enough
+        String ticket = "CONTOSO:Oidc-Acrs-Unreadable";
+        setAuthenticationContext(true, "c1");
+        try {
+            tickets.requestActivation(ticket, ALINE, "PT1H");
+            JsonNode challenge = challengeOf(ticket);
+            String activationId = challenge.path("activationId").asText();
+            ConfirmationBrowser browser = new ConfirmationBrowser();
+            URI callback = signIn(browser, challenge.path("confirmUrl").asText(), "approve", Claims.mfaSignIn(ALINE));
+            assertThat(simulatorControl("POST", "/faults", """
+                            {"status":500,"count":-1,"code":"PimflowTestFault",\
+                            "pathContains":"roleManagementPolicyAssignments","method":"GET"}""").statusCode()).isEqualTo(201);
+            HttpResponse<String> page;
+            try {
+                page = browser.get(callback.toString());
+            } finally {
+                assertThat(simulatorControl("DELETE", "/faults", null).statusCode())
+                        .isEqualTo(204);
+            }
+
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(503);
+            assertThat(page.body()).contains("Nothing was approved");
+            assertThat(refusals(activationId))
+                    .anyMatch(r -> r.startsWith("the role's activation policy could not be read"));
+            assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
+            tickets.closeTicket(ticket);
+            awaitStatus(activationId, Status.CANCELLED);
+        } finally {
+            setAuthenticationContext(false, null);
+        }
+    }
+
     /** Keeps an attempt's page, failing at once (naming the attempt) if the sign-in was not refused. */
     private static void refused(Map<String, HttpResponse<String>> pages, String attempt, HttpResponse<String> page) {
         assertThat(page.statusCode())
