@@ -9,13 +9,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.Status;
+import dev.pimflow.pim.simulator.ContosoTenant;
+import dev.pimflow.pim.simulator.SimulatorTokenCredential;
 import dev.pimflow.workflow.support.ConfirmationBrowser;
 import dev.pimflow.workflow.support.IdentityProviderTestBase;
 import dev.pimflow.workflow.support.OidcProvider.Claims;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +40,8 @@ import org.springframework.test.context.TestPropertySource;
  * forged nonce, a replayed state or code, a token from another issuer, audience or key, another browser) is refused,
  * audited, and activates nothing; a challenge that is expired, cancelled or already decided cannot be confirmed.
  */
-@TestPropertySource(properties = {"camunda.bpm.process-engine-name=oidcadmintest"})
+// role-cache-ttl 0: a role policy changed by a test (its authentication context) is read again at once
+@TestPropertySource(properties = {"camunda.bpm.process-engine-name=oidcadmintest", "pim.graph.role-cache-ttl=PT0S"})
 class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
     private static final Setup SETUP = setUp();
 
@@ -123,37 +131,42 @@ class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
         ConfirmationBrowser browser = new ConfirmationBrowser();
 
         Map<String, HttpResponse<String>> pages = new LinkedHashMap<>();
-        pages.put("another person", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(BOB)));
-        pages.put(
+        refused(pages, "another person", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(BOB)));
+        refused(
+                pages,
                 "no mfa",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).amr("pwd")));
-        pages.put(
+        refused(
+                pages,
                 "an old sign-in",
                 confirm(
                         browser,
                         confirmUrl,
                         "approve",
                         Claims.mfaSignIn(ALINE).authTime(Instant.now().minus(Duration.ofMinutes(10)))));
-        pages.put(
+        refused(
+                pages,
                 "no auth_time",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).without("auth_time")));
-        pages.put(
+        refused(
+                pages,
                 "a forged nonce",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).nonce("forged")));
-        pages.put(
+        refused(
+                pages,
                 "another audience",
                 confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).audience("another-client")));
         SETUP.provider().nextTokenFromOtherIssuer();
-        pages.put("another issuer", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
+        refused(pages, "another issuer", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
         SETUP.provider().nextTokenSignedWithAForeignKey();
-        pages.put("another key", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
+        refused(pages, "another key", confirm(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE)));
         URI startedElsewhere = signIn(new ConfirmationBrowser(), confirmUrl, "approve", Claims.mfaSignIn(ALINE));
-        pages.put("another browser", browser.get(startedElsewhere.toString()));
+        refused(pages, "another browser", browser.get(startedElsewhere.toString()));
         URI valid =
                 signIn(browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).amr("pwd"));
         browser.get(valid.toString());
-        pages.put("a replayed state and code", browser.get(valid.toString()));
-        pages.put("an unknown state", browser.get(SETUP.publicUrl() + "/confirm/callback?code=x&state=made-up"));
+        refused(pages, "a replayed state and code", browser.get(valid.toString()));
+        refused(pages, "an unknown state", browser.get(SETUP.publicUrl() + "/confirm/callback?code=x&state=made-up"));
 
         pages.forEach((attempt, page) ->
                 assertThat(page.statusCode()).as(attempt + ": " + page.body()).isBetween(400, 499));
@@ -247,5 +260,179 @@ class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
         HttpResponse<String> unknown = browser.get(SETUP.publicUrl() + "/confirm/" + java.util.UUID.randomUUID());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("not known");
+    }
+
+    @Test
+    void whereTheRolesPolicyNamesAnAuthenticationContextOnlyASignInWithItInAcrsConfirms() throws Exception {
+        // PIM's policy for the role requires authentication context c1: the sign-in asks for it, and the ID token's
+        // acrs, not its amr, is the proof of MFA
+        String ticket = "CONTOSO:Oidc-Acrs";
+        setAuthenticationContext(true, "c1");
+        try {
+            tickets.requestActivation(ticket, ALINE, "PT1H");
+            JsonNode challenge = challengeOf(ticket);
+            String activationId = challenge.path("activationId").asText();
+            String confirmUrl = challenge.path("confirmUrl").asText();
+            ConfirmationBrowser browser = new ConfirmationBrowser();
+
+            URI authorize = ConfirmationBrowser.location(browser.click(confirmUrl, "approve"));
+            assertThat(java.net.URLDecoder.decode(authorize.getRawQuery(), StandardCharsets.UTF_8))
+                    .contains("claims={\"id_token\":{\"acrs\":{\"essential\":true,\"value\":\"c1\"}}");
+            HttpResponse<String> mfaWithoutContext = browser.get(
+                    SETUP.provider().signIn(authorize, Claims.mfaSignIn(ALINE)).toString());
+            HttpResponse<String> anotherContext = confirm(
+                    browser, confirmUrl, "approve", Claims.mfaSignIn(ALINE).acrs("c2"));
+            for (HttpResponse<String> refused : List.of(mfaWithoutContext, anotherContext)) {
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+                assertThat(refused.body()).contains("did not use multi-factor authentication");
+            }
+            assertThat(refusals(activationId))
+                    .filteredOn(r ->
+                            r.equals("the ID token's acrs does not contain the required authentication context c1"))
+                    .hasSize(2);
+            assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
+
+            HttpResponse<String> withContext = confirm(
+                    browser,
+                    confirmUrl,
+                    "approve",
+                    Claims.mfaSignIn(ALINE).amr("pwd").acrs("c1"));
+            assertThat(withContext.statusCode()).as(withContext.body()).isEqualTo(200);
+            awaitStatus(activationId, Status.ACTIVE);
+            tickets.closeTicket(ticket);
+            awaitRevoked(activationId);
+        } finally {
+            setAuthenticationContext(false, null);
+        }
+    }
+
+    @Test
+    void aSignInThatComesBackAfterTheFlowTimeoutIsRefused() {
+        String ticket = "CONTOSO:Oidc-Slow";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        String activationId = challenge.path("activationId").asText();
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+        URI callback = signIn(browser, challenge.path("confirmUrl").asText(), "approve", Claims.mfaSignIn(ALINE));
+        // the sign-in was started 11 minutes ago (pim.idp.flow-timeout is 10 minutes); the sign-in itself is fresh
+        jdbc.update(
+                "UPDATE confirmation_flow SET started_at = ? WHERE challenge_id = ?",
+                java.sql.Timestamp.from(Instant.now().minus(11, ChronoUnit.MINUTES)),
+                challenge.path("challengeId").asText());
+
+        HttpResponse<String> late = browser.get(callback.toString());
+
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(403);
+        assertThat(late.body()).contains("The sign-in took too long");
+        assertThat(refusals(activationId)).anyMatch(r -> r.startsWith("sign-in took longer than PT10M"));
+        assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
+        tickets.closeTicket(ticket);
+        awaitStatus(activationId, Status.CANCELLED);
+    }
+
+    @Test
+    void anIdTokenSignedWithTheProvidersKeyButNamingAnotherIssuerIsRefused() {
+        String ticket = "CONTOSO:Oidc-Iss";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        String activationId = challenge.path("activationId").asText();
+
+        HttpResponse<String> page = confirm(
+                new ConfirmationBrowser(),
+                challenge.path("confirmUrl").asText(),
+                "approve",
+                Claims.mfaSignIn(ALINE).issuer(SETUP.provider().otherIssuerUri()));
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(403);
+        assertThat(page.body()).contains("could not be verified");
+        assertThat(refusals(activationId)).anyMatch(r -> r.endsWith("invalid_id_token"));
+        assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
+        tickets.closeTicket(ticket);
+        awaitStatus(activationId, Status.CANCELLED);
+    }
+
+    @Test
+    void whileTheRolesPolicyCannotBeReadTheCallbackDoesNotFallBackToAmr() throws Exception {
+        // the role's policy requires authentication context c1, and the sign-in shows MFA only in amr: when Graph
+        // cannot say at the callback what the policy requires, the sign-in must not be taken as enough
+        String ticket = "CONTOSO:Oidc-Acrs-Unreadable";
+        setAuthenticationContext(true, "c1");
+        try {
+            tickets.requestActivation(ticket, ALINE, "PT1H");
+            JsonNode challenge = challengeOf(ticket);
+            String activationId = challenge.path("activationId").asText();
+            ConfirmationBrowser browser = new ConfirmationBrowser();
+            URI callback = signIn(browser, challenge.path("confirmUrl").asText(), "approve", Claims.mfaSignIn(ALINE));
+            assertThat(simulatorControl("POST", "/faults", """
+                            {"status":500,"count":-1,"code":"PimflowTestFault",\
+                            "pathContains":"roleManagementPolicyAssignments","method":"GET"}""").statusCode()).isEqualTo(201);
+            HttpResponse<String> page;
+            try {
+                page = browser.get(callback.toString());
+            } finally {
+                assertThat(simulatorControl("DELETE", "/faults", null).statusCode())
+                        .isEqualTo(204);
+            }
+
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(503);
+            assertThat(page.body()).contains("Nothing was approved");
+            assertThat(refusals(activationId))
+                    .anyMatch(r -> r.startsWith("the role's activation policy could not be read"));
+            assertThat(statusOf(activationId)).isEqualTo(Status.PENDING_MFA.wire());
+            tickets.closeTicket(ticket);
+            awaitStatus(activationId, Status.CANCELLED);
+        } finally {
+            setAuthenticationContext(false, null);
+        }
+    }
+
+    /** Keeps an attempt's page, failing at once (naming the attempt) if the sign-in was not refused. */
+    private static void refused(Map<String, HttpResponse<String>> pages, String attempt, HttpResponse<String> page) {
+        assertThat(page.statusCode())
+                .as(attempt + " was not refused: " + page.body())
+                .isBetween(400, 499);
+        pages.put(attempt, page);
+    }
+
+    /** The User Administrator policy's AuthenticationContext_EndUser_Assignment rule, set as the tenant's admin. */
+    private void setAuthenticationContext(boolean enabled, String claimValue) throws Exception {
+        String admin = SimulatorTokenCredential.user(ContosoTenant.ADMIN_ID, "pwd", "mfa")
+                .token();
+        String filter = URLEncoder.encode(
+                        "scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '"
+                                + ContosoTenant.USER_ADMINISTRATOR_ROLE_ID + "'",
+                        StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        HttpResponse<String> assignments =
+                graph("GET", "/policies/roleManagementPolicyAssignments?$filter=" + filter, admin, null);
+        assertThat(assignments.statusCode()).as(assignments.body()).isEqualTo(200);
+        String policyId = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(assignments.body())
+                .at("/value/0/policyId")
+                .asText();
+        String rule = "{\"@odata.type\":\"#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule\","
+                + "\"id\":\"AuthenticationContext_EndUser_Assignment\",\"isEnabled\":" + enabled + ",\"claimValue\":"
+                + (claimValue == null ? "null" : "\"" + claimValue + "\"") + "}";
+        HttpResponse<String> patched = graph(
+                "PATCH",
+                "/policies/roleManagementPolicies/" + policyId + "/rules/AuthenticationContext_EndUser_Assignment",
+                admin,
+                rule);
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(204);
+    }
+
+    private HttpResponse<String> graph(String method, String path, String token, String json) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        method,
+                                        json == null
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -287,7 +287,27 @@ public class Confirmations {
                     "Your identity provider reused an earlier sign-in. Confirming needs a new one: open the link"
                             + " and sign in again.");
         }
-        String context = requiredContextOrNull(a);
+        String context;
+        try {
+            context = requiredContext(a);
+        } catch (RuntimeException e) {
+            // without the role's policy pimflow does not know which authentication context the sign-in must show: it
+            // does not fall back to a weaker proof (amr) but refuses, as start() does
+            log.warn(
+                    "Confirmation of activation {}: the role's activation policy could not be read: {}",
+                    a.id(),
+                    e.toString());
+            audit(
+                    flow,
+                    "the role's activation policy could not be read: "
+                            + e.getClass().getSimpleName(),
+                    evidence);
+            return Page.of(
+                    503,
+                    "Microsoft Entra could not be reached",
+                    "Your sign-in was fine, but PIM could not be reached to check what this role requires. Nothing"
+                            + " was approved; open the link again and retry in a minute.");
+        }
         if (!mfaShown(id, context)) {
             return refuse(
                     flow,
@@ -399,9 +419,13 @@ public class Confirmations {
 
     private Page refuse(
             ConfirmationFlows.Flow flow, String reason, Map<String, Object> evidence, String title, String message) {
+        audit(flow, reason, evidence);
+        return Page.of(403, title, message + " This attempt was recorded.");
+    }
+
+    private void audit(ConfirmationFlows.Flow flow, String reason, Map<String, Object> evidence) {
         tx.executeWithoutResult(s -> store.lock(flow.activationId())
                 .ifPresent(a -> decisions.reject(a, CHANNEL, "data.assertion", reason, evidence)));
-        return Page.of(403, title, message + " This attempt was recorded.");
     }
 
     private Optional<Activation> find(String challengeId) {
@@ -453,14 +477,6 @@ public class Confirmations {
     private String requiredContext(Activation a) {
         String fromPolicy = roles.policy(a.roleDefinitionId()).authenticationContext();
         return fromPolicy != null ? fromPolicy : mfaContext;
-    }
-
-    private String requiredContextOrNull(Activation a) {
-        try {
-            return requiredContext(a);
-        } catch (RuntimeException e) {
-            return mfaContext;
-        }
     }
 
     /** MFA as the ID token shows it: the required authentication context in {@code acrs}, else {@code mfa} in {@code amr}. */
