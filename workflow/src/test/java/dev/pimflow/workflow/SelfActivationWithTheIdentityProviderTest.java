@@ -130,6 +130,51 @@ class SelfActivationWithTheIdentityProviderTest extends IdentityProviderTestBase
     }
 
     @Test
+    void aTicketClosedWhilePimSelfActivatesLeavesNothingActive() throws Exception {
+        // PIM takes 8 s to answer the person's selfActivate; meanwhile the ticket closes and the request is cancelled.
+        // When PIM's answer comes, the challenge no longer waits: the assignment PIM just made is removed at once
+        String ticket = "CONTOSO:Self-3";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        String activationId = challenge.path("activationId").asText();
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+        URI callback = signIn(browser, challenge.path("confirmUrl").asText(), "approve", Claims.mfaSignIn(ALINE));
+        assertThat(simulatorControl(
+                                "POST",
+                                "/faults",
+                                "{\"status\":0,\"delayMillis\":8000,\"count\":1,"
+                                        + "\"pathContains\":\"roleAssignmentScheduleRequests\",\"method\":\"POST\"}")
+                        .statusCode())
+                .isBetween(200, 299);
+        // while PIM holds the selfActivate (the fault is taken when it arrives), the ticket closes
+        Thread closer = new Thread(() -> {
+            org.awaitility.Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> simulatorControl("GET", "/faults", null)
+                            .body()
+                            .replaceAll("\\s", "")
+                            .contains("\"value\":[]"));
+            tickets.closeTicket(ticket);
+            awaitStatus(activationId, Status.CANCELLED);
+        });
+        closer.start();
+        HttpResponse<String> page = browser.get(callback.toString());
+        closer.join(WAIT.toMillis());
+        assertThat(statusOf(activationId)).isEqualTo(Status.CANCELLED.wire());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(409);
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+        assertThat(refusals(activationId)).anyMatch(r -> r.startsWith("challenge closed during the self-activation"));
+        assertThat(pimRequestsOf(ALINE))
+                .as("PIM made the assignment, and pimflow removed it")
+                .anyMatch(r -> "selfActivate".equals(r.path("action").asText())
+                        && ticket.equals(
+                                r.path("ticketInfo").path("ticketNumber").asText()))
+                .anyMatch(r -> "adminRemove".equals(r.path("action").asText())
+                        && ticket.equals(
+                                r.path("ticketInfo").path("ticketNumber").asText()));
+    }
+
+    @Test
     @ExtendWith(BrowserCondition.class)
     void inABrowserThePersonReadsThePageApprovesSignsInAndTheRoleIsActive() throws Exception {
         String missing = BrowserCondition.missing();

@@ -327,65 +327,166 @@ public class Confirmations {
         boolean approved = "approve".equals(flow.decision());
         String assertionId = "oidc:"
                 + ConfirmationFlows.hash(idp.issuer() + "|" + flow.nonce()).substring(0, 60);
-        try {
-            Page page = tx.execute(s -> {
-                Activation a = store.lock(flow.activationId()).orElse(null);
-                if (a == null || !flow.challengeId().equals(a.challengeId())) {
-                    return Page.of(410, "This request can no longer be decided", "A newer request replaced it.");
-                }
-                Optional<MfaOutcome.Rejected> refused = decisions.useOnce(a, assertionId, CHANNEL, evidence);
-                if (refused.isPresent()) {
-                    return new Page(
-                            409,
-                            "This request can no longer be decided",
-                            whyClosedOr(a, "This confirmation was already used."),
-                            a,
-                            false);
-                }
-                String refusedByPim = approved && selfActivate ? selfActivateAsThePerson(a, signIn) : null;
-                decisions.decided(a, approved, assertionId, evidence);
-                if (refusedByPim != null) {
-                    return new Page(
-                            403,
-                            "PIM refused the activation",
-                            "Your approval was recorded, but Microsoft Entra PIM refused to activate "
-                                    + a.roleDisplayName() + " for you (" + refusedByPim + ").",
-                            a,
-                            false);
-                }
-                return approved
-                        ? new Page(
-                                200,
-                                "Approved",
-                                "Your approval was recorded. " + a.roleDisplayName() + " will be active in a moment"
-                                        + " for ticket " + a.ticketNumber() + ".",
-                                a,
-                                false)
-                        : new Page(200, "Denied", "Your denial was recorded. Nothing will be activated.", a, false);
-            });
-            return page;
-        } catch (SelfActivationUnavailable e) {
-            tx.executeWithoutResult(s -> store.lock(flow.activationId())
-                    .ifPresent(a -> decisions.reject(a, CHANNEL, "data.assertion", e.getMessage(), evidence)));
-            return Page.of(
-                    503,
-                    "Microsoft Entra could not be reached",
-                    "Your sign-in was fine, but PIM could not be reached to activate the role. Nothing was changed;"
-                            + " open the link again and retry in a minute.");
+        if (approved && selfActivate) {
+            return selfActivateAndDecide(flow, signIn, evidence, assertionId);
         }
+        return tx.execute(s -> {
+            Activation a = store.lock(flow.activationId()).orElse(null);
+            Page closed = closedFor(flow, a, assertionId, evidence);
+            if (closed != null) {
+                return closed;
+            }
+            decisions.decided(a, approved, assertionId, evidence);
+            return approved ? approvedPage(a) : deniedPage(a);
+        });
     }
 
     /**
-     * Sends the person's own {@code selfActivate} with the sign-in's delegated token, used here once and not kept;
-     * PIM's answer (the assignment, or its refusal naming the rule) is recorded for the activation step. Returns the
-     * refusal in words, or null when PIM activated the role.
+     * {@code self-activate}: the sign-in's proof is used once (committed), then the person's own selfActivate is sent
+     * outside any transaction (no row lock or connection is held while Graph answers), then PIM's answer and the
+     * decision are recorded in a second transaction, which checks again that the challenge still waits. If it closed
+     * meanwhile (its ticket closed, it expired) while PIM activated the role, the assignment is removed at once with
+     * the app's adminRemove, so nothing active is left that pimflow does not track.
      */
-    private String selfActivateAsThePerson(Activation a, IdentityProvider.SignIn signIn) {
-        if (signIn.accessToken() == null) {
-            selfActivations.denied(a.id(), a.challengeId(), "SelfActivationMissing: the sign-in gave no Graph token");
-            return "the sign-in gave no token for Microsoft Graph";
+    private Page selfActivateAndDecide(
+            ConfirmationFlows.Flow flow,
+            IdentityProvider.SignIn signIn,
+            Map<String, Object> evidence,
+            String assertionId) {
+        Page closed =
+                tx.execute(s -> closedFor(flow, store.lock(flow.activationId()).orElse(null), assertionId, evidence));
+        if (closed != null) {
+            return closed;
         }
-        AssignmentRequest request = new AssignmentRequest(
+        Activation before = store.find(flow.activationId()).orElseThrow();
+        Assignment assignment = null;
+        String denial;
+        if (signIn.accessToken() == null) {
+            denial = "SelfActivationMissing: the sign-in gave no Graph token";
+        } else {
+            try {
+                assignment =
+                        pim.selfActivate(request(before), signIn.accessToken().getTokenValue());
+                denial = null;
+            } catch (PimException e) {
+                if (e.kind() != PimException.Kind.DENY) {
+                    return unavailable(flow, "self-activation could not reach PIM: " + e.code(), evidence);
+                }
+                denial = e.getMessage();
+            } catch (RuntimeException e) {
+                return unavailable(
+                        flow,
+                        "self-activation could not reach PIM: " + e.getClass().getSimpleName(),
+                        evidence);
+            }
+        }
+        Assignment made = assignment;
+        String refusal = denial;
+        return tx.execute(s -> {
+            Activation a = store.lock(flow.activationId()).orElse(null);
+            String why = a == null ? "the activation is gone" : stillWaiting(a);
+            if (why != null) {
+                if (made != null && a != null) {
+                    pim.remove(new dev.pimflow.pim.RemovalRequest(
+                            a.principalId(),
+                            a.roleDefinitionId(),
+                            a.directoryScopeId(),
+                            "Self-activation undone: the request closed while PIM activated it (" + why + ")",
+                            a.ticketNumber(),
+                            a.ticketSystem()));
+                }
+                if (a != null) {
+                    Map<String, Object> undone = new LinkedHashMap<>(evidence);
+                    undone.put("selfActivationUndone", made != null);
+                    decisions.reject(
+                            a,
+                            CHANNEL,
+                            "data.challengeId",
+                            "challenge closed during the self-activation: " + why,
+                            undone);
+                }
+                return new Page(
+                        409,
+                        "This request can no longer be decided",
+                        a == null ? "It was replaced." : whyClosedOr(a, "It closed meanwhile."),
+                        a,
+                        false);
+            }
+            if (made != null) {
+                selfActivations.activated(a.id(), a.challengeId(), made);
+            } else {
+                selfActivations.denied(a.id(), a.challengeId(), refusal);
+            }
+            decisions.decided(a, true, assertionId, evidence);
+            if (refusal != null) {
+                return new Page(
+                        403,
+                        "PIM refused the activation",
+                        "Your approval was recorded, but Microsoft Entra PIM refused to activate " + a.roleDisplayName()
+                                + " for you (" + refusal + ").",
+                        a,
+                        false);
+            }
+            return approvedPage(a);
+        });
+    }
+
+    /** Null while the challenge still waits for this answer, which is used once; else the page that says why not. */
+    private Page closedFor(
+            ConfirmationFlows.Flow flow, Activation a, String assertionId, Map<String, Object> evidence) {
+        if (a == null || !flow.challengeId().equals(a.challengeId())) {
+            return Page.of(410, "This request can no longer be decided", "A newer request replaced it.");
+        }
+        Optional<MfaOutcome.Rejected> refused = decisions.useOnce(a, assertionId, CHANNEL, evidence);
+        if (refused.isPresent()) {
+            return new Page(
+                    409,
+                    "This request can no longer be decided",
+                    whyClosedOr(a, "This confirmation was already used."),
+                    a,
+                    false);
+        }
+        return null;
+    }
+
+    /** Null while the challenge still waits (pending, its process at the MFA wait, not expired); else why not. */
+    private String stillWaiting(Activation a) {
+        if (!Status.PENDING_MFA.is(a.status()) || !process.waitingForMfa(a)) {
+            return "the activation is " + a.status();
+        }
+        if (a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
+            return "the challenge expired at " + a.challengeExpiresAt();
+        }
+        return null;
+    }
+
+    private Page unavailable(ConfirmationFlows.Flow flow, String reason, Map<String, Object> evidence) {
+        tx.executeWithoutResult(s -> store.lock(flow.activationId())
+                .ifPresent(a -> decisions.reject(a, CHANNEL, "data.assertion", reason, evidence)));
+        return Page.of(
+                503,
+                "Microsoft Entra could not be reached",
+                "Your sign-in was fine, but PIM could not be reached to activate the role. Nothing was changed;"
+                        + " open the link again and retry in a minute.");
+    }
+
+    private static Page approvedPage(Activation a) {
+        return new Page(
+                200,
+                "Approved",
+                "Your approval was recorded. " + a.roleDisplayName() + " will be active in a moment for ticket "
+                        + a.ticketNumber() + ".",
+                a,
+                false);
+    }
+
+    private static Page deniedPage(Activation a) {
+        return new Page(200, "Denied", "Your denial was recorded. Nothing will be activated.", a, false);
+    }
+
+    /** The seed's own request, as the person: justification, ticket, the requested duration from now. */
+    private static AssignmentRequest request(Activation a) {
+        return new AssignmentRequest(
                 a.principalId(),
                 a.roleDefinitionId(),
                 a.directoryScopeId(),
@@ -394,27 +495,6 @@ public class Confirmations {
                 a.ticketNumber(),
                 a.ticketSystem(),
                 a.id());
-        try {
-            Assignment assignment =
-                    pim.selfActivate(request, signIn.accessToken().getTokenValue());
-            selfActivations.activated(a.id(), a.challengeId(), assignment);
-            return null;
-        } catch (PimException e) {
-            if (e.kind() == PimException.Kind.DENY) {
-                selfActivations.denied(a.id(), a.challengeId(), e.getMessage());
-                return e.getMessage();
-            }
-            throw new SelfActivationUnavailable("self-activation could not reach PIM: " + e.code());
-        } catch (RuntimeException e) {
-            throw new SelfActivationUnavailable(
-                    "self-activation could not reach PIM: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static final class SelfActivationUnavailable extends RuntimeException {
-        SelfActivationUnavailable(String message) {
-            super(message, null, false, false);
-        }
     }
 
     private Page refuse(
