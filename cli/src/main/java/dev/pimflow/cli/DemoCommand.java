@@ -7,6 +7,7 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.TicketClosed;
+import dev.pimflow.contracts.seed.DevelopmentPagerDuty;
 import dev.pimflow.contracts.seed.TutorialTenant;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -39,6 +40,11 @@ import picocli.CommandLine.Spec;
  *
  * <p>The ticket number is unique per run, so a demo never meets a live activation of an earlier one; when a demo stops
  * after its request (a failed step, Ctrl-C) it closes its ticket, so nothing it started stays pending or active.
+ *
+ * <p>{@code --via pagerduty} tells the ticket system's part as PagerDuty would (issue 14): signed V3 webhooks to the
+ * orchestrator's {@code /webhooks/pagerduty} ({@link PagerDutyIncident}): the incident triggered, Aline's acknowledgement
+ * (which the orchestrator's rule for the service turns into the activation request), and its resolution (which closes
+ * the ticket). The embedded default's development PagerDuty configuration answers them with nothing to configure.
  */
 @Command(
         name = "demo",
@@ -58,6 +64,10 @@ import picocli.CommandLine.Spec;
             "  5. after --close-after the ticket closes (ticket.closed); activation.revoked (reason ticket-closed) "
                     + "arrives on pim.revocations, and the assignment is gone from Graph;",
             "  6. the activation's audit trail and the whole audit chain are checked over the REST API.",
+            "--via pagerduty tells steps 2 and 5 as PagerDuty does: signed V3 webhooks to <url>/webhooks/pagerduty "
+                    + "(incident.triggered assigned to Aline, incident.acknowledged by her, which the orchestrator's rule "
+                    + "for the service turns into the request, incident.resolved), signed with the development secret of "
+                    + "the embedded default's development PagerDuty configuration; the ticket is the incident's number.",
             "Needs Kafka (--bootstrap-servers), the REST API (--url, --user, env PIM_ADMIN_PASSWORD or --password-file) "
                     + "and the Graph simulator (--graph-base-url). --timeout bounds each step's wait (default here: 60s).",
             "The default ticket number is the tutorial's with a random suffix, so runs do not collide; if the demo stops "
@@ -77,6 +87,11 @@ class DemoCommand implements Callable<Integer> {
     /** Each single call (Kafka, REST, Graph) waits at most this long, whatever the steps may. */
     static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
 
+    static final String VIA_KAFKA = "kafka";
+    static final String VIA_PAGERDUTY = "pagerduty";
+    /** The orchestrator's {@code pim.webhooks.pagerduty.ticket-system} by default; its answers say the one it uses. */
+    static final String PAGERDUTY_SYSTEM = "PagerDuty";
+
     private static final Set<String> ENDED =
             Set.of(Status.DENIED.wire(), Status.FAILED.wire(), Status.CANCELLED.wire());
 
@@ -84,18 +99,30 @@ class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(
+            names = "--via",
+            paramLabel = "<ticket system>",
+            defaultValue = VIA_KAFKA,
+            description =
+                    "How the ticket system speaks: " + VIA_KAFKA + " (CloudEvents on tickets.events, the default) "
+                            + "or " + VIA_PAGERDUTY + " (PagerDuty V3 webhooks, signed, to <url>/webhooks/pagerduty).")
+    String via;
+
+    @Option(
             names = "--ticket",
             paramLabel = "<number>",
             description = "Ticket number (default: the tutorial's " + TUTORIAL_TICKET + " with a random suffix, e.g. "
                     + TUTORIAL_TICKET
-                    + "-k3f9). A ticket that has activations already is refused: the story needs a fresh one.")
+                    + "-k3f9; with --via pagerduty the incident's number, digits, default random). A ticket that has "
+                    + "activations already is refused: the story needs a fresh one.")
     String ticket;
 
     @Option(
             names = "--duration",
             paramLabel = "<ISO-8601>",
             defaultValue = "PT5H",
-            description = "Requested duration (default: ${DEFAULT-VALUE}; the role allows at most PT8H).")
+            description =
+                    "Requested duration (default: ${DEFAULT-VALUE}; the role allows at most PT8H). With --via "
+                            + "pagerduty the orchestrator's rule for the service sets it (PT5H in the development configuration).")
     String duration;
 
     @Option(
@@ -166,6 +193,10 @@ class DemoCommand implements Callable<Integer> {
 
     // the run's options, read once
     private String ticketNumber;
+    private String ticketSystem = TICKET_SYSTEM;
+    /** The PagerDuty incident the story is told with ({@code --via pagerduty}), else null. */
+    private PagerDutyIncident incident;
+
     private Duration requested;
     private URI graphBase;
     private Duration stepTimeout;
@@ -209,8 +240,36 @@ class DemoCommand implements Callable<Integer> {
 
     /** Checks the options and sets up the clients: REST API, Graph simulator, Kafka settings and the MFA secret. */
     private void readOptions(CommandLine cmd) {
-        ticketNumber = ticket == null ? TUTORIAL_TICKET + "-" + suffix() : Inputs.name(cmd, "--ticket", ticket, 100);
-        requested = Inputs.duration(cmd, "--duration", duration);
+        boolean pagerDuty = VIA_PAGERDUTY.equals(via);
+        if (!pagerDuty && !VIA_KAFKA.equals(via)) {
+            throw Inputs.invalid(cmd, "--via", via, "must be " + VIA_KAFKA + " or " + VIA_PAGERDUTY);
+        }
+        if (pagerDuty) {
+            if (matched("--duration")) {
+                throw Inputs.invalid(
+                        cmd,
+                        "--duration",
+                        duration,
+                        "cannot be chosen with --via pagerduty: the orchestrator's rule for the PagerDuty service sets "
+                                + "it (" + DevelopmentPagerDuty.DURATION + " in the development configuration)");
+            }
+            if (ticket != null && !ticket.strip().matches("[1-9][0-9]{0,8}")) {
+                throw Inputs.invalid(
+                        cmd,
+                        "--ticket",
+                        ticket,
+                        "is not a PagerDuty incident number (with --via pagerduty: digits, e.g. 4711)");
+            }
+            ticketNumber = ticket == null
+                    ? String.valueOf(ThreadLocalRandom.current().nextInt(100_000, 1_000_000))
+                    : ticket.strip();
+            ticketSystem = PAGERDUTY_SYSTEM;
+            requested = DevelopmentPagerDuty.DURATION;
+        } else {
+            ticketNumber =
+                    ticket == null ? TUTORIAL_TICKET + "-" + suffix() : Inputs.name(cmd, "--ticket", ticket, 100);
+            requested = Inputs.duration(cmd, "--duration", duration);
+        }
         Inputs.within(cmd, "--close-after", closeAfter, Duration.ZERO, Duration.ofHours(1));
         graphBase = Inputs.httpUrl(cmd, "--graph-base-url", graphBaseUrl, TutorialCommand.DEFAULT_BASE_URL);
         stepTimeout = matched("--timeout") ? Pimctl.callTimeout(spec) : DEFAULT_STEP_TIMEOUT;
@@ -219,12 +278,30 @@ class DemoCommand implements Callable<Integer> {
         api = Pimctl.orchestrator(spec, callTimeout);
         secret = MfaAnswerCommand.resolveSecret(cmd, null, environment);
         graph = new GraphSimulatorClient(graphBase, new Http(callTimeout));
+        if (pagerDuty) {
+            incident = new PagerDutyIncident(
+                    api.base(),
+                    new Http(callTimeout),
+                    DevelopmentPagerDuty.SECRET,
+                    Integer.parseInt(ticketNumber),
+                    clock);
+        }
     }
 
     private void printIntro(PrintWriter out) {
-        out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
-        out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for "
-                + requested + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
+        if (incident != null) {
+            out.println("pimctl demo --via pagerduty: the walkthrough's story as PagerDuty incident #" + ticketNumber
+                    + " of service " + DevelopmentPagerDuty.SERVICE_NAME + " (" + DevelopmentPagerDuty.SERVICE_ID
+                    + ")");
+            out.println("  Aline Dupuy (PagerDuty user " + DevelopmentPagerDuty.ALINE_USER_ID + ", " + ALINE_ID
+                    + ") acknowledges it; the service's rule asks User Administrator (" + USER_ADMINISTRATOR
+                    + ") for her; the incident is resolved " + Http.seconds(closeAfter) + " s after the activation");
+            out.println("  webhooks to " + incident.url() + ", signed with the development secret");
+        } else {
+            out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
+            out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for "
+                    + requested + "; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
+        }
         out.println("  orchestrator " + api.base() + " (user " + api.user() + "), Kafka " + kafka.bootstrapServers()
                 + ", Graph " + graphBase + "; each step waits at most " + Http.seconds(stepTimeout) + " s");
         out.println();
@@ -235,8 +312,7 @@ class DemoCommand implements Callable<Integer> {
     private void closeOnInterrupt(CommandLine cmd) {
         if (closeTicket("pimctl demo interrupted")) {
             PrintWriter err = cmd.getErr();
-            err.println("pimctl: demo interrupted: closed ticket " + ticketNumber
-                    + " so that its activation does not stay active");
+            err.println("pimctl: demo interrupted: " + closedWhat() + " so that its activation does not stay active");
             err.flush();
         }
     }
@@ -247,10 +323,11 @@ class DemoCommand implements Callable<Integer> {
         String cleanup = "";
         if (ticketOpen.get()) {
             cleanup = closeTicket("pimctl demo stopped: " + step + " failed")
-                    ? " (closed ticket " + ticketNumber + ": nothing stays active)"
-                    : " (closing the ticket failed too: pimctl ticket close --ticket " + ticketNumber + ")";
+                    ? " (" + closedWhat() + ": nothing stays active)"
+                    : " (closing the ticket failed too: pimctl ticket close --ticket " + ticketNumber
+                            + (TICKET_SYSTEM.equals(ticketSystem) ? "" : " --system " + ticketSystem) + ")";
             if (!ticketOpen.get()) {
-                timeline.ok("closed ticket " + ticketNumber + ", so nothing the demo started stays pending or active");
+                timeline.ok(closedWhat() + ", so nothing the demo started stays pending or active");
             }
         }
         return new CliException("demo " + step + " failed: " + e.getMessage() + cleanup, e);
@@ -258,6 +335,9 @@ class DemoCommand implements Callable<Integer> {
 
     private void story() {
         JsonNode liveForAline = preflight();
+        if (incident != null) {
+            webhookAnswers();
+        }
         alineHasNoRoleYet(liveForAline);
         requestActivation();
         String challengeId = awaitMfaChallenge();
@@ -290,6 +370,20 @@ class DemoCommand implements Callable<Integer> {
         return liveForAline;
     }
 
+    /**
+     * Preflight ({@code --via pagerduty}): PagerDuty's ping, signed with the development secret, is verified and
+     * answered 202 by the orchestrator's webhook, before anything is published.
+     */
+    private void webhookAnswers() {
+        step = "preflight (PagerDuty webhook)";
+        PagerDutyIncident.Delivery ping = deliver(incident::ping);
+        if (ping.answer().status() != 202) {
+            throw new StepFailed(refused(ping)
+                    + ": a verified ping changes nothing and is answered 202: is --url a pimflow orchestrator?");
+        }
+        timeline.ok("PagerDuty webhook answers at " + incident.url() + " (development signing secret accepted)");
+    }
+
     /** Step 1: Graph shows no User Administrator assignment for Aline. */
     private void alineHasNoRoleYet(JsonNode liveForAline) {
         step = "step 1 (Aline has no role yet)";
@@ -311,6 +405,10 @@ class DemoCommand implements Callable<Integer> {
         timeline.waiting("connecting to Kafka at " + kafka.bootstrapServers());
         bus = buses.apply(kafka, WATCHED);
         timeline.ok("watching " + String.join(", ", WATCHED));
+        if (incident != null) {
+            requestThroughPagerDuty();
+            return;
+        }
         String requestEvent = UUID.randomUUID().toString();
         ActivationRequested request = new ActivationRequested(
                 TICKET_SYSTEM, ticketNumber, ALINE_ID, USER_ADMINISTRATOR, "/", JUSTIFICATION, requested);
@@ -323,6 +421,85 @@ class DemoCommand implements Callable<Integer> {
             throw e;
         }
         timeline.ok("activation requested (event " + timeline.abbreviate(requestEvent) + ")");
+    }
+
+    /**
+     * Step 2 ({@code --via pagerduty}): the incident is triggered, assigned to Aline (ticket.opened), and Aline
+     * acknowledges it (ticket.assigned, and the activation request of the service's rule); from the first delivery on
+     * the ticket is open.
+     */
+    private void requestThroughPagerDuty() {
+        step = "step 2 (PagerDuty incident)";
+        Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C from now on resolves the incident
+        ticketOpen.set(true);
+        PagerDutyIncident.Delivery triggered = deliver(incident::triggered);
+        if (!triggered.answer().ok()) {
+            if (triggered.answer().status() < 500) {
+                ticketOpen.set(false); // refused: nothing was published
+            }
+            throw new StepFailed(refused(triggered) + webhookHint(triggered));
+        }
+        String ticketName = triggered.answer().body() == null
+                ? null
+                : triggered.answer().body().path("ticket").asText(null);
+        if (ticketName != null && ticketName.endsWith(":" + ticketNumber)) {
+            ticketSystem = ticketName.substring(0, ticketName.length() - ticketNumber.length() - 1);
+        }
+        timeline.ok("incident #" + ticketNumber + " triggered on " + DevelopmentPagerDuty.SERVICE_NAME
+                + ", assigned to Aline: ticket " + ticketSystem + " " + ticketNumber + " opened (event "
+                + timeline.abbreviate(triggered.eventId()) + ")");
+        PagerDutyIncident.Delivery acknowledged = deliver(incident::acknowledged);
+        if (!acknowledged.answer().ok()) {
+            throw new StepFailed(refused(acknowledged) + webhookHint(acknowledged));
+        }
+        String request = acknowledged.eventId() + ":activation:" + USER_ADMINISTRATOR;
+        if (!acknowledged.published().contains(request)) {
+            throw new StepFailed("incident.acknowledged published no activation request: the orchestrator has no rule "
+                    + "for PagerDuty service " + DevelopmentPagerDuty.SERVICE_ID
+                    + " (pim.webhooks.pagerduty.rules; its development configuration brings one)");
+        }
+        timeline.ok("Aline acknowledged incident #" + ticketNumber + ": the orchestrator asked for User Administrator "
+                + "for her (event " + timeline.abbreviate(acknowledged.eventId()) + ", rule of "
+                + DevelopmentPagerDuty.SERVICE_ID + ")");
+    }
+
+    /** One webhook delivery; the orchestrator unreachable is said as for the REST API. */
+    private PagerDutyIncident.Delivery deliver(java.util.function.Supplier<PagerDutyIncident.Delivery> delivery) {
+        try {
+            return delivery.get();
+        } catch (Http.Unreachable e) {
+            throw new StepFailed(
+                    e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the orchestrator at " + api.base())
+                            + ": is it running? (set --url or PIMFLOW_URL)");
+        }
+    }
+
+    /** What the webhook answered, in one line: {@code POST <url> (incident.acknowledged) answered 422: <error>}. */
+    private String refused(PagerDutyIncident.Delivery d) {
+        String what = "POST " + incident.url() + " (" + d.eventType() + ") answered "
+                + d.answer().status();
+        return switch (d.answer().status()) {
+            case 404 ->
+                what + ": the orchestrator has no PagerDuty webhook: the demo needs the embedded default, "
+                        + "whose development PagerDuty configuration answers it (pim.webhooks.pagerduty.dev-demo-enabled; "
+                        + "never with the production profile)";
+            case 401 ->
+                what + " (" + ApiClient.error(d.answer()) + "): the orchestrator has its own "
+                        + "pim.webhooks.pagerduty.secrets, which turn the development secret off: unset them "
+                        + "(PIM_WEBHOOKS_PAGERDUTY_SECRETS) for the demo";
+            default -> what + ": " + ApiClient.error(d.answer());
+        };
+    }
+
+    /** What to check after a refused incident delivery. */
+    private static String webhookHint(PagerDutyIncident.Delivery d) {
+        return switch (d.answer().status()) {
+            case 422 ->
+                " (is Aline's PagerDuty user " + DevelopmentPagerDuty.ALINE_USER_ID
+                        + " in pim.webhooks.pagerduty.people, as " + TutorialTenant.ALINE_UPN + "?)";
+            case 503 -> " (Kafka or the directory did not answer in time: run the demo again)";
+            default -> "";
+        };
     }
 
     /** Step 3: the MFA challenge for Aline arrives; returns its id (and learns the activation's). */
@@ -397,13 +574,17 @@ class DemoCommand implements Callable<Integer> {
 
     /** Step 5: after --close-after, the ticket closes. */
     private void closeTicketAfterPause() {
-        step = "step 5 (ticket closure)";
+        step = incident != null ? "step 5 (incident resolution)" : "step 5 (ticket closure)";
         if (!closeAfter.isZero()) {
             timeline.waiting("the incident is resolved; closing the ticket in " + Http.seconds(closeAfter) + " s");
             pause(closeAfter);
         }
         String closeEvent = publishClose("incident resolved (pimctl demo)");
-        timeline.ok("ticket closed (event " + timeline.abbreviate(closeEvent) + ")");
+        timeline.ok(
+                incident != null
+                        ? "incident #" + ticketNumber + " resolved: ticket closed (event "
+                                + timeline.abbreviate(closeEvent) + ")"
+                        : "ticket closed (event " + timeline.abbreviate(closeEvent) + ")");
     }
 
     /** Step 5: activation.revoked arrives (reason ticket-closed), and the assignment is gone from Graph. */
@@ -464,6 +645,11 @@ class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** What closing the demo's ticket is called: closed ticket N, or resolved incident #N ({@code --via pagerduty}). */
+    private String closedWhat() {
+        return incident != null ? "resolved incident #" + ticketNumber : "closed ticket " + ticketNumber;
+    }
+
     /** Closes the demo's ticket if its request went out and it is not closed yet; whether this call closed it. */
     private boolean closeTicket(String resolution) {
         try {
@@ -477,6 +663,21 @@ class DemoCommand implements Callable<Integer> {
     private String publishClose(String resolution) {
         if (!ticketOpen.compareAndSet(true, false)) {
             return null;
+        }
+        if (incident != null) {
+            // PagerDuty says "resolved" only; the orchestrator's ticket.closed carries its own resolution text
+            PagerDutyIncident.Delivery resolved;
+            try {
+                resolved = deliver(incident::resolved);
+            } catch (RuntimeException e) {
+                ticketOpen.set(true);
+                throw e;
+            }
+            if (!resolved.answer().ok()) {
+                ticketOpen.set(true);
+                throw new StepFailed(refused(resolved));
+            }
+            return resolved.eventId();
         }
         String eventId = UUID.randomUUID().toString();
         TicketClosed closed = new TicketClosed(
@@ -525,7 +726,7 @@ class DemoCommand implements Callable<Integer> {
                     Duration.ofNanos(Math.min(left, Duration.ofMillis(250).toNanos())))) {
                 Events.View e = Events.parse(r);
                 if (ticketNumber.equals(e.text("ticketNumber"))
-                        && (e.text("ticketSystem") == null || TICKET_SYSTEM.equals(e.text("ticketSystem")))) {
+                        && (e.text("ticketSystem") == null || ticketSystem.equals(e.text("ticketSystem")))) {
                     seen.add(new Seen(r.topic(), e));
                 }
             }

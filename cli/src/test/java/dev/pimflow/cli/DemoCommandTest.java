@@ -515,6 +515,365 @@ class DemoCommandTest {
         assertThat(orchestrator.closed).isTrue();
     }
 
+    // ---------------------------------------------------------------- --via pagerduty
+
+    static final String WEBHOOK = "/webhooks/pagerduty";
+
+    /**
+     * The orchestrator's /webhooks/pagerduty as the embedded default's development configuration answers: the signature
+     * is checked as PagerDutyWebhook checks it (hex HMAC-SHA256 of the raw body under the development secret, 401
+     * otherwise), then {@code answer} decides. Each verified delivery is kept, parsed, in {@code deliveries}.
+     */
+    private void pagerDuty(
+            List<JsonNode> deliveries, java.util.function.Function<JsonNode, FakeOrchestrator.Reply> answer) {
+        api.webhook(WEBHOOK, r -> {
+            assertThat(r.authorization()).as("a webhook sends no login").isNull();
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+            String expected = "v1=" + hmacHex("pimflow-development-pagerduty-secret-not-for-production", r.raw());
+            if (!expected.equals(r.header("X-PagerDuty-Signature"))) {
+                return new FakeOrchestrator.Reply(
+                        401,
+                        "{\"error\":\"X-PagerDuty-Signature: no v1= signature matches the body under a configured secret\"}");
+            }
+            JsonNode payload;
+            try {
+                payload = Events.mapper().readTree(r.raw());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + r.body(), e);
+            }
+            deliveries.add(payload);
+            JsonNode event = payload.path("event");
+            assertThat(Duration.between(Instant.parse(event.path("occurred_at").asText()), Instant.now())
+                            .abs())
+                    .isLessThan(Duration.ofMinutes(1));
+            assertThat(event.path("id").asText()).matches("[0-9a-f-]{36}");
+            return answer.apply(payload);
+        });
+    }
+
+    /** What the development configuration's webhook publishes for a delivery of the demo's incident. */
+    private static FakeOrchestrator.Reply published(JsonNode payload, String... ids) {
+        String number = payload.path("event").path("data").path("number").asText();
+        ObjectNode body = Events.mapper().createObjectNode().put("ticket", "PagerDuty:" + number);
+        var list = body.putArray("published");
+        for (String id : ids) {
+            list.add(id);
+        }
+        return new FakeOrchestrator.Reply(200, body.toString());
+    }
+
+    private static String type(JsonNode payload) {
+        return payload.path("event").path("event_type").asText();
+    }
+
+    private static String eventId(JsonNode payload) {
+        return payload.path("event").path("id").asText();
+    }
+
+    private static String hmacHex(String secret, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * PagerDuty's own test vector (github.com/PagerDuty/go-pagerduty, webhookv3_test.go; the body is the workflow
+     * module's fixture): pimctl signs as PagerDuty does.
+     */
+    @Test
+    void signsAsPagerDutyDoes() throws Exception {
+        byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                "..",
+                "workflow",
+                "src",
+                "test",
+                "resources",
+                "webhooks",
+                "pagerduty",
+                "go-pagerduty-signature-vector.json"));
+        assertThat(PagerDutyIncident.signature(
+                        "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK", body))
+                .isEqualTo("v1=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd");
+    }
+
+    @Test
+    void playsTheWholeStoryAsPagerDutyIncidents() {
+        String activation = UUID.randomUUID().toString();
+        String challenge = UUID.randomUUID().toString();
+        String[] ticket = new String[1];
+        FakeBus[] bus = new FakeBus[1];
+        List<JsonNode> deliveries = new CopyOnWriteArrayList<>();
+        pagerDuty(deliveries, payload -> {
+            JsonNode event = payload.path("event");
+            JsonNode data = event.path("data");
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            if (type(payload).equals("pagey.ping")) {
+                return new FakeOrchestrator.Reply(
+                        202, "{\"ignored\":\"event type pagey.ping is not about an incident\"}");
+            }
+            // the demo's incident, as the development configuration's rule and people expect it
+            assertThat(data.path("type").asText()).isEqualTo("incident");
+            assertThat(data.path("number").isInt())
+                    .as("PagerDuty's incident number is a JSON number")
+                    .isTrue();
+            assertThat(data.path("service").path("id").asText()).isEqualTo("PCONTOSO");
+            assertThat(data.path("assignees").get(0).path("id").asText()).isEqualTo("PALINED");
+            assertThat(data.path("title").asText())
+                    .isEqualTo("Need to invalidate all app refresh tokens for Contoso users.");
+            ticket[0] = data.path("number").asText();
+            switch (type(payload)) {
+                case "incident.triggered" -> {
+                    assertThat(data.path("status").asText()).isEqualTo("triggered");
+                    return published(payload, eventId(payload));
+                }
+                case "incident.acknowledged" -> {
+                    assertThat(event.path("agent").path("id").asText()).isEqualTo("PALINED");
+                    assertThat(event.path("agent").path("type").asText()).isEqualTo("user_reference");
+                    bus[0].answer(
+                            "pim.mfa.challenges",
+                            ALINE,
+                            EventTypes.MFA_CHALLENGE,
+                            new MfaChallenge(
+                                    challenge,
+                                    activation,
+                                    ALINE,
+                                    ROLE,
+                                    "User Administrator",
+                                    "PagerDuty",
+                                    ticket[0],
+                                    now.plus(Duration.ofMinutes(5)),
+                                    "http://localhost:8080/confirm/" + challenge));
+                    return published(payload, eventId(payload), eventId(payload) + ":activation:" + ROLE);
+                }
+                case "incident.resolved" -> {
+                    assertThat(event.path("agent").path("id").asText()).isEqualTo("PALINED");
+                    remove();
+                    bus[0].answer(
+                            "pim.revocations",
+                            ALINE,
+                            EventTypes.ACTIVATION_REVOKED,
+                            new ActivationRevoked(
+                                    activation,
+                                    ALINE,
+                                    ROLE,
+                                    "/",
+                                    "PagerDuty",
+                                    ticket[0],
+                                    Reason.TICKET_CLOSED.wire(),
+                                    now));
+                    return published(payload, eventId(payload));
+                }
+                default -> throw new AssertionError("unexpected delivery " + type(payload));
+            }
+        });
+        bus[0] = new FakeBus((p, b) -> {
+            assertThat(p.type())
+                    .as("nothing but the MFA response goes to Kafka")
+                    .isEqualTo(EventTypes.MFA_RESPONSE);
+            JsonNode claims = claims(p.event().path("data").path("assertion").asText());
+            assertThat(claims.path("sub").asText()).isEqualTo(ALINE);
+            assertThat(claims.path("challengeId").asText()).isEqualTo(challenge);
+            assign();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            b.answer(
+                    "pim.activations",
+                    activation,
+                    EventTypes.ACTIVATION_STATUS,
+                    new ActivationStatus(
+                            activation,
+                            "PagerDuty",
+                            ticket[0],
+                            ALINE,
+                            ROLE,
+                            "/",
+                            Status.ACTIVE.wire(),
+                            null,
+                            now,
+                            now.plus(Duration.ofHours(5)),
+                            "r-1"));
+        });
+        api.on("GET", "/api/activations/" + activation, 200, """
+                {"activation": {"id": "%s", "status": "revoked"}, "audit": [
+                  {"seq": 1, "action": "requested"}, {"seq": 2, "action": "activated"}, {"seq": 3, "action": "revoked"}]}
+                """.formatted(activation));
+        api.on("GET", "/api/audit/verify", 200, "{\"intact\":true,\"recordsChecked\":3}");
+
+        CliRun run = demo(bus[0], "--via", "pagerduty", "--close-after", "0.2s", "--timeout", "10s");
+
+        assertThat(run.exitCode())
+                .as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err())
+                .isZero();
+        assertThat(api.webhookFailures).isEmpty();
+        assertThat(run.err()).isEmpty();
+        assertThat(ticket[0]).matches("[1-9][0-9]{5}");
+        assertThat(deliveries)
+                .extracting(DemoCommandTest::type)
+                .containsExactly("pagey.ping", "incident.triggered", "incident.acknowledged", "incident.resolved");
+        assertThat(deliveries).extracting(DemoCommandTest::eventId).doesNotHaveDuplicates();
+        String[] expected = {
+            "pimctl demo --via pagerduty: the walkthrough's story as PagerDuty incident #" + ticket[0]
+                    + " of service Contoso Security (PCONTOSO)",
+            "webhooks to " + api.url() + "/webhooks/pagerduty, signed with the development secret",
+            "✔ orchestrator answers at " + api.url() + " (user admin)",
+            "✔ PagerDuty webhook answers at " + api.url() + "/webhooks/pagerduty (development signing secret accepted)",
+            "✔ Graph: Aline holds no User Administrator assignment",
+            "✔ watching pim.mfa.challenges, pim.activations, pim.revocations",
+            "✔ incident #" + ticket[0] + " triggered on Contoso Security, assigned to Aline: ticket PagerDuty "
+                    + ticket[0] + " opened (event " + eventId(deliveries.get(1)).substring(0, 8) + "…)",
+            "✔ Aline acknowledged incident #" + ticket[0]
+                    + ": the orchestrator asked for User Administrator for her (event "
+                    + eventId(deliveries.get(2)).substring(0, 8) + "…, rule of PCONTOSO)",
+            "✔ MFA challenge " + challenge.substring(0, 8) + "… for User Administrator, expires ",
+            "✔ MFA approved: assertion signed for Aline with the development secret",
+            "✔ activation " + activation + " active until ",
+            "✔ Graph: Aline holds User Administrator (assignment ",
+            "✔ incident #" + ticket[0] + " resolved: ticket closed (event "
+                    + eventId(deliveries.get(3)).substring(0, 8) + "…)",
+            "✔ activation revoked, reason ticket-closed",
+            "✔ Graph: the assignment is gone",
+            "✔ audit chain intact (3 records)",
+            "Story complete in ",
+        };
+        String out = run.out();
+        int from = 0;
+        for (String line : expected) {
+            int at = out.indexOf(line, from);
+            assertThat(at).as("%s%nin order in:%n%s", line, run.out()).isGreaterThanOrEqualTo(from);
+            from = at + line.length();
+        }
+        assertThat(bus[0].published).extracting(FakeBus.Published::type).containsExactly(EventTypes.MFA_RESPONSE);
+        assertThat(bus[0].closed).isTrue();
+    }
+
+    @Test
+    void anOrchestratorWithoutThePagerDutyWebhookStopsThePreflight() {
+        FakeBus bus = new FakeBus((p, b) -> {});
+        // what the orchestrator answers where no PagerDuty secret is set (the production profile, or dev-demo-enabled
+        // off)
+        api.webhook(
+                WEBHOOK,
+                r -> new FakeOrchestrator.Reply(
+                        404, "{\"error\":\"no webhook is configured at /webhooks/pagerduty\"}"));
+
+        CliRun run = demo(bus, "--via", "pagerduty", "--timeout", "5s");
+
+        assertStepFailed(
+                run,
+                "preflight (PagerDuty webhook)",
+                "POST " + api.url() + "/webhooks/pagerduty (pagey.ping) answered 404",
+                "the demo needs the embedded default",
+                "pim.webhooks.pagerduty.dev-demo-enabled");
+        assertThat(bus.published).isEmpty();
+        assertThat(run.out()).doesNotContain("Graph: Aline");
+    }
+
+    @Test
+    void anotherSigningSecretIsSaidToTurnTheDevelopmentConfigurationOff() {
+        api.webhook(
+                WEBHOOK,
+                r -> new FakeOrchestrator.Reply(
+                        401,
+                        "{\"error\":\"X-PagerDuty-Signature: no v1= signature matches the body under a configured secret\"}"));
+
+        CliRun run = demo(new FakeBus((p, b) -> {}), "--via", "pagerduty", "--timeout", "5s");
+
+        assertStepFailed(
+                run,
+                "preflight (PagerDuty webhook)",
+                "answered 401 (X-PagerDuty-Signature: no v1= signature matches",
+                "the orchestrator has its own pim.webhooks.pagerduty.secrets, which turn the development secret off",
+                "(PIM_WEBHOOKS_PAGERDUTY_SECRETS) for the demo");
+    }
+
+    @Test
+    void noRuleForTheServiceStopsStepTwoAndResolvesTheIncident() {
+        List<JsonNode> deliveries = new CopyOnWriteArrayList<>();
+        pagerDuty(
+                deliveries,
+                payload -> type(payload).equals("pagey.ping")
+                        ? new FakeOrchestrator.Reply(202, "{\"ignored\":\"ping\"}")
+                        // no rule: the acknowledgement assigns the ticket, and asks for nothing
+                        : published(payload, eventId(payload)));
+        FakeBus bus = new FakeBus((p, b) -> {});
+
+        CliRun run = demo(bus, "--via", "pagerduty", "--timeout", "5s");
+
+        assertStepFailed(
+                run,
+                "step 2 (PagerDuty incident)",
+                "incident.acknowledged published no activation request",
+                "no rule for PagerDuty service PCONTOSO",
+                "(resolved incident #");
+        assertThat(run.errLines()[0]).contains(": nothing stays active)");
+        assertThat(deliveries)
+                .extracting(DemoCommandTest::type)
+                .containsExactly("pagey.ping", "incident.triggered", "incident.acknowledged", "incident.resolved");
+        assertThat(bus.published).isEmpty();
+        assertThat(api.webhookFailures).isEmpty();
+    }
+
+    @Test
+    void anUnmappedPagerDutyUserIsNamed() {
+        List<JsonNode> deliveries = new CopyOnWriteArrayList<>();
+        pagerDuty(deliveries, payload -> switch (type(payload)) {
+            case "pagey.ping" -> new FakeOrchestrator.Reply(202, "{\"ignored\":\"ping\"}");
+            case "incident.triggered" ->
+                new FakeOrchestrator.Reply(422, "{\"error\":\"event.data.assignees[0]: unknown person (ticket 1)\"}");
+            default -> throw new AssertionError("nothing after a refused trigger: " + type(payload));
+        });
+
+        CliRun run = demo(new FakeBus((p, b) -> {}), "--via", "pagerduty", "--timeout", "5s");
+
+        assertStepFailed(
+                run,
+                "step 2 (PagerDuty incident)",
+                "(incident.triggered) answered 422: event.data.assignees[0]: unknown person",
+                "is Aline's PagerDuty user PALINED in pim.webhooks.pagerduty.people, as AlineD@contoso.onmicrosoft.com");
+        // refused: nothing was opened, so nothing is resolved
+        assertThat(run.errLines()[0]).doesNotContain("resolved incident");
+        assertThat(deliveries).extracting(DemoCommandTest::type).containsExactly("pagey.ping", "incident.triggered");
+        assertThat(api.webhookFailures).isEmpty();
+    }
+
+    @Test
+    void noChallengeAfterTheAcknowledgementResolvesTheIncident() {
+        List<JsonNode> deliveries = new CopyOnWriteArrayList<>();
+        pagerDuty(deliveries, payload -> switch (type(payload)) {
+            case "pagey.ping" -> new FakeOrchestrator.Reply(202, "{\"ignored\":\"ping\"}");
+            case "incident.acknowledged" ->
+                published(payload, eventId(payload), eventId(payload) + ":activation:" + ROLE);
+            default -> published(payload, eventId(payload));
+        });
+
+        CliRun run = demo(new FakeBus((p, b) -> {}), "--via", "pagerduty", "--timeout", "1s");
+
+        assertStepFailed(run, "step 3 (MFA challenge)", "no mfa.challenge within 1 s", "(resolved incident #");
+        assertThat(deliveries)
+                .extracting(DemoCommandTest::type)
+                .containsExactly("pagey.ping", "incident.triggered", "incident.acknowledged", "incident.resolved");
+        assertThat(deliveries.get(3).path("event").path("data").path("number"))
+                .isEqualTo(deliveries.get(1).path("event").path("data").path("number"));
+    }
+
+    @Test
+    void pagerDutyOptionsAreCheckedBeforeAnything() {
+        for (String[] args : List.of(
+                new String[] {"--via", "carrier-pigeon"},
+                new String[] {"--via", "pagerduty", "--duration", "PT1H"},
+                new String[] {"--via", "pagerduty", "--ticket", "CONTOSO:Security-012345"},
+                new String[] {"--via", "pagerduty", "--ticket", "0"})) {
+            CliRun run = demo(null, args);
+            assertThat(run.exitCode()).as("%s: %s", List.of(args), run.err()).isEqualTo(2);
+            assertThat(run.errLines()).hasSize(1);
+            assertThat(run.errLines()[0]).startsWith("pimctl: ").contains("'" + args[args.length - 2] + "'");
+        }
+        assertThat(api.requests).isEmpty();
+    }
+
     /** The claims of a JWS compact token (not verified: the orchestrator does that). */
     private static JsonNode claims(String jws) {
         try {

@@ -16,19 +16,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A stand-in for the orchestrator's REST API ({@code ActivationController}): HTTP Basic as admin with {@link #PASSWORD}
  * (401 otherwise, as Spring Security answers), and canned answers per {@code METHOD path}; unknown paths get 404
- * {@code {"error": ...}}. Records every request.
+ * {@code {"error": ...}}. Records every request. Webhook paths ({@link #webhook}) take no login, as the orchestrator's
+ * {@code /webhooks/**}: their handler sees the raw body and the headers, to check the signature as the orchestrator
+ * would.
  */
 final class FakeOrchestrator implements AutoCloseable {
     static final String USER = "admin";
     static final String PASSWORD = "Fake-Admin-Pa55word-9f3k";
 
-    record Request(String method, String path, String query, String authorization, String body, String userAgent) {}
+    record Request(
+            String method,
+            String path,
+            String query,
+            String authorization,
+            String body,
+            String userAgent,
+            Map<String, String> headers,
+            byte[] raw) {
+        /** A request header (its first value), by name in any case. */
+        String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
 
-    private record Reply(int status, String json) {}
+    record Reply(int status, String json) {}
 
     private final HttpServer server;
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Function<Request, Reply>> webhooks = new ConcurrentHashMap<>();
+    /** What a webhook handler threw (its assertions on what pimctl sent). */
+    final List<Throwable> webhookFailures = new CopyOnWriteArrayList<>();
 
     FakeOrchestrator() {
         try {
@@ -50,6 +68,12 @@ final class FakeOrchestrator implements AutoCloseable {
         return this;
     }
 
+    /** Answers {@code POST path} without a login, by what {@code handler} makes of the request. */
+    FakeOrchestrator webhook(String path, java.util.function.Function<Request, Reply> handler) {
+        webhooks.put("POST " + path, handler);
+        return this;
+    }
+
     /** The environment a test gives pimctl: the right admin password. */
     static Map<String, String> environment() {
         return Map.of(Pimctl.PASSWORD_ENV, PASSWORD);
@@ -65,21 +89,37 @@ final class FakeOrchestrator implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        byte[] raw = ex.getRequestBody().readAllBytes();
+        String body = new String(raw, StandardCharsets.UTF_8);
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
-        requests.add(new Request(
+        Map<String, String> headers = new java.util.HashMap<>();
+        ex.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+        Request request = new Request(
                 method,
                 path,
                 ex.getRequestURI().getRawQuery(),
                 auth,
                 body,
-                ex.getRequestHeaders().getFirst("User-Agent")));
+                ex.getRequestHeaders().getFirst("User-Agent"),
+                Map.copyOf(headers),
+                raw);
+        requests.add(request);
         String expected =
                 "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         Reply reply;
-        if (!expected.equals(auth)) {
+        java.util.function.Function<Request, Reply> webhook = webhooks.get(method + " " + path);
+        if (webhook != null) {
+            try {
+                reply = webhook.apply(request);
+            } catch (RuntimeException | AssertionError e) {
+                // a failed check of the test: the test sees it in webhookFailures, pimctl a 500
+                webhookFailures.add(e);
+                reply = new Reply(500, "{\"error\":\"the fake's check failed\"}");
+            }
+        } else if (!expected.equals(auth)) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Realm\"");
             reply = new Reply(401, "");
         } else {

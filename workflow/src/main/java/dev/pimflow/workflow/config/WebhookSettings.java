@@ -1,6 +1,9 @@
 package dev.pimflow.workflow.config;
 
+import dev.pimflow.contracts.seed.DevelopmentPagerDuty;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -37,17 +40,37 @@ public record WebhookSettings(
      * {@code people}: PagerDuty user id → the person's user principal name, e-mail or Entra object id (V3 payloads name
      * users only by PagerDuty id and display name). {@code rules}: who acknowledges an incident of a service may ask
      * for a role.
+     *
+     * <p>{@code devDemoEnabled} (the embedded default; false with the production profile, which refuses true): while no
+     * secret is configured, the development configuration of {@link DevelopmentPagerDuty} is in effect, so that
+     * {@code pimctl demo --via pagerduty} works with nothing to configure: its published secret, its demo people and
+     * rule added to any configured. Configuring a secret drops all of it.
      */
     public record PagerDuty(
             List<String> secrets,
             @DefaultValue("PagerDuty") String ticketSystem,
             @DefaultValue("PT30M") Duration replayWindow,
             Map<String, String> people,
-            List<PagerDutyRule> rules) {
+            List<PagerDutyRule> rules,
+            @DefaultValue("true") boolean devDemoEnabled) {
         public PagerDuty {
             secrets = nonBlank(secrets);
             people = people == null ? Map.of() : Map.copyOf(people);
             rules = rules == null ? List.of() : List.copyOf(rules);
+            if (devDemoEnabled && secrets.isEmpty()) {
+                secrets = List.of(DevelopmentPagerDuty.SECRET);
+                Map<String, String> withDemo = new LinkedHashMap<>(DevelopmentPagerDuty.PEOPLE);
+                withDemo.putAll(people); // a configured mapping of the same PagerDuty id wins
+                people = Map.copyOf(withDemo);
+                List<PagerDutyRule> withRule = new ArrayList<>(rules);
+                withRule.add(new PagerDutyRule(
+                        DevelopmentPagerDuty.SERVICE_ID,
+                        DevelopmentPagerDuty.ROLE,
+                        null,
+                        DevelopmentPagerDuty.DURATION,
+                        null));
+                rules = List.copyOf(withRule);
+            }
             positive(replayWindow, "pim.webhooks.pagerduty.replay-window");
             for (int i = 0; i < rules.size(); i++) {
                 rules.get(i).check("pim.webhooks.pagerduty.rules[" + i + "]");
@@ -58,10 +81,19 @@ public record WebhookSettings(
             return !secrets.isEmpty();
         }
 
+        /** Whether the development configuration is in effect (its published secret is accepted). */
+        public boolean development() {
+            return secrets.contains(DevelopmentPagerDuty.SECRET);
+        }
+
         @Override
         public String toString() {
-            return "PagerDuty[secrets=" + masked(secrets) + ", ticketSystem=" + ticketSystem + ", replayWindow="
-                    + replayWindow + ", people=" + people.size() + " mapped, rules=" + rules + "]";
+            return "PagerDuty[secrets="
+                    + (development()
+                            ? "(the DEVELOPMENT secret: pim.webhooks.pagerduty.dev-demo-enabled)"
+                            : masked(secrets))
+                    + ", ticketSystem=" + ticketSystem + ", replayWindow=" + replayWindow + ", people="
+                    + people.size() + " mapped, rules=" + rules + "]";
         }
     }
 

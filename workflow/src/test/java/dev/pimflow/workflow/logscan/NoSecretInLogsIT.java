@@ -27,6 +27,9 @@ class NoSecretInLogsIT {
             "test-audit-hmac-key-0123456789abcdef",
             "it-audit-hmac-key-shared-by-the-nodes",
             "e2e-pagerduty-secret",
+            // the embedded default's development PagerDuty configuration (pimctl demo --via pagerduty): flagged by name
+            // only
+            "pimflow-development-pagerduty-secret-not-for-production",
             dev.pimflow.workflow.support.OidcProvider.CLIENT_SECRET);
     /** A JWS/JWT (header.payload.signature, base64url JSON objects): MFA assertions, Graph tokens. */
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");

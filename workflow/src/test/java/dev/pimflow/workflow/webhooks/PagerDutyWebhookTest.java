@@ -35,7 +35,7 @@ class PagerDutyWebhookTest {
     private static PagerDutyWebhook webhook(
             List<String> secrets, List<WebhookSettings.PagerDutyRule> rules, Clock clock) {
         return new PagerDutyWebhook(
-                new WebhookSettings.PagerDuty(secrets, "PagerDuty", Duration.ofMinutes(30), PEOPLE_MAP, rules),
+                new WebhookSettings.PagerDuty(secrets, "PagerDuty", Duration.ofMinutes(30), PEOPLE_MAP, rules, false),
                 Duration.ofMinutes(1),
                 Fixtures.PEOPLE,
                 clock);
@@ -230,7 +230,7 @@ class PagerDutyWebhookTest {
     void anAssigneeOutsideThePeopleMapIsUnknownAndNamed() {
         PagerDutyWebhook unmapped = new PagerDutyWebhook(
                 new WebhookSettings.PagerDuty(
-                        List.of("secret"), "PagerDuty", Duration.ofMinutes(30), Map.of(), List.of()),
+                        List.of("secret"), "PagerDuty", Duration.ofMinutes(30), Map.of(), List.of(), false),
                 Duration.ofMinutes(1),
                 Fixtures.PEOPLE,
                 ONE_MINUTE_LATER);
@@ -253,7 +253,8 @@ class PagerDutyWebhookTest {
                         "PagerDuty",
                         Duration.ofMinutes(30),
                         Map.of("PTUXL6G", "user123@contoso.example", "PLH1HKV", "gone@contoso.example"),
-                        List.of(RULE)),
+                        List.of(RULE),
+                        false),
                 Duration.ofMinutes(1),
                 Fixtures.PEOPLE,
                 ONE_MINUTE_LATER);

@@ -18,6 +18,11 @@ public final class TutorialTenant {
     /** Bob Kelly: eligible for nothing. */
     public static final String BOB_ID = "3f6a2b1c-7d8e-4f90-a1b2-c3d4e5f60718";
 
+    /** The tenant's domain: its users are cloud-only, so their user principal name is also their {@code mail}. */
+    public static final String DOMAIN = "contoso.onmicrosoft.com";
+    /** Aline Dupuy's user principal name (and e-mail), as ticket systems name her. */
+    public static final String ALINE_UPN = "AlineD@" + DOMAIN;
+
     /** The group of the tutorial's own run (its text hard-codes the id in steps 2 and 6), eligible for User Administrator. */
     public static final String HELPDESK_GROUP_ID = "1189bbdd-1268-4a72-8c6d-6fe77d28f2e3";
 

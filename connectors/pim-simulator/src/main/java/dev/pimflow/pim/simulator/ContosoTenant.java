@@ -24,7 +24,7 @@ import java.util.List;
 public final class ContosoTenant {
 
     public static final String TENANT_ID = TutorialTenant.TENANT_ID;
-    public static final String DOMAIN = "contoso.onmicrosoft.com";
+    public static final String DOMAIN = TutorialTenant.DOMAIN;
 
     /** MOD Administrator: owner of the helpdesk group, permanently active Global Administrator. */
     public static final String ADMIN_ID = TutorialTenant.ADMIN_ID;
@@ -36,7 +36,7 @@ public final class ContosoTenant {
     /** Their user principal names, which are also their {@code mail}: cloud-only users of an .onmicrosoft.com tenant. */
     public static final String ADMIN_UPN = "admin@" + DOMAIN;
 
-    public static final String ALINE_UPN = "AlineD@" + DOMAIN;
+    public static final String ALINE_UPN = TutorialTenant.ALINE_UPN;
     public static final String BOB_UPN = "BobK@" + DOMAIN;
 
     public static final String HELPDESK_GROUP_ID = TutorialTenant.HELPDESK_GROUP_ID;
