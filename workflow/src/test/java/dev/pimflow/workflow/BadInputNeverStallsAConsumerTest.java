@@ -156,7 +156,7 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
                 "id");
         raw(c, "no type", "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"urn:t\",\"data\":{}}", "type");
         raw(c, "no source", "{\"specversion\":\"1.0\",\"id\":\"x\",\"type\":\"ticket.closed\",\"data\":{}}", "source");
-        event(c, "unknown type", "ticket.reopened", request(), "type");
+        event(c, "unknown type", "ticket.renamed", request(), "type");
         event(c, "mfa type on the ticket topic", EventTypes.MFA_RESPONSE, request(), "type");
         c.add(new Case(
                 "no data",

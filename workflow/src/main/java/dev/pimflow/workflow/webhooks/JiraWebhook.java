@@ -9,7 +9,6 @@ import dev.pimflow.contracts.TicketOpened;
 import dev.pimflow.contracts.TicketReopened;
 import dev.pimflow.workflow.config.WebhookSettings;
 import dev.pimflow.workflow.directory.People;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,38 +40,24 @@ import java.util.function.Function;
  * signature, so anyone replaying a captured body within the window could pick a fresh one; the body's own ids cannot
  * be changed without breaking the signature, and are equally the same on every retry.
  */
-public class JiraWebhook implements VendorWebhook {
+public class JiraWebhook extends SignedVendorWebhook {
     static final String SIGNATURE_HEADER = "X-Hub-Signature";
     /** How Jira writes times in issue fields: {@code 2009-12-16T23:46:10.612-0600}. */
     private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     private final WebhookSettings.Jira settings;
-    private final List<byte[]> secrets;
-    private final ReplayWindow replay;
-    private final PersonResolver people;
 
     public JiraWebhook(WebhookSettings.Jira settings, Duration clockSkew, People people, Clock clock) {
+        super(
+                "jira",
+                settings.ticketSystem(),
+                settings.secrets(),
+                settings.replayWindow(),
+                clockSkew,
+                people,
+                settings.people(),
+                clock);
         this.settings = settings;
-        this.secrets = settings.secrets().stream()
-                .map(s -> s.getBytes(StandardCharsets.UTF_8))
-                .toList();
-        this.replay = new ReplayWindow(clock, settings.replayWindow(), clockSkew);
-        this.people = new PersonResolver(people, settings.people());
-    }
-
-    @Override
-    public String system() {
-        return "jira";
-    }
-
-    @Override
-    public String ticketSystem() {
-        return settings.ticketSystem();
-    }
-
-    @Override
-    public boolean enabled() {
-        return settings.enabled();
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.pimflow.contracts.TicketOpened;
 import dev.pimflow.contracts.TicketReopened;
 import dev.pimflow.workflow.config.WebhookSettings;
 import dev.pimflow.workflow.directory.People;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,36 +35,22 @@ import java.util.function.Function;
  * The ticket number is the incident's {@code number}. Users are named by PagerDuty id only: each is resolved through
  * {@code pim.webhooks.pagerduty.people}.
  */
-public class PagerDutyWebhook implements VendorWebhook {
+public class PagerDutyWebhook extends SignedVendorWebhook {
     static final String SIGNATURE_HEADER = "X-PagerDuty-Signature";
 
     private final WebhookSettings.PagerDuty settings;
-    private final List<byte[]> secrets;
-    private final ReplayWindow replay;
-    private final PersonResolver people;
 
     public PagerDutyWebhook(WebhookSettings.PagerDuty settings, Duration clockSkew, People people, Clock clock) {
+        super(
+                "pagerduty",
+                settings.ticketSystem(),
+                settings.secrets(),
+                settings.replayWindow(),
+                clockSkew,
+                people,
+                settings.people(),
+                clock);
         this.settings = settings;
-        this.secrets = settings.secrets().stream()
-                .map(s -> s.getBytes(StandardCharsets.UTF_8))
-                .toList();
-        this.replay = new ReplayWindow(clock, settings.replayWindow(), clockSkew);
-        this.people = new PersonResolver(people, settings.people());
-    }
-
-    @Override
-    public String system() {
-        return "pagerduty";
-    }
-
-    @Override
-    public String ticketSystem() {
-        return settings.ticketSystem();
-    }
-
-    @Override
-    public boolean enabled() {
-        return settings.enabled();
     }
 
     @Override

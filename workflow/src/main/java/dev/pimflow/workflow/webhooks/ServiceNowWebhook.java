@@ -9,7 +9,6 @@ import dev.pimflow.contracts.TicketOpened;
 import dev.pimflow.contracts.TicketReopened;
 import dev.pimflow.workflow.config.WebhookSettings;
 import dev.pimflow.workflow.directory.People;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,38 +46,24 @@ import java.util.function.Function;
  *       {@code ticket.activation-requested}.</li>
  * </ul>
  */
-public class ServiceNowWebhook implements VendorWebhook {
+public class ServiceNowWebhook extends SignedVendorWebhook {
     static final String SIGNATURE_HEADER = "X-Pimflow-Signature";
     /** How {@code GlideDateTime.getValue()} writes a time: UTC, {@code 2024-05-01 10:00:00}. */
     private static final DateTimeFormatter GLIDE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final WebhookSettings.ServiceNow settings;
-    private final List<byte[]> secrets;
-    private final ReplayWindow replay;
-    private final PersonResolver people;
 
     public ServiceNowWebhook(WebhookSettings.ServiceNow settings, Duration clockSkew, People people, Clock clock) {
+        super(
+                "servicenow",
+                settings.ticketSystem(),
+                settings.secrets(),
+                settings.replayWindow(),
+                clockSkew,
+                people,
+                java.util.Map.of(),
+                clock);
         this.settings = settings;
-        this.secrets = settings.secrets().stream()
-                .map(s -> s.getBytes(StandardCharsets.UTF_8))
-                .toList();
-        this.replay = new ReplayWindow(clock, settings.replayWindow(), clockSkew);
-        this.people = new PersonResolver(people, java.util.Map.of());
-    }
-
-    @Override
-    public String system() {
-        return "servicenow";
-    }
-
-    @Override
-    public String ticketSystem() {
-        return settings.ticketSystem();
-    }
-
-    @Override
-    public boolean enabled() {
-        return settings.enabled();
     }
 
     @Override
