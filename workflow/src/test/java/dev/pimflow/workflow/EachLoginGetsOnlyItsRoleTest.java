@@ -65,6 +65,9 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
                 .isEqualTo(403);
         assertThat(nobody.get("/dev/mfa/challenges").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/api/activations").statusCode()).isEqualTo(403);
+        assertThat(nobody.get("/api/tickets?system=Contoso%20ICM&number=" + ticket)
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(nobody.get("/api/activations/" + activationId).statusCode()).isEqualTo(403);
         assertThat(nobody.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}")
                         .statusCode())
@@ -135,6 +138,12 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(operator.get("/api/audit/verify").statusCode()).isEqualTo(403);
         assertThat(auditor.get("/api/audit/verify").statusCode()).isEqualTo(200);
         assertThat(auditor.get("/api/activations/" + activationId).statusCode()).isEqualTo(200);
+        assertThat(operator.get("/api/tickets?system=Contoso%20ICM&number=" + ticket)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(auditor.get("/api/tickets?system=Contoso%20ICM&number=" + ticket)
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(auditor.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}")
                         .statusCode())
                 .isEqualTo(403);
