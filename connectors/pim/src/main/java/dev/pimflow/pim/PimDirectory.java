@@ -53,6 +53,19 @@ public interface PimDirectory {
      */
     Assignment selfActivate(AssignmentRequest request, String delegatedAccessToken);
 
+    /**
+     * The users who may decide for a stage: each {@code singleUser}, and the members (transitively) of each
+     * {@code groupMembers}; when {@code approvers} is empty, as PIM does, the tenant's Privileged Role Administrators
+     * and Global Administrators (active holders, groups expanded). Lower-case object ids.
+     */
+    java.util.Set<String> approverUserIds(List<Approver> approvers);
+
+    /**
+     * A later end for an active assignment pimflow made ({@code adminExtend}); idempotent per activation and round.
+     * Over the policy's maximum counted from the original start, or nothing to extend: {@code DENY} with PIM's code.
+     */
+    Assignment extend(ExtensionRequest request);
+
     /** Removes the active assignment ({@code adminRemove}); nothing to remove is a success with {@code removed=false}. */
     Removal remove(RemovalRequest request);
 

@@ -81,6 +81,16 @@ public final class MeteredPimDirectory implements PimDirectory {
     }
 
     @Override
+    public java.util.Set<String> approverUserIds(java.util.List<dev.pimflow.pim.Approver> approvers) {
+        return measure("approverUserIds", () -> delegate.approverUserIds(approvers));
+    }
+
+    @Override
+    public Assignment extend(dev.pimflow.pim.ExtensionRequest request) {
+        return measure("extend", () -> delegate.extend(request));
+    }
+
+    @Override
     public Removal remove(RemovalRequest request) {
         return measure("remove", () -> delegate.remove(request));
     }

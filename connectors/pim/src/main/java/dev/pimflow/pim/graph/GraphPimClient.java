@@ -504,6 +504,16 @@ public final class GraphPimClient implements PimDirectory {
     }
 
     @Override
+    public java.util.Set<String> approverUserIds(List<dev.pimflow.pim.Approver> approvers) {
+        throw new UnsupportedOperationException("TODO(issue 15): approvers"); // replaced before merge
+    }
+
+    @Override
+    public Assignment extend(dev.pimflow.pim.ExtensionRequest request) {
+        throw new UnsupportedOperationException("TODO(issue 15): adminExtend"); // replaced before merge
+    }
+
+    @Override
     public Removal remove(RemovalRequest request) {
         Objects.requireNonNull(request, "request");
         requireText(request.principalId(), "principalId");
