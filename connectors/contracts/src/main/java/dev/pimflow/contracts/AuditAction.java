@@ -18,6 +18,15 @@ public enum AuditAction implements WireValue {
     MFA_REJECTED("mfa-rejected"),
     /** The activation step found no verified MFA approval and assigned nothing (DESIGN §6.1). */
     ACTIVATION_REFUSED("activation-refused"),
+    /** A stage of the role's approval asked its approvers (DESIGN §9.3). */
+    APPROVAL_REQUESTED("approval-requested"),
+    /** The stage's escalation approvers were asked too. */
+    APPROVAL_ESCALATED("approval-escalated"),
+    APPROVAL_APPROVED("approval-approved"),
+    APPROVAL_DENIED("approval-denied"),
+    APPROVAL_TIMED_OUT("approval-timed-out"),
+    /** A decision refused: not an approver of the stage, the requester, decided already, no justification... */
+    APPROVAL_REJECTED("approval-rejected"),
     DENIED("denied"),
     ACTIVATED("activated"),
     REVOKE_REQUESTED("revoke-requested"),

@@ -72,7 +72,8 @@ public class EventCodec {
                 EventTypes.TICKET_OPENED,
                 EventTypes.TICKET_ASSIGNED,
                 EventTypes.TICKET_REOPENED,
-                EventTypes.MFA_RESPONSE)) {
+                EventTypes.MFA_RESPONSE,
+                EventTypes.APPROVAL_DECISION)) {
             try (InputStream in = EventCodec.class.getResourceAsStream("/schemas/" + type + ".json")) {
                 schemas.put(type, factory.getSchema(in));
             } catch (IOException e) {

@@ -14,6 +14,8 @@ public final class EventTypes {
     public static final String ACTIVATION_STATUS = "activation.status";
     public static final String ACTIVATION_REVOKED = "activation.revoked";
     public static final String AUDIT_RECORD = "audit.record";
+    public static final String APPROVAL_REQUESTED = "approval.requested";
+    public static final String APPROVAL_DECISION = "approval.decision";
 
     /** Types a ticket system may publish on {@code tickets.events}. */
     public static final Set<String> TICKET_EVENTS =

@@ -38,6 +38,12 @@ public enum Reason implements WireValue {
      */
     ROLE_ACTIVE_FOR_ANOTHER_TICKET("role-active-for-another-ticket", Status.DENIED),
     /** Denied without a stated reason. */
+    /** An approver of the role's policy denied the request (DESIGN §9.3). */
+    APPROVAL_DENIED("approval-denied", Status.DENIED),
+    /** No approver decided within the stage's {@code approvalStageTimeOutInDays} (DESIGN §9.3). */
+    APPROVAL_TIMEOUT("approval-timeout", Status.DENIED),
+    /** The activation step found a stage the policy requires without an approval pimflow verified (DESIGN §9.3). */
+    APPROVAL_NOT_VERIFIED("approval-not-verified", Status.DENIED),
     DENIED("denied", Status.DENIED);
 
     private final String wire;

@@ -10,6 +10,8 @@ import java.util.Optional;
 public enum Status implements WireValue {
     REQUESTED("requested", true),
     PENDING_MFA("pending-mfa", true),
+    /** MFA approved; the role's policy asks its approvers first (DESIGN §9.3). */
+    PENDING_APPROVAL("pending-approval", true),
     DENIED("denied", false),
     ACTIVE("active", true),
     REVOKED("revoked", false),

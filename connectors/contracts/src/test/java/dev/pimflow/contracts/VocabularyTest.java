@@ -14,7 +14,15 @@ class VocabularyTest {
     @Test
     void eachValueIsItsContractString() {
         assertThat(wires(Status.values()))
-                .containsExactly("requested", "pending-mfa", "denied", "active", "revoked", "failed", "cancelled");
+                .containsExactly(
+                        "requested",
+                        "pending-mfa",
+                        "pending-approval",
+                        "denied",
+                        "active",
+                        "revoked",
+                        "failed",
+                        "cancelled");
         assertThat(wires(Reason.values()))
                 .containsExactly(
                         "ticket-closed",
@@ -31,6 +39,9 @@ class VocabularyTest {
                         "not-an-assignee",
                         "ticket-reassigned",
                         "role-active-for-another-ticket",
+                        "approval-denied",
+                        "approval-timeout",
+                        "approval-not-verified",
                         "denied");
         assertThat(wires(AuditAction.values()))
                 .containsExactly(
@@ -42,6 +53,12 @@ class VocabularyTest {
                         "mfa-expired",
                         "mfa-rejected",
                         "activation-refused",
+                        "approval-requested",
+                        "approval-escalated",
+                        "approval-approved",
+                        "approval-denied",
+                        "approval-timed-out",
+                        "approval-rejected",
                         "denied",
                         "activated",
                         "revoke-requested",
@@ -74,7 +91,7 @@ class VocabularyTest {
     @Test
     void theLiveStatusesAndTheReasonsOfARevocation() {
         assertThat(Stream.of(Status.values()).filter(Status::live))
-                .containsExactly(Status.REQUESTED, Status.PENDING_MFA, Status.ACTIVE);
+                .containsExactly(Status.REQUESTED, Status.PENDING_MFA, Status.PENDING_APPROVAL, Status.ACTIVE);
         assertThat(Stream.of(Reason.values()).filter(r -> r.explains(Status.REVOKED)))
                 .containsExactly(Reason.TICKET_CLOSED, Reason.EXPIRED, Reason.MANUAL, Reason.TICKET_REASSIGNED);
         assertThat(Stream.of(Reason.values()).filter(r -> r.explains(Status.CANCELLED)))
