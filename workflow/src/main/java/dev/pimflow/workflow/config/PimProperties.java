@@ -32,7 +32,8 @@ public record PimProperties(
         @DefaultValue Idp idp,
         @DefaultValue Activation activation,
         @DefaultValue Tickets tickets,
-        @DefaultValue WebhookSettings webhooks) {
+        @DefaultValue WebhookSettings webhooks,
+        @DefaultValue Approvals approvals) {
 
     public PimProperties {
         java.net.URI url;
@@ -65,6 +66,8 @@ public record PimProperties(
             @DefaultValue("pim.activations") String activations,
             @DefaultValue("pim.revocations") String revocations,
             @DefaultValue("pim.audit") String audit,
+            @DefaultValue("pim.approvals") String approvals,
+            @DefaultValue("pim.approvals.decisions") String approvalDecisions,
             @DefaultValue("3") int partitions,
             @DefaultValue("1") short replicas) {
         public String dlt(String topic) {
@@ -337,6 +340,33 @@ public record PimProperties(
             @DefaultValue("false") boolean requireOpen,
             @DefaultValue("false") boolean requireAssignee,
             @DefaultValue("PT1H") Duration peopleCacheTtl) {}
+
+    /**
+     * The role policy's approval (DESIGN §9.3).
+     *
+     * @param timeScale multiplies the policy's stage timeout ({@code approvalStageTimeOutInDays}) and escalation time
+     *     ({@code escalationTimeInMinutes}); 1 in production, small in tests and demos
+     * @param maxApprovers the most approvers one stage may name once groups are expanded; more is an incident (a
+     *     policy naming a huge group), not a stage everyone can decide
+     */
+    public record Approvals(
+            @DefaultValue("1") double timeScale,
+            @DefaultValue("500") int maxApprovers) {
+        public Approvals {
+            if (!(timeScale > 0) || timeScale > 1) {
+                throw new IllegalArgumentException(
+                        "pim.approvals.time-scale must be greater than 0 and at most 1, got " + timeScale);
+            }
+            if (maxApprovers < 1) {
+                throw new IllegalArgumentException(
+                        "pim.approvals.max-approvers must be at least 1, got " + maxApprovers);
+            }
+        }
+
+        public Duration scaled(Duration policy) {
+            return Duration.ofMillis(Math.max(1000, Math.round(policy.toMillis() * timeScale)));
+        }
+    }
 
     /** How often the database gauges are refreshed. */
     public record Metrics(@DefaultValue("PT5S") Duration databaseRefresh) {}

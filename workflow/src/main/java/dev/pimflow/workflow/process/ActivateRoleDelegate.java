@@ -4,14 +4,17 @@ import static dev.pimflow.workflow.process.ProcessElements.Vars;
 
 import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
+import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.workflow.config.PimProperties;
+import dev.pimflow.workflow.directory.RoleCatalog;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
 import dev.pimflow.workflow.store.MfaApprovals;
 import dev.pimflow.workflow.store.SelfActivations;
 import java.time.Duration;
@@ -32,6 +35,8 @@ public class ActivateRoleDelegate extends ActivationDelegate {
     private final MfaApprovals approvals;
     private final SelfActivations selfActivations;
     private final boolean selfActivate;
+    private final RoleCatalog roles;
+    private final Approvals approvalStages;
 
     public ActivateRoleDelegate(
             ActivationStore store,
@@ -39,8 +44,12 @@ public class ActivateRoleDelegate extends ActivationDelegate {
             ActivationRecorder recorder,
             MfaApprovals approvals,
             SelfActivations selfActivations,
-            PimProperties properties) {
+            PimProperties properties,
+            RoleCatalog roles,
+            Approvals approvalStages) {
         super(store, recorder);
+        this.roles = roles;
+        this.approvalStages = approvalStages;
         this.pim = pim;
         this.approvals = approvals;
         this.selfActivations = selfActivations;
@@ -52,16 +61,34 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         // DESIGN §6.1 against insiders: the token may have reached this task by a correlated message, an edited
         // variable
         // or an instance modification; only an approval pimflow verified and recorded for this challenge lets it pass
-        if (!Status.PENDING_MFA.is(a.status()) || !approvals.verified(a.id(), a.challengeId())) {
+        boolean pending = Status.PENDING_MFA.is(a.status()) || Status.PENDING_APPROVAL.is(a.status());
+        if (!pending || !approvals.verified(a.id(), a.challengeId())) {
             recorder.activationRefused(
                     a,
+                    Reason.MFA_NOT_VERIFIED,
                     "no MFA approval verified by pimflow for challenge " + a.challengeId() + " (activation is "
                             + a.status() + ")");
-            if (!Status.PENDING_MFA.is(a.status())) {
+            if (!pending) {
                 return; // active, ended or not yet challenged: this step changes nothing
             }
             execution.setVariable(Vars.DENY_REASON, Reason.MFA_NOT_VERIFIED.wire());
             throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, Reason.MFA_NOT_VERIFIED.wire());
+        }
+        // DESIGN §9.3 the same way: the policy's approval counts only as decisions pimflow checked and recorded for
+        // each
+        // stage, whatever routed the token here (a gateway's variable, a completed task, an instance modification)
+        ActivationPolicy policy = selfActivate ? null : roles.policy(a.roleDefinitionId());
+        if (policy != null
+                && policy.approval().required()
+                && !approvalStages.allApproved(
+                        a.id(), 0, policy.approval().stages().size(), a.principalId())) {
+            recorder.activationRefused(
+                    a,
+                    Reason.APPROVAL_NOT_VERIFIED,
+                    "the role's policy asks " + policy.approval().stages().size()
+                            + " approval stage(s); pimflow recorded no approval of each by one of its approvers");
+            execution.setVariable(Vars.DENY_REASON, Reason.APPROVAL_NOT_VERIFIED.wire());
+            throw new BpmnError(ProcessElements.ERROR_ACTIVATION_DENIED, Reason.APPROVAL_NOT_VERIFIED.wire());
         }
         Duration duration = Duration.parse(a.requestedDuration());
         Assignment assignment;

@@ -17,9 +17,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ActivationProcess {
     private final RuntimeService runtime;
+    private final org.camunda.bpm.engine.TaskService tasks;
 
-    public ActivationProcess(RuntimeService runtime) {
+    public ActivationProcess(RuntimeService runtime, org.camunda.bpm.engine.TaskService tasks) {
         this.runtime = runtime;
+        this.tasks = tasks;
     }
 
     /** Starts the process for a new activation, business key the ticket number; returns the process instance id. */
@@ -89,5 +91,18 @@ public class ActivationProcess {
                         .messageEventSubscriptionName(ProcessElements.MESSAGE_MFA_RESPONSE)
                         .count()
                 > 0;
+    }
+
+    /**
+     * An approval stage's decision was checked and recorded by pimflow (REST API, {@code approval.decision}): its Tasklist
+     * task completes, and the process reads the recorded decision. False when the task is gone (decided, timed out or
+     * cancelled meanwhile).
+     */
+    public boolean completeApprovalTask(String taskId) {
+        if (taskId == null || tasks.createTaskQuery().taskId(taskId).count() == 0) {
+            return false;
+        }
+        tasks.complete(taskId);
+        return true;
     }
 }

@@ -8,6 +8,7 @@ import dev.pimflow.pim.Removal;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +21,13 @@ import org.springframework.stereotype.Component;
 public class CancelPendingDelegate extends ActivationDelegate {
     private final PimDirectory pim;
 
-    public CancelPendingDelegate(ActivationStore store, PimDirectory pim, ActivationRecorder recorder) {
+    private final Approvals approvals;
+
+    public CancelPendingDelegate(
+            ActivationStore store, PimDirectory pim, ActivationRecorder recorder, Approvals approvals) {
         super(store, recorder);
         this.pim = pim;
+        this.approvals = approvals;
     }
 
     @Override
@@ -38,6 +43,7 @@ public class CancelPendingDelegate extends ActivationDelegate {
                                 ? "Ticket reassigned before activation completed"
                                 : "Ticket closed before activation completed"))
                 : new Removal(null, false);
+        approvals.closeAll(a.id(), Approvals.CANCELLED); // a stage still waiting can no longer be decided
         recorder.cancelled(a, reason, removal);
     }
 }

@@ -46,6 +46,18 @@ final class ProcessElements {
     static final String CATCH_TICKET_REASSIGNED = "CatchMessage_TicketReassigned";
     static final String TASK_REVOKE_ROLE = "Task_RevokeRole";
     static final String END_REVOKED = "EndEvent_Revoked";
+    static final String GATEWAY_APPROVAL_REQUIRED = "Gateway_ApprovalRequired";
+    static final String SUBPROCESS_APPROVAL = "SubProcess_Approval";
+    static final String TASK_REQUEST_APPROVAL = "Task_RequestApproval";
+    static final String USER_TASK_APPROVE_STAGE = "UserTask_ApproveStage";
+    static final String TASK_CHECK_APPROVAL_DECISION = "Task_CheckApprovalDecision";
+    static final String END_STAGE_APPROVED = "EndEvent_StageApproved";
+    static final String BOUNDARY_ESCALATE = "BoundaryTimer_Escalate";
+    static final String TASK_ESCALATE_APPROVAL = "Task_EscalateApproval";
+    static final String END_ESCALATED = "EndEvent_Escalated";
+    static final String BOUNDARY_APPROVAL_TIMEOUT = "BoundaryTimer_ApprovalTimeout";
+    static final String TASK_RECORD_APPROVAL_TIMEOUT = "Task_RecordApprovalTimeout";
+    static final String END_APPROVAL_TIMED_OUT = "EndEvent_ApprovalTimedOut";
 
     /** Process variables. */
     static final class Vars {
@@ -60,6 +72,15 @@ final class ProcessElements {
         static final String END_DATE_TIME = "endDateTime";
         static final String REVOKE_REASON = "revokeReason";
         static final String CANCEL_REASON = "cancelReason";
+        /** How many approval stages pimflow asks (set at validation); absent or 0 when none. */
+        static final String APPROVAL_STAGE_COUNT = "approvalStageCount";
+        /** Camunda's multi-instance counter (0-based): this instance of the approval subprocess asks stage + 1. */
+        static final String LOOP_COUNTER = "loopCounter";
+        /** Local to a stage: its {@code approval_request} id, and the dates of its two timers. */
+        static final String APPROVAL_ID = "approvalId";
+
+        static final String APPROVAL_DUE_AT = "approvalDueAt";
+        static final String APPROVAL_ESCALATE_AT = "approvalEscalateAt";
 
         private Vars() {}
     }

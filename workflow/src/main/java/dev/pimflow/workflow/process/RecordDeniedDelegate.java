@@ -6,6 +6,7 @@ import dev.pimflow.contracts.Reason;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -13,13 +14,17 @@ import org.springframework.stereotype.Component;
 @Component("recordDenied")
 public class RecordDeniedDelegate extends ActivationDelegate {
 
-    public RecordDeniedDelegate(ActivationStore store, ActivationRecorder recorder) {
+    private final Approvals approvals;
+
+    public RecordDeniedDelegate(ActivationStore store, ActivationRecorder recorder, Approvals approvals) {
         super(store, recorder);
+        this.approvals = approvals;
     }
 
     @Override
     protected void execute(DelegateExecution execution, Activation a) {
         Object reason = execution.getVariable(Vars.DENY_REASON);
+        approvals.closeAll(a.id(), Approvals.CANCELLED); // e.g. PIM refused: no stage stays open to decide
         recorder.denied(a, reason == null ? Reason.DENIED.wire() : reason.toString());
     }
 }

@@ -36,6 +36,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
     private final RoleCatalog roles;
     private final Tickets tickets;
     private final PimProperties.Tickets ticketRules;
+    private final boolean selfActivate;
 
     public ValidateRequestDelegate(
             ActivationStore store,
@@ -48,6 +49,7 @@ public class ValidateRequestDelegate extends ActivationDelegate {
         super(store, recorder);
         this.tickets = tickets;
         this.ticketRules = properties.tickets();
+        this.selfActivate = properties.activation().selfActivate();
         this.roles = roles;
         this.pim = pim;
         this.closedTickets = closedTickets;
@@ -117,6 +119,17 @@ public class ValidateRequestDelegate extends ActivationDelegate {
             if (policy.ticketRequired()
                     && (a.ticketNumber() == null || a.ticketNumber().isBlank())) {
                 return Reason.TICKET_REQUIRED.wire();
+            }
+            if (policy.approval().required()) {
+                details.put("approvalStages", policy.approval().stages().size());
+                if (selfActivate) {
+                    // PIM runs the approval of a selfActivate itself; pimflow does not ask the approvers a second time
+                    details.put("approvalBy", "pim");
+                } else {
+                    execution.setVariable(
+                            Vars.APPROVAL_STAGE_COUNT,
+                            policy.approval().stages().size());
+                }
             }
             return null;
         } catch (PimException e) {

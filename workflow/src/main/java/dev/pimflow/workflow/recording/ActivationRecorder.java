@@ -3,6 +3,7 @@ package dev.pimflow.workflow.recording;
 import dev.pimflow.audit.AuditTrail;
 import dev.pimflow.contracts.ActivationRevoked;
 import dev.pimflow.contracts.ActivationStatus;
+import dev.pimflow.contracts.ApprovalRequested;
 import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.Decision;
 import dev.pimflow.contracts.EventTypes;
@@ -17,10 +18,13 @@ import dev.pimflow.workflow.metrics.PimflowMetrics;
 import dev.pimflow.workflow.outbox.Outbox;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -155,18 +159,115 @@ public class ActivationRecorder {
 
     /** The activation step was reached without an approval pimflow verified: nothing is assigned in PIM. */
     public void activationRefused(Activation a, String why) {
+        activationRefused(a, Reason.MFA_NOT_VERIFIED, why);
+    }
+
+    /** The activation step was reached without the MFA approval, or a stage's approval, pimflow verified. */
+    public void activationRefused(Activation a, Reason reason, String why) {
         record(
                 a,
                 SYSTEM_ACTOR,
                 AuditAction.ACTIVATION_REFUSED,
                 "refused",
+                Map.of("reason", reason.wire(), "detail", why, "challengeId", String.valueOf(a.challengeId())));
+    }
+
+    /**
+     * A stage of the role's approval asks its approvers (again, with the escalation approvers, when {@code
+     * escalated}): {@code approval.requested} on {@code pim.approvals}; the first stage moves the activation to
+     * {@code pending-approval}.
+     */
+    public void approvalRequested(Activation a, Approvals.Approval stage, Set<String> approvers, boolean escalated) {
+        if (!escalated && stage.stage() == 1 && Approvals.ACTIVATION.equals(stage.purpose())) {
+            store.awaitingApproval(a.id());
+            status(a, Status.PENDING_APPROVAL, null, null, null, null);
+        }
+        outbox.publish(
+                topics.approvals(),
+                a.id(),
+                EventTypes.APPROVAL_REQUESTED,
+                a.id(),
+                new ApprovalRequested(
+                        stage.id(),
+                        a.id(),
+                        stage.purpose(),
+                        stage.stage(),
+                        stage.stages(),
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.roleDisplayName(),
+                        a.directoryScopeId(),
+                        a.requestedDuration(),
+                        a.justification(),
+                        List.copyOf(approvers),
+                        escalated,
+                        stage.justificationRequired(),
+                        stage.requestedAt(),
+                        stage.dueAt()));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("approvalId", stage.id());
+        d.put("purpose", stage.purpose());
+        d.put("stage", stage.stage() + "/" + stage.stages());
+        d.put("approvers", List.copyOf(approvers));
+        d.put("dueAt", String.valueOf(stage.dueAt()));
+        record(a, SYSTEM_ACTOR, escalated ? AuditAction.APPROVAL_ESCALATED : AuditAction.APPROVAL_REQUESTED, "sent", d);
+    }
+
+    /** An approver's checked decision on a stage: who, how (the channel and its evidence) and why. */
+    public void approvalDecided(
+            Activation a,
+            Approvals.Approval stage,
+            boolean approved,
+            String approver,
+            String channel,
+            String justification,
+            Map<String, Object> evidence) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("approvalId", stage.id());
+        d.put("stage", stage.stage() + "/" + stage.stages());
+        d.put("channel", channel);
+        d.put("justification", justification == null ? "" : justification);
+        d.putAll(evidence);
+        record(
+                a,
+                approver,
+                approved ? AuditAction.APPROVAL_APPROVED : AuditAction.APPROVAL_DENIED,
+                Decision.of(approved).wire(),
+                d);
+    }
+
+    /** A refused decision: {@code actor} is who tried (as far as pimflow knows), {@code channel} how. */
+    public void approvalRejected(
+            Activation a,
+            Approvals.Approval stage,
+            String actor,
+            String channel,
+            String reason,
+            Map<String, Object> evidence) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("approvalId", stage.id());
+        d.put("stage", stage.stage() + "/" + stage.stages());
+        d.put("channel", channel);
+        d.put("reason", reason);
+        d.putAll(evidence);
+        record(a, actor, AuditAction.APPROVAL_REJECTED, "rejected", d);
+    }
+
+    public void approvalTimedOut(Activation a, Approvals.Approval stage) {
+        record(
+                a,
+                SYSTEM_ACTOR,
+                AuditAction.APPROVAL_TIMED_OUT,
+                "timed-out",
                 Map.of(
-                        "reason",
-                        Reason.MFA_NOT_VERIFIED.wire(),
-                        "detail",
-                        why,
-                        "challengeId",
-                        String.valueOf(a.challengeId())));
+                        "approvalId",
+                        stage.id(),
+                        "stage",
+                        stage.stage() + "/" + stage.stages(),
+                        "dueAt",
+                        String.valueOf(stage.dueAt())));
     }
 
     public void denied(Activation a, String reason) {

@@ -148,12 +148,35 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
             return Integer.valueOf(0).equals(field(command, "retries"))
                     || Boolean.TRUE.equals(field(command, "isDueDateSet"));
         }
+        // an approval stage's task is completed with its form's fields only: completing a task sets its variables on
+        // the process, which would otherwise be a way to set any variable (DESIGN §9.3)
+        String name = command.getClass().getSimpleName();
+        if (name.equals("CompleteTaskCmd") || name.equals("ResolveTaskCmd")) {
+            return !onlyFormFields(field(command, "variables"));
+        }
+        if (name.equals("SubmitTaskFormCmd")) {
+            return !onlyFormFields(field(command, "properties"));
+        }
         for (Class<?> c = command.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             if (REFUSED.contains(c.getSimpleName())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The variables a person may give when completing an approval stage's task: its form's fields. */
+    static final Set<String> TASK_FORM_FIELDS = Set.of(
+            "approved",
+            "approverJustification",
+            "requestTicket",
+            "requestRole",
+            "requestDuration",
+            "requestJustification",
+            "requester");
+
+    private static boolean onlyFormFields(Object variables) {
+        return variables == null || (variables instanceof Map<?, ?> map && TASK_FORM_FIELDS.containsAll(map.keySet()));
     }
 
     /** The process instance a command names, where it names one in a field (best effort, for the audit record). */

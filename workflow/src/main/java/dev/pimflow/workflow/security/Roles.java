@@ -3,7 +3,9 @@ package dev.pimflow.workflow.security;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.authorization.Permission;
@@ -12,6 +14,7 @@ import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
 import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.authorization.UserOperationLogCategoryPermissions;
+import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.identity.Group;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -24,6 +27,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>{@link #OPERATORS}: Cockpit, incidents and job retries, reading activations, manual revoke;</li>
  * <li>{@link #AUDITORS}: reading the audit trail and verifying it, Camunda's history and user operation log;</li>
+ * <li>{@link #APPROVERS}: Tasklist and the product API's approvals, to decide approval stages (DESIGN §9.3); a decision
+ * counts only when the login's directory identity (its e-mail, resolved in Entra) is one of the stage's approvers;</li>
  * <li>{@link #ADMINS} (Camunda's {@code camunda-admin}): users, groups and authorizations, and the development MFA
  * gateway of the embedded default. The admin can put itself in any group, so the product API lets it do what the
  * other two may.</li>
@@ -37,18 +42,29 @@ import org.springframework.stereotype.Component;
 public class Roles implements ApplicationRunner {
     public static final String OPERATORS = "pimflowOperators";
     public static final String AUDITORS = "pimflowAuditors";
+    public static final String APPROVERS = "pimflowApprovers";
+    /** The Tasklist filter that shows approvers the approval stages waiting for them. */
+    public static final String APPROVALS_FILTER = "pimflow approvals";
+
     public static final String ADMINS = Groups.CAMUNDA_ADMIN;
 
     public static final String OPERATOR = "OPERATOR";
     public static final String AUDITOR = "AUDITOR";
+    public static final String APPROVER = "APPROVER";
     public static final String ADMIN = "ADMIN";
 
     private final IdentityService identity;
     private final AuthorizationService authorizations;
 
-    public Roles(IdentityService identity, AuthorizationService authorizations) {
+    private final FilterService filters;
+    private final TaskService tasks;
+
+    public Roles(
+            IdentityService identity, AuthorizationService authorizations, FilterService filters, TaskService tasks) {
         this.identity = identity;
         this.authorizations = authorizations;
+        this.filters = filters;
+        this.tasks = tasks;
     }
 
     @Override
@@ -74,6 +90,22 @@ public class Roles implements ApplicationRunner {
                     ProcessDefinitionPermissions.READ_HISTORY);
             grant(AUDITORS, Resources.OPERATION_LOG_CATEGORY, "*", UserOperationLogCategoryPermissions.READ);
         }
+        if (group(APPROVERS, "pimflow approvers")) {
+            // the tasks themselves: Camunda grants each candidate group its task when the stage's task is created
+            grant(APPROVERS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+        }
+        if (filters.createFilterQuery().filterName(APPROVALS_FILTER).count() == 0) {
+            Filter filter = filters.newTaskFilter(APPROVALS_FILTER)
+                    .setQuery(tasks.createTaskQuery()
+                            .taskCandidateGroup(APPROVERS)
+                            .includeAssignedTasks()
+                            .orderByTaskCreateTime()
+                            .asc())
+                    .setProperties(new java.util.HashMap<>(java.util.Map.of(
+                            "description", "Approval stages waiting for a decision (pimflow)", "priority", -10)));
+            filters.saveFilter(filter);
+            grant(APPROVERS, Resources.FILTER, filter.getId(), Permissions.READ);
+        }
     }
 
     /** The product roles a user holds, from its Camunda groups. */
@@ -84,6 +116,7 @@ public class Roles implements ApplicationRunner {
                 case ADMINS -> roles.add(ADMIN);
                 case OPERATORS -> roles.add(OPERATOR);
                 case AUDITORS -> roles.add(AUDITOR);
+                case APPROVERS -> roles.add(APPROVER);
                 default -> {}
             }
         }

@@ -161,6 +161,15 @@ public class ActivationStore {
                 id);
     }
 
+    /** MFA approved; the role's approvers are asked now. */
+    public void awaitingApproval(String id) {
+        jdbc.update(
+                "UPDATE activation SET status = ?, updated_at = ? WHERE id = ?",
+                Status.PENDING_APPROVAL.wire(),
+                ts(now()),
+                id);
+    }
+
     public void activated(String id, Status status, Instant start, Instant end, String pimRequestId) {
         jdbc.update(
                 "UPDATE activation SET status = ?, start_date_time = ?, end_date_time = ?, pim_request_id = ?, updated_at = ? WHERE id = ?",

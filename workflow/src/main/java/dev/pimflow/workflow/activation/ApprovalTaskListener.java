@@ -1,0 +1,125 @@
+package dev.pimflow.workflow.activation;
+
+import dev.pimflow.workflow.security.Roles;
+import dev.pimflow.workflow.store.Activation;
+import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
+import dev.pimflow.workflow.store.Approvals.Approval;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Tasklist side of an approval stage (DESIGN §9.3). On {@code create}: the task is tied to its stage (by task id,
+ * in {@code approval_request}), gets the stage's approvers and pimflow's approvers group as candidates, its due date,
+ * and what an approver needs to see (ticket, role, duration, justification, requester). On {@code complete}: a
+ * logged-in person's completion is a decision, checked by {@link ApprovalDecisions} like any other channel's, and the
+ * completion is refused (nothing changes) when it does not hold; pimflow's own completion, after a decision it recorded
+ * through another channel, passes.
+ */
+@Component("approvalTask")
+public class ApprovalTaskListener implements TaskListener {
+    /** The form's fields a person submits; EngineGuard refuses any other variable on a task's completion. */
+    public static final String APPROVED = "approved";
+
+    public static final String APPROVER_JUSTIFICATION = "approverJustification";
+    /** The fields shown read-only in the form. */
+    public static final Set<String> SHOWN =
+            Set.of("requestTicket", "requestRole", "requestDuration", "requestJustification", "requester");
+
+    private final Approvals approvals;
+    private final ActivationStore store;
+    private final ApprovalDecisions decisions;
+    private final ApproverIdentity identities;
+
+    public ApprovalTaskListener(
+            Approvals approvals, ActivationStore store, ApprovalDecisions decisions, ApproverIdentity identities) {
+        this.approvals = approvals;
+        this.store = store;
+        this.decisions = decisions;
+        this.identities = identities;
+    }
+
+    @Override
+    public void notify(DelegateTask task) {
+        switch (task.getEventName()) {
+            case EVENTNAME_CREATE -> created(task);
+            case EVENTNAME_COMPLETE -> completed(task);
+            default -> {}
+        }
+    }
+
+    private void created(DelegateTask task) {
+        // set by the stage's request step just before, in this transaction; no person can set a variable
+        String approvalId = (String) task.getVariable("approvalId");
+        Approval stage = approvals
+                .find(approvalId)
+                .orElseThrow(() -> new IllegalStateException(
+                        "approval " + approvalId + " of task " + task.getId() + " is missing"));
+        Activation a = store.find(stage.activationId()).orElseThrow();
+        approvals.taskCreated(stage.id(), task.getId());
+        task.setName("Approve " + a.roleDisplayName() + " for " + a.ticketSystem() + " " + a.ticketNumber()
+                + (stage.stages() > 1 ? " (stage " + stage.stage() + "/" + stage.stages() + ")" : ""));
+        task.setDescription("Requested by " + a.principalId() + " for " + a.requestedDuration() + ": "
+                + (a.justification() == null ? "" : a.justification()));
+        task.setDueDate(Date.from(stage.dueAt()));
+        task.addCandidateGroup(Roles.APPROVERS);
+        for (String user : approvals.approvers(stage)) {
+            if (!user.equalsIgnoreCase(a.principalId())) {
+                task.addCandidateUser(user);
+            }
+        }
+        task.setVariableLocal("requestTicket", a.ticketSystem() + " " + a.ticketNumber());
+        task.setVariableLocal("requestRole", a.roleDisplayName() + " (" + a.roleDefinitionId() + ")");
+        task.setVariableLocal("requestDuration", a.requestedDuration());
+        task.setVariableLocal("requestJustification", a.justification() == null ? "" : a.justification());
+        task.setVariableLocal("requester", a.principalId());
+    }
+
+    private void completed(DelegateTask task) {
+        Approval stage = approvals
+                .byTask(task.getId())
+                .orElseThrow(() -> new ProcessEngineException("task " + task.getId() + " is no approval stage's"));
+        String login = Context.getCommandContext() == null
+                ? null
+                : Context.getCommandContext().getAuthenticatedUserId();
+        Object approved = task.getVariable(APPROVED);
+        Object justification = task.getVariable(APPROVER_JUSTIFICATION);
+        // read once: a later stage's task must be given its own decision
+        task.removeVariable(APPROVED);
+        task.removeVariable(APPROVER_JUSTIFICATION);
+        if (login == null) {
+            if (stage.pending()) {
+                throw new ProcessEngineException("approval " + stage.id() + " has no decision recorded by pimflow:"
+                        + " an approver decides in Tasklist, through the product API or by a signed approval.decision");
+            }
+            return; // pimflow completed it after recording a decision made through another channel
+        }
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("login", login);
+        evidence.put("ref", task.getId());
+        if (!(approved instanceof Boolean decision)) {
+            throw new BadUserRequestException("approved: required, true to approve or false to deny");
+        }
+        if (justification != null && !(justification instanceof String)) {
+            throw new BadUserRequestException("approverJustification: must be text");
+        }
+        String approver = identities.of(login).orElse(null);
+        ApprovalDecisions.Outcome outcome =
+                decisions.decideInTask(stage, approver, decision, (String) justification, login, evidence);
+        if (outcome instanceof ApprovalDecisions.Outcome.Refused refused) {
+            if (refused.status() == 403) {
+                throw new AuthorizationException(refused.error());
+            }
+            throw new BadUserRequestException(refused.error());
+        }
+    }
+}
