@@ -11,7 +11,7 @@ import java.util.StringJoiner;
 
 /**
  * The orchestrator's REST API ({@code /api}, HTTP Basic as the admin user): activations, tickets, the audit trail, the
- * audit chain's verification and manual revoke. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
+ * audit chain's verification, manual revoke, extension requests and approvals. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
  * one-line {@link CliException}s here; the statuses a command expects (404, 409, 400) are left to it.
  *
  * <p>The password is only ever put in the Authorization header; {@link #toString()} and every message leave it out.
@@ -102,6 +102,54 @@ final class ApiClient {
         return expectJson(a, "POST", path, false);
     }
 
+    /**
+     * {@code POST /api/activations/{id}/extension}: 202, or 400/404/409 with {@code {"error": ...}} (left to the caller).
+     * {@code justification} is left out of the body when null.
+     */
+    Http.Answer extend(String id, String duration, String justification) {
+        String path = "/api/activations/" + id + "/extension";
+        var body = Events.mapper().createObjectNode().put("duration", duration);
+        if (justification != null) {
+            body.put("justification", justification);
+        }
+        Http.Answer a = call("POST", path, body.toString());
+        if ((a.status() == 400 || a.status() == 404 || a.status() == 409) && hasError(a)) {
+            return a;
+        }
+        return expectJson(a, "POST", path, false);
+    }
+
+    /** {@code GET /api/approvals?status=pending|all}. */
+    Http.Answer listApprovals(boolean all) {
+        String path = "/api/approvals";
+        return expectJson(call("GET", path + "?status=" + (all ? "all" : "pending"), null), "GET", path, true);
+    }
+
+    /** The error for an approval id this orchestrator does not know. */
+    CliException noSuchApproval(String id) {
+        return new CliException("no approval " + id + " at " + base() + " (find the id with 'pimctl approvals list')");
+    }
+
+    /**
+     * {@code POST /api/approvals/{id}/decision}: 200 with the approval, or 400/403/404/409 with {@code {"error": ...}}
+     * (left to the caller). A 403 with the server's reason is the caller's too: the login may hold the approver role
+     * and still not be one of this stage's approvers (or be the requester), which "use another user" does not fix.
+     * {@code justification} is left out of the body when null: whether the role's policy requires one is the server's
+     * call.
+     */
+    Http.Answer decide(String approvalId, String decision, String justification) {
+        String path = "/api/approvals/" + approvalId + "/decision";
+        var body = Events.mapper().createObjectNode().put("decision", decision);
+        if (justification != null) {
+            body.put("justification", justification);
+        }
+        Http.Answer a = call("POST", path, body.toString(), true);
+        if ((a.status() == 400 || a.status() == 403 || a.status() == 404 || a.status() == 409) && hasError(a)) {
+            return a;
+        }
+        return expectJson(a, "POST", path, false);
+    }
+
     /** The {@code error} text of a {@code {"error": ...}} answer, else the body as text (shortened), else the status. */
     static String error(Http.Answer a) {
         if (a.body() != null && a.body().hasNonNull("error")) {
@@ -119,6 +167,11 @@ final class ApiClient {
     }
 
     private Http.Answer call(String method, String path, String json) {
+        return call(method, path, json, false);
+    }
+
+    /** One call; 401 and 403 become errors here, except a 403 with an {@code error} body when the caller explains it. */
+    private Http.Answer call(String method, String path, String json, boolean callerExplainsForbidden) {
         String url = base + path;
         Http.Answer a;
         try {
@@ -135,7 +188,7 @@ final class ApiClient {
             throw new CliException("the orchestrator at " + base + " refused user '" + user + "' (401 Unauthorized): "
                     + check + " to the admin password it printed at its first start (and --user, if not admin)");
         }
-        if (a.status() == 403) {
+        if (a.status() == 403 && !(callerExplainsForbidden && hasError(a))) {
             throw new CliException("the orchestrator at " + base + " does not let user '" + user + "' " + method + " "
                     + path + " (403 Forbidden): use the admin user (--user)");
         }

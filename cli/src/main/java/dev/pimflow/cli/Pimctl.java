@@ -20,12 +20,12 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * {@code pimctl}: the command line a person uses with pimflow. Publishes ticket events, answers MFA challenges,
- * watches the orchestrator's topics (DESIGN §3, §4), reads and revokes activations and checks the audit chain through
- * the orchestrator's REST API, plays the walkthrough's story ({@code demo}) and replays Microsoft's PIM tutorial against
+ * watches the orchestrator's topics (DESIGN §3, §4), reads, revokes and extends activations, decides approvals and checks
+ * the audit chain through the orchestrator's REST API, plays the walkthrough's story ({@code demo}) and replays Microsoft's PIM tutorial against
  * Graph.
  *
  * <p>Exit codes: 0 ok, 1 runtime failure (Kafka, the orchestrator or Graph unreachable or refusing, topic, challenge,
- * activation or ticket not found, a tutorial or demo step failed), 2 usage error, 3 verification failed ({@code audit verify}: the
+ * activation, approval or ticket not found, a tutorial or demo step failed), 2 usage error, 3 verification failed ({@code audit verify}: the
  * audit chain is broken). Every error is one line on stderr, prefixed {@code pimctl:}, that says what to fix.
  */
 @Command(
@@ -34,13 +34,15 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Pimctl.Version.class,
         description =
                 "Publish ticket events, answer MFA challenges and watch the topics of pimflow, the ticket-linked "
-                        + "Microsoft Entra PIM activation orchestrator; list and revoke activations and check the audit trail through "
+                        + "Microsoft Entra PIM activation orchestrator; list, revoke and extend activations, approve or deny "
+                        + "approvals and check the audit trail through "
                         + "its REST API; play the walkthrough's story (demo); replay Microsoft's PIM tutorial against Graph or its simulator.",
         subcommands = {
             TicketCommand.class,
             MfaCommand.class,
             EventsCommand.class,
             ActivationsCommand.class,
+            ApprovalsCommand.class,
             AuditCommand.class,
             DemoCommand.class,
             TutorialCommand.class
@@ -160,7 +162,7 @@ public class Pimctl extends CommandGroup {
                 "1",
                 "runtime failure: Kafka, the orchestrator or Graph unreachable or refusing (e.g. 401: wrong "
                         + PASSWORD_ENV
-                        + "), topic, challenge, activation or ticket not found, publishing failed, a tutorial or demo step failed");
+                        + "), topic, challenge, activation, approval or ticket not found, publishing failed, a tutorial or demo step failed");
         exitCodes.put("2", "usage error: unknown option, missing or invalid value, no REST password");
         Map<String, String> withVerification = new LinkedHashMap<>(exitCodes);
         withVerification.put("3", "verification failed: 'audit verify' found the audit chain broken");

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for the orchestrator's REST API ({@code ActivationController}): HTTP Basic as admin with {@link #PASSWORD}
- * (401 otherwise, as Spring Security answers), and canned answers per {@code METHOD path}; unknown paths get 404
+ * A stand-in for the orchestrator's REST API (activations, tickets, audit, approvals): HTTP Basic as admin with
+ * {@link #PASSWORD}, or as a login added with {@link #login} (401 otherwise, as Spring Security answers), and canned
+ * answers per {@code METHOD path} (the query is recorded, not matched); unknown paths get 404
  * {@code {"error": ...}}. Records every request. Webhook paths ({@link #webhook}) take no login, as the orchestrator's
  * {@code /webhooks/**}: their handler sees the raw body and the headers, to check the signature as the orchestrator
  * would.
@@ -44,6 +45,9 @@ final class FakeOrchestrator implements AutoCloseable {
     private final HttpServer server;
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    /** Logins besides admin (an approver, an operator), by their Authorization header. */
+    private final Map<String, String> logins = new ConcurrentHashMap<>();
+
     private final Map<String, java.util.function.Function<Request, Reply>> webhooks = new ConcurrentHashMap<>();
     /** What a webhook handler threw (its assertions on what pimctl sent). */
     final List<Throwable> webhookFailures = new CopyOnWriteArrayList<>();
@@ -66,6 +70,16 @@ final class FakeOrchestrator implements AutoCloseable {
     FakeOrchestrator on(String method, String path, int status, String json) {
         replies.put(method + " " + path, new Reply(status, json));
         return this;
+    }
+
+    /** Lets {@code user} log in with {@code password} too, as admin does; the canned answers are the same. */
+    FakeOrchestrator login(String user, String password) {
+        logins.put(basic(user, password), user);
+        return this;
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Answers {@code POST path} without a login, by what {@code handler} makes of the request. */
@@ -107,8 +121,7 @@ final class FakeOrchestrator implements AutoCloseable {
                 Map.copyOf(headers),
                 raw);
         requests.add(request);
-        String expected =
-                "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String expected = basic(USER, PASSWORD);
         Reply reply;
         java.util.function.Function<Request, Reply> webhook = webhooks.get(method + " " + path);
         if (webhook != null) {
@@ -119,7 +132,7 @@ final class FakeOrchestrator implements AutoCloseable {
                 webhookFailures.add(e);
                 reply = new Reply(500, "{\"error\":\"the fake's check failed\"}");
             }
-        } else if (!expected.equals(auth)) {
+        } else if (!expected.equals(auth) && (auth == null || !logins.containsKey(auth))) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Realm\"");
             reply = new Reply(401, "");
         } else {
