@@ -45,6 +45,7 @@ public abstract class EndToEndHarnessBase implements EndToEndHarness {
                         "pim.activations",
                         "pim.revocations",
                         "pim.audit",
+                        "pim.approvals",
                         "tickets.events.dlt",
                         "pim.mfa.responses.dlt"));
     }
