@@ -11,6 +11,7 @@ final class BuiltInRoles {
     static final String GLOBAL_ADMINISTRATOR = TutorialTenant.GLOBAL_ADMINISTRATOR_ROLE_ID;
     static final String PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";
     static final String USER_ADMINISTRATOR = TutorialTenant.USER_ADMINISTRATOR_ROLE_ID;
+    static final String PRIVILEGED_AUTHENTICATION_ADMINISTRATOR = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
 
     static final List<Role> ALL = List.of(
             new Role(
@@ -62,7 +63,7 @@ final class BuiltInRoles {
                     "Authentication Administrator",
                     "Can access to view, set and reset authentication method information for any non-admin user."),
             new Role(
-                    "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+                    PRIVILEGED_AUTHENTICATION_ADMINISTRATOR,
                     "Privileged Authentication Administrator",
                     "Can access to view, set and reset authentication method information for any user (admin or non-admin)."),
             new Role(

@@ -48,6 +48,24 @@ public final class ContosoTenant {
     /** The request id of the seeded group eligibility (tutorial step 2). */
     public static final String HELPDESK_ELIGIBILITY_REQUEST_ID = "12956159-24b8-4619-b9ea-8ce21f81a38f";
 
+    /**
+     * Privileged Authentication Administrator: the seed's one role whose activation needs approval (Approval_EndUser_Assignment:
+     * single stage, one day to decide, the approver's justification required, extensions approved too), decided by
+     * {@link #APPROVER_ID}. The helpdesk group is eligible for it, so Aline can ask.
+     */
+    public static final String APPROVAL_ROLE_ID = BuiltInRoles.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR;
+
+    public static final String APPROVAL_ROLE_NAME = "Privileged Authentication Administrator";
+
+    /** Nora Lindqvist, the IT Helpdesk lead: the approval role's one approver; eligible for nothing herself. */
+    public static final String APPROVER_ID = "5b0c7e2a-8d4f-4a61-b3e9-7f2c1d6a9e40";
+
+    /** Her user principal name, also her {@code mail}. */
+    public static final String APPROVER_UPN = "NoraL@" + DOMAIN;
+
+    /** The request id of the helpdesk group's seeded eligibility for the approval role. */
+    public static final String APPROVAL_ROLE_ELIGIBILITY_REQUEST_ID = "7d1f3b52-9c4e-4b8a-a6f0-2e5d8c9b1a73";
+
     private ContosoTenant() {}
 
     static void seed(TenantState state) {
@@ -58,6 +76,7 @@ public final class ContosoTenant {
         seedGlobalAdministrator(state, now);
         seedHelpdeskEligibility(state, dayAgo, yearAhead);
         seedUserAdministratorSettings(state);
+        seedApprovalRole(state, dayAgo, yearAhead);
     }
 
     private static void seedDirectory(TenantState state, Instant dayAgo) {
@@ -65,6 +84,8 @@ public final class ContosoTenant {
         state.addUser(
                 new User(ALINE_ID, "Aline Dupuy", "Aline", "Dupuy", ALINE_UPN, ALINE_UPN, "IT Helpdesk Specialist"));
         state.addUser(new User(BOB_ID, "Bob Kelly", "Bob", "Kelly", BOB_UPN, BOB_UPN, "Sales Representative"));
+        state.addUser(new User(
+                APPROVER_ID, "Nora Lindqvist", "Nora", "Lindqvist", APPROVER_UPN, APPROVER_UPN, "IT Helpdesk Lead"));
 
         Group helpdesk = new Group(
                 HELPDESK_GROUP_ID,
@@ -107,6 +128,22 @@ public final class ContosoTenant {
 
     private static void seedHelpdeskEligibility(TenantState state, Instant dayAgo, Instant yearAhead) {
         // Tutorial step 2: the group is eligible for User Administrator, tenant-wide, for a year.
+        seedGroupEligibility(
+                state,
+                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                USER_ADMINISTRATOR_ROLE_ID,
+                "Assign User Admin eligibility to IT Helpdesk (User) group",
+                dayAgo,
+                yearAhead);
+    }
+
+    private static void seedGroupEligibility(
+            TenantState state,
+            String requestId,
+            String roleId,
+            String justification,
+            Instant dayAgo,
+            Instant yearAhead) {
         ObjectNode info = Json.obj();
         info.put("startDateTime", Json.time(dayAgo));
         info.putNull("recurrence");
@@ -118,34 +155,34 @@ public final class ContosoTenant {
         createdBy.putNull("application");
         createdBy.putNull("device");
         createdBy.putObject("user").putNull("displayName").put("id", ADMIN_ID);
-        ScheduleRequest step2 = new ScheduleRequest(
+        ScheduleRequest request = new ScheduleRequest(
                 Kind.ELIGIBILITY,
-                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                requestId,
                 Action.ADMIN_ASSIGN,
                 dayAgo,
                 HELPDESK_GROUP_ID,
-                USER_ADMINISTRATOR_ROLE_ID,
+                roleId,
                 "/",
                 null,
                 false,
-                "Assign User Admin eligibility to IT Helpdesk (User) group",
+                justification,
                 null,
                 createdBy,
                 info,
                 null,
                 null);
-        step2.status = "Provisioned";
-        step2.completedDateTime = dayAgo;
-        step2.targetScheduleId = HELPDESK_ELIGIBILITY_REQUEST_ID;
-        state.addRequest(step2);
+        request.status = "Provisioned";
+        request.completedDateTime = dayAgo;
+        request.targetScheduleId = requestId;
+        state.addRequest(request);
         state.addSchedule(new Schedule(
                 Kind.ELIGIBILITY,
-                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                requestId,
                 HELPDESK_GROUP_ID,
-                USER_ADMINISTRATOR_ROLE_ID,
+                roleId,
                 "/",
                 null,
-                HELPDESK_ELIGIBILITY_REQUEST_ID,
+                requestId,
                 dayAgo,
                 null,
                 "Direct",
@@ -165,6 +202,41 @@ public final class ContosoTenant {
                 userAdmin, "Enablement_EndUser_Assignment", "MultiFactorAuthentication", "Justification", "Ticketing");
         setExpiration(userAdmin, "Expiration_Admin_Assignment", false, "P180D");
         setEnabled(userAdmin, "Enablement_Admin_Assignment", "Justification");
+    }
+
+    /**
+     * Privileged Authentication Administrator: the helpdesk group eligible for a year (made after the tutorial's step 2); an activation
+     * up to 8 hours with MFA, justification and a ticket, approved by Nora in one stage; an active assignment (and so
+     * an extension of one, counted from its start) up to one day.
+     */
+    private static void seedApprovalRole(TenantState state, Instant dayAgo, Instant yearAhead) {
+        seedGroupEligibility(
+                state,
+                APPROVAL_ROLE_ELIGIBILITY_REQUEST_ID,
+                APPROVAL_ROLE_ID,
+                "Assign Privileged Authentication Admin eligibility to IT Helpdesk (User) group",
+                dayAgo.plus(Duration.ofMinutes(1)),
+                yearAhead);
+        TenantState.Policy policy = state.policy(APPROVAL_ROLE_ID);
+        setExpiration(policy, "Expiration_EndUser_Assignment", true, "PT8H");
+        setEnabled(policy, "Enablement_EndUser_Assignment", "MultiFactorAuthentication", "Justification", "Ticketing");
+        setExpiration(policy, "Expiration_Admin_Assignment", true, "P1D");
+        ObjectNode setting = policy.rules.get("Approval_EndUser_Assignment").putObject("setting");
+        setting.put("isApprovalRequired", true);
+        setting.put("isApprovalRequiredForExtension", true);
+        setting.put("isRequestorJustificationRequired", true);
+        setting.put("approvalMode", "SingleStage");
+        ObjectNode stage = setting.putArray("approvalStages").addObject();
+        stage.put("approvalStageTimeOutInDays", 1);
+        stage.put("isApproverJustificationRequired", true);
+        stage.put("escalationTimeInMinutes", 0);
+        stage.put("isEscalationEnabled", false);
+        ObjectNode nora = stage.putArray("primaryApprovers").addObject();
+        nora.put("@odata.type", "#microsoft.graph.singleUser");
+        nora.put("isBackup", false);
+        nora.put("userId", APPROVER_ID);
+        nora.put("description", "Nora Lindqvist");
+        stage.putArray("escalationApprovers");
     }
 
     private static void setExpiration(TenantState.Policy p, String ruleId, boolean required, String max) {

@@ -48,6 +48,17 @@ final class DirectoryRoutes {
                         c,
                         "directoryObjects",
                         state().groupMembers(m.group(1), m.group(2).equalsIgnoreCase("owners"))));
+        // the cast to users answers the users only, as Graph's OData cast does (context "users"); $select honoured
+        routes.add(
+                "GET",
+                "/groups/" + ID + "/transitiveMembers(/microsoft\\.graph\\.user)?",
+                true,
+                DIRECTORY_READ,
+                (c, m) -> {
+                    boolean users = m.group(2) != null;
+                    return odata.selectedCollection(
+                            c, users ? "users" : "directoryObjects", state().groupTransitiveMembers(m.group(1), users));
+                });
         routes.add("POST", "/groups/" + ID + "/(members|owners)/\\$ref", true, GROUP_WRITE_AND_ROLES, (c, m) -> {
             state().addGroupReference(m.group(1), c.json(), m.group(2).equalsIgnoreCase("owners"));
             return Reply.of(204, null);

@@ -58,6 +58,7 @@ public final class GraphSimulator implements AutoCloseable {
         new RoleRoutes(() -> state, odata).addTo(routes);
         new ScheduleRoutes(() -> state, odata).addTo(routes);
         new PolicyRoutes(() -> state, odata).addTo(routes);
+        new ApprovalRoutes(() -> state, odata).addTo(routes);
     }
 
     /** Starts on 127.0.0.1; port 0 picks a free port. */

@@ -59,6 +59,9 @@ final class ScheduleRequestSubmission {
         readTarget();
         authorize();
         window = ScheduleWindow.read(action, Json.field(body, "scheduleInfo"), now);
+        if (action == Action.ADMIN_EXTEND) {
+            window = extensionWindow(window);
+        }
         String justification = Json.text(body, "justification");
         JsonNode ticketInfo = Json.field(body, "ticketInfo");
         String ticketNumber = Json.text(ticketInfo, "ticketNumber");
@@ -80,6 +83,9 @@ final class ScheduleRequestSubmission {
         }
         apply(request.id, store, existing, affected, approvalRequired);
         tenant.log(kind).add(request);
+        if (approvalRequired) {
+            tenant.openApproval(request, policy);
+        }
         return request;
     }
 
@@ -167,6 +173,22 @@ final class ScheduleRequestSubmission {
                 || assignments.firstCurrent(now, userId, BuiltInRoles.PRIVILEGED_ROLE_ADMINISTRATOR, "/") != null;
     }
 
+    /**
+     * An extension to an explicit end ({@code afterDateTime}) whose {@code startDateTime} is not in the future keeps
+     * the start of the assignment it extends, so that the policy's maximum counts from that start (the assignment's
+     * whole length). guess: Graph's one adminExtend example uses {@code afterDuration} and says nothing of the start;
+     * an {@code afterDuration} extension keeps the simulator's earlier reading (from now).
+     */
+    private ScheduleWindow extensionWindow(ScheduleWindow asked) {
+        Instant requestedStart = EdmLiterals.time(Json.text(Json.field(body, "scheduleInfo"), "startDateTime"));
+        if (!"afterDateTime".equals(asked.expirationType())
+                || (requestedStart != null && requestedStart.isAfter(now))) {
+            return asked;
+        }
+        List<Slot> existing = tenant.store(kind).covering(principalId, roleId, scope);
+        return existing.isEmpty() ? asked : asked.withStart(existing.get(0).schedule.start);
+    }
+
     // ---------------------------------------------------------------- 4. policy
 
     private void checkPolicy(String justification, String ticketNumber) {
@@ -198,17 +220,7 @@ final class ScheduleRequestSubmission {
 
     /** Direct eligibility, or eligibility of a role-assignable group the user is a member of (no nesting). */
     private Schedule findEligibility() {
-        List<String> candidates = new ArrayList<>();
-        candidates.add(principalId);
-        candidates.addAll(tenant.directory().assignableGroupsWithMember(principalId));
-        for (String c : candidates) {
-            // tenant-wide ("/" covers exactly the scope "/") or at the requested scope, whichever comes first
-            Schedule s = tenant.store(Kind.ELIGIBILITY).firstCurrent(now, c, roleId, "/", scope);
-            if (s != null) {
-                return s;
-            }
-        }
-        return null;
+        return tenant.eligibilityFor(principalId, roleId, scope, now);
     }
 
     // ---------------------------------------------------------------- 5. state
@@ -285,7 +297,8 @@ final class ScheduleRequestSubmission {
             request.status = "Revoked";
         } else if (approvalRequired) {
             request.status = "PendingApproval";
-            request.approvalId = UUID.randomUUID().toString();
+            // Graph beta's approval-list-steps: a PIM request's approval is identified by the request's own id
+            request.approvalId = id;
             request.targetScheduleId = id;
         } else {
             boolean future = window.start().isAfter(now);

@@ -52,6 +52,10 @@ record ScheduleWindow(Instant start, Instant end, String expirationType, String 
         throw GraphError.badRequest("BadRequest", "Requested value '" + type + "' was not found.");
     }
 
+    ScheduleWindow withStart(Instant newStart) {
+        return new ScheduleWindow(newStart, end, expirationType, durationText);
+    }
+
     ScheduleWindow withEnd(Instant newEnd) {
         return new ScheduleWindow(start, newEnd, expirationType, durationText);
     }

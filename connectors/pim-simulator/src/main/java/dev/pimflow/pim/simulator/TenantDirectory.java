@@ -112,6 +112,38 @@ final class TenantDirectory {
         return out;
     }
 
+    /**
+     * The group's members and their members' members (groups that are not role-assignable may hold groups), each once,
+     * in the order first reached; with {@code usersOnly} (the {@code /microsoft.graph.user} cast) only the users.
+     */
+    List<ObjectNode> transitiveMembers(String id, boolean usersOnly) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (String m : transitiveMemberIds(requireGroup(id))) {
+            if (!usersOnly || users.containsKey(key(m))) {
+                out.add(directoryObject(m));
+            }
+        }
+        return out;
+    }
+
+    /** The ids of the group's members, transitively, each once (lower-case keys). */
+    Set<String> transitiveMemberIds(Group group) {
+        Set<String> seen = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<Group> todo = new java.util.ArrayDeque<>(List.of(group));
+        Set<String> visited = new java.util.HashSet<>(Set.of(key(group.id)));
+        while (!todo.isEmpty()) {
+            for (String m : todo.poll().members) {
+                if (seen.add(key(m))) {
+                    Group nested = groups.get(key(m));
+                    if (nested != null && visited.add(key(nested.id))) {
+                        todo.add(nested);
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
     private Group requireGroup(String id) {
         Group g = groups.get(key(id));
         if (g == null) {

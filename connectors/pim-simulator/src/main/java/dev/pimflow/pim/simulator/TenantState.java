@@ -51,6 +51,7 @@ final class TenantState {
     private final ScheduleStore assignments = new ScheduleStore();
     private final RequestLog eligibilityRequests = new RequestLog();
     private final RequestLog assignmentRequests = new RequestLog();
+    private final RoleAssignmentApprovals approvals = new RoleAssignmentApprovals();
 
     TenantState(String tenantId, Clock clock) {
         this.tenantId = tenantId;
@@ -123,6 +124,10 @@ final class TenantState {
 
     synchronized List<ObjectNode> groupMembers(String id, boolean owners) {
         return directory.groupMembers(id, owners);
+    }
+
+    synchronized List<ObjectNode> groupTransitiveMembers(String id, boolean usersOnly) {
+        return directory.transitiveMembers(id, usersOnly);
     }
 
     synchronized ObjectNode createGroup(JsonNode body, Instant now) {
@@ -245,6 +250,207 @@ final class TenantState {
     synchronized ScheduleRequest submit(Kind kind, JsonNode body, Caller caller) {
         Instant now = purge();
         return new ScheduleRequestSubmission(this, kind, body, caller, now).submit();
+    }
+
+    /**
+     * The current eligibility a {@code selfActivate} of the principal activates: its own, or that of a role-assignable
+     * group it is a member of (no nesting), tenant-wide or at the scope, whichever comes first; null when none.
+     */
+    Schedule eligibilityFor(String principalId, String roleId, String scope, Instant now) {
+        List<String> candidates = new java.util.ArrayList<>();
+        candidates.add(principalId);
+        candidates.addAll(directory.assignableGroupsWithMember(principalId));
+        for (String c : candidates) {
+            Schedule s = eligibilities.firstCurrent(now, c, roleId, "/", scope);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- approvals
+
+    /** A request that waits for approval gets its approval, with the stages of the role's rule as they stand now. */
+    void openApproval(ScheduleRequest request, Policy policy) {
+        approvals.open(
+                request, Json.field(policy.rules.get("Approval_EndUser_Assignment"), "setting"), clock.instant());
+    }
+
+    synchronized ObjectNode approval(String approvalId, Caller caller) {
+        Instant now = purge();
+        RoleAssignmentApprovals.Approval a = approvals.require(approvalId);
+        return RoleAssignmentApprovals.toJson(a, step -> assignedTo(step, caller, a, now));
+    }
+
+    synchronized ObjectNode approvalStep(String approvalId, String stepId, Caller caller) {
+        Instant now = purge();
+        RoleAssignmentApprovals.Approval a = approvals.require(approvalId);
+        RoleAssignmentApprovals.Step step = RoleAssignmentApprovals.requireStep(a, stepId);
+        return RoleAssignmentApprovals.stepJson(step, assignedTo(step, caller, a, now));
+    }
+
+    /** Whether the step waits for this caller's decision: in progress, and the caller one of its deciders. */
+    private boolean assignedTo(
+            RoleAssignmentApprovals.Step step, Caller caller, RoleAssignmentApprovals.Approval a, Instant now) {
+        return "InProgress".equals(step.status)
+                && !caller.appOnly()
+                && caller.oid() != null
+                && !caller.oid().equalsIgnoreCase(a.request.principalId)
+                && deciderIds(step, now).contains(key(caller.oid()));
+    }
+
+    /**
+     * The users who may decide the step: each singleUser, the members (transitively) of each groupMembers; when the
+     * stage names none, as PIM does, the active Privileged Role Administrators and Global Administrators (a group
+     * holding the role: its members). Other subject sets name no one here.
+     */
+    private java.util.Set<String> deciderIds(RoleAssignmentApprovals.Step step, Instant now) {
+        List<JsonNode> sets = RoleAssignmentApprovals.deciders(step, now);
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        if (sets.isEmpty()) {
+            assignments
+                    .all()
+                    .filter(s -> s.current(now)
+                            && (s.roleDefinitionId.equalsIgnoreCase(BuiltInRoles.PRIVILEGED_ROLE_ADMINISTRATOR)
+                                    || s.roleDefinitionId.equalsIgnoreCase(BuiltInRoles.GLOBAL_ADMINISTRATOR)))
+                    .forEach(s -> addPrincipal(ids, s.principalId));
+            return ids;
+        }
+        for (JsonNode set : sets) {
+            String type = String.valueOf(Json.text(set, "@odata.type"));
+            if (type.equalsIgnoreCase("#microsoft.graph.singleUser") && Json.text(set, "userId") != null) {
+                ids.add(key(Json.text(set, "userId")));
+            } else if (type.equalsIgnoreCase("#microsoft.graph.groupMembers") && Json.text(set, "groupId") != null) {
+                addPrincipal(ids, Json.text(set, "groupId"));
+            }
+        }
+        return ids;
+    }
+
+    private void addPrincipal(java.util.Set<String> ids, String principalId) {
+        Group g = directory.findGroup(principalId);
+        if (g == null) {
+            ids.add(key(principalId));
+        } else {
+            directory.transitiveMemberIds(g).stream()
+                    .filter(m -> directory.findUser(m) != null)
+                    .forEach(ids::add);
+        }
+    }
+
+    /**
+     * {@code PATCH roleAssignmentApprovals/{id}/steps/{stepId}}: an approver's decision on the step in progress. A
+     * denial denies the request; an approval starts the next step, or when it was the last, provisions the activation.
+     */
+    synchronized void decide(String approvalId, String stepId, JsonNode body, Caller caller) {
+        Instant now = purge();
+        RoleAssignmentApprovals.Approval a = approvals.require(approvalId);
+        RoleAssignmentApprovals.Step step = RoleAssignmentApprovals.requireStep(a, stepId);
+        String result = Json.text(body, "reviewResult");
+        boolean approve = "Approve".equalsIgnoreCase(result);
+        if (!approve && !"Deny".equalsIgnoreCase(result)) {
+            throw GraphError.badRequest(
+                    "BadRequest", "Invalid value '" + result + "' for 'reviewResult': Approve or Deny.");
+        }
+        // guess: an app has no one to decide as (the documentation lists delegated permissions for PIM decisions)
+        if (caller.appOnly() || caller.oid() == null) {
+            throw new GraphError(403, "UnknownError", "Attempted to perform an unauthorized operation.");
+        }
+        if (caller.oid().equalsIgnoreCase(a.request.principalId)) {
+            // PIM never lets the requester decide their own request (guess: the error's code and words)
+            throw new GraphError(403, "UnknownError", "Attempted to perform an unauthorized operation.");
+        }
+        if ("Completed".equals(step.status) || !"PendingApproval".equals(a.request.status)) {
+            throw new GraphError(409, "Conflict", "The approval step has already been decided.");
+        }
+        if (!"InProgress".equals(step.status)) {
+            // guess: a later stage cannot be decided before the one in progress
+            throw GraphError.badRequest("BadRequest", "The approval step is not in progress.");
+        }
+        if (!deciderIds(step, now).contains(key(caller.oid()))) {
+            throw new GraphError(403, "UnknownError", "Attempted to perform an unauthorized operation.");
+        }
+        String justification = Json.text(body, "justification");
+        if (RoleAssignmentApprovals.approverJustificationRequired(step)
+                && (justification == null || justification.isBlank())) {
+            // guess: the code and words; the rule's isApproverJustificationRequired is documented
+            throw GraphError.badRequest("BadRequest", "A justification is required to decide this approval step.");
+        }
+        step.status = "Completed";
+        // guess: the result as the decision was sent (the resource page lists Approved/Denied, the update page sends
+        // Approve/Deny)
+        step.reviewResult = approve ? "Approve" : "Deny";
+        step.reviewedById = caller.oid();
+        step.reviewedByName = directory.displayName(caller.oid());
+        step.reviewedDateTime = now;
+        step.justification = justification;
+        ScheduleRequest request = a.request;
+        if (!approve) {
+            request.status = "Denied";
+            request.completedDateTime = now;
+            assignmentRequests.statusChanged(request);
+            return;
+        }
+        int next = a.steps.indexOf(step) + 1;
+        if (next < a.steps.size()) {
+            a.steps.get(next).status = "InProgress";
+            a.steps.get(next).startedAt = now;
+            return;
+        }
+        provisionApproved(request, now);
+    }
+
+    /**
+     * The approved activation takes effect as a selfActivate would have: from now (or the later start it asked for)
+     * for the duration or to the end it asked for, never beyond its eligibility. guess: an activation whose
+     * eligibility has gone, or that another one already covers, fails ({@code Failed}).
+     */
+    private void provisionApproved(ScheduleRequest request, Instant now) {
+        RoleSchedules.Action activate = RoleSchedules.Action.SELF_ACTIVATE;
+        Schedule eligibility =
+                eligibilityFor(request.principalId, request.roleDefinitionId, request.directoryScopeId, now);
+        ScheduleWindow window;
+        try {
+            window = ScheduleWindow.read(activate, request.scheduleInfo, now);
+        } catch (GraphError e) {
+            window = null; // an end that has passed while the request waited
+        }
+        if (eligibility == null
+                || window == null
+                || !assignments
+                        .covering(request.principalId, request.roleDefinitionId, request.directoryScopeId)
+                        .isEmpty()) {
+            request.status = "Failed";
+            request.completedDateTime = now;
+            assignmentRequests.statusChanged(request);
+            return;
+        }
+        if (eligibility.end != null && (window.end() == null || window.end().isAfter(eligibility.end))) {
+            window = window.withEnd(eligibility.end);
+        }
+        String memberType = eligibility.principalId.equalsIgnoreCase(request.principalId) ? "Direct" : "Group";
+        assignments.add(new Schedule(
+                Kind.ASSIGNMENT,
+                request.id,
+                request.principalId,
+                request.roleDefinitionId,
+                request.directoryScopeId,
+                request.appScopeId,
+                request.id,
+                now,
+                "Activated",
+                memberType,
+                eligibility.id,
+                false,
+                window.start(),
+                window.end(),
+                window.expirationType(),
+                window.durationText()));
+        boolean future = window.start().isAfter(now);
+        request.status = future ? "Granted" : "Provisioned";
+        request.completedDateTime = future ? window.start() : now;
+        assignmentRequests.statusChanged(request);
     }
 
     /** POST .../{id}/cancel: only requests that have not taken effect yet. */

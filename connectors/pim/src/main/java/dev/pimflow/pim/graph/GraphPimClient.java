@@ -13,9 +13,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.pim.ActivationPolicy;
 import dev.pimflow.pim.ActiveRoleAssignment;
+import dev.pimflow.pim.ApprovalRule;
+import dev.pimflow.pim.ApprovalStage;
+import dev.pimflow.pim.Approver;
 import dev.pimflow.pim.Assignment;
 import dev.pimflow.pim.AssignmentRequest;
 import dev.pimflow.pim.Eligibility;
+import dev.pimflow.pim.ExtensionRequest;
 import dev.pimflow.pim.PimDirectory;
 import dev.pimflow.pim.PimException;
 import dev.pimflow.pim.PimException.Kind;
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -66,6 +71,11 @@ public final class GraphPimClient implements PimDirectory {
     /** An Entra object id: the form in which a ticket system's name for a person is looked up as an id. */
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Who decides when an approval stage names no approver: PIM asks the active holders of these roles. */
+    static final String PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+
+    static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 
     private static final Set<String> SUCCESS_STATUSES =
             Set.of("provisioned", "granted", "pendingprovisioning", "pendingschedulecreation", "schedulecreated");
@@ -106,6 +116,14 @@ public final class GraphPimClient implements PimDirectory {
     /** The justification suffix that makes an assignment recognisable as this activation's. */
     public static String activationMarker(String activationId) {
         return " [pimflow activation " + activationId + "]";
+    }
+
+    /**
+     * The justification suffix that makes an extension recognisable as this activation's {@code round}th: not the
+     * activation's own marker (it does not contain it), so adopting an activation never finds an extension.
+     */
+    public static String extensionMarker(String activationId, int round) {
+        return " [pimflow activation " + activationId + " extension " + round + "]";
     }
 
     // ------------------------------------------------------------------ PimDirectory
@@ -307,22 +325,110 @@ public final class GraphPimClient implements PimDirectory {
         boolean mfa = contains(enabled, "MultiFactorAuthentication") || bool(authContext, "isEnabled");
         // ...and a sign-in for a self-activation asks for it by name (the acrs claim), so the name is kept
         String claimValue = bool(authContext, "isEnabled") ? text(authContext, "claimValue") : null;
-        // An adminAssign would silently bypass an approval the tenant requires, so such roles are not activatable here.
-        JsonNode approval = optionalRule(rules, "Approval_EndUser_Assignment");
-        if (bool(field(approval, "setting"), "isApprovalRequired")) {
-            throw new PimException(
-                    Kind.DENY,
-                    "ApprovalRequired",
-                    "ApprovalRequired: role " + roleDefinitionId
-                            + " requires approval to activate, which pimflow does not bypass");
-        }
+        // An approval the tenant requires is asked by the workflow itself (an adminAssign would bypass PIM's own).
+        ApprovalRule approval = approvalRule(optionalRule(rules, "Approval_EndUser_Assignment"), roleDefinitionId);
         return new ActivationPolicy(
                 max,
                 bool(expiration, "isExpirationRequired"),
                 contains(enabled, "Justification"),
                 contains(enabled, "Ticketing"),
                 mfa,
-                claimValue == null || claimValue.isBlank() ? null : claimValue);
+                claimValue == null || claimValue.isBlank() ? null : claimValue,
+                approval);
+    }
+
+    /**
+     * The {@code Approval_EndUser_Assignment} rule's {@code setting} (approvalSettings, spec 5.3): {@link
+     * ApprovalRule#none()} when it asks approval neither to activate nor to extend (its stages are then not read: an
+     * unused stage never stops an activation). An approval without a stage, a stage without {@code
+     * approvalStageTimeOutInDays}, or an approver pimflow cannot name (a subject set other than {@code singleUser} and
+     * {@code groupMembers}, e.g. {@code requestorManager}) is an INCIDENT: a human fixes the role settings, pimflow never
+     * drops an approver silently.
+     *
+     * <p>{@code SingleStage} is its first stage. {@code Serial} and {@code Parallel} keep their stages as given; pimflow
+     * asks them in that order either way, so for {@code Parallel} that is a guess at what PIM means (its documentation
+     * does not say how parallel stages combine), and a limitation: a later stage waits for the earlier.
+     */
+    private static ApprovalRule approvalRule(JsonNode rule, String roleDefinitionId) {
+        JsonNode setting = field(rule, "setting");
+        boolean required = bool(setting, "isApprovalRequired");
+        boolean forExtension = bool(setting, "isApprovalRequiredForExtension");
+        if (!required && !forExtension) {
+            return ApprovalRule.none();
+        }
+        String mode = text(setting, "approvalMode");
+        JsonNode stages = field(setting, "approvalStages");
+        List<ApprovalStage> parsed = new ArrayList<>();
+        if (stages != null && stages.isArray()) {
+            for (JsonNode stage : stages) {
+                parsed.add(approvalStage(stage, roleDefinitionId, parsed.size() + 1));
+                if ("SingleStage".equalsIgnoreCase(mode)) {
+                    break;
+                }
+            }
+        }
+        if (parsed.isEmpty()) {
+            throw new PimException(
+                    Kind.INCIDENT,
+                    "PolicyRuleMissing",
+                    "PolicyRuleMissing: the policy of role " + roleDefinitionId
+                            + " requires approval (Approval_EndUser_Assignment) but names no approval stage");
+        }
+        return new ApprovalRule(required, forExtension, mode == null ? "SingleStage" : mode, parsed);
+    }
+
+    private static ApprovalStage approvalStage(JsonNode stage, String roleDefinitionId, int number) {
+        JsonNode days = field(stage, "approvalStageTimeOutInDays");
+        if (days == null || !days.canConvertToLong() || days.asLong() <= 0) {
+            throw new PimException(
+                    Kind.INCIDENT,
+                    "UnparsableResponse",
+                    "UnparsableResponse: approval stage " + number + " of role " + roleDefinitionId
+                            + " has no positive approvalStageTimeOutInDays (" + days + ")");
+        }
+        JsonNode minutes = field(stage, "escalationTimeInMinutes");
+        return new ApprovalStage(
+                Duration.ofDays(days.asLong()),
+                bool(stage, "isApproverJustificationRequired"),
+                bool(stage, "isEscalationEnabled"),
+                Duration.ofMinutes(minutes != null && minutes.canConvertToLong() ? minutes.asLong() : 0),
+                approvers(field(stage, "primaryApprovers"), roleDefinitionId, number, "primaryApprovers"),
+                approvers(field(stage, "escalationApprovers"), roleDefinitionId, number, "escalationApprovers"));
+    }
+
+    private static List<Approver> approvers(JsonNode subjects, String roleDefinitionId, int stage, String property) {
+        List<Approver> out = new ArrayList<>();
+        if (subjects == null || !subjects.isArray()) {
+            return out;
+        }
+        String where = property + " of approval stage " + stage + " of role " + roleDefinitionId;
+        for (JsonNode subject : subjects) {
+            String type = text(subject, "@odata.type");
+            String id;
+            Approver.Kind kind;
+            if ("#microsoft.graph.singleUser".equalsIgnoreCase(type)) {
+                kind = Approver.Kind.USER;
+                id = text(subject, "userId");
+            } else if ("#microsoft.graph.groupMembers".equalsIgnoreCase(type)) {
+                kind = Approver.Kind.GROUP;
+                id = text(subject, "groupId");
+            } else {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "UnsupportedApprover",
+                        "UnsupportedApprover: " + where + " names a " + type
+                                + ", which pimflow cannot ask (it asks singleUser and groupMembers approvers)");
+            }
+            if (id == null || id.isBlank()) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "UnparsableResponse",
+                        "UnparsableResponse: a " + type + " in " + where + " without its "
+                                + (kind == Approver.Kind.USER ? "userId" : "groupId"));
+            }
+            out.add(new Approver(kind, id));
+        }
+        return out;
     }
 
     private static JsonNode rule(JsonNode rules, String id) {
@@ -503,14 +609,175 @@ public final class GraphPimClient implements PimDirectory {
         return new Assignment(text(r, "id"), status, start, end, adopted);
     }
 
+    /**
+     * A {@code singleUser} is its id, asked of no one. A {@code groupMembers} is one read per page of the group's
+     * transitive user members ({@code GET /groups/{id}/transitiveMembers/microsoft.graph.user?$select=id}, 4 resource
+     * units); a group Graph does not know (404) is an INCIDENT naming it (the role settings name a deleted group). No
+     * approvers at all is, as PIM does, the active holders of Privileged Role Administrator and Global Administrator
+     * (one read each, {@code roleAssignmentScheduleInstances} with {@code $expand=principal} to tell users from groups),
+     * tenant-wide only, a group holder expanded to its user members, other principals (service principals) left out:
+     * they cannot decide. Empty when no one is left (an empty group): the caller decides what that means.
+     */
     @Override
-    public java.util.Set<String> approverUserIds(List<dev.pimflow.pim.Approver> approvers) {
-        throw new UnsupportedOperationException("TODO(issue 15): approvers"); // replaced before merge
+    public Set<String> approverUserIds(List<Approver> approvers) {
+        Objects.requireNonNull(approvers, "approvers");
+        Set<String> ids = new LinkedHashSet<>();
+        if (approvers.isEmpty()) {
+            for (String role : List.of(PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR)) {
+                ids.addAll(activeHolders(role));
+            }
+            return ids;
+        }
+        for (Approver approver : approvers) {
+            if (approver.kind() == Approver.Kind.USER) {
+                ids.add(approver.id());
+            } else {
+                ids.addAll(groupUserMembers(approver.id()));
+            }
+        }
+        return ids;
     }
 
+    private Set<String> groupUserMembers(String groupId) {
+        List<JsonNode> members;
+        try {
+            members = graph.list("/groups/" + segment(groupId) + "/transitiveMembers/microsoft.graph.user?$select=id");
+        } catch (PimException e) {
+            if (e.httpStatus() == 404) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "ApproverNotFound",
+                        "ApproverNotFound: the approver group " + groupId + " does not exist",
+                        404,
+                        null,
+                        e);
+            }
+            throw e;
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonNode m : members) {
+            ids.add(objectId(m, "GET /groups/{id}/transitiveMembers").toLowerCase(Locale.ROOT));
+        }
+        return ids;
+    }
+
+    private Set<String> activeHolders(String roleDefinitionId) {
+        String filter = "roleDefinitionId eq " + quote(roleDefinitionId);
+        Instant now = Instant.now();
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonNode instance :
+                graph.list(RM + "roleAssignmentScheduleInstances?$filter=" + encode(filter) + "&$expand=principal")) {
+            Instant start = time(text(instance, "startDateTime"));
+            Instant end = time(text(instance, "endDateTime"));
+            boolean current = (start == null || !start.isAfter(now)) && (end == null || end.isAfter(now));
+            if (!current || !"/".equals(text(instance, "directoryScopeId"))) {
+                continue; // an administrative unit's administrator does not decide for the tenant
+            }
+            String principalId = text(instance, "principalId");
+            String type = text(field(instance, "principal"), "@odata.type");
+            if (principalId == null || type == null) {
+                throw new PimException(
+                        Kind.INCIDENT,
+                        "UnparsableResponse",
+                        "UnparsableResponse: a role assignment instance of role " + roleDefinitionId
+                                + " without principalId or principal's @odata.type");
+            }
+            if ("#microsoft.graph.user".equalsIgnoreCase(type)) {
+                ids.add(principalId.toLowerCase(Locale.ROOT));
+            } else if ("#microsoft.graph.group".equalsIgnoreCase(type)) {
+                ids.addAll(groupUserMembers(principalId));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * An {@code adminExtend} of the assignment (spec 2.1: an assignment request with {@code scheduleInfo}): start = the
+     * original start, {@code afterDateTime} to the new end, the justification with {@link #extensionMarker} and the
+     * ticket. First one read: an earlier request of this extension (the same marker, {@code Provisioned} or {@code
+     * Granted}) is adopted instead of extending twice (a retry after a crash). PIM refusing it is DENY with PIM's code:
+     * {@code RoleAssignmentRequestPolicyValidationFailed} ({@code ExpirationRule}: the new end is beyond the maximum
+     * counted from the start) or {@code RoleAssignmentDoesNotExist} (nothing to extend: expired or removed).
+     */
     @Override
-    public Assignment extend(dev.pimflow.pim.ExtensionRequest request) {
-        throw new UnsupportedOperationException("TODO(issue 15): adminExtend"); // replaced before merge
+    public Assignment extend(ExtensionRequest request) {
+        Objects.requireNonNull(request, "request");
+        requireText(request.principalId(), "principalId");
+        requireText(request.roleDefinitionId(), "roleDefinitionId");
+        requireText(request.activationId(), "activationId");
+        if (request.startDateTime() == null || request.newEndDateTime() == null) {
+            throw new IllegalArgumentException("startDateTime and newEndDateTime are required");
+        }
+        if (!request.newEndDateTime().isAfter(request.startDateTime())) {
+            throw new IllegalArgumentException("newEndDateTime must be after startDateTime");
+        }
+        if (request.round() < 1) {
+            throw new IllegalArgumentException("round must be 1 or more");
+        }
+        String scope = scopeOrRoot(request.directoryScopeId());
+        String marker = extensionMarker(request.activationId(), request.round());
+        Assignment earlier = adoptExtension(request, scope, marker);
+        if (earlier != null) {
+            log.info(
+                    "Adopted PIM request {} for extension {} of activation {}: it was made before a crash or retry",
+                    earlier.requestId(),
+                    request.round(),
+                    request.activationId());
+            return earlier;
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("action", "adminExtend");
+        body.put("principalId", request.principalId());
+        body.put("roleDefinitionId", request.roleDefinitionId());
+        body.put("directoryScopeId", scope);
+        body.put("justification", ((request.justification() == null ? "" : request.justification()) + marker).strip());
+        ObjectNode schedule = body.putObject("scheduleInfo");
+        // guess: PIM keeps an extended assignment's start when the request names it (the reference's one adminExtend
+        // example uses afterDuration and says nothing of the start); the maximum counts from it
+        schedule.put(
+                "startDateTime",
+                request.startDateTime().truncatedTo(ChronoUnit.SECONDS).toString());
+        ObjectNode expiration = schedule.putObject("expiration");
+        expiration.put("type", "afterDateTime");
+        expiration.put(
+                "endDateTime",
+                request.newEndDateTime().truncatedTo(ChronoUnit.SECONDS).toString());
+        ObjectNode ticket = body.putObject("ticketInfo");
+        ticket.put("ticketNumber", request.ticketNumber());
+        ticket.put("ticketSystem", request.ticketSystem());
+        try {
+            return assignment(graph.call("POST", RM + "roleAssignmentScheduleRequests", body), null, false);
+        } catch (PimException e) {
+            if ("RoleAssignmentDoesNotExist".equalsIgnoreCase(e.code())) {
+                throw new PimException(
+                        Kind.DENY,
+                        e.code(),
+                        "RoleAssignmentDoesNotExist: no active assignment of role " + request.roleDefinitionId()
+                                + " for " + request.principalId() + " to extend (expired or removed)",
+                        e.httpStatus(),
+                        null,
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    /** The earlier {@code adminExtend} of this extension (its marker), when it took effect; else null. */
+    private Assignment adoptExtension(ExtensionRequest request, String scope, String marker) {
+        String filter = "principalId eq " + quote(request.principalId()) + " and roleDefinitionId eq "
+                + quote(request.roleDefinitionId());
+        for (JsonNode r : graph.list(RM + "roleAssignmentScheduleRequests?$filter=" + encode(filter))) {
+            String status = text(r, "status");
+            String justification = text(r, "justification");
+            if ("adminExtend".equalsIgnoreCase(text(r, "action"))
+                    && ("Provisioned".equalsIgnoreCase(status) || "Granted".equalsIgnoreCase(status))
+                    && justification != null
+                    && justification.contains(marker.strip())
+                    && scope.equalsIgnoreCase(scopeOrRoot(text(r, "directoryScopeId")))) {
+                return assignment(r, null, true);
+            }
+        }
+        return null;
     }
 
     @Override
