@@ -106,8 +106,8 @@ public class ApprovalDecisions {
     }
 
     /**
-     * A decision made by completing the stage's task in Tasklist (or engine REST) as a logged-in approver, inside that
-     * completion: a refusal is audited in its own transaction (the completion's is rolled back) and returned, for the
+     * A decision made by completing the stage's task in Tasklist (or engine REST) as a logged-in approver, in the
+     * completion's transaction, before the engine runs it ({@link ApprovalTaskGuard}): a refusal is audited in its own transaction (the completion's is rolled back) and returned, for the
      * caller to refuse the completion with.
      */
     Outcome decideInTask(

@@ -6,24 +6,17 @@ import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
 import dev.pimflow.workflow.store.Approvals.Approval;
 import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
-import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.context.Context;
 import org.springframework.stereotype.Component;
 
 /**
  * The Tasklist side of an approval stage (DESIGN §9.3). On {@code create}: the task is tied to its stage (by task id,
  * in {@code approval_request}), gets the stage's approvers and pimflow's approvers group as candidates, its due date,
- * and what an approver needs to see (ticket, role, duration, justification, requester). On {@code complete}: a
- * logged-in person's completion is a decision, checked by {@link ApprovalDecisions} like any other channel's, and the
- * completion is refused (nothing changes) when it does not hold; pimflow's own completion, after a decision it recorded
- * through another channel, passes.
+ * and what an approver needs to see (ticket, role, duration, justification, requester). On {@code complete}: only a
+ * completion whose decision pimflow recorded passes.
  */
 @Component("approvalTask")
 public class ApprovalTaskListener implements TaskListener {
@@ -37,15 +30,10 @@ public class ApprovalTaskListener implements TaskListener {
 
     private final Approvals approvals;
     private final ActivationStore store;
-    private final ApprovalDecisions decisions;
-    private final ApproverIdentity identities;
 
-    public ApprovalTaskListener(
-            Approvals approvals, ActivationStore store, ApprovalDecisions decisions, ApproverIdentity identities) {
+    public ApprovalTaskListener(Approvals approvals, ActivationStore store) {
         this.approvals = approvals;
         this.store = store;
-        this.decisions = decisions;
-        this.identities = identities;
     }
 
     @Override
@@ -84,42 +72,21 @@ public class ApprovalTaskListener implements TaskListener {
         task.setVariableLocal("requester", a.principalId());
     }
 
+    /**
+     * Whoever completes the task, the stage's decision must be recorded by pimflow first ({@link ApprovalTaskGuard} for
+     * a person's completion, {@link ApprovalDecisions#decide} for the other channels): a completion without one moves
+     * nothing.
+     */
     private void completed(DelegateTask task) {
         Approval stage = approvals
                 .byTask(task.getId())
                 .orElseThrow(() -> new ProcessEngineException("task " + task.getId() + " is no approval stage's"));
-        String login = Context.getCommandContext() == null
-                ? null
-                : Context.getCommandContext().getAuthenticatedUserId();
-        Object approved = task.getVariable(APPROVED);
-        Object justification = task.getVariable(APPROVER_JUSTIFICATION);
         // read once: a later stage's task must be given its own decision
         task.removeVariable(APPROVED);
         task.removeVariable(APPROVER_JUSTIFICATION);
-        if (login == null) {
-            if (stage.pending()) {
-                throw new ProcessEngineException("approval " + stage.id() + " has no decision recorded by pimflow:"
-                        + " an approver decides in Tasklist, through the product API or by a signed approval.decision");
-            }
-            return; // pimflow completed it after recording a decision made through another channel
-        }
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("login", login);
-        evidence.put("ref", task.getId());
-        if (!(approved instanceof Boolean decision)) {
-            throw new BadUserRequestException("approved: required, true to approve or false to deny");
-        }
-        if (justification != null && !(justification instanceof String)) {
-            throw new BadUserRequestException("approverJustification: must be text");
-        }
-        String approver = identities.of(login).orElse(null);
-        ApprovalDecisions.Outcome outcome =
-                decisions.decideInTask(stage, approver, decision, (String) justification, login, evidence);
-        if (outcome instanceof ApprovalDecisions.Outcome.Refused refused) {
-            if (refused.status() == 403) {
-                throw new AuthorizationException(refused.error());
-            }
-            throw new BadUserRequestException(refused.error());
+        if (stage.pending()) {
+            throw new ProcessEngineException("approval " + stage.id() + " has no decision recorded by pimflow:"
+                    + " an approver decides in Tasklist, through the product API or by a signed approval.decision");
         }
     }
 }

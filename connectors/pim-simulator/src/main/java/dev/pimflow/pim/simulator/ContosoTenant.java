@@ -206,7 +206,8 @@ public final class ContosoTenant {
 
     /**
      * Privileged Authentication Administrator: the helpdesk group eligible for a year (made after the tutorial's step 2); an activation
-     * up to 8 hours with MFA, justification and a ticket, approved by Nora in one stage; an active assignment (and so
+     * up to 8 hours with MFA, justification and a ticket, approved by Nora in one stage (escalated to the tenant's admin
+     * after 12 hours); an active assignment (and so
      * an extension of one, counted from its start) up to one day.
      */
     private static void seedApprovalRole(TenantState state, Instant dayAgo, Instant yearAhead) {
@@ -229,14 +230,19 @@ public final class ContosoTenant {
         ObjectNode stage = setting.putArray("approvalStages").addObject();
         stage.put("approvalStageTimeOutInDays", 1);
         stage.put("isApproverJustificationRequired", true);
-        stage.put("escalationTimeInMinutes", 0);
-        stage.put("isEscalationEnabled", false);
+        // half the day without a decision: the tenant's admin may decide too
+        stage.put("escalationTimeInMinutes", 720);
+        stage.put("isEscalationEnabled", true);
         ObjectNode nora = stage.putArray("primaryApprovers").addObject();
         nora.put("@odata.type", "#microsoft.graph.singleUser");
         nora.put("isBackup", false);
         nora.put("userId", APPROVER_ID);
         nora.put("description", "Nora Lindqvist");
-        stage.putArray("escalationApprovers");
+        ObjectNode admin = stage.putArray("escalationApprovers").addObject();
+        admin.put("@odata.type", "#microsoft.graph.singleUser");
+        admin.put("isBackup", false);
+        admin.put("userId", ADMIN_ID);
+        admin.put("description", "MOD Administrator");
     }
 
     private static void setExpiration(TenantState.Policy p, String ruleId, boolean required, String max) {
