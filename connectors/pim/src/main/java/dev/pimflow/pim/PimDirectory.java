@@ -35,8 +35,10 @@ public interface PimDirectory {
     Eligibility eligibility(String principalId, String roleDefinitionId, String directoryScopeId);
 
     /**
-     * The role's activation rules ({@code Expiration_EndUser_Assignment}, {@code Enablement_EndUser_Assignment}) and the
-     * authentication context it needs ({@code AuthenticationContext_EndUser_Assignment}).
+     * The role's activation rules ({@code Expiration_EndUser_Assignment}, {@code Enablement_EndUser_Assignment}), the
+     * authentication context it needs ({@code AuthenticationContext_EndUser_Assignment}) and the approval it asks
+     * ({@code Approval_EndUser_Assignment}, {@link ActivationPolicy#approval}). An approval pimflow cannot ask (required
+     * without a stage, an approver other than a user or a group's members) is {@code PimException(INCIDENT)}.
      */
     ActivationPolicy activationPolicy(String roleDefinitionId);
 

@@ -332,6 +332,27 @@ class ApprovalAndExtensionRoutesTest {
     }
 
     @Test
+    void aRequesterWhoIsAlsoAnApprover_neverDecidesTheirOwnRequest() {
+        // the admin, a helpdesk member (so eligible) and Global Administrator (so an approver when the stage names
+        // none)
+        setPrimaryApprovers(APPROVAL_ROLE_ID, "[]");
+        JsonNode request = http.post(
+                        RM + "roleAssignmentScheduleRequests", admin, activation(ADMIN_ID, APPROVAL_ROLE_ID))
+                .body();
+        assertThat(request.get("status").asText()).isEqualTo("PendingApproval");
+        JsonNode approval = http.get(
+                        RM + "roleAssignmentApprovals/"
+                                + request.get("approvalId").asText(),
+                        admin)
+                .body();
+        assertThat(approval.at("/steps/0/assignedToMe").asBoolean()).isFalse();
+        assertThat(http.patch(stepPath(request, approval), admin, decision("Approve", "me"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(activeRoles(ADMIN_ID)).doesNotContain(APPROVAL_ROLE_ID);
+    }
+
+    @Test
     void aGroupMembersApprover_isAnyOfItsMembers() {
         String group = http.post(
                         "/groups",

@@ -693,7 +693,8 @@ public final class GraphPimClient implements PimDirectory {
 
     /**
      * An {@code adminExtend} of the assignment (spec 2.1: an assignment request with {@code scheduleInfo}): start = the
-     * original start, {@code afterDateTime} to the new end, the justification with {@link #extensionMarker} and the
+     * original start, {@code afterDateTime} to the new end (both to the second, as every time pimflow sends), the
+     * justification with {@link #extensionMarker} and the
      * ticket. First one read: an earlier request of this extension (the same marker, {@code Provisioned} or {@code
      * Granted}) is adopted instead of extending twice (a retry after a crash). PIM refusing it is DENY with PIM's code:
      * {@code RoleAssignmentRequestPolicyValidationFailed} ({@code ExpirationRule}: the new end is beyond the maximum
