@@ -76,10 +76,10 @@ class GraphPimClientApprovalTest {
                         List.of(new ApprovalStage(
                                 Duration.ofDays(1),
                                 true,
-                                false,
-                                Duration.ZERO,
+                                true,
+                                Duration.ofHours(12),
                                 List.of(Approver.user(APPROVER_ID)),
-                                List.of()))));
+                                List.of(Approver.user(ADMIN_ID))))));
         // roles that ask no approval say so, whatever their (unused) stages hold
         assertThat(client.activationPolicy(USER_ADMINISTRATOR_ROLE_ID).approval())
                 .isEqualTo(ApprovalRule.none());
