@@ -18,10 +18,15 @@ import org.springframework.stereotype.Component;
 public class ActivationProcess {
     private final RuntimeService runtime;
     private final org.camunda.bpm.engine.TaskService tasks;
+    private final org.camunda.bpm.engine.FilterService filters;
 
-    public ActivationProcess(RuntimeService runtime, org.camunda.bpm.engine.TaskService tasks) {
+    public ActivationProcess(
+            RuntimeService runtime,
+            org.camunda.bpm.engine.TaskService tasks,
+            org.camunda.bpm.engine.FilterService filters) {
         this.runtime = runtime;
         this.tasks = tasks;
+        this.filters = filters;
     }
 
     /** Starts the process for a new activation, business key the ticket number; returns the process instance id. */
@@ -104,5 +109,26 @@ public class ActivationProcess {
         }
         tasks.complete(taskId);
         return true;
+    }
+
+    /**
+     * The shared Tasklist filter that shows a group's members the approval stages they are candidates for; created when
+     * missing. Returns its id.
+     */
+    public String approvalsFilter(String name, String candidateGroup, String description) {
+        org.camunda.bpm.engine.filter.Filter existing =
+                filters.createFilterQuery().filterName(name).singleResult();
+        if (existing != null) {
+            return existing.getId();
+        }
+        org.camunda.bpm.engine.filter.Filter filter = filters.newTaskFilter(name)
+                .setQuery(tasks.createTaskQuery()
+                        .taskCandidateGroup(candidateGroup)
+                        .includeAssignedTasks()
+                        .orderByTaskCreateTime()
+                        .asc())
+                .setProperties(new HashMap<>(Map.of("description", description, "priority", -10)));
+        filters.saveFilter(filter);
+        return filter.getId();
     }
 }

@@ -2,7 +2,6 @@ package dev.pimflow.workflow.process;
 
 import dev.pimflow.workflow.process.ProcessElements.Vars;
 import dev.pimflow.workflow.recording.ActivationRecorder;
-import dev.pimflow.workflow.security.Roles;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
@@ -39,7 +38,6 @@ public class EscalateApprovalDelegate extends ActivationDelegate {
             for (String user : added) {
                 tasks.addCandidateUser(escalated.taskId(), user);
             }
-            tasks.addCandidateGroup(escalated.taskId(), Roles.APPROVERS);
         }
         recorder.approvalRequested(
                 a, escalated, RequestApprovalDelegate.others(approvals.approvers(escalated), a.principalId()), true);

@@ -1,11 +1,10 @@
 package dev.pimflow.workflow.security;
 
+import dev.pimflow.workflow.process.ActivationProcess;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
-import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.authorization.Permission;
@@ -14,7 +13,6 @@ import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
 import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.authorization.UserOperationLogCategoryPermissions;
-import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.identity.Group;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -56,15 +54,12 @@ public class Roles implements ApplicationRunner {
     private final IdentityService identity;
     private final AuthorizationService authorizations;
 
-    private final FilterService filters;
-    private final TaskService tasks;
+    private final ActivationProcess process;
 
-    public Roles(
-            IdentityService identity, AuthorizationService authorizations, FilterService filters, TaskService tasks) {
+    public Roles(IdentityService identity, AuthorizationService authorizations, ActivationProcess process) {
         this.identity = identity;
         this.authorizations = authorizations;
-        this.filters = filters;
-        this.tasks = tasks;
+        this.process = process;
     }
 
     @Override
@@ -94,17 +89,15 @@ public class Roles implements ApplicationRunner {
             // the tasks themselves: Camunda grants each candidate group its task when the stage's task is created
             grant(APPROVERS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
         }
-        if (filters.createFilterQuery().filterName(APPROVALS_FILTER).count() == 0) {
-            Filter filter = filters.newTaskFilter(APPROVALS_FILTER)
-                    .setQuery(tasks.createTaskQuery()
-                            .taskCandidateGroup(APPROVERS)
-                            .includeAssignedTasks()
-                            .orderByTaskCreateTime()
-                            .asc())
-                    .setProperties(new java.util.HashMap<>(java.util.Map.of(
-                            "description", "Approval stages waiting for a decision (pimflow)", "priority", -10)));
-            filters.saveFilter(filter);
-            grant(APPROVERS, Resources.FILTER, filter.getId(), Permissions.READ);
+        if (authorizations
+                        .createAuthorizationQuery()
+                        .groupIdIn(APPROVERS)
+                        .resourceType(Resources.FILTER)
+                        .count()
+                == 0) {
+            String filter = process.approvalsFilter(
+                    APPROVALS_FILTER, APPROVERS, "Approval stages waiting for a decision (pimflow)");
+            grant(APPROVERS, Resources.FILTER, filter, Permissions.READ);
         }
     }
 
