@@ -33,3 +33,6 @@ CREATE TABLE approval_approver (
     escalation   BOOLEAN      NOT NULL,
     CONSTRAINT approval_approver_pk PRIMARY KEY (approval_id, user_id)
 );
+
+-- activation.expiring (DESIGN §9.3) is sent once for each end of an active activation: the end it was sent for.
+ALTER TABLE activation ADD COLUMN expiry_warned_for TIMESTAMP WITH TIME ZONE;

@@ -14,6 +14,7 @@ public final class EventTypes {
     public static final String ACTIVATION_STATUS = "activation.status";
     public static final String ACTIVATION_REVOKED = "activation.revoked";
     public static final String AUDIT_RECORD = "audit.record";
+    public static final String ACTIVATION_EXPIRING = "activation.expiring";
     public static final String APPROVAL_REQUESTED = "approval.requested";
     public static final String APPROVAL_DECISION = "approval.decision";
 

@@ -33,7 +33,8 @@ public record PimProperties(
         @DefaultValue Activation activation,
         @DefaultValue Tickets tickets,
         @DefaultValue WebhookSettings webhooks,
-        @DefaultValue Approvals approvals) {
+        @DefaultValue Approvals approvals,
+        @DefaultValue Activations activations) {
 
     public PimProperties {
         java.net.URI url;
@@ -365,6 +366,28 @@ public record PimProperties(
 
         public Duration scaled(Duration policy) {
             return Duration.ofMillis(Math.max(1000, Math.round(policy.toMillis() * timeScale)));
+        }
+    }
+
+    /**
+     * Active activations.
+     *
+     * @param expiryWarning how long before an active activation's end {@code activation.expiring} goes out
+     * @param expiryCheckInterval how often pimflow looks for activations that end within the warning
+     */
+    public record Activations(
+            @DefaultValue("PT15M") Duration expiryWarning,
+            @DefaultValue("PT5S") Duration expiryCheckInterval) {
+        public Activations {
+            if (expiryWarning.isNegative() || expiryWarning.isZero()) {
+                throw new IllegalArgumentException(
+                        "pim.activations.expiry-warning must be a positive duration, got " + expiryWarning);
+            }
+            if (expiryCheckInterval.isNegative() || expiryCheckInterval.isZero()) {
+                throw new IllegalArgumentException(
+                        "pim.activations.expiry-check-interval must be a positive duration, got "
+                                + expiryCheckInterval);
+            }
         }
     }
 
