@@ -11,7 +11,6 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
 import java.net.URI;
@@ -31,9 +30,15 @@ import java.util.Set;
  * Verifies the JWS an MFA gateway returns for a challenge (DESIGN §4 {@code mfa.response}): signature, subject,
  * challenge, decision, {@code amr} containing {@code mfa}, {@code iat} and {@code exp}. Single use is the caller's
  * job (it owns the store); it keys on {@link MfaDecision#assertionId()}.
+ * <p>
+ * The same gateway keys sign approvers' decisions ({@code approval.decision}): {@link #approvalDecisions()} verifies
+ * those with this verifier's keys. The two kinds are kept apart by their claims: an MFA assertion must carry {@code
+ * challengeId} and must not carry {@code approvalId}, an approval assertion the other way round, so neither is ever
+ * honoured as the other.
  */
 public class MfaAssertionVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final JWSVerificationKeySelector<SecurityContext> keySelector;
     private final Clock clock;
 
     /** HS256 with a shared secret of at least 32 bytes (development gateway). */
@@ -68,18 +73,16 @@ public class MfaAssertionVerifier {
     }
 
     MfaAssertionVerifier(JWSVerificationKeySelector<SecurityContext> keySelector, Clock clock) {
+        this.keySelector = keySelector;
         this.clock = clock;
         processor.setJWSKeySelector(keySelector);
-        // exp, iat, sub and the custom claims are required; the clock skew nimbus allows is 60 s by default
-        DefaultJWTClaimsVerifier<SecurityContext> claims =
-                new DefaultJWTClaimsVerifier<>(null, Set.of("sub", "exp", "iat", "challengeId", "decision", "amr")) {
-                    @Override
-                    protected java.util.Date currentTime() {
-                        return java.util.Date.from(clock.instant());
-                    }
-                };
-        claims.setMaxClockSkew(30);
-        processor.setJWTClaimsSetVerifier(claims);
+        processor.setJWTClaimsSetVerifier(AssertionTimes.claimsVerifier(
+                clock, Set.of("sub", "exp", "iat", "challengeId", "decision", "amr"), Set.of("approvalId")));
+    }
+
+    /** Verifies approvers' decisions signed by the same gateway keys (HS256 secret or JWKS) as MFA assertions. */
+    public ApprovalAssertionVerifier approvalDecisions() {
+        return new ApprovalAssertionVerifier(keySelector, clock);
     }
 
     static byte[] requireSecret(String sharedSecret) {
@@ -126,7 +129,7 @@ public class MfaAssertionVerifier {
             }
             Instant iat = claims.getIssueTime().toInstant();
             Instant exp = claims.getExpirationTime().toInstant();
-            if (iat.isAfter(clock.instant().plusSeconds(30))) {
+            if (AssertionTimes.issuedInTheFuture(iat, clock)) {
                 throw new MfaRejectedException("assertion issued in the future");
             }
             String id = claims.getJWTID() != null ? "jti:" + claims.getJWTID() : "sha256:" + sha256(assertion);

@@ -9,6 +9,7 @@ import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
 import dev.pimflow.workflow.store.InboundEventLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,10 +31,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Audits rejected input that the rest of the orchestrator does not: an MFA response refused for its size, format or
- * key, or naming no known challenge, and an event whose CloudEvents source and id were already used for other content.
+ * key, or naming no known challenge, an approval decision refused before {@link ApprovalDecisions} saw it (format, key,
+ * an unknown approval, a bad or reused assertion), and an event whose CloudEvents source and id were already used for
+ * other content.
  * <p>
  * Bounded, so that junk cannot flood the trail: a rejection that names a known challenge is recorded on that
- * activation, as every other MFA rejection is (only whoever can read the challenge can name it). Every other rejection
+ * activation, as every other MFA rejection is (only whoever can read the challenge can name it), and one that names a
+ * known approval stage likewise, as every other refused decision is (only readers of {@code pim.approvals} and the
+ * stage's approvers learn its id). Every other rejection
  * is a system record (activation {@code -}), and at most {@code pim.inbound.rejection-audit-limit} of those are written
  * per {@code pim.inbound.rejection-audit-window} on each node. What the limit holds back is counted, by action, and
  * written as one {@code input-rejections-suppressed} record per window, when the window has ended (at the latest one
@@ -49,6 +54,7 @@ public class RejectedInputAudit {
 
     private final AuditTrail audit;
     private final ActivationStore store;
+    private final Approvals approvals;
     private final ActivationRecorder recorder;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -70,12 +76,14 @@ public class RejectedInputAudit {
     public RejectedInputAudit(
             AuditTrail audit,
             ActivationStore store,
+            Approvals approvals,
             ActivationRecorder recorder,
             TransactionTemplate tx,
             Clock clock,
             PimProperties properties) {
         this.audit = audit;
         this.store = store;
+        this.approvals = approvals;
         this.recorder = recorder;
         this.tx = tx;
         this.clock = clock;
@@ -103,6 +111,38 @@ public class RejectedInputAudit {
         details.put("reason", text(rejection.reason()));
         bounded(AuditEntry.system("mfa-gateway", AuditAction.MFA_REJECTED.wire(), "rejected", details));
     }
+
+    /**
+     * An approval decision ({@code approval.decision}) refused before its approver was checked: size, format or key, an
+     * unknown approval, an assertion that does not verify or was used before. {@code approvalId} is the one it names, if
+     * it could be read; {@code evidence} what is known of it (the assertion's id), never the assertion.
+     */
+    public void approvalDecisionRejected(
+            ConsumerRecord<String, byte[]> record,
+            String approvalId,
+            InvalidEventException rejection,
+            Map<String, Object> evidence) {
+        Optional<Approvals.Approval> stage = approvalId == null ? Optional.empty() : approvals.find(approvalId);
+        Optional<Activation> activation = stage.flatMap(s -> store.find(s.activationId()));
+        if (activation.isPresent()) {
+            Map<String, Object> d = new LinkedHashMap<>(evidence);
+            d.put("field", rejection.field());
+            recorder.approvalRejected(
+                    activation.get(), stage.get(), APPROVAL_GATEWAY, "kafka", text(rejection.reason()), d);
+            return;
+        }
+        Map<String, Object> details = where(record);
+        if (approvalId != null) {
+            details.put("approvalId", text(approvalId));
+        }
+        evidence.forEach((k, v) -> details.put(k, v instanceof String s ? text(s) : v));
+        details.put("field", rejection.field());
+        details.put("reason", text(rejection.reason()));
+        bounded(AuditEntry.system(APPROVAL_GATEWAY, AuditAction.APPROVAL_REJECTED.wire(), "rejected", details));
+    }
+
+    /** The audit actor of decisions that come as signed {@code approval.decision} events, until one is verified. */
+    public static final String APPROVAL_GATEWAY = "approval-gateway";
 
     /** A ticket event whose source and id were used before for other content (DESIGN §6.4). */
     public void ticketEventIdReused(

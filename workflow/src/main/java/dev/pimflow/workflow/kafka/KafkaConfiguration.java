@@ -42,6 +42,9 @@ public class KafkaConfiguration {
                 topic(t.mfaChallenges(), t),
                 topic(t.mfaResponses(), t),
                 topic(t.dlt(t.mfaResponses()), t),
+                topic(t.approvals(), t),
+                topic(t.approvalDecisions(), t),
+                topic(t.dlt(t.approvalDecisions()), t),
                 topic(t.activations(), t),
                 topic(t.revocations(), t),
                 topic(t.audit(), t));

@@ -75,6 +75,9 @@ class KafkaAclsKeepOtherClientsOutTest {
             "pim.mfa.challenges",
             "pim.mfa.responses",
             "pim.mfa.responses.dlt",
+            "pim.approvals",
+            "pim.approvals.decisions",
+            "pim.approvals.decisions.dlt",
             "pim.activations",
             "pim.revocations",
             "pim.audit");
@@ -153,13 +156,38 @@ class KafkaAclsKeepOtherClientsOutTest {
                 "pim.revocations",
                 "pim.audit",
                 "tickets.events.dlt",
-                "pim.mfa.responses.dlt")) {
+                "pim.mfa.responses.dlt",
+                "pim.approvals",
+                "pim.approvals.decisions.dlt")) {
             send("orchestrator", topic, "from the orchestrator");
         }
         String response = "mfa.response " + UUID.randomUUID();
         send("mfa-gateway", "pim.mfa.responses", response);
         assertThat(consumeInGroup("orchestrator", "pimflow.mfa-responses", "pim.mfa.responses", response))
                 .isTrue();
+        String decision = "approval.decision " + UUID.randomUUID();
+        send("mfa-gateway", "pim.approvals.decisions", decision);
+        assertThat(consumeInGroup("orchestrator", "pimflow.approval-decisions", "pim.approvals.decisions", decision))
+                .isTrue();
+    }
+
+    @Test
+    void theMfaGatewayReadsApprovalRequestsAndOnlyItWritesDecisions() throws Exception {
+        String request = "approval.requested " + UUID.randomUUID();
+        send("orchestrator", "pim.approvals", request);
+        assertThat(consumeInGroup("mfa-gateway", "mfa-gateway-approvals", "pim.approvals", request))
+                .isTrue();
+        for (String user : List.of("intruder", "auditor", "ticket-system")) {
+            String forged = "approval.decision forged by " + user + " " + UUID.randomUUID();
+            Throwable thrown = catchThrowable(() -> send(user, "pim.approvals.decisions", forged));
+            assertThat(thrown).as(user + " writing pim.approvals.decisions").isInstanceOf(ExecutionException.class);
+            assertThat(thrown.getCause())
+                    .as(user + " writing pim.approvals.decisions")
+                    .isInstanceOf(AuthorizationException.class);
+            assertThat(valuesOf("pim.approvals.decisions"))
+                    .as("what " + user + " tried to publish")
+                    .doesNotContain(forged);
+        }
     }
 
     @Test
@@ -179,7 +207,8 @@ class KafkaAclsKeepOtherClientsOutTest {
         for (String user : List.of("ticket-system", "mfa-gateway", "auditor", "intruder")) {
             for (String[] groupAndTopic : List.of(
                     new String[] {"pimflow.ticket-events", "tickets.events"},
-                    new String[] {"pimflow.mfa-responses", "pim.mfa.responses"})) {
+                    new String[] {"pimflow.mfa-responses", "pim.mfa.responses"},
+                    new String[] {"pimflow.approval-decisions", "pim.approvals.decisions"})) {
                 try (KafkaConsumer<String, String> consumer =
                         new KafkaConsumer<>(consumerConfig(client(user), groupAndTopic[0]))) {
                     consumer.subscribe(List.of(groupAndTopic[1]));
@@ -194,7 +223,8 @@ class KafkaAclsKeepOtherClientsOutTest {
         Map<String, String> readable =
                 Map.of("ticket-system", "pim.activations", "mfa-gateway", "pim.mfa.challenges", "auditor", "pim.audit");
         for (var member : readable.entrySet()) {
-            for (String group : List.of("pimflow.ticket-events", "pimflow.mfa-responses")) {
+            for (String group :
+                    List.of("pimflow.ticket-events", "pimflow.mfa-responses", "pimflow.approval-decisions")) {
                 try (KafkaConsumer<String, String> consumer =
                         new KafkaConsumer<>(consumerConfig(client(member.getKey()), group))) {
                     consumer.subscribe(List.of(member.getValue()));
@@ -221,11 +251,14 @@ class KafkaAclsKeepOtherClientsOutTest {
     void noOtherClientReadsChallengesOrResponses() throws Exception {
         send("orchestrator", "pim.mfa.challenges", "a challenge");
         send("mfa-gateway", "pim.mfa.responses", "an assertion");
+        send("orchestrator", "pim.approvals", "an approval request");
+        send("mfa-gateway", "pim.approvals.decisions", "an approver's assertion");
         // without a group (assign and read from the start) and in a group the reader may use
         Map<String, String> readers = Map.of(
                 "ticket-system", "ticket-system-probe", "auditor", "auditor-probe", "intruder", "intruder-probe");
         for (var reader : readers.entrySet()) {
-            for (String topic : List.of("pim.mfa.challenges", "pim.mfa.responses")) {
+            for (String topic :
+                    List.of("pim.mfa.challenges", "pim.mfa.responses", "pim.approvals", "pim.approvals.decisions")) {
                 try (KafkaConsumer<String, String> consumer =
                         new KafkaConsumer<>(consumerConfig(client(reader.getKey()), null))) {
                     consumer.assign(partitions(topic));
@@ -244,13 +277,17 @@ class KafkaAclsKeepOtherClientsOutTest {
                 }
             }
         }
-        // the MFA gateway reads challenges but not the responses (the assertions of other gateways or replays)
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(consumerConfig(client("mfa-gateway"), null))) {
-            consumer.assign(partitions("pim.mfa.responses"));
-            consumer.seekToBeginning(partitions("pim.mfa.responses"));
-            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
-                    .isInstanceOf(TopicAuthorizationException.class);
+        // the MFA gateway reads challenges and approval requests but not the responses or decisions (the assertions of
+        // other gateways, to replay)
+        for (String topic : List.of("pim.mfa.responses", "pim.approvals.decisions")) {
+            try (KafkaConsumer<String, String> consumer =
+                    new KafkaConsumer<>(consumerConfig(client("mfa-gateway"), null))) {
+                consumer.assign(partitions(topic));
+                consumer.seekToBeginning(partitions(topic));
+                assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(20)))
+                        .as("mfa-gateway reading " + topic)
+                        .isInstanceOf(TopicAuthorizationException.class);
+            }
         }
     }
 

@@ -73,6 +73,14 @@ class KafkaInitScriptsTest {
                 .contains(
                         "kafka-acls.sh --bootstrap-server kafka:9092 --command-config " + configFile(lines)
                                 + " --add --allow-principal User:orchestrator --operation Read --group pimflow.ticket-events --resource-pattern-type literal");
+        // approval decisions get the MFA responses' treatment: the orchestrator reads them in its own group, the MFA
+        // gateway writes them
+        assertThat(acls)
+                .contains(
+                        "kafka-acls.sh --bootstrap-server kafka:9092 --command-config " + configFile(lines)
+                                + " --add --allow-principal User:orchestrator --operation Read --group pimflow.approval-decisions --resource-pattern-type literal",
+                        "kafka-acls.sh --bootstrap-server kafka:9092 --command-config " + configFile(lines)
+                                + " --add --allow-principal User:mfa-gateway --operation Write --topic pim.approvals.decisions --resource-pattern-type literal");
         assertThat(acls).noneMatch(l -> l.contains("pimflow-dev-mfa-gateway"));
     }
 
