@@ -1,0 +1,58 @@
+package dev.pimflow.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.Status;
+import dev.pimflow.workflow.support.EndToEndTestBase;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code activation.expiring} (DESIGN §9.3): an active activation that ends within {@code
+ * pim.activations.expiry-warning} (15 minutes by default) is announced on {@code pim.activations} once, with its end;
+ * one that ends later is not.
+ */
+class AnActivationAboutToEndIsAnnouncedOnceTest extends EndToEndTestBase {
+
+    @Test
+    void anActivationEndingWithinTheWarningIsAnnouncedOnceAndALaterOneIsNot() throws Exception {
+        String soon = requestAndApprove("CONTOSO:Expiring-1", "PT10M");
+        JsonNode active = awaitStatus(soon, Status.ACTIVE);
+        String longer = requestAndApprove("CONTOSO:Expiring-2", "PT1H");
+        awaitStatus(longer, Status.ACTIVE);
+
+        JsonNode warning = topics.awaitEvent(
+                "pim.activations",
+                WAIT,
+                e -> EventTypes.ACTIVATION_EXPIRING.equals(e.path("type").asText())
+                        && soon.equals(e.path("data").path("activationId").asText()));
+        assertThat(Instant.parse(warning.path("data").path("endDateTime").asText()))
+                .isEqualTo(Instant.parse(active.path("data").path("endDateTime").asText()));
+        assertThat(warning.path("data").path("ticketNumber").asText()).isEqualTo("CONTOSO:Expiring-1");
+
+        // several checks later (every 5 s): still one, and none for the activation that ends in an hour
+        Thread.sleep(Duration.ofSeconds(12).toMillis());
+        assertThat(topics.events(
+                        "pim.activations",
+                        e -> EventTypes.ACTIVATION_EXPIRING.equals(
+                                        e.path("type").asText())
+                                && soon.equals(
+                                        e.path("data").path("activationId").asText())))
+                .hasSize(1);
+        assertThat(topics.events(
+                        "pim.activations",
+                        e -> EventTypes.ACTIVATION_EXPIRING.equals(
+                                        e.path("type").asText())
+                                && longer.equals(
+                                        e.path("data").path("activationId").asText())))
+                .isEmpty();
+
+        tickets.closeTicket("CONTOSO:Expiring-1");
+        tickets.closeTicket("CONTOSO:Expiring-2");
+        awaitRevoked(soon);
+        awaitRevoked(longer);
+    }
+}
