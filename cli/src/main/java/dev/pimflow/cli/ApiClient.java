@@ -14,22 +14,45 @@ import java.util.StringJoiner;
  * audit chain's verification, manual revoke, extension requests and approvals. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
  * one-line {@link CliException}s here; the statuses a command expects (404, 409, 400) are left to it.
  *
- * <p>The password is only ever put in the Authorization header; {@link #toString()} and every message leave it out.
+ * <p>The password is only ever put in the Authorization header, and in the body of {@link #setPassword} (Camunda asks
+ * the authenticated user's own password before it changes another's); {@link #toString()} and every message leave it
+ * out.
+ *
+ * <p>{@link #engine} reaches the embedded Camunda's engine REST ({@code /engine-rest}) with the same login, for what
+ * only Camunda's identity service does (the demo's approver login).
  */
 final class ApiClient {
     private final URI base;
     private final String user;
     private final String authorization;
+    private final String password;
     private final String passwordFrom;
+    /** What a 401 tells to check, for a login whose password pimctl set itself; null: the admin password's hint. */
+    private final String unauthorizedHint;
+
     private final Http http;
 
     ApiClient(URI base, String user, String password, String passwordFrom, Http http) {
+        this(base, user, password, passwordFrom, null, http);
+    }
+
+    private ApiClient(URI base, String user, String password, String passwordFrom, String unauthorizedHint, Http http) {
         this.base = base;
         this.user = user;
         this.authorization =
                 "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.password = password;
         this.passwordFrom = passwordFrom;
+        this.unauthorizedHint = unauthorizedHint;
         this.http = http;
+    }
+
+    /**
+     * The same API as another login whose password pimctl set itself (the demo's approver); a 401 for it says
+     * {@code unauthorizedHint}, not where the admin password comes from.
+     */
+    ApiClient as(String otherUser, String otherPassword, String unauthorizedHint) {
+        return new ApiClient(base, otherUser, otherPassword, "pimctl", unauthorizedHint, http);
     }
 
     URI base() {
@@ -150,6 +173,35 @@ final class ApiClient {
         return expectJson(a, "POST", path, false);
     }
 
+    /**
+     * One call to engine REST ({@code /engine-rest} + {@code path}) with this login: unreachable and 401 are errors as for
+     * the product API; every other answer, 403 included (Camunda says which permission is missing), is the caller's.
+     */
+    Http.Answer engine(String method, String path, String json) {
+        return call(method, "/engine-rest" + path, json, a -> true);
+    }
+
+    /**
+     * {@code PUT /engine-rest/user/{userId}/credentials}: sets another user's password. Camunda asks for the
+     * authenticated user's own password too ({@code authenticatedUserPassword}), which is this login's.
+     */
+    Http.Answer setPassword(String userId, String newPassword) {
+        String body = Events.mapper()
+                .createObjectNode()
+                .put("password", newPassword)
+                .put("authenticatedUserPassword", password)
+                .toString();
+        return engine("PUT", "/user/" + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/credentials", body);
+    }
+
+    /** What engine REST says of a failed call: its {@code message}, else as {@link #error}. */
+    static String engineError(Http.Answer a) {
+        if (a.body() != null && a.body().hasNonNull("message")) {
+            return Pimctl.oneLine(a.body().get("message").asText());
+        }
+        return error(a);
+    }
+
     /** The {@code error} text of a {@code {"error": ...}} answer, else the body as text (shortened), else the status. */
     static String error(Http.Answer a) {
         if (a.body() != null && a.body().hasNonNull("error")) {
@@ -172,6 +224,12 @@ final class ApiClient {
 
     /** One call; 401 and 403 become errors here, except a 403 with an {@code error} body when the caller explains it. */
     private Http.Answer call(String method, String path, String json, boolean callerExplainsForbidden) {
+        return call(method, path, json, a -> callerExplainsForbidden && hasError(a));
+    }
+
+    /** One call; 401 becomes an error here, and a 403 too unless {@code callerExplains} it. */
+    private Http.Answer call(
+            String method, String path, String json, java.util.function.Predicate<Http.Answer> callerExplains) {
         String url = base + path;
         Http.Answer a;
         try {
@@ -181,6 +239,10 @@ final class ApiClient {
                     e.getMessage().replaceFirst("^cannot reach \\S+", "cannot reach the orchestrator at " + base)
                             + ": is it running? (set --url or PIMFLOW_URL)");
         }
+        if (a.status() == 401 && unauthorizedHint != null) {
+            throw new CliException("the orchestrator at " + base + " refused user '" + user + "' (401 Unauthorized): "
+                    + unauthorizedHint);
+        }
         if (a.status() == 401) {
             String check = passwordFrom.equals(Pimctl.PASSWORD_ENV)
                     ? "set " + Pimctl.PASSWORD_ENV
@@ -188,7 +250,7 @@ final class ApiClient {
             throw new CliException("the orchestrator at " + base + " refused user '" + user + "' (401 Unauthorized): "
                     + check + " to the admin password it printed at its first start (and --user, if not admin)");
         }
-        if (a.status() == 403 && !(callerExplainsForbidden && hasError(a))) {
+        if (a.status() == 403 && !callerExplains.test(a)) {
             throw new CliException("the orchestrator at " + base + " does not let user '" + user + "' " + method + " "
                     + path + " (403 Forbidden): use the admin user (--user)");
         }

@@ -12,6 +12,7 @@ import dev.pimflow.contracts.seed.TutorialTenant;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.Charset;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,11 @@ import picocli.CommandLine.Spec;
  * orchestrator's {@code /webhooks/pagerduty} ({@link PagerDutyIncident}): the incident triggered, Aline's acknowledgement
  * (which the orchestrator's rule for the service turns into the activation request), and its resolution (which closes
  * the ticket). The embedded default's development PagerDuty configuration answers them with nothing to configure.
+ *
+ * <p>{@code --approval} plays the story with an approver (issue 15): Aline asks for the seed's approval role, whose
+ * policy asks Nora Lindqvist; after the MFA the activation waits, and the demo approves it as Nora over the REST API,
+ * with a login it makes for her ({@link ApproverLogin}) before anything is published, so that a refusal there leaves
+ * nothing behind.
  */
 @Command(
         name = "demo",
@@ -68,6 +74,17 @@ import picocli.CommandLine.Spec;
                     + "(incident.triggered assigned to Aline, incident.acknowledged by her, which the orchestrator's rule "
                     + "for the service turns into the request, incident.resolved), signed with the development secret of "
                     + "the embedded default's development PagerDuty configuration; the ticket is the incident's number.",
+            "--approval plays it with an approver: Aline asks for " + DemoCommand.APPROVAL_ROLE_NAME + " ("
+                    + DemoCommand.APPROVAL_ROLE
+                    + "), whose policy in the Graph simulator asks Nora Lindqvist (" + DemoCommand.NORA_ID
+                    + ") to approve. Before "
+                    + "anything is published, the demo makes sure login '" + DemoCommand.NORA_LOGIN
+                    + "' exists for Nora through "
+                    + "engine REST (as --user, the admin): e-mail " + DemoCommand.NORA_UPN + ", member of "
+                    + ApproverLogin.GROUP + ", a fresh random password each run (never printed). After the MFA "
+                    + "approval it waits for approval.requested on pim.approvals, lists the pending approvals as '"
+                    + DemoCommand.NORA_LOGIN + "' (GET /api/approvals) and approves as her with a justification (POST "
+                    + "/api/approvals/<id>/decision); steps 5 to 7 are steps 4 to 6 above.",
             "Needs Kafka (--bootstrap-servers), the REST API (--url, --user, env PIM_ADMIN_PASSWORD or --password-file) "
                     + "and the Graph simulator (--graph-base-url). --timeout bounds each step's wait (default here: 60s).",
             "The default ticket number is the tutorial's with a random suffix, so runs do not collide; if the demo stops "
@@ -83,6 +100,23 @@ class DemoCommand implements Callable<Integer> {
     static final String ACTIVATIONS_TOPIC = "pim.activations";
     static final String REVOCATIONS_TOPIC = "pim.revocations";
     static final List<String> WATCHED = List.of(MfaCommand.CHALLENGES_TOPIC, ACTIVATIONS_TOPIC, REVOCATIONS_TOPIC);
+    static final String APPROVALS_TOPIC = "pim.approvals";
+    static final List<String> WATCHED_WITH_APPROVAL =
+            List.of(MfaCommand.CHALLENGES_TOPIC, ACTIVATIONS_TOPIC, APPROVALS_TOPIC, REVOCATIONS_TOPIC);
+
+    /** The Graph simulator's seeded role whose policy requires approval ({@code ContosoTenant.APPROVAL_ROLE_ID}). */
+    static final String APPROVAL_ROLE = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
+
+    static final String APPROVAL_ROLE_NAME = "Privileged Authentication Administrator";
+    static final String APPROVAL_JUSTIFICATION =
+            "Need to reset the authentication methods of the admins named in the incident.";
+    /** Nora Lindqvist, the approval role's one approver in the seed ({@code ContosoTenant.APPROVER_ID}). */
+    static final String NORA_ID = "5b0c7e2a-8d4f-4a61-b3e9-7f2c1d6a9e40";
+    /** Her user principal name, also her mail: the e-mail of her login, by which the orchestrator knows her. */
+    static final String NORA_UPN = "NoraL@" + TutorialTenant.DOMAIN;
+    /** The demo's login for Nora (Camunda user ids are letters and digits). */
+    static final String NORA_LOGIN = "noral";
+
     static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(60);
     /** Each single call (Kafka, REST, Graph) waits at most this long, whatever the steps may. */
     static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -106,6 +140,13 @@ class DemoCommand implements Callable<Integer> {
                     "How the ticket system speaks: " + VIA_KAFKA + " (CloudEvents on tickets.events, the default) "
                             + "or " + VIA_PAGERDUTY + " (PagerDuty V3 webhooks, signed, to <url>/webhooks/pagerduty).")
     String via;
+
+    @Option(
+            names = "--approval",
+            description = "Play the story with an approver: Aline asks for " + APPROVAL_ROLE_NAME
+                    + ", whose policy asks Nora Lindqvist; the demo makes Nora's login '" + NORA_LOGIN
+                    + "' (engine REST, as the admin) and approves as her over the REST API.")
+    boolean approval;
 
     @Option(
             names = "--ticket",
@@ -148,6 +189,8 @@ class DemoCommand implements Callable<Integer> {
     BiFunction<KafkaSettings, List<String>, Bus> buses = DemoCommand::kafkaBus;
 
     Clock clock = Clock.systemUTC();
+    /** Where the approver login's password comes from (--approval). */
+    SecureRandom random = new SecureRandom();
     /** ✔ and … marks, or ASCII; null: whatever stdout's encoding can show. Tests set it. */
     Boolean unicode;
 
@@ -198,6 +241,15 @@ class DemoCommand implements Callable<Integer> {
     private PagerDutyIncident incident;
 
     private Duration requested;
+    /** The role Aline asks for: User Administrator, or with --approval the seed's approval role. */
+    private String roleId = USER_ADMINISTRATOR;
+
+    private String roleName = "User Administrator";
+    private String justification = JUSTIFICATION;
+    private List<String> watched = WATCHED;
+    /** The REST API as Nora's login (--approval), once made. */
+    private ApiClient nora;
+
     private URI graphBase;
     private Duration stepTimeout;
     private KafkaSettings kafka;
@@ -243,6 +295,20 @@ class DemoCommand implements Callable<Integer> {
         boolean pagerDuty = VIA_PAGERDUTY.equals(via);
         if (!pagerDuty && !VIA_KAFKA.equals(via)) {
             throw Inputs.invalid(cmd, "--via", via, "must be " + VIA_KAFKA + " or " + VIA_PAGERDUTY);
+        }
+        if (pagerDuty && approval) {
+            throw Inputs.invalid(
+                    cmd,
+                    "--via",
+                    via,
+                    "cannot be combined with --approval: the development PagerDuty rule asks for User Administrator, "
+                            + "whose policy needs no approval");
+        }
+        if (approval) {
+            roleId = APPROVAL_ROLE;
+            roleName = APPROVAL_ROLE_NAME;
+            justification = APPROVAL_JUSTIFICATION;
+            watched = WATCHED_WITH_APPROVAL;
         }
         if (pagerDuty) {
             if (matched("--duration")) {
@@ -297,6 +363,13 @@ class DemoCommand implements Callable<Integer> {
                     + ") acknowledges it; the service's rule asks User Administrator (" + USER_ADMINISTRATOR
                     + ") for her; the incident is resolved " + Http.seconds(closeAfter) + " s after the activation");
             out.println("  webhooks to " + incident.url() + ", signed with the development secret");
+        } else if (approval) {
+            out.println("pimctl demo --approval: the walkthrough's story with an approver, for ticket " + ticketNumber
+                    + " (" + TICKET_SYSTEM + ")");
+            out.println(
+                    "  Aline Dupuy (" + ALINE_ID + ") asks for " + APPROVAL_ROLE_NAME + " (" + APPROVAL_ROLE + ") for "
+                            + requested + "; Nora Lindqvist (" + NORA_ID + ") approves as login '" + NORA_LOGIN
+                            + "'; the ticket closes " + Http.seconds(closeAfter) + " s after the activation");
         } else {
             out.println("pimctl demo: the walkthrough's story for ticket " + ticketNumber + " (" + TICKET_SYSTEM + ")");
             out.println("  Aline Dupuy (" + ALINE_ID + ") asks for User Administrator (" + USER_ADMINISTRATOR + ") for "
@@ -338,10 +411,18 @@ class DemoCommand implements Callable<Integer> {
         if (incident != null) {
             webhookAnswers();
         }
+        if (approval) {
+            approverLogin();
+        }
         alineHasNoRoleYet(liveForAline);
         requestActivation();
         String challengeId = awaitMfaChallenge();
         approveMfa(challengeId);
+        if (approval) {
+            JsonNode requestedApproval = awaitApprovalRequest();
+            String approvalId = listPendingApproval(requestedApproval);
+            approveAsNora(approvalId);
+        }
         awaitActivation();
         closeTicketAfterPause();
         awaitRevocation();
@@ -384,34 +465,34 @@ class DemoCommand implements Callable<Integer> {
         timeline.ok("PagerDuty webhook answers at " + incident.url() + " (development signing secret accepted)");
     }
 
-    /** Step 1: Graph shows no User Administrator assignment for Aline. */
+    /** Step 1: Graph shows no assignment of the story's role for Aline. */
     private void alineHasNoRoleYet(JsonNode liveForAline) {
         step = "step 1 (Aline has no role yet)";
-        List<JsonNode> before = graph.userAdministrator();
+        List<JsonNode> before = graph.assignments(roleId);
         if (!before.isEmpty()) {
             String hint = liveForAline.isEmpty()
                     ? "remove it first (it was not made by pimflow; e.g. 'pimctl tutorial --keep-activation' leaves one)"
                     : "revoke it first: pimctl activation revoke "
                             + liveForAline.get(0).path("id").asText() + " --reason \"demo\"";
-            throw new StepFailed("Aline already holds User Administrator in Graph (assignment "
+            throw new StepFailed("Aline already holds " + roleName + " in Graph (assignment "
                     + before.get(0).path("id").asText() + "), so PIM would refuse the demo's activation: " + hint);
         }
-        timeline.ok("Graph: Aline holds no User Administrator assignment");
+        timeline.ok("Graph: Aline holds no " + roleName + " assignment");
     }
 
     /** Step 2: watch the topics, then publish ticket.activation-requested; from now on the ticket is open. */
     private void requestActivation() {
         step = "step 2 (activation request)";
         timeline.waiting("connecting to Kafka at " + kafka.bootstrapServers());
-        bus = buses.apply(kafka, WATCHED);
-        timeline.ok("watching " + String.join(", ", WATCHED));
+        bus = buses.apply(kafka, watched);
+        timeline.ok("watching " + String.join(", ", watched));
         if (incident != null) {
             requestThroughPagerDuty();
             return;
         }
         String requestEvent = UUID.randomUUID().toString();
-        ActivationRequested request = new ActivationRequested(
-                TICKET_SYSTEM, ticketNumber, ALINE_ID, USER_ADMINISTRATOR, "/", JUSTIFICATION, requested);
+        ActivationRequested request =
+                new ActivationRequested(TICKET_SYSTEM, ticketNumber, ALINE_ID, roleId, "/", justification, requested);
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C from now on closes the ticket
         ticketOpen.set(true);
         try {
@@ -521,7 +602,7 @@ class DemoCommand implements Callable<Integer> {
         }
         String role = challenge.event().text("roleDisplayName");
         timeline.ok("MFA challenge " + timeline.abbreviate(challengeId) + " for "
-                + (role == null ? USER_ADMINISTRATOR : role)
+                + (role == null ? roleName : role)
                 + ", expires "
                 + Events.formatTime(Events.parseTime(challenge.event().text("expiresAt")))
                 + " (activation " + activationId + ")");
@@ -541,9 +622,111 @@ class DemoCommand implements Callable<Integer> {
                 + timeline.abbreviate(responseEvent) + ")");
     }
 
+    /**
+     * Preflight ({@code --approval}): Nora's login exists, with her e-mail, in the approvers group, and a new password,
+     * made by the admin through engine REST before anything is published.
+     */
+    private void approverLogin() {
+        step = "preflight (approver login)";
+        ApproverLogin.Made made = new ApproverLogin(api, random).ensure(NORA_LOGIN, "Nora", "Lindqvist", NORA_UPN);
+        nora = made.api();
+        timeline.ok("approver login '" + NORA_LOGIN + "' for Nora Lindqvist (" + NORA_UPN + "): "
+                + String.join(", ", made.changes()) + " (engine REST, as " + api.user() + "; password not shown)");
+    }
+
+    /** Step 4 ({@code --approval}): after the MFA, approval.requested for the demo's activation asks Nora. */
+    private JsonNode awaitApprovalRequest() {
+        step = "step 4 (approval request)";
+        timeline.waiting("waiting for approval.requested");
+        Seen seenEvent;
+        try {
+            seenEvent = await(
+                    "approval.requested",
+                    s -> (EventTypes.APPROVAL_REQUESTED.equals(s.event().type())
+                                    || (EventTypes.ACTIVATION_STATUS.equals(
+                                                    s.event().type())
+                                            && Status.ACTIVE.is(s.event().text("status"))))
+                            && ours(s),
+                    "no approval.requested on " + APPROVALS_TOPIC + " within " + Http.seconds(stepTimeout)
+                            + " s after the MFA approval");
+        } catch (StepFailed e) {
+            throw new StepFailed(e.getMessage() + diagnosis());
+        }
+        if (!EventTypes.APPROVAL_REQUESTED.equals(seenEvent.event().type())) {
+            throw new StepFailed("the activation became active without an approval: the policy of " + APPROVAL_ROLE_NAME
+                    + " in the orchestrator's Graph requires none; the demo needs the Graph simulator's seed (is "
+                    + "pim.graph.base-url the simulator at --graph-base-url?)");
+        }
+        JsonNode data = seenEvent.event().data();
+        String approvalId = data.path("approvalId").asText(null);
+        if (approvalId == null) {
+            throw new StepFailed("the approval.requested for ticket " + ticketNumber + " has no approvalId");
+        }
+        List<String> approvers = new ArrayList<>();
+        data.path("approvers").forEach(a -> approvers.add(a.asText()));
+        if (approvers.stream().noneMatch(NORA_ID::equalsIgnoreCase)) {
+            throw new StepFailed("approval " + approvalId + " asks " + approvers + ", not Nora Lindqvist (" + NORA_ID
+                    + "): the policy of " + APPROVAL_ROLE_NAME
+                    + " in the orchestrator's Graph is not the simulator's seed");
+        }
+        timeline.ok("activation pending-approval: approval " + timeline.abbreviate(approvalId) + " (stage "
+                + ApprovalsCommand.stage(data) + ") asks Nora Lindqvist, due "
+                + ActivationsCommand.time(data.get("dueAt")));
+        return data;
+    }
+
+    /** Step 4 ({@code --approval}): Nora finds the approval among her pending ones, as 'pimctl approvals list' shows them. */
+    private String listPendingApproval(JsonNode requestedApproval) {
+        step = "step 4 (pending approvals)";
+        String approvalId = requestedApproval.path("approvalId").asText();
+        JsonNode pending = nora.listApprovals(false).body();
+        JsonNode ours = null;
+        for (JsonNode a : pending) {
+            if (approvalId.equalsIgnoreCase(a.path("approvalId").asText())) {
+                ours = a;
+            }
+        }
+        if (ours == null) {
+            throw new StepFailed("GET " + api.base() + "/api/approvals as '" + NORA_LOGIN
+                    + "' does not list approval " + approvalId + " as pending (" + pending.size()
+                    + " pending): see 'pimctl approvals list --all'" + diagnosis());
+        }
+        int others = pending.size() - 1;
+        timeline.ok("pending approvals as '" + NORA_LOGIN + "' (GET /api/approvals): " + timeline.abbreviate(approvalId)
+                + " ticket " + ActivationsCommand.text(ours, "ticketNumber") + ", " + ApprovalsCommand.role(ours)
+                + " for Aline for " + ActivationsCommand.text(ours, "duration") + ", stage "
+                + ApprovalsCommand.stage(ours) + ", due " + ActivationsCommand.time(ours.get("dueAt"))
+                + (others == 0 ? "" : " (and " + others + " other" + (others == 1 ? "" : "s") + ")"));
+        return approvalId;
+    }
+
+    /** Step 4 ({@code --approval}): Nora approves over the REST API, with the justification her policy requires. */
+    private void approveAsNora(String approvalId) {
+        step = "step 4 (approver's decision)";
+        String why = "Checked ticket " + ticketNumber + ": Aline needs the role for this incident.";
+        Http.Answer a = nora.decide(approvalId, "approve", why);
+        switch (a.status()) {
+            case 403 ->
+                throw new StepFailed("login '" + NORA_LOGIN + "' is not taken as Nora (403: " + ApiClient.error(a)
+                        + "): the orchestrator knows her by the login's e-mail, " + NORA_UPN
+                        + ", in its Graph (pim.graph.base-url: is it --graph-base-url?)");
+            case 400 -> throw new StepFailed("the orchestrator refused Nora's decision (400): " + ApiClient.error(a));
+            case 404 -> throw nora.noSuchApproval(approvalId);
+            case 409 ->
+                throw new StepFailed(ApiClient.error(a) + ": it was decided or ended before Nora's decision (pimctl "
+                        + "approvals list --all)");
+            default -> {
+                // 200: the decision is recorded
+            }
+        }
+        timeline.ok("Nora approved " + timeline.abbreviate(approvalId) + " as '" + NORA_LOGIN
+                + "' (POST /api/approvals/" + "<id>/decision): status " + ActivationsCommand.text(a.body(), "status")
+                + ", \"" + why + "\"");
+    }
+
     /** Step 4: activation.status active arrives, and Graph shows the assignment. */
     private void awaitActivation() {
-        step = "step 4 (activation)";
+        step = step(4, "activation");
         timeline.waiting("waiting for activation.status active");
         Seen active;
         try {
@@ -552,7 +735,8 @@ class DemoCommand implements Callable<Integer> {
                     s -> EventTypes.ACTIVATION_STATUS.equals(s.event().type())
                             && Status.ACTIVE.is(s.event().text("status"))
                             && ours(s),
-                    "no activation.status active within " + Http.seconds(stepTimeout) + " s after the MFA approval");
+                    "no activation.status active within " + Http.seconds(stepTimeout) + " s after the "
+                            + (approval ? "approver's decision" : "MFA approval"));
         } catch (StepFailed e) {
             throw new StepFailed(e.getMessage() + diagnosis());
         }
@@ -561,20 +745,20 @@ class DemoCommand implements Callable<Integer> {
                 : active.event().text("activationId");
         timeline.ok("activation " + activationId + " active until "
                 + Events.formatTime(Events.parseTime(active.event().text("endDateTime"))));
-        List<JsonNode> assigned = graph.userAdministrator();
+        List<JsonNode> assigned = graph.assignments(roleId);
         if (assigned.isEmpty()) {
             throw new StepFailed(
-                    "activation.status is active, but Graph at " + graph.base + " shows no User Administrator "
+                    "activation.status is active, but Graph at " + graph.base + " shows no " + roleName + " "
                             + "assignment for Aline: does the orchestrator use another Graph (pim.graph.base-url) than --graph-base-url?");
         }
-        timeline.ok("Graph: Aline holds User Administrator (assignment "
+        timeline.ok("Graph: Aline holds " + roleName + " (assignment "
                 + assigned.get(0).path("id").asText() + ", scope "
                 + assigned.get(0).path("directoryScopeId").asText("/") + ")");
     }
 
     /** Step 5: after --close-after, the ticket closes. */
     private void closeTicketAfterPause() {
-        step = incident != null ? "step 5 (incident resolution)" : "step 5 (ticket closure)";
+        step = incident != null ? "step 5 (incident resolution)" : step(5, "ticket closure");
         if (!closeAfter.isZero()) {
             timeline.waiting("the incident is resolved; closing the ticket in " + Http.seconds(closeAfter) + " s");
             pause(closeAfter);
@@ -589,7 +773,7 @@ class DemoCommand implements Callable<Integer> {
 
     /** Step 5: activation.revoked arrives (reason ticket-closed), and the assignment is gone from Graph. */
     private void awaitRevocation() {
-        step = "step 5 (revocation)";
+        step = step(5, "revocation");
         timeline.waiting("waiting for activation.revoked");
         Seen revoked;
         try {
@@ -607,10 +791,10 @@ class DemoCommand implements Callable<Integer> {
                         : " (the walkthrough expects " + Reason.TICKET_CLOSED.wire()
                                 + ": it ended before the ticket closed, "
                                 + (Reason.EXPIRED.is(reason) ? "its duration ran out" : "revoked otherwise") + ")"));
-        List<JsonNode> after = graph.userAdministrator();
+        List<JsonNode> after = graph.assignments(roleId);
         if (!after.isEmpty()) {
             throw new StepFailed("activation.revoked arrived, but Graph at " + graph.base
-                    + " still shows User Administrator for "
+                    + " still shows " + roleName + " for "
                     + "Aline (assignment " + after.get(0).path("id").asText() + "): see the activation in Cockpit and "
                     + "'pimctl audit show " + activationId + "'");
         }
@@ -619,7 +803,7 @@ class DemoCommand implements Callable<Integer> {
 
     /** Step 6: the activation's audit trail, and the whole audit chain verified, over the REST API. */
     private void checkAudit() {
-        step = "step 6 (audit)";
+        step = step(6, "audit");
         Http.Answer trail = api.activation(activationId);
         if (trail.status() == 404) {
             throw new StepFailed("the REST API knows no activation " + activationId
@@ -641,6 +825,9 @@ class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Story complete in " + timeline.elapsed() + ". Look closer:");
         out.println("  pimctl audit show " + activationId);
+        if (approval) {
+            out.println("  pimctl approvals list --all");
+        }
         out.println("  pimctl events --topic pim.activations --from-beginning --wait 0 --ticket " + ticketNumber);
         out.flush();
     }
@@ -752,6 +939,10 @@ class DemoCommand implements Callable<Integer> {
             hint = "ticket " + ticketNumber + " was closed before: run the demo without --ticket, or with a new one";
         } else if (Reason.MFA_TIMEOUT.is(reason)) {
             hint = "the MFA challenge expired before the approval arrived";
+        } else if (Reason.APPROVAL_TIMEOUT.is(reason)) {
+            hint = "no approver decided the approval stage in time (pimctl approvals list --all)";
+        } else if (Reason.APPROVAL_DENIED.is(reason)) {
+            hint = "an approver denied it (pimctl approvals list --all; pimctl audit show " + id + ")";
         } else {
             hint = "see 'pimctl audit show " + id + "'";
         }
@@ -804,6 +995,14 @@ class DemoCommand implements Callable<Integer> {
         } finally {
             timeline.clearProgress();
         }
+    }
+
+    /**
+     * A step's name as the story numbers it: with {@code --approval} the approval is step 4, so the steps after it
+     * come one later than without.
+     */
+    private String step(int withoutApproval, String what) {
+        return "step " + (approval && withoutApproval >= 4 ? withoutApproval + 1 : withoutApproval) + " (" + what + ")";
     }
 
     private boolean matched(String option) {

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * pimflow's Graph simulator as {@code pimctl tutorial} and {@code pimctl demo} use it: the tokens it mints at its
- * origin's {@code POST /_simulator/tokens}, and (for the demo) Aline's User Administrator assignments, read with an
- * app-only token it mints.
+ * origin's {@code POST /_simulator/tokens}, and (for the demo) Aline's assignments of one role (User Administrator, or
+ * with {@code --approval} the seed's approval role), read with an app-only token it mints.
  */
 final class GraphSimulatorClient {
     final URI base;
@@ -44,6 +44,11 @@ final class GraphSimulatorClient {
 
     /** Aline's User Administrator assignments in Graph. */
     List<JsonNode> userAdministrator() {
+        return assignments(TutorialTenant.USER_ADMINISTRATOR_ROLE_ID);
+    }
+
+    /** Aline's assignments of the role {@code roleDefinitionId} in Graph. */
+    List<JsonNode> assignments(String roleDefinitionId) {
         String url = base + "/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'"
                 + TutorialTenant.ALINE_ID + "'";
         Http.Answer a;
@@ -66,7 +71,7 @@ final class GraphSimulatorClient {
         }
         List<JsonNode> found = new ArrayList<>();
         for (JsonNode assignment : a.body().path("value")) {
-            if (TutorialTenant.USER_ADMINISTRATOR_ROLE_ID.equalsIgnoreCase(
+            if (roleDefinitionId.equalsIgnoreCase(
                     assignment.path("roleDefinitionId").asText())) {
                 found.add(assignment);
             }

@@ -885,16 +885,17 @@ class DemoCommandTest {
 
     /** What the orchestrator does in PIM: adminAssign (activate) and adminRemove (revoke) of User Administrator for Aline. */
     private static void assign() {
-        schedule("adminAssign");
+        schedule(simulator.baseUrl(), "adminAssign", ROLE);
     }
 
     private static void remove() {
-        schedule("adminRemove");
+        schedule(simulator.baseUrl(), "adminRemove", ROLE);
     }
 
-    private static void schedule(String action) {
+    /** An adminAssign or adminRemove of {@code role} for Aline, as the orchestrator asks PIM (the simulator at {@code graph}). */
+    static void schedule(String graph, String action, String role) {
         try {
-            String origin = simulator.baseUrl().replace("/v1.0", "");
+            String origin = graph.replace("/v1.0", "");
             HttpClient http = HttpClient.newHttpClient();
             String token = Events.mapper()
                     .readTree(http.send(
@@ -909,7 +910,7 @@ class DemoCommandTest {
                     .createObjectNode()
                     .put("action", action)
                     .put("principalId", ALINE)
-                    .put("roleDefinitionId", ROLE)
+                    .put("roleDefinitionId", role)
                     .put("directoryScopeId", "/")
                     .put("justification", "test");
             if (action.equals("adminAssign")) {
@@ -921,8 +922,8 @@ class DemoCommandTest {
                 body.putObject("ticketInfo").put("ticketNumber", "T").put("ticketSystem", "Contoso ICM");
             }
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(
-                                    simulator.baseUrl() + "/roleManagement/directory/roleAssignmentScheduleRequests"))
+                    HttpRequest.newBuilder(
+                                    URI.create(graph + "/roleManagement/directory/roleAssignmentScheduleRequests"))
                             .header("Authorization", "Bearer " + token)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))

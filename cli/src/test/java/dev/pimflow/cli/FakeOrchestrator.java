@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * answers per {@code METHOD path} (the query is recorded, not matched); unknown paths get 404
  * {@code {"error": ...}}. Records every request. Webhook paths ({@link #webhook}) take no login, as the orchestrator's
  * {@code /webhooks/**}: their handler sees the raw body and the headers, to check the signature as the orchestrator
- * would.
+ * would. Routes ({@link #route}) answer a logged-in request by what their handler makes of it (a stateful stand-in, e.g.
+ * engine REST's identity endpoints).
  */
 final class FakeOrchestrator implements AutoCloseable {
     static final String USER = "admin";
@@ -49,7 +50,8 @@ final class FakeOrchestrator implements AutoCloseable {
     private final Map<String, String> logins = new ConcurrentHashMap<>();
 
     private final Map<String, java.util.function.Function<Request, Reply>> webhooks = new ConcurrentHashMap<>();
-    /** What a webhook handler threw (its assertions on what pimctl sent). */
+    private final Map<String, java.util.function.Function<Request, Reply>> routes = new ConcurrentHashMap<>();
+    /** What a webhook or route handler threw (its assertions on what pimctl sent). */
     final List<Throwable> webhookFailures = new CopyOnWriteArrayList<>();
 
     FakeOrchestrator() {
@@ -78,7 +80,20 @@ final class FakeOrchestrator implements AutoCloseable {
         return this;
     }
 
-    private static String basic(String user, String password) {
+    /** {@code user} no longer logs in with any password it had (its password was changed). */
+    FakeOrchestrator logout(String user) {
+        logins.values().removeIf(user::equals);
+        return this;
+    }
+
+    /** Answers a logged-in {@code method path} (no query) by what {@code handler} makes of the request. */
+    FakeOrchestrator route(String method, String path, java.util.function.Function<Request, Reply> handler) {
+        routes.put(method + " " + path, handler);
+        return this;
+    }
+
+    /** The Authorization header of {@code user} with {@code password}. */
+    static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -135,6 +150,13 @@ final class FakeOrchestrator implements AutoCloseable {
         } else if (!expected.equals(auth) && (auth == null || !logins.containsKey(auth))) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Realm\"");
             reply = new Reply(401, "");
+        } else if (routes.containsKey(method + " " + path)) {
+            try {
+                reply = routes.get(method + " " + path).apply(request);
+            } catch (RuntimeException | AssertionError e) {
+                webhookFailures.add(e);
+                reply = new Reply(500, "{\"error\":\"the fake's check failed\"}");
+            }
         } else {
             reply = replies.getOrDefault(
                     method + " " + path, new Reply(404, "{\"error\":\"no route " + method + " " + path + "\"}"));
