@@ -22,14 +22,9 @@ import picocli.CommandLine.Spec;
         name = "activations",
         aliases = "activation",
         mixinStandardHelpOptions = true,
-        description =
-                "List the orchestrator's activations, revoke an active one or ask to extend it, through its REST API "
-                        + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
-        subcommands = {
-            ActivationsCommand.ListActivations.class,
-            ActivationsCommand.Revoke.class,
-            ActivationsCommand.Extend.class
-        })
+        description = "List the orchestrator's activations or revoke an active one, through its REST API "
+                + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
+        subcommands = {ActivationsCommand.ListActivations.class, ActivationsCommand.Revoke.class})
 class ActivationsCommand extends CommandGroup {
     /** The statuses an activation can have (the orchestrator's store; DESIGN §4 plus {@code requested}). */
     static final List<String> STATUSES = Status.wires();
@@ -212,68 +207,6 @@ class ActivationsCommand extends CommandGroup {
                     + a.body().path("status").asText(AuditAction.REVOKE_REQUESTED.wire())
                     + "): the orchestrator now removes the assignment in PIM "
                     + "and publishes activation.revoked, reason manual (watch: pimctl events --topic pim.revocations)");
-            out.flush();
-            return Pimctl.EXIT_OK;
-        }
-    }
-
-    @Command(
-            name = "extend",
-            mixinStandardHelpOptions = true,
-            sortOptions = false,
-            description = {
-                "Ask to extend an active activation: POST /api/activations/<id>/extension. The orchestrator runs the "
-                        + "request (MFA, and approval where the role's policy requires it) and publishes activation.extension "
-                        + "on pim.activations: outcome extended (with the new end) or refused (with the reason).",
-                "Only an active activation can be extended, and not beyond the role's policy maximum counted from its start."
-            })
-    static class Extend implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(
-                index = "0",
-                paramLabel = "<activationId>",
-                description = "The activation id (see 'pimctl activations list --status active').")
-        String id;
-
-        @Option(
-                names = "--duration",
-                required = true,
-                paramLabel = "<ISO-8601>",
-                description = "The additional time, a positive ISO-8601 duration, e.g. PT2H or PT30M.")
-        String duration;
-
-        @Option(
-                names = "--justification",
-                paramLabel = "<text>",
-                description = "Why more time is needed (recorded in the audit trail; at most 500 characters).")
-        String justification;
-
-        @Override
-        public Integer call() {
-            CommandLine cmd = spec.commandLine();
-            String activation = Inputs.guid(cmd, "<activationId>", id).toLowerCase();
-            String more = Inputs.duration(cmd, "--duration", duration).toString();
-            String why = justification == null ? null : Inputs.text(cmd, "--justification", justification, 500);
-            ApiClient api = Pimctl.orchestrator(spec);
-            Http.Answer a = api.extend(activation, more, why);
-            switch (a.status()) {
-                case 404 -> throw api.noSuchActivation(activation);
-                case 409 ->
-                    throw new CliException(ApiClient.error(a) + ": only an active activation can be extended "
-                            + "(see 'pimctl audit show " + activation + "')");
-                case 400 ->
-                    throw new CliException("the orchestrator refused the extension request: " + ApiClient.error(a));
-                default -> {
-                    // 2xx: the extension is requested; the process does the rest
-                }
-            }
-            PrintWriter out = cmd.getOut();
-            out.println("extension by " + more + " requested for activation " + activation + " (HTTP " + a.status()
-                    + ", status " + a.body().path("status").asText("extension-requested")
-                    + "): the orchestrator now runs it and publishes activation.extension, outcome extended or refused "
-                    + "(watch: pimctl events --topic pim.activations)");
             out.flush();
             return Pimctl.EXIT_OK;
         }

@@ -179,8 +179,8 @@ class ApprovalsCommand extends CommandGroup {
             mixinStandardHelpOptions = true,
             sortOptions = false,
             description = {
-                "Deny a pending approval: POST /api/approvals/<approvalId>/decision. The activation is then denied, "
-                        + "or the extension refused (reason approval-denied).",
+                "Deny a pending approval: POST /api/approvals/<approvalId>/decision. The activation is then denied "
+                        + "(reason approval-denied).",
                 "Your login (--user) needs the APPROVER or ADMIN role, and its identity in the directory must be one of "
                         + "the stage's approvers and not the requester. The role's policy may require a justification."
             })

@@ -10,11 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code approvals list|approve|deny} and {@code activations extend} against a fake of the orchestrator's REST API (the
+ * {@code approvals list|approve|deny} against a fake of the orchestrator's REST API (the
  * issue 15 contract): what they send and print, the server's refusals as one line with exit 1, and the local checks of
  * their shape as usage errors (exit 2) before any call.
  */
@@ -327,129 +325,16 @@ class ApprovalCommandsTest {
                 .isZero();
     }
 
-    // ---------------------------------------------------------------- activations extend
-
-    @Test
-    void extendRequestsTheExtensionAndSaysWhatFollows() throws Exception {
-        api.on(
-                "POST",
-                extension(ACTIVATION),
-                202,
-                "{\"activationId\":\"" + ACTIVATION + "\",\"status\":\"extension-requested\"}");
-
-        CliRun run = pimctl(
-                "activations", "extend", ACTIVATION, "--duration", "PT2H", "--justification", "migration runs late");
-
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).isEmpty();
-        assertThat(run.out())
-                .startsWith("extension by PT2H requested for activation " + ACTIVATION
-                        + " (HTTP 202, status extension-requested)")
-                .contains("activation.extension")
-                .contains("pimctl events --topic pim.activations");
-        assertThat(api.requests.get(0).path()).isEqualTo(extension(ACTIVATION));
-        assertThat(sentBody())
-                .isEqualTo(
-                        Events.mapper().readTree("{\"duration\":\"PT2H\",\"justification\":\"migration runs late\"}"));
-    }
-
-    @Test
-    void extendWorksAsActivationExtendToo() throws Exception {
-        api.on(
-                "POST",
-                extension(ACTIVATION),
-                202,
-                "{\"activationId\":\"" + ACTIVATION + "\",\"status\":\"extension-requested\"}");
-
-        CliRun run = pimctl("activation", "extend", ACTIVATION.toUpperCase(), "--duration", "pt90m");
-
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(api.requests.get(0).path()).isEqualTo(extension(ACTIVATION));
-        assertThat(sentBody())
-                .as("the duration as ISO-8601 writes it; no justification given, none sent")
-                .isEqualTo(Events.mapper().readTree("{\"duration\":\"PT1H30M\"}"));
-    }
-
-    @Test
-    void extendOfAnUnknownActivationIsOneLine() {
-        api.on("POST", extension(ACTIVATION), 404, "{\"error\":\"no activation " + ACTIVATION + "\"}");
-
-        CliRun run = pimctl("activations", "extend", ACTIVATION, "--duration", "PT2H");
-
-        assertOneLineError(run, 1, "no activation " + ACTIVATION + " at " + api.url(), "pimctl activations list");
-    }
-
-    @Test
-    void extendOfAnInactiveActivationIsOneLine() {
-        api.on(
-                "POST",
-                extension(ACTIVATION),
-                409,
-                "{\"error\":\"activation " + ACTIVATION + " is revoked, not active\"}");
-
-        CliRun run = pimctl("activations", "extend", ACTIVATION, "--duration", "PT2H");
-
-        assertOneLineError(
-                run,
-                1,
-                "activation " + ACTIVATION + " is revoked, not active: only an active activation can be extended",
-                "pimctl audit show " + ACTIVATION);
-    }
-
-    @Test
-    void extendRefusedByTheServerIsOneLine() {
-        api.on("POST", extension(ACTIVATION), 400, "{\"error\":\"duration: exceeds the role's policy maximum\"}");
-
-        CliRun run = pimctl("activations", "extend", ACTIVATION, "--duration", "PT20H");
-
-        assertOneLineError(
-                run, 1, "the orchestrator refused the extension request: duration: exceeds the role's policy maximum");
-    }
-
-    @Test
-    void extendByALoginWithoutTheOperatorRoleIsOneLine() {
-        api.on("POST", extension(ACTIVATION), 403, "{\"error\":\"forbidden\"}");
-
-        CliRun run = pimctl("activations", "extend", ACTIVATION, "--duration", "PT2H");
-
-        assertOneLineError(run, 1, "403 Forbidden", "--user");
-    }
-
-    @ParameterizedTest(name = "--duration {0}")
-    @ValueSource(strings = {"2h", "PT-2H", "PT0S", "-PT1H", "P400D", "soon"})
-    void extendChecksItsDurationBeforeCalling(String duration) {
-        CliRun run = pimctl("activations", "extend", ACTIVATION, "--duration", duration);
-
-        assertOneLineError(run, 2, "'--duration'", "'" + duration + "'");
-        assertThat(api.requests).isEmpty();
-    }
-
-    @Test
-    void extendChecksItsOtherInputsBeforeCalling() {
-        assertOneLineError(pimctl("activations", "extend", ACTIVATION), 2, "Missing required option", "--duration");
-        assertOneLineError(
-                pimctl("activations", "extend", "42", "--duration", "PT2H"), 2, "'<activationId>'", "is not a GUID");
-        assertOneLineError(
-                pimctl("activations", "extend", ACTIVATION, "--duration", "PT2H", "--justification", "x".repeat(501)),
-                2,
-                "'--justification'",
-                "500");
-        assertThat(api.requests).isEmpty();
-    }
-
     // ---------------------------------------------------------------- help
 
     @Test
     void theNewCommandsAreListedAndDocumented() {
         CliRun top = CliRun.run("--help");
         assertThat(top.out()).containsPattern("(?m)^\\s+approvals?, approvals?\\s+List the approvals");
-        assertThat(CliRun.run("activations", "--help").out())
-                .containsPattern("(?m)^\\s+extend\\s+Ask to extend an active activation");
         for (String[] args : List.of(
                 new String[] {"approvals", "list", "--help"},
                 new String[] {"approvals", "approve", "--help"},
-                new String[] {"approvals", "deny", "--help"},
-                new String[] {"activations", "extend", "--help"})) {
+                new String[] {"approvals", "deny", "--help"})) {
             CliRun run = CliRun.run(args);
             assertThat(run.exitCode()).isZero();
             assertThat(run.out())

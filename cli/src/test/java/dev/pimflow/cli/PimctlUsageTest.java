@@ -143,7 +143,7 @@ class PimctlUsageTest {
         assertUsageError(CliRun.run(), "Missing command");
         assertUsageError(CliRun.run("ticket"), "open, assign, request, close, reopen, show");
         assertUsageError(CliRun.run("mfa"), "pending, approve, deny");
-        assertUsageError(CliRun.run("activations"), "list, revoke, extend");
+        assertUsageError(CliRun.run("activations"), "list, revoke");
         assertUsageError(CliRun.run("approvals"), "list, approve, deny");
     }
 
@@ -171,7 +171,6 @@ class PimctlUsageTest {
                 new String[] {"ticket", "request", "--help"},
                 new String[] {"mfa", "approve", "--help"},
                 new String[] {"approvals", "deny", "--help"},
-                new String[] {"activations", "extend", "--help"},
                 new String[] {"events", "--help"})) {
             CliRun run = CliRun.run(args);
             assertThat(run.exitCode()).isZero();
