@@ -1,6 +1,7 @@
 package dev.pimflow.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pimflow.contracts.EventTypes;
@@ -8,6 +9,7 @@ import dev.pimflow.contracts.Status;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +36,10 @@ class AnActivationAboutToEndIsAnnouncedOnceTest extends EndToEndTestBase {
                 WAIT,
                 e -> EventTypes.ACTIVATION_EXPIRING.equals(e.path("type").asText())
                         && soon.equals(e.path("data").path("activationId").asText()));
+        // the database rounds to microseconds
         assertThat(Instant.parse(warning.path("data").path("endDateTime").asText()))
-                .isEqualTo(Instant.parse(active.path("data").path("endDateTime").asText()));
+                .isCloseTo(
+                        Instant.parse(active.path("data").path("endDateTime").asText()), within(1, ChronoUnit.MILLIS));
         assertThat(warning.path("data").path("ticketNumber").asText()).isEqualTo("CONTOSO:Expiring-1");
         // several checks later: still one
         Thread.sleep(Duration.ofSeconds(12).toMillis());
