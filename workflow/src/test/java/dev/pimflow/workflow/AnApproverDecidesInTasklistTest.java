@@ -44,7 +44,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * the task's execution, not from task-local variables, and refuses a submitted value for a read-only field, which
  * Tasklist sends whenever the field it showed was empty.
  *
- * <p>The test profile scales the policy's one day to decide a stage to about 17 s ({@code pim.approvals.time-scale}):
+ * <p>The test profile scales the policy's one day to decide a stage to about 43 s ({@code pim.approvals.time-scale}):
  * each person logs in before the request is made, so only finding, claiming and filling the task count against it.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code scripts/install-browser.sh}). Without them the

@@ -140,7 +140,7 @@ class ApprovalStoryEndToEndTest extends EndToEndTestBase {
         // pim.approvals.time-scale makes the policy's one day a few seconds in the tests
         JsonNode denied = topics.awaitEvent(
                 "pim.activations",
-                Duration.ofSeconds(90),
+                Duration.ofSeconds(120),
                 e -> activationId.equals(e.path("data").path("activationId").asText())
                         && Status.DENIED.is(e.path("data").path("status").asText()));
         assertThat(denied.path("data").path("reason").asText()).isEqualTo(Reason.APPROVAL_TIMEOUT.wire());

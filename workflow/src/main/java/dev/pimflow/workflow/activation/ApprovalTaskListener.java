@@ -65,11 +65,14 @@ public class ApprovalTaskListener implements TaskListener {
                 task.addCandidateUser(user);
             }
         }
-        task.setVariableLocal("requestTicket", a.ticketSystem() + " " + a.ticketNumber());
-        task.setVariableLocal("requestRole", a.roleDisplayName() + " (" + a.roleDefinitionId() + ")");
-        task.setVariableLocal("requestDuration", a.requestedDuration());
-        task.setVariableLocal("requestJustification", a.justification() == null ? "" : a.justification());
-        task.setVariableLocal("requester", a.principalId());
+        // on the task's own execution (it has boundary events): Camunda fills a generated form's fields from there,
+        // and the values go with the task
+        task.getExecution().setVariableLocal("requestTicket", a.ticketSystem() + " " + a.ticketNumber());
+        task.getExecution().setVariableLocal("requestRole", a.roleDisplayName() + " (" + a.roleDefinitionId() + ")");
+        task.getExecution().setVariableLocal("requestDuration", a.requestedDuration());
+        task.getExecution()
+                .setVariableLocal("requestJustification", a.justification() == null ? "" : a.justification());
+        task.getExecution().setVariableLocal("requester", a.principalId());
     }
 
     /**
