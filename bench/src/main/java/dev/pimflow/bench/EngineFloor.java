@@ -247,4 +247,10 @@ final class EngineFloor implements Workload.Driver {
         @Override
         public void execute(DelegateExecution execution) {}
     }
+
+    /** In place of the orchestrator's task listeners (the approval task, which the floor's requests never reach). */
+    public static final class NoOpTaskListener implements org.camunda.bpm.engine.delegate.TaskListener {
+        @Override
+        public void notify(org.camunda.bpm.engine.delegate.DelegateTask task) {}
+    }
 }

@@ -10,12 +10,13 @@ import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.impl.BpmnModelConstants;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaTaskListener;
 
 /**
  * The engine floor's process, derived when the floor starts from the orchestrator's own BPMN
  * ({@code workflow/src/main/resources/bpmn/ticket-activation.bpmn}, on the classpath from the workflow module's lib
  * jar): the same elements, messages, timers, boundary events, async points, retry cycles and listeners, with each
- * service task's delegate replaced by the floor's no-op for it ({@link EngineFloor}), so that a change to the process
+ * service task's delegate (and each task listener) replaced by the floor's no-op for it ({@link EngineFloor}), so that a change to the process
  * shows up in the floor. Only the process id and name differ, so that the floor's definitions are told apart.
  */
 final class FloorProcess {
@@ -75,6 +76,13 @@ final class FloorProcess {
             task.setCamundaClass(DELEGATES
                     .getOrDefault(implementation, EngineFloor.NoOp.class)
                     .getName());
+        }
+        // the approval task's listeners are the orchestrator's beans too; the floor never asks for approval
+        for (CamundaTaskListener listener : model.getModelElementsByType(CamundaTaskListener.class)) {
+            for (String attribute : IMPLEMENTATION_ATTRIBUTES) {
+                listener.removeAttributeNs(BpmnModelConstants.CAMUNDA_NS, attribute);
+            }
+            listener.setCamundaClass(EngineFloor.NoOpTaskListener.class.getName());
         }
         Bpmn.validateModel(model);
         return model;
