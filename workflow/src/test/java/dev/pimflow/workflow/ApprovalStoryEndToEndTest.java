@@ -99,6 +99,13 @@ class ApprovalStoryEndToEndTest extends EndToEndTestBase {
         String approvalId =
                 awaitApprovalRequested(activationId).path("approvalId").asText();
         String task = taskOf(ticket, nora);
+        // an approver lists the stages it may decide; Bob, an approver of none, does not see this one
+        assertThat(JSON.readTree(nora.get("/api/approvals").body()))
+                .extracting(n -> n.path("approvalId").asText())
+                .contains(approvalId);
+        assertThat(JSON.readTree(bob.get("/api/approvals").body()))
+                .extracting(n -> n.path("approvalId").asText())
+                .doesNotContain(approvalId);
 
         assertThat(decide(aline, approvalId, "approve", "it is me").statusCode())
                 .isEqualTo(403);

@@ -3,6 +3,7 @@ package dev.pimflow.workflow.api;
 import dev.pimflow.workflow.activation.ApprovalDecisions;
 import dev.pimflow.workflow.activation.ApproverIdentity;
 import dev.pimflow.workflow.security.RequestSurface;
+import dev.pimflow.workflow.security.Roles;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,13 +42,23 @@ public class ApprovalController {
     private final ActivationStore store;
     private final ApprovalDecisions decisions;
     private final ApproverIdentity identities;
+    private final TransactionTemplate tx;
+
+    /** Roles that see every stage; a login with none of them is only an approver. */
+    private static final java.util.Set<String> ALL_STAGES =
+            java.util.Set.of("ROLE_" + Roles.OPERATOR, "ROLE_" + Roles.AUDITOR, "ROLE_" + Roles.ADMIN);
 
     public ApprovalController(
-            Approvals approvals, ActivationStore store, ApprovalDecisions decisions, ApproverIdentity identities) {
+            Approvals approvals,
+            ActivationStore store,
+            ApprovalDecisions decisions,
+            ApproverIdentity identities,
+            TransactionTemplate tx) {
         this.approvals = approvals;
         this.store = store;
         this.decisions = decisions;
         this.identities = identities;
+        this.tx = tx;
     }
 
     /** An approval stage as the API shows it (issue15-contracts: the {@code approval.requested} fields and the decision). */
@@ -75,18 +87,33 @@ public class ApprovalController {
             String decisionJustification,
             String channel) {}
 
+    /**
+     * Operators, auditors and the admin see every stage; a login that is only an approver sees the stages it may
+     * decide (its directory identity among their approvers).
+     */
     @GetMapping("/approvals")
     public ResponseEntity<?> list(
-            @RequestParam(defaultValue = "pending") String status, @RequestParam(defaultValue = "100") int limit) {
+            @RequestParam(defaultValue = "pending") String status,
+            @RequestParam(defaultValue = "100") int limit,
+            Authentication caller) {
         if (!status.equals("pending") && !status.equals("all")) {
             return bad("status: must be pending or all");
         }
         if (limit < 1 || limit > 1000) {
             return bad("limit: must be between 1 and 1000");
         }
+        boolean onlyApprover = caller.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .noneMatch(ALL_STAGES::contains);
+        String self = onlyApprover ? identities.of(caller.getName()).orElse(null) : null;
+        if (onlyApprover && self == null) {
+            return ResponseEntity.ok(List.of()); // a login pimflow cannot find in the directory decides nothing
+        }
         List<ApprovalView> out = new ArrayList<>();
         for (Approval a : approvals.list(status.equals("pending"), limit)) {
-            store.find(a.activationId()).ifPresent(activation -> out.add(view(a, activation)));
+            if (!onlyApprover || approvals.mayDecide(a, self)) {
+                store.find(a.activationId()).ifPresent(activation -> out.add(view(a, activation)));
+            }
         }
         return ResponseEntity.ok(out);
     }
@@ -106,9 +133,11 @@ public class ApprovalController {
 
     public record DecisionRequest(String decision, String justification) {}
 
-    /** An authenticated approver decides a pending stage; a refusal is audited and answered with its reason. */
+    /**
+     * An authenticated approver decides a pending stage; a refusal is audited and answered with its reason. Who the
+     * login is in the directory is asked first, outside the decision's transaction (no connection held for Graph).
+     */
     @PostMapping("/approvals/{id}/decision")
-    @Transactional
     public ResponseEntity<?> decide(
             @PathVariable String id, @RequestBody(required = false) DecisionRequest body, Authentication caller) {
         if (!UUID_SHAPE.matcher(id).matches()) {
@@ -125,14 +154,14 @@ public class ApprovalController {
         evidence.put("surface", RequestSurface.surfaceOr(RequestSurface.PRODUCT_REST));
         evidence.put("ref", "api:" + caller.getName());
         String approver = identities.of(caller.getName()).orElse(null);
-        ApprovalDecisions.Outcome outcome = decisions.decide(
+        ApprovalDecisions.Outcome outcome = tx.execute(s -> decisions.decide(
                 id,
                 approver,
                 body.decision().equals("approve"),
                 body.justification(),
                 "api",
                 "login:" + caller.getName(),
-                evidence);
+                evidence));
         if (outcome instanceof ApprovalDecisions.Outcome.Refused refused) {
             return ResponseEntity.status(refused.status()).body(Map.of("error", refused.error()));
         }
