@@ -1,8 +1,9 @@
 package dev.pimflow.workflow.activation;
 
+import static dev.pimflow.workflow.security.EngineGuard.field;
+
 import dev.pimflow.workflow.store.Approvals;
 import dev.pimflow.workflow.store.Approvals.Approval;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,20 +107,5 @@ public class ApprovalTaskGuard extends AbstractProcessEnginePlugin {
                 return next.execute(command);
             });
         }
-    }
-
-    private static Object field(Object o, String name) {
-        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(o);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
-        }
-        return null;
     }
 }

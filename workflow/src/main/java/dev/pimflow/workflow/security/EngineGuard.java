@@ -196,7 +196,8 @@ public class EngineGuard extends AbstractProcessEnginePlugin {
         return null;
     }
 
-    private static Object field(Object o, String name) {
+    /** A command's field by name, looked up its class hierarchy; null when it has none or it cannot be read. */
+    public static Object field(Object o, String name) {
         for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             try {
                 Field f = c.getDeclaredField(name);
