@@ -5,6 +5,7 @@ import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.Status;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +23,20 @@ import picocli.CommandLine.Spec;
         name = "activations",
         aliases = "activation",
         mixinStandardHelpOptions = true,
-        description = "List the orchestrator's activations or revoke an active one, through its REST API "
-                + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
-        subcommands = {ActivationsCommand.ListActivations.class, ActivationsCommand.Revoke.class})
+        description =
+                "List the orchestrator's activations, revoke an active one or ask to extend it, through its REST API "
+                        + "(--url, --user, password from env " + Pimctl.PASSWORD_ENV + " or --password-file).",
+        subcommands = {
+            ActivationsCommand.ListActivations.class,
+            ActivationsCommand.Revoke.class,
+            ActivationsCommand.Extend.class
+        })
 class ActivationsCommand extends CommandGroup {
     /** The statuses an activation can have (the orchestrator's store; DESIGN §4 plus {@code requested}). */
     static final List<String> STATUSES = Status.wires();
+
+    /** The longest extension pimctl asks for at once ({@code activations extend --duration}). */
+    static final Duration MAX_EXTENSION = Duration.ofHours(24);
 
     /** An ISO-8601 time (or epoch seconds) of a JSON field, to the second; "-" when there is none. */
     static String time(JsonNode node) {
@@ -207,6 +216,76 @@ class ActivationsCommand extends CommandGroup {
                     + a.body().path("status").asText(AuditAction.REVOKE_REQUESTED.wire())
                     + "): the orchestrator now removes the assignment in PIM "
                     + "and publishes activation.revoked, reason manual (watch: pimctl events --topic pim.revocations)");
+            out.flush();
+            return Pimctl.EXIT_OK;
+        }
+    }
+
+    @Command(
+            name = "extend",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Ask to extend an active activation: POST /api/activations/<activationId>/extension. The person then "
+                        + "confirms with MFA again, approvers decide again where the role's policy asks, and the "
+                        + "orchestrator extends the role in PIM when that holds.",
+                "Refused (exit 1, with the orchestrator's reason) when the activation is not active, its ticket is "
+                        + "closed, an extension of it is already in progress, or the orchestrator runs in self-activate "
+                        + "mode (pim.activation.mode).",
+                "Your login (--user) needs the OPERATOR or ADMIN role."
+            })
+    static class Extend implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "<activationId>",
+                description = "The activation id (see 'pimctl activations list --status active').")
+        String id;
+
+        @Option(
+                names = "--duration",
+                required = true,
+                paramLabel = "<ISO-8601>",
+                description = "How much longer: a positive ISO-8601 duration of at most PT24H, e.g. PT30M or PT1H.")
+        String duration;
+
+        @Option(
+                names = "--justification",
+                paramLabel = "<text>",
+                description = "Why more time is needed (optional; at most 500 characters).")
+        String justification;
+
+        @Override
+        public Integer call() {
+            CommandLine cmd = spec.commandLine();
+            String activation = Inputs.guid(cmd, "<activationId>", id).toLowerCase();
+            String more =
+                    Inputs.duration(cmd, "--duration", duration, MAX_EXTENSION).toString();
+            String why = justification == null ? null : Inputs.text(cmd, "--justification", justification, 500);
+            ApiClient api = Pimctl.orchestrator(spec);
+            Http.Answer a = api.extend(activation, more, why);
+            switch (a.status()) {
+                case 404 -> throw api.noSuchActivation(activation);
+                case 409 -> {
+                    String reason = a.body().path("reason").asText("");
+                    throw new CliException(ApiClient.error(a) + " ("
+                            + (reason.isBlank() ? "" : "reason " + Pimctl.oneLine(reason) + "; ")
+                            + "see 'pimctl audit show " + activation + "')");
+                }
+                case 400 ->
+                    throw new CliException("the orchestrator refused the extension request: " + ApiClient.error(a));
+                default -> {
+                    // 2xx: the extension is requested; MFA, approvals and PIM follow in the process
+                }
+            }
+            JsonNode body = a.body();
+            String of = body.hasNonNull("activationId") ? text(body, "activationId") : activation;
+            PrintWriter out = cmd.getOut();
+            out.println("extension " + text(body, "round") + " of activation " + of + " requested ("
+                    + text(body, "extensionId")
+                    + "): the person confirms with MFA again; approvers decide where the role's policy asks");
             out.flush();
             return Pimctl.EXIT_OK;
         }

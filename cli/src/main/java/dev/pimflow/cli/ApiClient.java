@@ -11,7 +11,7 @@ import java.util.StringJoiner;
 
 /**
  * The orchestrator's REST API ({@code /api}, HTTP Basic as the admin user): activations, tickets, the audit trail, the
- * audit chain's verification, manual revoke and approvals. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
+ * audit chain's verification, manual revoke, extension requests and approvals. Answers that every call treats alike (401, 403, 5xx, not JSON, unreachable) become
  * one-line {@link CliException}s here; the statuses a command expects (404, 409, 400) are left to it.
  *
  * <p>The password is only ever put in the Authorization header, and in the body of {@link #setPassword} (Camunda asks
@@ -119,6 +119,24 @@ final class ApiClient {
         String path = "/api/activations/" + id + "/revoke";
         String body = Events.mapper().createObjectNode().put("reason", reason).toString();
         Http.Answer a = call("POST", path, body);
+        if ((a.status() == 400 || a.status() == 404 || a.status() == 409) && hasError(a)) {
+            return a;
+        }
+        return expectJson(a, "POST", path, false);
+    }
+
+    /**
+     * {@code POST /api/activations/{id}/extension}: 202 with {@code {activationId, extensionId, round, status}}, or
+     * 400/404/409 with {@code {"error": ...}} (409 also with a {@code reason}; left to the caller). {@code justification}
+     * is left out of the body when null.
+     */
+    Http.Answer extend(String id, String duration, String justification) {
+        String path = "/api/activations/" + id + "/extension";
+        var body = Events.mapper().createObjectNode().put("duration", duration);
+        if (justification != null) {
+            body.put("justification", justification);
+        }
+        Http.Answer a = call("POST", path, body.toString());
         if ((a.status() == 400 || a.status() == 404 || a.status() == 409) && hasError(a)) {
             return a;
         }

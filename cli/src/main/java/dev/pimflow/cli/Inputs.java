@@ -41,6 +41,23 @@ final class Inputs {
     }
 
     static Duration duration(CommandLine cmd, String option, String value) {
+        Duration d = positiveDuration(cmd, option, value);
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw invalid(cmd, option, value, "must be at most " + MAX_DURATION.toDays() + " days");
+        }
+        return d;
+    }
+
+    /** A positive ISO-8601 duration of at most {@code max}, which the error names as ISO-8601 writes it (e.g. PT24H). */
+    static Duration duration(CommandLine cmd, String option, String value, Duration max) {
+        Duration d = positiveDuration(cmd, option, value);
+        if (d.compareTo(max) > 0) {
+            throw invalid(cmd, option, value, "must be at most " + max);
+        }
+        return d;
+    }
+
+    private static Duration positiveDuration(CommandLine cmd, String option, String value) {
         Duration d;
         try {
             d = Duration.parse(value.strip());
@@ -49,9 +66,6 @@ final class Inputs {
         }
         if (d.isNegative() || d.isZero()) {
             throw invalid(cmd, option, value, "must be positive");
-        }
-        if (d.compareTo(MAX_DURATION) > 0) {
-            throw invalid(cmd, option, value, "must be at most " + MAX_DURATION.toDays() + " days");
         }
         return d;
     }

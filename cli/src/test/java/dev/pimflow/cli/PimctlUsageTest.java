@@ -143,7 +143,7 @@ class PimctlUsageTest {
         assertUsageError(CliRun.run(), "Missing command");
         assertUsageError(CliRun.run("ticket"), "open, assign, request, close, reopen, show");
         assertUsageError(CliRun.run("mfa"), "pending, approve, deny");
-        assertUsageError(CliRun.run("activations"), "list, revoke");
+        assertUsageError(CliRun.run("activations"), "list, revoke, extend");
         assertUsageError(CliRun.run("approvals"), "list, approve, deny");
     }
 
