@@ -33,7 +33,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Authentication Administrator, one stage, approver Nora) is activated after the person's MFA and the approver's
  * decision, made in Tasklist through its REST API as an approver would; every way around the rules (the requester, an
  * outsider, no justification, a second decision, extra variables on the task) is refused and audited; a stage nobody
- * decides in time, and a ticket closed while waiting, end the request.
+ * decides in time, and a ticket closed while waiting, end the request. The approved story goes on: the ticket asks for
+ * an hour more ({@code ticket.extension-requested}), the person confirms with MFA again, Nora approves again in
+ * Tasklist, PIM moves the end; after the ticket's closure a further extension is refused with its reason.
  */
 class ApprovalStoryEndToEndTest extends EndToEndTestBase {
     static final String APPROVAL_ROLE = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
@@ -74,7 +76,10 @@ class ApprovalStoryEndToEndTest extends EndToEndTestBase {
                                "approverJustification": {"value": "Security-012345 needs it"}}}""");
         assertThat(completed.statusCode()).as(completed.body()).isEqualTo(204);
 
-        awaitStatus(activationId, Status.ACTIVE);
+        java.time.Instant firstEnd = java.time.Instant.parse(awaitStatus(activationId, Status.ACTIVE)
+                .path("data")
+                .path("endDateTime")
+                .asText());
         assertThat(activeRoles(ALINE)).contains(APPROVAL_ROLE);
         List<AuditRecord> trail = chainedAudit(activationId);
         AuditRecord decision = trail.stream()
@@ -86,9 +91,80 @@ class ApprovalStoryEndToEndTest extends EndToEndTestBase {
                 .containsEntry("channel", "tasklist")
                 .containsEntry("justification", "Security-012345 needs it");
 
+        // the incident runs long: the ticket system asks for an hour more; MFA again, Nora again (the policy's
+        // isApprovalRequiredForExtension), then PIM moves the end
+        String firstChallenge =
+                awaitChallenge(ticket).path("data").path("challengeId").asText();
+        ObjectNode more = JSON.createObjectNode()
+                .put("ticketSystem", CONTOSO_ICM)
+                .put("ticketNumber", ticket)
+                .put("activationId", activationId)
+                .put("duration", "PT1H")
+                .put("justification", "Still invalidating tokens");
+        tickets.send("tickets.events", CONTOSO_ICM + ":" + ticket, EventTypes.TICKET_EXTENSION_REQUESTED, more);
+        JsonNode again = topics.awaitEvent(
+                        "pim.mfa.challenges",
+                        WAIT,
+                        e -> ticket.equals(e.path("data").path("ticketNumber").asText())
+                                && !firstChallenge.equals(
+                                        e.path("data").path("challengeId").asText()))
+                .path("data");
+        String challengeId = again.path("challengeId").asText();
+        tickets.respondToChallenge(challengeId, gateway.sign(ALINE, challengeId, true, Duration.ofMinutes(2)));
+        JsonNode extensionStage = topics.awaitEvent(
+                        "pim.approvals",
+                        WAIT,
+                        e -> activationId.equals(
+                                        e.path("data").path("activationId").asText())
+                                && "extension"
+                                        .equals(e.path("data").path("purpose").asText()))
+                .path("data");
+        assertThat(extensionStage.path("duration").asText()).isEqualTo("PT1H");
+        String extensionTask = taskOf(ticket, nora);
+        assertThat(nora.send("POST", "/engine-rest/task/" + extensionTask + "/complete", """
+                                {"variables": {"approved": {"value": true},
+                                               "approverJustification": {"value": "one more hour"}}}""")
+                        .statusCode())
+                .isEqualTo(204);
+        JsonNode extended = topics.awaitEvent(
+                        "pim.activations",
+                        WAIT,
+                        e -> EventTypes.ACTIVATION_EXTENSION.equals(
+                                        e.path("type").asText())
+                                && activationId.equals(
+                                        e.path("data").path("activationId").asText())
+                                && "extended"
+                                        .equals(e.path("data").path("status").asText()))
+                .path("data");
+        java.time.Instant newEnd =
+                java.time.Instant.parse(extended.path("endDateTime").asText());
+        assertThat(Duration.between(firstEnd, newEnd).toMinutes()).isBetween(59L, 60L);
+        assertThat(chainedAudit(activationId))
+                .extracting(AuditRecord::action)
+                .containsSubsequence(
+                        AuditAction.ACTIVATED.wire(),
+                        AuditAction.EXTENSION_REQUESTED.wire(),
+                        AuditAction.MFA_APPROVED.wire(),
+                        AuditAction.APPROVAL_APPROVED.wire(),
+                        AuditAction.EXTENDED.wire());
+
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
         assertThat(activeRoles(ALINE)).doesNotContain(APPROVAL_ROLE);
+
+        // once the ticket is closed, more time is refused with the reason, and announced
+        tickets.send("tickets.events", CONTOSO_ICM + ":" + ticket, EventTypes.TICKET_EXTENSION_REQUESTED, more);
+        JsonNode refused = topics.awaitEvent(
+                        "pim.activations",
+                        WAIT,
+                        e -> EventTypes.ACTIVATION_EXTENSION.equals(
+                                        e.path("type").asText())
+                                && activationId.equals(
+                                        e.path("data").path("activationId").asText())
+                                && "refused"
+                                        .equals(e.path("data").path("status").asText()))
+                .path("data");
+        assertThat(refused.path("reason").asText()).isEqualTo("ticket-closed");
         assertThat(auditIntact()).isTrue();
     }
 

@@ -27,6 +27,14 @@ public enum AuditAction implements WireValue {
     APPROVAL_TIMED_OUT("approval-timed-out"),
     /** A decision refused: not an approver of the stage, the requester, decided already, no justification... */
     APPROVAL_REJECTED("approval-rejected"),
+    /** More time asked for an active activation (DESIGN §9.3). */
+    EXTENSION_REQUESTED("extension-requested"),
+    /** An extension refused before anything was asked of the person: the ticket closed, the activation ended... */
+    EXTENSION_REFUSED("extension-refused"),
+    /** An extension denied by its checks: MFA, approval, the policy's maximum or PIM. */
+    EXTENSION_DENIED("extension-denied"),
+    /** The activation's end moved in PIM. */
+    EXTENDED("extended"),
     DENIED("denied"),
     ACTIVATED("activated"),
     REVOKE_REQUESTED("revoke-requested"),

@@ -72,6 +72,7 @@ public class EventCodec {
                 EventTypes.TICKET_OPENED,
                 EventTypes.TICKET_ASSIGNED,
                 EventTypes.TICKET_REOPENED,
+                EventTypes.TICKET_EXTENSION_REQUESTED,
                 EventTypes.MFA_RESPONSE,
                 EventTypes.APPROVAL_DECISION)) {
             try (InputStream in = EventCodec.class.getResourceAsStream("/schemas/" + type + ".json")) {
@@ -318,7 +319,7 @@ public class EventCodec {
             }
         }
         // what a schema cannot say: the values must also parse and make sense
-        if (EventTypes.TICKET_ACTIVATION_REQUESTED.equals(type)) {
+        if (EventTypes.TICKET_ACTIVATION_REQUESTED.equals(type) || EventTypes.TICKET_EXTENSION_REQUESTED.equals(type)) {
             Duration duration;
             try {
                 duration = Duration.parse(data.get("duration").asText());
@@ -379,6 +380,17 @@ public class EventCodec {
                 value = type.cast(new ActivationRequested(
                         r.ticketSystem(),
                         r.ticketNumber(),
+                        r.principalId(),
+                        r.roleDefinitionId(),
+                        "/",
+                        r.justification(),
+                        r.duration()));
+            }
+            if (value instanceof ExtensionRequested r && r.directoryScopeId() == null) {
+                value = type.cast(new ExtensionRequested(
+                        r.ticketSystem(),
+                        r.ticketNumber(),
+                        r.activationId(),
                         r.principalId(),
                         r.roleDefinitionId(),
                         "/",

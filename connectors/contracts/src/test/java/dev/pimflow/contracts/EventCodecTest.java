@@ -70,6 +70,34 @@ class EventCodecTest {
     }
 
     @Test
+    void readsAnExtensionRequestByActivationOrByPrincipalAndRole() {
+        ObjectNode byActivation = codec.mapper().createObjectNode();
+        byActivation.put("ticketSystem", "Contoso ICM");
+        byActivation.put("ticketNumber", "CONTOSO:Security-012345");
+        byActivation.put("activationId", "0d3f4c52-1111-4a51-9c3e-2f6d8e0a7b11");
+        byActivation.put("duration", "PT1H");
+        ExtensionRequested e =
+                codec.data(read(byActivation, EventTypes.TICKET_EXTENSION_REQUESTED), ExtensionRequested.class);
+        assertThat(e.duration()).isEqualTo(Duration.ofHours(1));
+        assertThat(e.directoryScopeId()).isEqualTo("/");
+
+        ObjectNode byRole = byActivation.deepCopy();
+        byRole.remove("activationId");
+        assertThatThrownBy(() -> read(byRole, EventTypes.TICKET_EXTENSION_REQUESTED))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("data");
+        byRole.put("principalId", TutorialTenant.ALINE_ID);
+        byRole.put("roleDefinitionId", TutorialTenant.USER_ADMINISTRATOR_ROLE_ID);
+        assertThat(codec.data(read(byRole, EventTypes.TICKET_EXTENSION_REQUESTED), ExtensionRequested.class)
+                        .principalId())
+                .isEqualTo(TutorialTenant.ALINE_ID);
+        assertThatThrownBy(() -> read(byRole.put("duration", "PT0S"), EventTypes.TICKET_EXTENSION_REQUESTED))
+                .hasMessage("data.duration: must be positive");
+        assertThatThrownBy(() -> read(byActivation.put("activationId", "x"), EventTypes.TICKET_EXTENSION_REQUESTED))
+                .hasMessage("data.activationId: has an invalid format");
+    }
+
+    @Test
     void readsTheSeedRequestAndDefaultsTheScope() {
         ActivationRequested r = codec.data(read(request()), ActivationRequested.class);
         assertThat(r.duration()).isEqualTo(Duration.ofHours(5));

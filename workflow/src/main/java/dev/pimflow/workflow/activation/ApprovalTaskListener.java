@@ -5,6 +5,7 @@ import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
 import dev.pimflow.workflow.store.Approvals.Approval;
+import dev.pimflow.workflow.store.Extensions;
 import java.util.Date;
 import java.util.Set;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -30,10 +31,12 @@ public class ApprovalTaskListener implements TaskListener {
 
     private final Approvals approvals;
     private final ActivationStore store;
+    private final Extensions extensions;
 
-    public ApprovalTaskListener(Approvals approvals, ActivationStore store) {
+    public ApprovalTaskListener(Approvals approvals, ActivationStore store, Extensions extensions) {
         this.approvals = approvals;
         this.store = store;
+        this.extensions = extensions;
     }
 
     @Override
@@ -54,9 +57,20 @@ public class ApprovalTaskListener implements TaskListener {
                         "approval " + approvalId + " of task " + task.getId() + " is missing"));
         Activation a = store.find(stage.activationId()).orElseThrow();
         approvals.taskCreated(stage.id(), task.getId());
-        task.setName("Approve " + a.roleDisplayName() + " for " + a.ticketSystem() + " " + a.ticketNumber()
+        // an extension's stage asks for the extension's time (DESIGN §9.3: isApprovalRequiredForExtension)
+        String duration = a.requestedDuration();
+        String what = "Approve ";
+        if (Approvals.EXTENSION.equals(stage.purpose())) {
+            duration = extensions
+                    .round(a.id(), stage.round())
+                    .map(x -> x.duration() + " more (extension " + x.round() + ")")
+                    .orElseThrow(() -> new IllegalStateException(
+                            "extension " + stage.round() + " of activation " + a.id() + " is missing"));
+            what = "Approve extending ";
+        }
+        task.setName(what + a.roleDisplayName() + " for " + a.ticketSystem() + " " + a.ticketNumber()
                 + (stage.stages() > 1 ? " (stage " + stage.stage() + "/" + stage.stages() + ")" : ""));
-        task.setDescription("Requested by " + a.principalId() + " for " + a.requestedDuration() + ": "
+        task.setDescription("Requested by " + a.principalId() + " for " + duration + ": "
                 + (a.justification() == null ? "" : a.justification()));
         task.setDueDate(Date.from(stage.dueAt()));
         task.addCandidateGroup(Roles.APPROVERS);
@@ -69,7 +83,7 @@ public class ApprovalTaskListener implements TaskListener {
         // and the values go with the task
         task.getExecution().setVariableLocal("requestTicket", a.ticketSystem() + " " + a.ticketNumber());
         task.getExecution().setVariableLocal("requestRole", a.roleDisplayName() + " (" + a.roleDefinitionId() + ")");
-        task.getExecution().setVariableLocal("requestDuration", a.requestedDuration());
+        task.getExecution().setVariableLocal("requestDuration", duration);
         task.getExecution()
                 .setVariableLocal("requestJustification", a.justification() == null ? "" : a.justification());
         task.getExecution().setVariableLocal("requester", a.principalId());

@@ -11,6 +11,7 @@ import dev.pimflow.workflow.process.ActivationProcess;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Extensions;
 import dev.pimflow.workflow.store.MfaApprovals;
 import dev.pimflow.workflow.store.UsedAssertions;
 import java.time.Clock;
@@ -38,6 +39,7 @@ public class MfaResponseHandler {
     private final ActivationProcess process;
     private final Clock clock;
     private final MfaApprovals approvals;
+    private final Extensions extensions;
 
     public MfaResponseHandler(
             ActivationStore store,
@@ -46,8 +48,10 @@ public class MfaResponseHandler {
             ActivationRecorder recorder,
             ActivationProcess process,
             Clock clock,
-            MfaApprovals approvals) {
+            MfaApprovals approvals,
+            Extensions extensions) {
         this.approvals = approvals;
+        this.extensions = extensions;
         this.store = store;
         this.usedAssertions = usedAssertions;
         this.verifier = verifier;
@@ -86,7 +90,11 @@ public class MfaResponseHandler {
         if (!usedAssertions.use(assertionId, a.challengeId())) {
             return Optional.of(reject(a, channel, "data.assertion", "assertion already used", evidence));
         }
-        if (!Status.PENDING_MFA.is(a.status()) || !process.waitingForMfa(a)) {
+        // the activation's own challenge while it is pending, or an extension's while it is active (DESIGN §9.3)
+        boolean awaited = Status.PENDING_MFA.is(a.status())
+                || (Status.ACTIVE.is(a.status())
+                        && extensions.awaitingMfa(a.id(), a.challengeId()).isPresent());
+        if (!awaited || !process.waitingForMfa(a)) {
             return Optional.of(reject(
                     a,
                     channel,
@@ -106,8 +114,14 @@ public class MfaResponseHandler {
             Activation a, boolean approved, String assertionId, Map<String, Object> evidence) {
         recorder.mfaDecided(a, approved, assertionId, evidence);
         if (approved) {
-            // the proof the activation step checks: the process variable below only routes the token
-            approvals.approved(a.id(), a.challengeId(), assertionId);
+            // the proof the activation (or extension) step checks: the process variable below only routes the token
+            Optional<Extensions.Extension> extension =
+                    Status.ACTIVE.is(a.status()) ? extensions.awaitingMfa(a.id(), a.challengeId()) : Optional.empty();
+            if (extension.isPresent()) {
+                extensions.mfaApproved(extension.get().id(), assertionId);
+            } else {
+                approvals.approved(a.id(), a.challengeId(), assertionId);
+            }
         }
         process.mfaAnswered(a, approved);
         log.info("MFA {} for activation {} (challenge {})", Decision.of(approved), a.id(), a.challengeId());

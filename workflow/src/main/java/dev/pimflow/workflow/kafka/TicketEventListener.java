@@ -3,12 +3,14 @@ package dev.pimflow.workflow.kafka;
 import dev.pimflow.contracts.ActivationRequested;
 import dev.pimflow.contracts.EventCodec;
 import dev.pimflow.contracts.EventTypes;
+import dev.pimflow.contracts.ExtensionRequested;
 import dev.pimflow.contracts.InboundEvent;
 import dev.pimflow.contracts.InvalidEventException;
 import dev.pimflow.contracts.TicketAssigned;
 import dev.pimflow.contracts.TicketClosed;
 import dev.pimflow.contracts.TicketOpened;
 import dev.pimflow.contracts.TicketReopened;
+import dev.pimflow.workflow.activation.ExtensionRequests;
 import dev.pimflow.workflow.activation.RejectedInputAudit;
 import dev.pimflow.workflow.activation.TicketEventHandler;
 import dev.pimflow.workflow.directory.RequestPrecheck;
@@ -38,6 +40,7 @@ public class TicketEventListener {
     private final RequestPrecheck precheck;
     private final RejectedInputAudit rejections;
     private final TransactionalBatch<Prepared> batch;
+    private final ExtensionRequests extensionRequests;
 
     public TicketEventListener(
             EventCodec codec,
@@ -45,8 +48,10 @@ public class TicketEventListener {
             TicketEventHandler tickets,
             TransactionTemplate tx,
             RequestPrecheck precheck,
-            RejectedInputAudit rejections) {
+            RejectedInputAudit rejections,
+            ExtensionRequests extensionRequests) {
         this.codec = codec;
+        this.extensionRequests = extensionRequests;
         this.rejections = rejections;
         this.inbound = inbound;
         this.tickets = tickets;
@@ -73,6 +78,7 @@ public class TicketEventListener {
             case EventTypes.TICKET_OPENED -> codec.data(event, TicketOpened.class);
             case EventTypes.TICKET_ASSIGNED -> codec.data(event, TicketAssigned.class);
             case EventTypes.TICKET_REOPENED -> codec.data(event, TicketReopened.class);
+            case EventTypes.TICKET_EXTENSION_REQUESTED -> codec.data(event, ExtensionRequested.class);
             default -> throw new InvalidEventException("type", "unsupported");
         };
         checkKey(record.key(), data);
@@ -116,6 +122,14 @@ public class TicketEventListener {
             tickets.ticketAssigned(event, t);
         } else if (p.data() instanceof TicketReopened r) {
             tickets.ticketReopened(event, r);
+        } else if (p.data() instanceof ExtensionRequested x) {
+            try {
+                extensionRequests.fromTicket(event, x);
+            } catch (InvalidEventException e) {
+                // names no activation of the ticket: nothing to audit it on; it goes to the dead-letter topic
+                log.warn("Extension request {} from {} rejected: {}", event.id(), event.source(), e.getMessage());
+                return e;
+            }
         }
         return null;
     }
@@ -141,6 +155,8 @@ public class TicketEventListener {
             return new String[] {t.ticketSystem(), t.ticketNumber()};
         } else if (data instanceof TicketReopened r) {
             return new String[] {r.ticketSystem(), r.ticketNumber()};
+        } else if (data instanceof ExtensionRequested x) {
+            return new String[] {x.ticketSystem(), x.ticketNumber()};
         }
         throw new IllegalArgumentException("not a ticket event: " + data.getClass());
     }

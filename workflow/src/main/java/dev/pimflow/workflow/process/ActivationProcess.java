@@ -77,6 +77,18 @@ public class ActivationProcess {
                 .correlateWithResult();
     }
 
+    /**
+     * More time was asked for the active activation (DESIGN §9.3): the process checks it and asks the person to
+     * confirm. False when the process does not wait for it (it is not active, or another extension is under way).
+     */
+    public boolean extensionRequested(Activation a, String extensionId) {
+        return !runtime.createMessageCorrelation(ProcessElements.MESSAGE_EXTENSION_REQUESTED)
+                .processInstanceId(a.processInstanceId())
+                .setVariable(Vars.EXTENSION_ID, extensionId)
+                .correlateAllWithResult()
+                .isEmpty();
+    }
+
     /** Someone asked to revoke the (active) activation before its time. */
     public void revokeRequested(Activation a) {
         runtime.createMessageCorrelation(ProcessElements.MESSAGE_REVOKE_REQUESTED)

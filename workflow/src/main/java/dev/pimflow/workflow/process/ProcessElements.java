@@ -14,6 +14,7 @@ final class ProcessElements {
     static final String MESSAGE_MFA_RESPONSE = EventTypes.MFA_RESPONSE;
     static final String MESSAGE_TICKET_CLOSED = EventTypes.TICKET_CLOSED;
     static final String MESSAGE_REVOKE_REQUESTED = "activation.revoke-requested";
+    static final String MESSAGE_EXTENSION_REQUESTED = EventTypes.TICKET_EXTENSION_REQUESTED;
     /** Not an event type: the ticket listener's conclusion from a ticket.assigned that dropped the principal. */
     static final String MESSAGE_TICKET_REASSIGNED = "ticket.reassigned";
 
@@ -59,6 +60,22 @@ final class ProcessElements {
     static final String TASK_RECORD_APPROVAL_TIMEOUT = "Task_RecordApprovalTimeout";
     static final String END_APPROVAL_TIMED_OUT = "EndEvent_ApprovalTimedOut";
 
+    static final String SUBPROCESS_EXTENSION = "SubProcess_Extension";
+    static final String CATCH_EXTENSION_REQUESTED = "CatchMessage_ExtensionRequested";
+    static final String TASK_CHECK_EXTENSION = "Task_CheckExtension";
+    static final String TASK_ISSUE_EXTENSION_CHALLENGE = "Task_IssueExtensionChallenge";
+    static final String CATCH_EXTENSION_MFA_RESPONSE = "CatchMessage_ExtensionMfaResponse";
+    static final String CATCH_EXTENSION_MFA_TIMEOUT = "CatchTimer_ExtensionMfaTimeout";
+    static final String SUBPROCESS_EXTENSION_APPROVAL = "SubProcess_ExtensionApproval";
+    static final String USER_TASK_APPROVE_EXTENSION_STAGE = "UserTask_ExtensionApproveStage";
+    static final String TASK_EXTEND_ROLE = "Task_ExtendRole";
+    static final String END_EXTENDED = "EndEvent_Extended";
+    static final String END_EXTENSION_REFUSED = "EndEvent_ExtensionRefused";
+    static final String BOUNDARY_EXTENSION_DENIED = "BoundaryEvent_ExtensionDenied";
+    static final String TASK_RECORD_EXTENSION_DENIED = "Task_RecordExtensionDenied";
+    static final String BOUNDARY_TICKET_CLOSED_WHILE_EXTENDING = "BoundaryEvent_TicketClosedWhileExtending";
+    static final String BOUNDARY_ACTIVATION_ENDS_WHILE_EXTENDING = "BoundaryTimer_ActivationEndsWhileExtending";
+
     /** Process variables. */
     static final class Vars {
         static final String ACTIVATION_ID = "activationId";
@@ -80,6 +97,18 @@ final class ProcessElements {
         static final String APPROVAL_ID = "approvalId";
 
         static final String APPROVAL_DUE_AT = "approvalDueAt";
+        /** The extension being handled (its {@code activation_extension} id), set with its request message. */
+        static final String EXTENSION_ID = "extensionId";
+        /** Whether the extension passed its check (the policy's maximum); set by the check. */
+        static final String EXTENSION_VALID = "extensionValid";
+        /** How many approval stages the extension asks (isApprovalRequiredForExtension); 0 when none. */
+        static final String EXTENSION_APPROVAL_STAGES = "extensionApprovalStages";
+        /**
+         * The round the approval stages being asked belong to: absent or 0 for the activation, the extension's round
+         * for an extension.
+         */
+        static final String APPROVAL_ROUND = "approvalRound";
+
         static final String APPROVAL_ESCALATE_AT = "approvalEscalateAt";
 
         private Vars() {}

@@ -10,6 +10,7 @@ import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
+import dev.pimflow.workflow.store.Extensions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
@@ -33,6 +34,7 @@ public class RequestApprovalDelegate extends ActivationDelegate {
     private final Approvals approvals;
     private final PimProperties.Approvals settings;
     private final Clock clock;
+    private final Extensions extensions;
 
     public RequestApprovalDelegate(
             ActivationStore store,
@@ -41,8 +43,10 @@ public class RequestApprovalDelegate extends ActivationDelegate {
             PimDirectory pim,
             Approvals approvals,
             PimProperties properties,
-            Clock clock) {
+            Clock clock,
+            Extensions extensions) {
         super(store, recorder);
+        this.extensions = extensions;
         this.roles = roles;
         this.pim = pim;
         this.approvals = approvals;
@@ -75,11 +79,22 @@ public class RequestApprovalDelegate extends ActivationDelegate {
         Instant escalateAt = stage.escalationEnabled() && !escalation.isEmpty()
                 ? now.plus(settings.scaled(stage.escalationAfter()))
                 : null;
+        // an extension's stages (DESIGN §9.3, isApprovalRequiredForExtension) are asked as its round
+        Object roundVar = execution.getVariable(Vars.APPROVAL_ROUND);
+        int round = roundVar == null ? 0 : ((Number) roundVar).intValue();
+        String duration = a.requestedDuration();
+        if (round > 0) {
+            duration = extensions
+                    .round(a.id(), round)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "extension " + round + " of activation " + a.id() + " is missing"))
+                    .duration();
+        }
         Approvals.Approval asked = approvals.ask(
                 UUID.randomUUID().toString(),
                 a.id(),
-                Approvals.ACTIVATION,
-                0,
+                round > 0 ? Approvals.EXTENSION : Approvals.ACTIVATION,
+                round,
                 stageNo,
                 stages,
                 stage.approverJustificationRequired(),
@@ -96,7 +111,7 @@ public class RequestApprovalDelegate extends ActivationDelegate {
                         asked.escalateAt() != null
                                 ? asked.escalateAt()
                                 : asked.dueAt().plusSeconds(86_400)));
-        recorder.approvalRequested(a, asked, others(approvals.approvers(asked), a.principalId()), false);
+        recorder.approvalRequested(a, asked, others(approvals.approvers(asked), a.principalId()), false, duration);
     }
 
     /** The approvers the request is sent to: the requester never decides their own request. */

@@ -8,6 +8,8 @@ import dev.pimflow.pim.RemovalRequest;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Approvals;
+import dev.pimflow.workflow.store.Extensions;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -18,10 +20,19 @@ import org.springframework.stereotype.Component;
 @Component("revokeRole")
 public class RevokeRoleDelegate extends ActivationDelegate {
     private final PimDirectory pim;
+    private final Extensions extensions;
+    private final Approvals approvals;
 
-    public RevokeRoleDelegate(ActivationStore store, PimDirectory pim, ActivationRecorder recorder) {
+    public RevokeRoleDelegate(
+            ActivationStore store,
+            PimDirectory pim,
+            ActivationRecorder recorder,
+            Extensions extensions,
+            Approvals approvals) {
         super(store, recorder);
         this.pim = pim;
+        this.extensions = extensions;
+        this.approvals = approvals;
     }
 
     @Override
@@ -29,6 +40,13 @@ public class RevokeRoleDelegate extends ActivationDelegate {
         String reason = String.valueOf(execution.getVariable(Vars.REVOKE_REASON));
         Removal removal = pim.remove(removalRequest(a, "Revoked by pimflow: " + reason));
         recorder.revoked(a, reason, removal);
+        // an extension still waiting (for the person's MFA or its approvers) ends with the activation
+        extensions.open(a.id()).ifPresent(x -> {
+            if (extensions.closed(x.id(), Extensions.CANCELLED, reason, null)) {
+                recorder.extensionCancelled(a, x, reason);
+            }
+        });
+        approvals.closeAll(a.id(), Approvals.CANCELLED);
     }
 
     static RemovalRequest removalRequest(Activation a, String justification) {

@@ -1,6 +1,7 @@
 package dev.pimflow.workflow.recording;
 
 import dev.pimflow.audit.AuditTrail;
+import dev.pimflow.contracts.ActivationExtension;
 import dev.pimflow.contracts.ActivationRevoked;
 import dev.pimflow.contracts.ActivationStatus;
 import dev.pimflow.contracts.ApprovalRequested;
@@ -19,6 +20,7 @@ import dev.pimflow.workflow.outbox.Outbox;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
+import dev.pimflow.workflow.store.Extensions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -178,6 +180,12 @@ public class ActivationRecorder {
      * {@code pending-approval}.
      */
     public void approvalRequested(Activation a, Approvals.Approval stage, Set<String> approvers, boolean escalated) {
+        approvalRequested(a, stage, approvers, escalated, a.requestedDuration());
+    }
+
+    /** As above, for a request of {@code duration} (an extension's, when the stage is an extension's). */
+    public void approvalRequested(
+            Activation a, Approvals.Approval stage, Set<String> approvers, boolean escalated, String duration) {
         if (!escalated && stage.stage() == 1 && Approvals.ACTIVATION.equals(stage.purpose())) {
             store.awaitingApproval(a.id());
             status(a, Status.PENDING_APPROVAL, null, null, null, null);
@@ -199,7 +207,7 @@ public class ActivationRecorder {
                         a.roleDefinitionId(),
                         a.roleDisplayName(),
                         a.directoryScopeId(),
-                        a.requestedDuration(),
+                        duration,
                         a.justification(),
                         List.copyOf(approvers),
                         escalated,
@@ -268,6 +276,110 @@ public class ActivationRecorder {
                         stage.stage() + "/" + stage.stages(),
                         "dueAt",
                         String.valueOf(stage.dueAt())));
+    }
+
+    /** More time was asked for the active activation; the process checks it and asks the person to confirm. */
+    public void extensionRequested(Activation a, Extensions.Extension x) {
+        extensionEvent(a, x, Extensions.REQUESTED, null, null);
+        record(a, x.requestedBy(), AuditAction.EXTENSION_REQUESTED, Extensions.REQUESTED, extensionDetails(x, null));
+    }
+
+    /** An extension refused before anything was asked of the person (the ticket closed, the activation ended...). */
+    public void extensionRefused(Activation a, Extensions.Extension x, String reason) {
+        extensionEvent(a, x, Extensions.REFUSED, reason, null);
+        record(a, x.requestedBy(), AuditAction.EXTENSION_REFUSED, Extensions.REFUSED, extensionDetails(x, reason));
+    }
+
+    /**
+     * The person is asked to confirm the extension with MFA: a new challenge on the activation (which stays {@code
+     * active}), {@code mfa.challenge} as for a request.
+     */
+    public void extensionChallengeIssued(Activation a, Extensions.Extension x, String challengeId, Instant expiresAt) {
+        store.challengeIssued(a.id(), challengeId, expiresAt, Status.ACTIVE);
+        outbox.publish(
+                topics.mfaChallenges(),
+                a.principalId(),
+                EventTypes.MFA_CHALLENGE,
+                a.id(),
+                new MfaChallenge(
+                        challengeId,
+                        a.id(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.roleDisplayName(),
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        expiresAt,
+                        publicBase + "/confirm/" + challengeId));
+        Map<String, Object> d = extensionDetails(x, null);
+        d.put("challengeId", challengeId);
+        d.put("expiresAt", expiresAt.toString());
+        record(a, SYSTEM_ACTOR, AuditAction.MFA_CHALLENGED, "sent", d);
+    }
+
+    /** An extension denied by its checks (MFA, approval, the policy's maximum, PIM): the activation keeps its end. */
+    public void extensionDenied(Activation a, Extensions.Extension x, String reason) {
+        extensionEvent(a, x, Extensions.DENIED, reason, null);
+        record(a, SYSTEM_ACTOR, AuditAction.EXTENSION_DENIED, Extensions.DENIED, extensionDetails(x, reason));
+    }
+
+    /** The activation ended while its extension waited. */
+    public void extensionCancelled(Activation a, Extensions.Extension x, String reason) {
+        extensionEvent(a, x, Extensions.CANCELLED, reason, null);
+        record(a, SYSTEM_ACTOR, AuditAction.EXTENSION_DENIED, Extensions.CANCELLED, extensionDetails(x, reason));
+    }
+
+    /** PIM moved the end: the activation stays {@code active} with its new end ({@code activation.status} again). */
+    public void extended(Activation a, Extensions.Extension x, Assignment assignment) {
+        store.extended(a.id(), assignment.endDateTime());
+        // the same status with its new end: not a status change the metrics count
+        publishStatus(a, Status.ACTIVE, null, a.startDateTime(), assignment.endDateTime(), a.pimRequestId());
+        extensionEvent(a, x, Extensions.EXTENDED, null, assignment.endDateTime());
+        Map<String, Object> d = extensionDetails(x, null);
+        d.put("previousEndDateTime", String.valueOf(a.endDateTime()));
+        d.put("endDateTime", String.valueOf(assignment.endDateTime()));
+        d.put("pimRequestId", assignment.requestId());
+        d.put("pimStatus", assignment.status());
+        d.put("adoptedAfterRetry", assignment.adopted());
+        record(a, SYSTEM_ACTOR, AuditAction.EXTENDED, Status.ACTIVE.wire(), d);
+    }
+
+    private static Map<String, Object> extensionDetails(Extensions.Extension x, String reason) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("extensionId", x.id());
+        d.put("round", x.round());
+        d.put("duration", x.duration());
+        if (x.justification() != null) {
+            d.put("justification", x.justification());
+        }
+        if (x.requestRef() != null) {
+            d.put("requestRef", x.requestRef());
+        }
+        if (reason != null) {
+            d.put("reason", reason);
+        }
+        return d;
+    }
+
+    private void extensionEvent(Activation a, Extensions.Extension x, String status, String reason, Instant end) {
+        outbox.publish(
+                topics.activations(),
+                a.id(),
+                EventTypes.ACTIVATION_EXTENSION,
+                a.id(),
+                new ActivationExtension(
+                        a.id(),
+                        x.id(),
+                        x.round(),
+                        status,
+                        reason,
+                        a.ticketSystem(),
+                        a.ticketNumber(),
+                        a.principalId(),
+                        a.roleDefinitionId(),
+                        a.directoryScopeId(),
+                        x.duration(),
+                        end));
     }
 
     public void denied(Activation a, String reason) {
@@ -372,6 +484,11 @@ public class ActivationRecorder {
 
     private void status(Activation a, Status status, String reason, Instant start, Instant end, String pimRequestId) {
         metrics.statusChanged(status.wire());
+        publishStatus(a, status, reason, start, end, pimRequestId);
+    }
+
+    private void publishStatus(
+            Activation a, Status status, String reason, Instant start, Instant end, String pimRequestId) {
         outbox.publish(
                 topics.activations(),
                 a.id(),

@@ -109,7 +109,7 @@ public class SecurityConfiguration {
                         .hasAnyRole(Roles.APPROVER, Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/approvals", "/api/approvals/*")
                         .hasAnyRole(Roles.APPROVER, Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)
-                        .requestMatchers(HttpMethod.POST, "/api/activations/*/revoke")
+                        .requestMatchers(HttpMethod.POST, "/api/activations/*/revoke", "/api/activations/*/extension")
                         .hasAnyRole(Roles.OPERATOR, Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/activations", "/api/activations/**", "/api/tickets")
                         .hasAnyRole(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)

@@ -181,6 +181,11 @@ public class ActivationStore {
                 id);
     }
 
+    /** An extension moved the active activation's end (DESIGN §9.3); its start stays what PIM counts from. */
+    public void extended(String id, Instant end) {
+        jdbc.update("UPDATE activation SET end_date_time = ?, updated_at = ? WHERE id = ?", ts(end), ts(now()), id);
+    }
+
     /** A terminal status frees the live key, so the same ticket may ask again. */
     public void ended(String id, Status status, String reason) {
         jdbc.update(
