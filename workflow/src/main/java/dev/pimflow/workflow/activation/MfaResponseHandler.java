@@ -90,11 +90,7 @@ public class MfaResponseHandler {
         if (!usedAssertions.use(assertionId, a.challengeId())) {
             return Optional.of(reject(a, channel, "data.assertion", "assertion already used", evidence));
         }
-        // the activation's own challenge while it is pending, or an extension's while it is active (DESIGN §9.3)
-        boolean awaited = Status.PENDING_MFA.is(a.status())
-                || (Status.ACTIVE.is(a.status())
-                        && extensions.awaitingMfa(a.id(), a.challengeId()).isPresent());
-        if (!awaited || !process.waitingForMfa(a)) {
+        if (!challengeOpen(a) || !process.waitingForMfa(a)) {
             return Optional.of(reject(
                     a,
                     channel,
@@ -107,6 +103,20 @@ public class MfaResponseHandler {
                     reject(a, channel, "data.challengeId", "challenge expired at " + a.challengeExpiresAt(), evidence));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the activation's current challenge is one an answer is asked for: its own while it is pending, an
+     * extension's while it is active (DESIGN §9.3). Whether the process still waits is {@link
+     * ActivationProcess#waitingForMfa}'s to say.
+     */
+    public boolean challengeOpen(Activation a) {
+        return Status.PENDING_MFA.is(a.status()) || extensionAwaitingMfa(a).isPresent();
+    }
+
+    /** The extension whose MFA challenge is the activation's current one, if any. */
+    public Optional<Extensions.Extension> extensionAwaitingMfa(Activation a) {
+        return Status.ACTIVE.is(a.status()) ? extensions.awaitingMfa(a.id(), a.challengeId()) : Optional.empty();
     }
 
     /** Records the decision that passed {@link #useOnce} and hands it to the waiting process. */

@@ -110,16 +110,28 @@ public class Confirmations {
         if (closed != null) {
             return new Page(410, "This request can no longer be decided", closed, a, false);
         }
+        // an extension's challenge (DESIGN §9.3): the role is active, more time is asked
+        String extension = decisions
+                .extensionAwaitingMfa(a)
+                .map(x -> "More time is asked for this active access: " + x.duration() + " more after its current end, "
+                        + a.endDateTime() + " (extension " + x.round() + ").")
+                .orElse(null);
         if (!idp.configured()) {
             return new Page(
                     200,
                     "Confirm with your MFA gateway",
-                    "No identity provider is configured for this page. Approve or deny with the MFA gateway your"
-                            + " organization uses.",
+                    (extension == null ? "" : extension + " ")
+                            + "No identity provider is configured for this page. Approve or deny with the MFA gateway"
+                            + " your organization uses.",
                     a,
                     false);
         }
-        return new Page(200, "Confirm this privileged access", null, a, true);
+        return new Page(
+                200,
+                extension == null ? "Confirm this privileged access" : "Confirm more time for this privileged access",
+                extension,
+                a,
+                true);
     }
 
     /** Where the browser goes to sign in for this decision, or the page that says why it cannot. */
@@ -451,7 +463,7 @@ public class Confirmations {
 
     /** Null while the challenge still waits (pending, its process at the MFA wait, not expired); else why not. */
     private String stillWaiting(Activation a) {
-        if (!Status.PENDING_MFA.is(a.status()) || !process.waitingForMfa(a)) {
+        if (!decisions.challengeOpen(a) || !process.waitingForMfa(a)) {
             return "the activation is " + a.status();
         }
         if (a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
@@ -526,12 +538,11 @@ public class Confirmations {
     /** Why the challenge cannot be decided any more, in words for the person; null while it can. */
     private String whyClosed(Activation a) {
         Status status = Status.fromWire(a.status()).orElse(null);
-        if (status == Status.PENDING_MFA
-                && a.challengeExpiresAt() != null
-                && a.challengeExpiresAt().isBefore(clock.instant())) {
+        boolean open = decisions.challengeOpen(a);
+        if (open && a.challengeExpiresAt() != null && a.challengeExpiresAt().isBefore(clock.instant())) {
             return "The time to confirm ran out at " + a.challengeExpiresAt() + ". Ask for the access again.";
         }
-        if (status == Status.PENDING_MFA && process.waitingForMfa(a)) {
+        if (open && process.waitingForMfa(a)) {
             return null;
         }
         if (status == null) {
