@@ -420,6 +420,34 @@ class BadInputNeverStallsAConsumerTest extends EndToEndTestBase {
                 envelope(EventTypes.TICKET_ACTIVATION_REQUESTED, requestJson)
                         .replace("\"source\":\"urn:test:corpus\"", "\"source\":\"urn:" + "s".repeat(250) + "\""),
                 "source");
+        // more time (DESIGN §9.3) for an activation the ticket does not have, or for no live one: nothing to extend
+        ObjectNode extension = json.createObjectNode()
+                .put("ticketSystem", CONTOSO_ICM)
+                .put("ticketNumber", TICKET)
+                .put("activationId", UUID.randomUUID().toString())
+                .put("duration", "PT1H");
+        event(
+                c,
+                "extension of an unknown activation",
+                EventTypes.TICKET_EXTENSION_REQUESTED,
+                extension,
+                "data.activationId");
+        event(
+                c,
+                "extension of no live activation",
+                EventTypes.TICKET_EXTENSION_REQUESTED,
+                with(extension.deepCopy(), d -> {
+                    d.remove("activationId");
+                    d.put("principalId", ALINE);
+                    d.put("roleDefinitionId", USER_ADMINISTRATOR);
+                }),
+                "data.principalId");
+        event(
+                c,
+                "extension longer than a day",
+                EventTypes.TICKET_EXTENSION_REQUESTED,
+                with(extension.deepCopy(), d -> d.put("duration", "PT25H")),
+                "data.duration");
         return c;
     }
 

@@ -72,6 +72,9 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(nobody.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}")
                         .statusCode())
                 .isEqualTo(403);
+        assertThat(nobody.send("POST", "/api/activations/" + activationId + "/extension", "{\"duration\": \"PT1H\"}")
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(nobody.get("/api/audit/verify").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/prometheus").statusCode()).isEqualTo(403);
         assertThat(nobody.get("/actuator/health").body()).doesNotContain("components");
@@ -147,6 +150,9 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
         assertThat(auditor.send("POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"x\"}")
                         .statusCode())
                 .isEqualTo(403);
+        assertThat(auditor.send("POST", "/api/activations/" + activationId + "/extension", "{\"duration\": \"PT1H\"}")
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(auditor.get("/actuator/info").statusCode()).isEqualTo(403);
         assertThat(auditor.get("/actuator/prometheus").statusCode()).isEqualTo(403);
 
@@ -181,7 +187,21 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
                         .statusCode())
                 .isEqualTo(403);
 
-        // the operator's manual revoke, through the product API
+        // the operator asks for more time: a bad duration names the field; one at a time; audited as the operator
+        var badDuration =
+                operator.send("POST", "/api/activations/" + activationId + "/extension", "{\"duration\": \"1 hour\"}");
+        assertThat(badDuration.statusCode()).isEqualTo(400);
+        assertThat(badDuration.body()).contains("duration");
+        var extension =
+                operator.send("POST", "/api/activations/" + activationId + "/extension", "{\"duration\": \"PT30M\"}");
+        assertThat(extension.statusCode()).as(extension.body()).isEqualTo(202);
+        assertThat(extension.body()).contains("\"round\":1");
+        var second =
+                operator.send("POST", "/api/activations/" + activationId + "/extension", "{\"duration\": \"PT30M\"}");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+        assertThat(second.body()).contains("extension-in-progress");
+
+        // the operator's manual revoke, through the product API (the waiting extension ends with the activation)
         var revoke = operator.send(
                 "POST", "/api/activations/" + activationId + "/revoke", "{\"reason\": \"incident resolved\"}");
         assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(202);
@@ -205,6 +225,20 @@ class EachLoginGetsOnlyItsRoleTest extends EndToEndTestBase {
                 .orElseThrow();
         assertThat(revoked.actor()).isEqualTo("user:olivia");
         assertThat(revoked.details()).containsEntry("surface", "product-rest");
+        AuditRecord extensionRequested = records.stream()
+                .filter(r -> AuditAction.EXTENSION_REQUESTED.is(r.action()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(extensionRequested.actor()).isEqualTo("user:olivia");
+        assertThat(extensionRequested.details()).containsEntry("requestRef", "product-rest");
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo(AuditAction.EXTENSION_DENIED.wire());
+            assertThat(r.outcome()).isEqualTo("cancelled");
+        });
+        var afterRevoke =
+                operator.send("POST", "/api/activations/" + activationId + "/extension", "{\"duration\": \"PT30M\"}");
+        assertThat(afterRevoke.statusCode()).as(afterRevoke.body()).isEqualTo(409);
+        assertThat(afterRevoke.body()).contains("not-active");
     }
 
     /** The same rules in Cockpit, whose engine calls carry the logged-in user the way engine REST's do. */

@@ -93,6 +93,8 @@ class EventCodecTest {
                 .isEqualTo(TutorialTenant.ALINE_ID);
         assertThatThrownBy(() -> read(byRole.put("duration", "PT0S"), EventTypes.TICKET_EXTENSION_REQUESTED))
                 .hasMessage("data.duration: must be positive");
+        assertThatThrownBy(() -> read(byRole.put("duration", "PT25H"), EventTypes.TICKET_EXTENSION_REQUESTED))
+                .hasMessage("data.duration: longer than PT24H in one extension");
         assertThatThrownBy(() -> read(byActivation.put("activationId", "x"), EventTypes.TICKET_EXTENSION_REQUESTED))
                 .hasMessage("data.activationId: has an invalid format");
     }
