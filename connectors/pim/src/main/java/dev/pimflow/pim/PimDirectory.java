@@ -49,11 +49,52 @@ public interface PimDirectory {
      * The principal's own activation ({@code selfActivate}), sent as the signed-in person with their delegated access
      * token, so that PIM's audit shows their self-activation with the ticket; idempotent per {@code activationId} like
      * {@link #assign}. The token is used for this call only, never kept or logged, and not refreshed: Graph refusing it
-     * (401) is {@code DENY}, and the person signs in again. A role that needs approval ({@code PendingApproval}) is
-     * {@code PimException(DENY, "ApprovalRequired")}; policy failures ({@code MfaRule}, the authentication context,
-     * {@code ExpirationRule}...) and a token of someone other than the principal are {@code DENY} with PIM's code.
+     * (401) is {@code DENY}, and the person signs in again. Policy failures ({@code MfaRule}, the authentication
+     * context, {@code ExpirationRule}...) and a token of someone other than the principal are {@code DENY} with PIM's
+     * code.
+     *
+     * <p>A role whose policy requires approval ({@code Approval_EndUser_Assignment}) is not refused: PIM holds the
+     * request for its approvers and answers {@code PendingApproval}, and so does this method, with an {@link Assignment}
+     * whose {@code status} is {@code PendingApproval}, whose {@code requestId} is PIM's request (follow it with {@link
+     * #activationRequest}, withdraw it with {@link #cancelRequest}) and whose start and end are null: nothing is active
+     * until PIM's approvers decide. A retry of the same activation while PIM still holds it adopts that request ({@code
+     * adopted=true}) rather than failing on PIM's {@code PendingRoleAssignmentRequest}.
      */
     Assignment selfActivate(AssignmentRequest request, String delegatedAccessToken);
+
+    /**
+     * PIM's request as it stands now ({@code GET roleAssignmentScheduleRequests/{id}}, as the app): {@code status} as
+     * PIM says it, e.g. {@code PendingApproval} (still waiting for the approvers), {@code Provisioned} or {@code
+     * Granted} (approved; Granted and Provisioned are both success (spec §2.3): {@code Granted} is one that starts
+     * later), {@code Denied}, {@code Canceled}, {@code Revoked}, {@code Failed} (PIM could not make the assignment after
+     * all, e.g. the eligibility went). For a request that succeeded the start and end of the assignment it made; for
+     * any other status both are null. {@code adopted} is false. A request PIM does not know (never made, or deleted:
+     * PIM keeps them for 30 days) is {@code PimException(DENY, "RequestNotFound")}; everything else fails as every
+     * call does (RETRY, INCIDENT).
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}: an implementation that wraps another
+     * must pass it on.
+     */
+    default Assignment activationRequest(String requestId) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement activationRequest");
+    }
+
+    /**
+     * Withdraws a request that has not taken effect ({@code POST roleAssignmentScheduleRequests/{id}/cancel}, as the
+     * app): true when PIM cancelled it (its status becomes {@code Canceled}); false when there was nothing to cancel,
+     * because PIM has decided it already (approved, denied, cancelled: PIM answers 400) or does not know it (404). A
+     * false is no error: ask {@link #activationRequest} what became of it (an approved one may have to be removed).
+     *
+     * <p>The reference documents cancel for {@code Granted} requests (spec §2.5); that it also cancels one that waits
+     * for approval ({@code PendingApproval}) is what the simulator does, a guess about PIM (the portal lets a requester
+     * cancel a pending request).
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}: an implementation that wraps another
+     * must pass it on.
+     */
+    default boolean cancelRequest(String requestId) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement cancelRequest");
+    }
 
     /**
      * The users who may decide for a stage: each {@code singleUser}, and the members (transitively) of each

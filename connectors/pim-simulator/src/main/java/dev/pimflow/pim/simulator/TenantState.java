@@ -453,7 +453,12 @@ final class TenantState {
         assignmentRequests.statusChanged(request);
     }
 
-    /** POST .../{id}/cancel: only requests that have not taken effect yet. */
+    /**
+     * POST .../{id}/cancel: only requests that have not taken effect yet. The reference documents it for {@code Granted}
+     * requests (spec 2.5); guess: a request that waits for approval ({@code PendingApproval}) can be cancelled too (the
+     * portal lets a requester cancel a pending request), with no assignment to remove, and its approval is closed with
+     * it (a decision on it answers 409, as for a decided one).
+     */
     synchronized void cancel(Kind kind, String requestId) {
         RequestLog log = log(kind);
         ScheduleRequest r = log.find(requestId);

@@ -246,18 +246,20 @@ class GraphPimClientSelfActivateTest {
     }
 
     @Test
-    void aRoleThatNeedsApprovalIsDeniedWhenPimHoldsTheRequest() {
+    void aRoleThatNeedsApprovalAnswersPendingApprovalWhenPimHoldsTheRequest() {
         patchRule(
                 "Approval_EndUser_Assignment",
                 "{\"@odata.type\":\"#microsoft.graph.unifiedRoleManagementPolicyApprovalRule\",\"id\":\"Approval_EndUser_Assignment\","
                         + "\"setting\":{\"isApprovalRequired\":true,\"approvalMode\":\"SingleStage\",\"approvalStages\":[]}}");
 
-        PimException e =
-                catchThrowableOfType(PimException.class, () -> client.selfActivate(aline("act-10"), alineSignedIn()));
+        Assignment a = client.selfActivate(aline("act-10"), alineSignedIn());
 
-        assertThat(e.kind()).isEqualTo(Kind.DENY);
-        assertThat(e.code()).isEqualTo("ApprovalRequired");
-        assertThat(e.getMessage()).contains("requires approval").contains("pimflow does not handle yet");
+        assertThat(a.status()).isEqualTo("PendingApproval");
+        assertThat(a.requestId()).isNotBlank();
+        assertThat(a.startDateTime()).isNull();
+        assertThat(a.endDateTime()).isNull();
+        assertThat(a.adopted()).isFalse();
+        assertThat(storedRequest(a.requestId()).get("status").asText()).isEqualTo("PendingApproval");
         assertThat(client.roleAssignments(ALINE_ID)).isEmpty();
     }
 

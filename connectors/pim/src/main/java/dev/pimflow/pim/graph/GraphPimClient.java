@@ -77,6 +77,8 @@ public final class GraphPimClient implements PimDirectory {
 
     static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 
+    private static final String PENDING_APPROVAL = "PendingApproval";
+
     private static final Set<String> SUCCESS_STATUSES =
             Set.of("provisioned", "granted", "pendingprovisioning", "pendingschedulecreation", "schedulecreated");
 
@@ -465,7 +467,8 @@ public final class GraphPimClient implements PimDirectory {
     /**
      * The seed's own request, {@code selfActivate} with the justification (and this activation's marker), the ticket and
      * {@code afterDuration}, sent with the person's delegated token ({@link GraphHttp#callAs}). Adopting an earlier
-     * request of the same activation is a read, made as the app.
+     * request of the same activation is a read, made as the app. PIM holding the request for its approvers ({@code
+     * PendingApproval}) is answered as such, without start and end ({@link #pending}).
      */
     @Override
     public Assignment selfActivate(AssignmentRequest request, String delegatedAccessToken) {
@@ -476,20 +479,90 @@ public final class GraphPimClient implements PimDirectory {
         } catch (PimException e) {
             return adoptOrThrow(e, call);
         }
-        if ("PendingApproval".equalsIgnoreCase(text(answer, "status"))) {
-            // An approval workflow is not built yet: the request waits for PIM's approvers, pimflow does not track it.
-            log.warn(
-                    "PIM request {} for activation {} waits for approval, which pimflow does not handle yet",
-                    text(answer, "id"),
-                    request.activationId());
-            throw new PimException(
-                    Kind.DENY,
-                    "ApprovalRequired",
-                    "ApprovalRequired: role " + request.roleDefinitionId()
-                            + " requires approval to activate; PIM holds the self-activation (request "
-                            + text(answer, "id") + ") for its approvers, which pimflow does not handle yet");
+        if (PENDING_APPROVAL.equalsIgnoreCase(text(answer, "status"))) {
+            Assignment pending = pending(answer, false);
+            log.info(
+                    "PIM request {} for activation {} waits for approval (approval {})",
+                    pending.requestId(),
+                    request.activationId(),
+                    text(answer, "approvalId"));
+            return pending;
         }
         return assignment(answer, call.duration(), false);
+    }
+
+    /** A request PIM holds for its approvers: its id and status, no times (nothing is assigned yet). */
+    private static Assignment pending(JsonNode r, boolean adopted) {
+        String id = text(r, "id");
+        if (id == null || id.isBlank()) {
+            throw new PimException(
+                    Kind.INCIDENT,
+                    "UnparsableResponse",
+                    "UnparsableResponse: a PendingApproval role assignment request without 'id'");
+        }
+        return new Assignment(id, text(r, "status"), null, null, adopted);
+    }
+
+    /**
+     * One read as the app, {@code GET roleAssignmentScheduleRequests/{id}}, through the same throttle and retries as
+     * every call. The status is passed on as PIM says it; for a request that succeeded (Granted and Provisioned are both
+     * success, spec §2.3; also PIM's intermediate {@code PendingProvisioning}, {@code PendingScheduleCreation}, {@code
+     * ScheduleCreated}) the start and end are read from its {@code scheduleInfo} as for {@link #assign} ({@code
+     * afterDateTime}: its end; {@code afterDuration}: the start plus the duration), with one adjustment for a request
+     * that waited for approval ({@link #assignment}). 404 is {@code RequestNotFound} (DENY).
+     */
+    @Override
+    public Assignment activationRequest(String requestId) {
+        requireText(requestId, "requestId");
+        JsonNode r;
+        try {
+            r = graph.call("GET", RM + "roleAssignmentScheduleRequests/" + segment(requestId), null);
+        } catch (PimException e) {
+            if (e.httpStatus() == 404) {
+                throw new PimException(
+                        Kind.DENY,
+                        "RequestNotFound",
+                        "RequestNotFound: PIM has no role assignment request " + requestId
+                                + " (never made, or deleted)",
+                        404,
+                        null,
+                        e);
+            }
+            throw e;
+        }
+        String status = text(r, "status");
+        if (status == null || status.isBlank()) {
+            throw new PimException(
+                    Kind.INCIDENT,
+                    "UnparsableResponse",
+                    "UnparsableResponse: role assignment request " + requestId + " without 'status'");
+        }
+        if (SUCCESS_STATUSES.contains(status.toLowerCase(Locale.ROOT))) {
+            return assignment(r, null, false);
+        }
+        String id = text(r, "id");
+        return new Assignment(id == null || id.isBlank() ? requestId : id, status, null, null, false);
+    }
+
+    /**
+     * {@code POST roleAssignmentScheduleRequests/{id}/cancel} as the app: 204 is true. A 400 (PIM does not say why in a
+     * code of its own, spec §6: the request is no longer cancelable, it has been decided) and a 404 are false; anything
+     * else fails as every call does. guess: that PIM lets the app cancel a request a person made ({@code
+     * RoleAssignmentSchedule.ReadWrite.Directory}); the reference says nothing about who may cancel.
+     */
+    @Override
+    public boolean cancelRequest(String requestId) {
+        requireText(requestId, "requestId");
+        try {
+            graph.call("POST", RM + "roleAssignmentScheduleRequests/" + segment(requestId) + "/cancel", null);
+            return true;
+        } catch (PimException e) {
+            if (e.httpStatus() == 400 || e.httpStatus() == 404) {
+                log.info("PIM request {} was not cancelled: {} (HTTP {})", requestId, e.getMessage(), e.httpStatus());
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The request body both activations send, and what a retry of it looks for. */
@@ -533,11 +606,19 @@ public final class GraphPimClient implements PimDirectory {
         }
     }
 
-    /** On {@code RoleAssignmentExists}, the earlier request of the same activation if there is one; else the failure. */
+    /**
+     * On {@code RoleAssignmentExists}, the earlier request of the same activation if there is one; on {@code
+     * PendingRoleAssignmentRequest} (PIM still holds a request for the role), the earlier request of the same activation
+     * that waits for approval; else the failure.
+     */
     private Assignment adoptOrThrow(PimException e, ActivationCall call) {
-        if ("RoleAssignmentExists".equalsIgnoreCase(e.code()) && call.marker() != null) {
+        boolean exists = "RoleAssignmentExists".equalsIgnoreCase(e.code());
+        boolean pending = "PendingRoleAssignmentRequest".equalsIgnoreCase(e.code());
+        if ((exists || pending) && call.marker() != null) {
             AssignmentRequest request = call.request();
-            Assignment earlier = adopt(request.principalId(), request.roleDefinitionId(), call.scope(), call.marker());
+            Assignment earlier = exists
+                    ? adopt(request.principalId(), request.roleDefinitionId(), call.scope(), call.marker())
+                    : adoptPending(request.principalId(), request.roleDefinitionId(), call.scope(), call.marker());
             if (earlier != null) {
                 log.info(
                         "Adopted PIM request {} for activation {}: it was made before a crash or retry",
@@ -579,6 +660,31 @@ public final class GraphPimClient implements PimDirectory {
         return best;
     }
 
+    /** The earlier activation request of this activation that PIM still holds for its approvers; else null. */
+    private Assignment adoptPending(String principalId, String roleDefinitionId, String scope, String marker) {
+        String filter = "principalId eq " + quote(principalId) + " and roleDefinitionId eq " + quote(roleDefinitionId);
+        for (JsonNode r : graph.list(RM + "roleAssignmentScheduleRequests?$filter=" + encode(filter))) {
+            String justification = text(r, "justification");
+            if ("selfActivate".equalsIgnoreCase(text(r, "action"))
+                    && PENDING_APPROVAL.equalsIgnoreCase(text(r, "status"))
+                    && justification != null
+                    && justification.contains(marker.strip())
+                    && scope.equalsIgnoreCase(scopeOrRoot(text(r, "directoryScopeId")))) {
+                return pending(r, true);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The assignment a successful request made: start from {@code scheduleInfo} (else {@code createdDateTime}), end from
+     * its {@code endDateTime} or start plus duration. A request that waited for approval ({@code approvalId} set) and
+     * is {@code Provisioned} took effect when it was approved: when its {@code completedDateTime} is later than the
+     * start its {@code scheduleInfo} names (the time it was made), that is the start, and a duration counts from it.
+     * guess: the reference does not say whether PIM moves an approved request's {@code scheduleInfo}; the simulator
+     * keeps the request's and starts the assignment at the approval, as PIM normalises a past start to the processing
+     * time (spec §2.2); taking the later of the two is right either way.
+     */
     private static Assignment assignment(JsonNode r, Duration requested, boolean adopted) {
         String status = text(r, "status");
         if (status == null || !SUCCESS_STATUSES.contains(status.toLowerCase(Locale.ROOT))) {
@@ -596,6 +702,15 @@ public final class GraphPimClient implements PimDirectory {
             start = time(text(schedule, "startDateTime"));
             if (start == null) {
                 start = time(text(r, "createdDateTime"));
+            }
+            String approvalId = text(r, "approvalId");
+            Instant completed = time(text(r, "completedDateTime"));
+            if (approvalId != null
+                    && !approvalId.isBlank()
+                    && "Provisioned".equalsIgnoreCase(status)
+                    && completed != null
+                    && (start == null || completed.isAfter(start))) {
+                start = completed; // approved after it was asked: it runs from the approval
             }
             end = time(text(expiration, "endDateTime"));
             Duration d = duration(text(expiration, "duration"));
