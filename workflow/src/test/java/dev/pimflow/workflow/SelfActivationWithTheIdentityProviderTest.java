@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pimflow.contracts.AuditAction;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.pim.simulator.ContosoTenant;
 import dev.pimflow.pim.simulator.SimulatorTokenCredential;
@@ -47,6 +48,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {"camunda.bpm.process-engine-name=oidcselftest", "pim.activation.mode=self-activate"})
 class SelfActivationWithTheIdentityProviderTest extends IdentityProviderTestBase {
+    private static final String APPROVAL_ROLE = ContosoTenant.APPROVAL_ROLE_ID;
     private static final Setup SETUP = setUp();
     private static final Path OUTPUT = Path.of("target", "confirm");
 
@@ -216,6 +218,140 @@ class SelfActivationWithTheIdentityProviderTest extends IdentityProviderTestBase
         }
         tickets.closeTicket(ticket);
         awaitRevoked(activationId);
+    }
+
+    @Test
+    void aRoleThatRequiresApprovalWaitsForPimsApproversAndIsActiveOnceNoraApproves() throws Exception {
+        // DESIGN §9.3 in self-activate mode: PIM runs the approval of the person's own request; pimflow does not ask
+        // the approvers again, it waits for PIM's decision on the request it recorded
+        String ticket = "CONTOSO:Self-4";
+        String activationId = requestApprovalRole(ticket);
+        JsonNode challenge = challengeOf(ticket);
+        HttpResponse<String> page = confirm(
+                new ConfirmationBrowser(), challenge.path("confirmUrl").asText(), "approve", Claims.mfaSignIn(ALINE));
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(202);
+        assertThat(page.body()).contains("Waiting for approval");
+        awaitStatus(activationId, Status.PENDING_APPROVAL);
+        String requestId = pendingSelfActivation(ticket).path("id").asText();
+        assertThat(activeRoles(ALINE)).doesNotContain(APPROVAL_ROLE);
+
+        assertThat(decideAsNora(requestId, "Approve")).isEqualTo(204);
+        JsonNode active = awaitStatus(activationId, Status.ACTIVE);
+        assertThat(active.path("data").path("pimRequestId").asText()).isEqualTo(requestId);
+        assertThat(activeRoles(ALINE)).contains(APPROVAL_ROLE);
+        assertThat(chainedAudit(activationId)).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo(AuditAction.APPROVAL_APPROVED.wire());
+            assertThat(r.actor()).isEqualTo("pim");
+        });
+        assertThat(pimRequestsOf(ALINE))
+                .as("pimflow asked nobody to approve and assigned nothing itself")
+                .noneMatch(r -> "adminAssign".equals(r.path("action").asText())
+                        && ticket.equals(
+                                r.path("ticketInfo").path("ticketNumber").asText()));
+
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+        assertThat(activeRoles(ALINE)).doesNotContain(APPROVAL_ROLE);
+    }
+
+    @Test
+    void aRequestPimsApproversDenyEndsDeniedAndOneWhoseTicketClosesIsWithdrawn() throws Exception {
+        String denied = "CONTOSO:Self-5";
+        String deniedId = requestApprovalRole(denied);
+        confirm(
+                new ConfirmationBrowser(),
+                challengeOf(denied).path("confirmUrl").asText(),
+                "approve",
+                Claims.mfaSignIn(ALINE));
+        awaitStatus(deniedId, Status.PENDING_APPROVAL);
+        assertThat(decideAsNora(pendingSelfActivation(denied).path("id").asText(), "Deny"))
+                .isEqualTo(204);
+        JsonNode end = awaitStatus(deniedId, Status.DENIED);
+        assertThat(end.path("data").path("reason").asText()).isEqualTo("approval-denied");
+        assertThat(activeRoles(ALINE)).doesNotContain(APPROVAL_ROLE);
+
+        String closed = "CONTOSO:Self-6";
+        String closedId = requestApprovalRole(closed);
+        confirm(
+                new ConfirmationBrowser(),
+                challengeOf(closed).path("confirmUrl").asText(),
+                "approve",
+                Claims.mfaSignIn(ALINE));
+        awaitStatus(closedId, Status.PENDING_APPROVAL);
+        String requestId = pendingSelfActivation(closed).path("id").asText();
+        tickets.closeTicket(closed);
+        awaitStatus(closedId, Status.CANCELLED);
+        JsonNode withdrawn = pimRequestsOf(ALINE).stream()
+                .filter(r -> requestId.equals(r.path("id").asText()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(withdrawn.path("status").asText()).isEqualTo("Canceled");
+        // Nora's late approval of the withdrawn request activates nothing
+        assertThat(decideAsNora(requestId, "Approve")).isNotEqualTo(204);
+        assertThat(activeRoles(ALINE)).doesNotContain(APPROVAL_ROLE);
+    }
+
+    private String requestApprovalRole(String ticket) {
+        com.fasterxml.jackson.databind.node.ObjectNode data = tickets.activationRequest(ticket, ALINE, "PT1H");
+        data.put("roleDefinitionId", APPROVAL_ROLE);
+        tickets.send(
+                "tickets.events",
+                "Contoso ICM:" + ticket,
+                dev.pimflow.contracts.EventTypes.TICKET_ACTIVATION_REQUESTED,
+                data);
+        return challengeOf(ticket).path("activationId").asText();
+    }
+
+    /** The person's own selfActivate of the approval role for the ticket, as PIM holds it. */
+    private JsonNode pendingSelfActivation(String ticket) throws Exception {
+        return pimRequestsOf(ALINE).stream()
+                .filter(r -> "selfActivate".equals(r.path("action").asText()))
+                .filter(r ->
+                        ticket.equals(r.path("ticketInfo").path("ticketNumber").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no selfActivate for " + ticket));
+    }
+
+    /** Nora decides the request's approval step in PIM (the simulator's roleAssignmentApprovals). */
+    private int decideAsNora(String requestId, String result) throws Exception {
+        String approvalId = pimRequestsOf(ALINE).stream()
+                .filter(r -> requestId.equals(r.path("id").asText()))
+                .findFirst()
+                .orElseThrow()
+                .path("approvalId")
+                .asText();
+        String base = "/roleManagement/directory/roleAssignmentApprovals/" + approvalId;
+        HttpResponse<String> approval = graphAs(ContosoTenant.APPROVER_ID, "GET", base, null);
+        if (approval.statusCode() != 200) {
+            return approval.statusCode();
+        }
+        String stepId =
+                new ObjectMapper().readTree(approval.body()).at("/steps/0/id").asText();
+        return graphAs(
+                        ContosoTenant.APPROVER_ID,
+                        "PATCH",
+                        base + "/steps/" + stepId,
+                        "{\"reviewResult\":\"" + result + "\",\"justification\":\"ticket checked\"}")
+                .statusCode();
+    }
+
+    private HttpResponse<String> graphAs(String userId, String method, String path, String json) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
+                                .header(
+                                        "Authorization",
+                                        "Bearer "
+                                                + SimulatorTokenCredential.user(userId, "pwd", "mfa")
+                                                        .token())
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        method,
+                                        json == null
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** A Graph call as the tenant's administrator (a delegated token with the tutorial's consented scopes). */

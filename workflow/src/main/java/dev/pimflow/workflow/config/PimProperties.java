@@ -352,8 +352,13 @@ public record PimProperties(
      */
     public record Approvals(
             @DefaultValue("1") double timeScale,
-            @DefaultValue("500") int maxApprovers) {
+            @DefaultValue("500") int maxApprovers,
+            @DefaultValue("PT1M") Duration pimPollInterval) {
         public Approvals {
+            if (pimPollInterval.isNegative() || pimPollInterval.isZero()) {
+                throw new IllegalArgumentException(
+                        "pim.approvals.pim-poll-interval must be positive, got " + pimPollInterval);
+            }
             if (!(timeScale > 0) || timeScale > 1) {
                 throw new IllegalArgumentException(
                         "pim.approvals.time-scale must be greater than 0 and at most 1, got " + timeScale);

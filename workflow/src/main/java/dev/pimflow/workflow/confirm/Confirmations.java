@@ -398,7 +398,10 @@ public class Confirmations {
             Activation a = store.lock(flow.activationId()).orElse(null);
             String why = a == null ? "the activation is gone" : stillWaiting(a);
             if (why != null) {
-                if (made != null && a != null) {
+                if (made != null && a != null && "PendingApproval".equalsIgnoreCase(made.status())) {
+                    // PIM's approvers have not decided yet: the request is withdrawn, nothing was assigned
+                    pim.cancelRequest(made.requestId());
+                } else if (made != null && a != null) {
                     pim.remove(new dev.pimflow.pim.RemovalRequest(
                             a.principalId(),
                             a.roleDefinitionId(),
@@ -436,6 +439,16 @@ public class Confirmations {
                         "PIM refused the activation",
                         "Your approval was recorded, but Microsoft Entra PIM refused to activate " + a.roleDisplayName()
                                 + " for you (" + refusal + ").",
+                        a,
+                        false);
+            }
+            if ("PendingApproval".equalsIgnoreCase(made.status())) {
+                // DESIGN §9.3: PIM runs the role's approval of the person's own request; pimflow waits for it
+                return new Page(
+                        202,
+                        "Waiting for approval",
+                        "Your confirmation was recorded. " + a.roleDisplayName() + " requires approval: Microsoft Entra"
+                                + " PIM asks its approvers, and the role is activated when they approve.",
                         a,
                         false);
             }

@@ -91,6 +91,16 @@ public final class MeteredPimDirectory implements PimDirectory {
     }
 
     @Override
+    public Assignment activationRequest(String requestId) {
+        return measure("activationRequest", () -> delegate.activationRequest(requestId));
+    }
+
+    @Override
+    public boolean cancelRequest(String requestId) {
+        return measure("cancelRequest", () -> delegate.cancelRequest(requestId));
+    }
+
+    @Override
     public Removal remove(RemovalRequest request) {
         return measure("remove", () -> delegate.remove(request));
     }

@@ -37,6 +37,10 @@ public class ActivateRoleDelegate extends ActivationDelegate {
     private final boolean selfActivate;
     private final RoleCatalog roles;
     private final Approvals approvalStages;
+    private final PimProperties.Approvals approvalSettings;
+
+    /** PIM's status of a request whose approval its approvers have not decided yet. */
+    static final String PENDING_APPROVAL = "PendingApproval";
 
     public ActivateRoleDelegate(
             ActivationStore store,
@@ -54,6 +58,22 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         this.approvals = approvals;
         this.selfActivations = selfActivations;
         this.selfActivate = properties.activation().selfActivate();
+        this.approvalSettings = properties.approvals();
+    }
+
+    /** How long PIM's approvers have: the policy's stages' timeouts one after another (a day when it names none). */
+    private Duration approvalTimeout(Activation a) {
+        Duration total = Duration.ZERO;
+        for (dev.pimflow.pim.ApprovalStage stage :
+                roles.policy(a.roleDefinitionId()).approval().stages()) {
+            total = total.plus(stage.timeout());
+        }
+        return total.isZero() ? Duration.ofDays(1) : total;
+    }
+
+    /** The poll interval of the wait for PIM's approval (ISO 8601), read by the BPMN's timer. */
+    public String getPimApprovalPoll() {
+        return approvalSettings.pimPollInterval().toString();
     }
 
     @Override
@@ -94,6 +114,16 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         Assignment assignment;
         if (selfActivate) {
             assignment = selfActivated(execution, a);
+            if (PENDING_APPROVAL.equalsIgnoreCase(assignment.status())) {
+                // DESIGN §9.3: PIM runs the approval of the person's own request; pimflow waits for its decision
+                Instant waitUntil = Instant.now()
+                        .plus(approvalSettings.scaled(approvalTimeout(a)))
+                        .plus(approvalSettings.pimPollInterval());
+                recorder.pimApprovalRequested(a, assignment.requestId(), waitUntil);
+                execution.setVariable(Vars.PIM_APPROVAL_PENDING, true);
+                execution.setVariable(Vars.PIM_APPROVAL_WAIT_UNTIL, Date.from(waitUntil));
+                return;
+            }
         } else {
             assignment = adminAssigned(execution, a, duration);
         }

@@ -9,6 +9,7 @@ import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
+import dev.pimflow.workflow.store.SelfActivations;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -22,10 +23,16 @@ public class CancelPendingDelegate extends ActivationDelegate {
     private final PimDirectory pim;
 
     private final Approvals approvals;
+    private final SelfActivations selfActivations;
 
     public CancelPendingDelegate(
-            ActivationStore store, PimDirectory pim, ActivationRecorder recorder, Approvals approvals) {
+            ActivationStore store,
+            PimDirectory pim,
+            ActivationRecorder recorder,
+            Approvals approvals,
+            SelfActivations selfActivations) {
         super(store, recorder);
+        this.selfActivations = selfActivations;
         this.pim = pim;
         this.approvals = approvals;
     }
@@ -36,6 +43,13 @@ public class CancelPendingDelegate extends ActivationDelegate {
         boolean mayHaveActivated = Boolean.TRUE.equals(execution.getVariable(Vars.MFA_APPROVED));
         Reason reason = Reason.fromWire(String.valueOf(execution.getVariable(Vars.CANCEL_REASON)))
                 .orElse(Reason.TICKET_CLOSED);
+        // self-activate mode: a request PIM's approvers have not decided yet is withdrawn first (DESIGN §9.3)
+        selfActivations
+                .find(a.id(), a.challengeId())
+                .filter(o -> !o.denied()
+                        && ActivateRoleDelegate.PENDING_APPROVAL.equalsIgnoreCase(
+                                o.assignment().status()))
+                .ifPresent(o -> pim.cancelRequest(o.assignment().requestId()));
         Removal removal = mayHaveActivated && !store.anotherActive(a)
                 ? pim.remove(RevokeRoleDelegate.removalRequest(
                         a,

@@ -5,6 +5,7 @@ import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
 import dev.pimflow.workflow.store.Approvals;
+import dev.pimflow.workflow.store.Extensions;
 import java.util.Set;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -18,10 +19,13 @@ import org.springframework.stereotype.Component;
 @Component("escalateApproval")
 public class EscalateApprovalDelegate extends ActivationDelegate {
     private final Approvals approvals;
+    private final Extensions extensions;
 
-    public EscalateApprovalDelegate(ActivationStore store, ActivationRecorder recorder, Approvals approvals) {
+    public EscalateApprovalDelegate(
+            ActivationStore store, ActivationRecorder recorder, Approvals approvals, Extensions extensions) {
         super(store, recorder);
         this.approvals = approvals;
+        this.extensions = extensions;
     }
 
     @Override
@@ -40,6 +44,10 @@ public class EscalateApprovalDelegate extends ActivationDelegate {
             }
         }
         recorder.approvalRequested(
-                a, escalated, RequestApprovalDelegate.others(approvals.approvers(escalated), a.principalId()), true);
+                a,
+                escalated,
+                RequestApprovalDelegate.others(approvals.approvers(escalated), a.principalId()),
+                true,
+                RequestApprovalDelegate.durationAsked(a, escalated.round(), extensions));
     }
 }

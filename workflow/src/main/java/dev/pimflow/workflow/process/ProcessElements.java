@@ -76,6 +76,10 @@ final class ProcessElements {
     static final String BOUNDARY_TICKET_CLOSED_WHILE_EXTENDING = "BoundaryEvent_TicketClosedWhileExtending";
     static final String BOUNDARY_ACTIVATION_ENDS_WHILE_EXTENDING = "BoundaryTimer_ActivationEndsWhileExtending";
 
+    static final String GATEWAY_PIM_APPROVAL_PENDING = "Gateway_PimApprovalPending";
+    static final String CATCH_PIM_APPROVAL_POLL = "CatchTimer_PimApprovalPoll";
+    static final String TASK_CHECK_PIM_APPROVAL = "Task_CheckPimApproval";
+
     /** Process variables. */
     static final class Vars {
         static final String ACTIVATION_ID = "activationId";
@@ -108,6 +112,10 @@ final class ProcessElements {
          * for an extension.
          */
         static final String APPROVAL_ROUND = "approvalRound";
+        /** self-activate mode: PIM answered the person's selfActivate PendingApproval; the process waits for PIM. */
+        static final String PIM_APPROVAL_PENDING = "pimApprovalPending";
+        /** Until when pimflow waits for PIM's approval before it cancels the request (denied approval-timeout). */
+        static final String PIM_APPROVAL_WAIT_UNTIL = "pimApprovalWaitUntil";
 
         static final String APPROVAL_ESCALATE_AT = "approvalEscalateAt";
 

@@ -82,14 +82,7 @@ public class RequestApprovalDelegate extends ActivationDelegate {
         // an extension's stages (DESIGN §9.3, isApprovalRequiredForExtension) are asked as its round
         Object roundVar = execution.getVariable(Vars.APPROVAL_ROUND);
         int round = roundVar == null ? 0 : ((Number) roundVar).intValue();
-        String duration = a.requestedDuration();
-        if (round > 0) {
-            duration = extensions
-                    .round(a.id(), round)
-                    .orElseThrow(() -> new IllegalStateException(
-                            "extension " + round + " of activation " + a.id() + " is missing"))
-                    .duration();
-        }
+        String duration = durationAsked(a, round, extensions);
         Approvals.Approval asked = approvals.ask(
                 UUID.randomUUID().toString(),
                 a.id(),
@@ -112,6 +105,18 @@ public class RequestApprovalDelegate extends ActivationDelegate {
                                 ? asked.escalateAt()
                                 : asked.dueAt().plusSeconds(86_400)));
         recorder.approvalRequested(a, asked, others(approvals.approvers(asked), a.principalId()), false, duration);
+    }
+
+    /** What a stage of this round asks the approvers for: the activation's duration, or the extension's. */
+    static String durationAsked(Activation a, int round, Extensions extensions) {
+        if (round == 0) {
+            return a.requestedDuration();
+        }
+        return extensions
+                .round(a.id(), round)
+                .orElseThrow(() ->
+                        new IllegalStateException("extension " + round + " of activation " + a.id() + " is missing"))
+                .duration();
     }
 
     /** The approvers the request is sent to: the requester never decides their own request. */

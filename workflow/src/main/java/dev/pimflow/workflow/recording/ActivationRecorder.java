@@ -278,6 +278,35 @@ public class ActivationRecorder {
                         String.valueOf(stage.dueAt())));
     }
 
+    /**
+     * self-activate mode: PIM answered the person's selfActivate {@code PendingApproval}; PIM's own approvers decide
+     * (pimflow does not ask them a second time) and pimflow waits for PIM's decision until {@code waitUntil}.
+     */
+    public void pimApprovalRequested(Activation a, String pimRequestId, Instant waitUntil) {
+        store.awaitingPimApproval(a.id(), pimRequestId);
+        status(a, Status.PENDING_APPROVAL, null, null, null, pimRequestId);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("runBy", "pim");
+        d.put("pimRequestId", pimRequestId);
+        d.put("waitUntil", waitUntil.toString());
+        record(a, SYSTEM_ACTOR, AuditAction.APPROVAL_REQUESTED, "sent", d);
+    }
+
+    /** PIM decided the approval of the person's selfActivate (its request's status, as the app read it). */
+    public void pimApprovalDecided(Activation a, String pimRequestId, String pimStatus, boolean approved) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("runBy", "pim");
+        d.put("channel", "pim");
+        d.put("pimRequestId", pimRequestId);
+        d.put("pimStatus", pimStatus);
+        record(
+                a,
+                "pim",
+                approved ? AuditAction.APPROVAL_APPROVED : AuditAction.APPROVAL_DENIED,
+                Decision.of(approved).wire(),
+                d);
+    }
+
     /** More time was asked for the active activation; the process checks it and asks the person to confirm. */
     public void extensionRequested(Activation a, Extensions.Extension x) {
         extensionEvent(a, x, Extensions.REQUESTED, null, null);

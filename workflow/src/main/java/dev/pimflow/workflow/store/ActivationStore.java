@@ -161,6 +161,16 @@ public class ActivationStore {
                 id);
     }
 
+    /** self-activate mode: PIM answered the person's selfActivate {@code PendingApproval}; its approvers decide. */
+    public void awaitingPimApproval(String id, String pimRequestId) {
+        jdbc.update(
+                "UPDATE activation SET status = ?, pim_request_id = ?, updated_at = ? WHERE id = ?",
+                Status.PENDING_APPROVAL.wire(),
+                pimRequestId,
+                ts(now()),
+                id);
+    }
+
     /** MFA approved; the role's approvers are asked now. */
     public void awaitingApproval(String id) {
         jdbc.update(
