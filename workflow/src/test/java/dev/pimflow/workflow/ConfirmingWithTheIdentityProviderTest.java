@@ -2,12 +2,16 @@ package dev.pimflow.workflow;
 
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.BOB;
+import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
 import static dev.pimflow.workflow.support.TicketSystem.USER_ADMINISTRATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.contracts.AuditAction;
+import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.pim.simulator.ContosoTenant;
 import dev.pimflow.pim.simulator.SimulatorTokenCredential;
@@ -38,7 +42,9 @@ import org.springframework.test.context.TestPropertySource;
  * {@code confirmUrl}, clicks Approve, signs in afresh with MFA as themself, and the role is active (the app's
  * adminAssign) until the ticket closes. Every sign-in that proves less (another person, no MFA, an old sign-in, a
  * forged nonce, a replayed state or code, a token from another issuer, audience or key, another browser) is refused,
- * audited, and activates nothing; a challenge that is expired, cancelled or already decided cannot be confirmed.
+ * audited, and activates nothing; a challenge that is expired, cancelled or already decided cannot be confirmed. An
+ * extension (DESIGN §9.3) is confirmed the same way on its own challenge's page, and only there: the first challenge's
+ * link, or a sign-in started on it, does not extend; an extension denied, or whose activation ended, cannot be decided.
  */
 // role-cache-ttl 0: a role policy changed by a test (its authentication context) is read again at once
 @TestPropertySource(properties = {"camunda.bpm.process-engine-name=oidcadmintest", "pim.graph.role-cache-ttl=PT0S"})
@@ -384,6 +390,245 @@ class ConfirmingWithTheIdentityProviderTest extends IdentityProviderTestBase {
         } finally {
             setAuthenticationContext(false, null);
         }
+    }
+
+    @Test
+    void anExtensionIsConfirmedOnThePageWithAFreshMfaSignIn() {
+        String ticket = "CONTOSO:Oidc-Ext-1";
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode first = challengeOf(ticket);
+        String activationId = first.path("activationId").asText();
+        String firstUrl = first.path("confirmUrl").asText();
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+        // a second sign-in on the first challenge, started before it was approved: brought back once the extension's
+        // challenge is the activation's, it must not confirm the extension
+        URI startedOnTheFirstChallenge = signIn(browser, firstUrl, "approve", Claims.mfaSignIn(ALINE));
+        HttpResponse<String> activated = confirm(browser, firstUrl, "approve", Claims.mfaSignIn(ALINE));
+        assertThat(activated.statusCode()).as(activated.body()).isEqualTo(200);
+        Instant firstEnd = Instant.parse(awaitStatus(activationId, Status.ACTIVE)
+                .path("data")
+                .path("endDateTime")
+                .asText());
+
+        requestExtension(ticket, activationId, "PT1H");
+        JsonNode extension =
+                extensionChallengeOf(ticket, first.path("challengeId").asText());
+        String challengeId = extension.path("challengeId").asText();
+        String extensionUrl = extension.path("confirmUrl").asText();
+        assertThat(extension.path("activationId").asText()).isEqualTo(activationId);
+        assertThat(extensionUrl).isEqualTo(SETUP.publicUrl() + "/confirm/" + challengeId);
+        assertThat(statusOf(activationId)).isEqualTo(Status.ACTIVE.wire());
+
+        // the first challenge's link is not known any more, and its page cannot start a sign-in
+        HttpResponse<String> firstPage = browser.get(firstUrl);
+        assertThat(firstPage.statusCode()).isEqualTo(404);
+        assertThat(firstPage.body()).contains("not known").doesNotContain("Approve</button>");
+        HttpResponse<String> postedToFirst = postWithTheFormOf(browser, extensionUrl, firstUrl, "approve");
+        assertThat(postedToFirst.statusCode()).as(postedToFirst.body()).isEqualTo(404);
+        // the sign-in started on the first challenge, finished now: refused, the extension still waits for its own
+        HttpResponse<String> stale = browser.get(startedOnTheFirstChallenge.toString());
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(410);
+        assertThat(stale.body()).contains("can no longer be decided", "A newer request replaced it");
+        assertThat(extensionStatus(activationId)).isEqualTo("pending-mfa");
+        assertThat(mfaApprovals(activationId)).hasSize(1);
+
+        HttpResponse<String> page = browser.get(extensionUrl);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body())
+                .contains(
+                        "Confirm more time for this privileged access",
+                        "More time is asked",
+                        "PT1H more",
+                        "User Administrator",
+                        ticket,
+                        ALINE,
+                        "Approve",
+                        "Deny");
+        HttpResponse<String> toProvider = browser.click(extensionUrl, "approve");
+        assertThat(toProvider.statusCode()).as(toProvider.body()).isEqualTo(303);
+        URI authorize = ConfirmationBrowser.location(toProvider);
+        assertThat(authorize.toString())
+                .startsWith(SETUP.provider().authorizationEndpoint().toString())
+                .contains("prompt=login", "max_age=0", "login_hint=" + ALINE, "code_challenge_method=S256");
+        URI callback = SETUP.provider().signIn(authorize, Claims.mfaSignIn(ALINE));
+        HttpResponse<String> result = browser.get(callback.toString());
+        assertThat(result.statusCode()).as(result.body()).isEqualTo(200);
+        assertThat(result.body()).contains("Approved", "The extra time for User Administrator");
+
+        JsonNode extended = extensionEvent(activationId, "extended");
+        Instant newEnd = Instant.parse(extended.path("endDateTime").asText());
+        assertThat(Duration.between(firstEnd, newEnd).toMinutes()).isBetween(59L, 60L);
+        assertThat(extended.path("duration").asText()).isEqualTo("PT1H");
+        assertThat(statusOf(activationId)).isEqualTo(Status.ACTIVE.wire());
+        assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
+        assertThat(chainedAudit(activationId))
+                .extracting(AuditRecord::action)
+                .containsSubsequence(
+                        AuditAction.MFA_APPROVED.wire(),
+                        AuditAction.ACTIVATED.wire(),
+                        AuditAction.EXTENSION_REQUESTED.wire(),
+                        AuditAction.MFA_APPROVED.wire(),
+                        AuditAction.EXTENDED.wire());
+        List<AuditRecord> approvals = mfaApprovals(activationId);
+        assertThat(approvals).hasSize(2);
+        assertThat(approvals.get(1).actor()).isEqualTo(ALINE);
+        assertThat(approvals.get(1).details())
+                .containsEntry("challengeId", challengeId)
+                .containsEntry("method", "oidc")
+                .containsEntry("issuer", SETUP.provider().issuerUri());
+
+        // decided: its page says so, and the sign-in replayed changes nothing
+        HttpResponse<String> after = browser.get(extensionUrl);
+        assertThat(after.statusCode()).isEqualTo(410);
+        assertThat(after.body())
+                .contains("This extension was already approved; the access now ends at " + newEnd)
+                .doesNotContain("Approve</button>");
+        assertThat(browser.get(callback.toString()).statusCode()).isEqualTo(400);
+        assertThat(events(activationId, "extended")).hasSize(1);
+
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+    }
+
+    @Test
+    void anExtensionsPageOnceTheExtensionIsDeniedOrTheActivationRevokedCannotBeDecided() {
+        // denied on the page: the role keeps its end; the Approve started before the Deny is refused
+        String ticket = "CONTOSO:Oidc-Ext-2";
+        String activationId = activateOnThePage(ticket);
+        String firstChallenge = challengeOf(ticket).path("challengeId").asText();
+        Instant firstEnd = endOf(activationId);
+        requestExtension(ticket, activationId, "PT1H");
+        JsonNode extension = extensionChallengeOf(ticket, firstChallenge);
+        String extensionUrl = extension.path("confirmUrl").asText();
+        ConfirmationBrowser browser = new ConfirmationBrowser();
+        URI approveStartedFirst = signIn(browser, extensionUrl, "approve", Claims.mfaSignIn(ALINE));
+        HttpResponse<String> denied = confirm(browser, extensionUrl, "deny", Claims.mfaSignIn(ALINE));
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(200);
+        assertThat(denied.body()).contains("Denied", "No time will be added: the access still ends at " + firstEnd);
+        assertThat(extensionEvent(activationId, "denied").path("reason").asText())
+                .isNotBlank();
+
+        HttpResponse<String> deniedPage = browser.get(extensionUrl);
+        assertThat(deniedPage.statusCode()).isEqualTo(410);
+        assertThat(deniedPage.body())
+                .contains("can no longer be decided", "This extension was already decided: it was denied")
+                .doesNotContain("Approve</button>", "already approved");
+        HttpResponse<String> lateApproval = browser.get(approveStartedFirst.toString());
+        assertThat(lateApproval.statusCode()).as(lateApproval.body()).isEqualTo(409);
+        assertThat(lateApproval.body()).contains("can no longer be decided", "it was denied");
+        assertThat(refusals(activationId)).anyMatch(r -> r.startsWith("challenge is no longer pending"));
+        assertThat(extensionStatus(activationId)).isEqualTo("denied");
+        assertThat(statusOf(activationId)).isEqualTo(Status.ACTIVE.wire());
+        assertThat(endOf(activationId)).isEqualTo(firstEnd);
+        assertThat(events(activationId, "extended")).isEmpty();
+        assertThat(activeRoles(ALINE)).contains(USER_ADMINISTRATOR);
+        tickets.closeTicket(ticket);
+        awaitRevoked(activationId);
+
+        // revoked while the extension waited: its page and a sign-in started on it change nothing
+        String revokedTicket = "CONTOSO:Oidc-Ext-3";
+        String revokedId = activateOnThePage(revokedTicket);
+        requestExtension(revokedTicket, revokedId, "PT1H");
+        JsonNode waiting = extensionChallengeOf(
+                revokedTicket, challengeOf(revokedTicket).path("challengeId").asText());
+        String waitingUrl = waiting.path("confirmUrl").asText();
+        URI startedBeforeTheRevocation = signIn(browser, waitingUrl, "approve", Claims.mfaSignIn(ALINE));
+        tickets.closeTicket(revokedTicket);
+        awaitRevoked(revokedId);
+        extensionEvent(revokedId, "cancelled");
+
+        HttpResponse<String> revokedPage = browser.get(waitingUrl);
+        assertThat(revokedPage.statusCode()).isEqualTo(410);
+        assertThat(revokedPage.body())
+                .contains(
+                        "can no longer be decided",
+                        "This extension was cancelled: the access ended (it is now revoked)")
+                .doesNotContain("Approve</button>");
+        HttpResponse<String> tooLate = browser.get(startedBeforeTheRevocation.toString());
+        assertThat(tooLate.statusCode()).as(tooLate.body()).isEqualTo(409);
+        assertThat(extensionStatus(revokedId)).isEqualTo("cancelled");
+        assertThat(statusOf(revokedId)).isEqualTo(Status.REVOKED.wire());
+        assertThat(events(revokedId, "extended")).isEmpty();
+        assertThat(mfaApprovals(revokedId)).hasSize(1);
+        assertThat(activeRoles(ALINE)).doesNotContain(USER_ADMINISTRATOR);
+    }
+
+    /** Requests the seed role for Aline on the ticket and approves it on the page: the activation id, once active. */
+    private String activateOnThePage(String ticket) {
+        tickets.requestActivation(ticket, ALINE, "PT1H");
+        JsonNode challenge = challengeOf(ticket);
+        HttpResponse<String> approved = confirm(
+                new ConfirmationBrowser(), challenge.path("confirmUrl").asText(), "approve", Claims.mfaSignIn(ALINE));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        String activationId = challenge.path("activationId").asText();
+        awaitStatus(activationId, Status.ACTIVE);
+        return activationId;
+    }
+
+    /** The ticket system asks for more time ({@code ticket.extension-requested}). */
+    private void requestExtension(String ticket, String activationId, String duration) {
+        ObjectNode data = new ObjectMapper()
+                .createObjectNode()
+                .put("ticketSystem", CONTOSO_ICM)
+                .put("ticketNumber", ticket)
+                .put("activationId", activationId)
+                .put("duration", duration)
+                .put("justification", "The incident runs long.");
+        tickets.send("tickets.events", CONTOSO_ICM + ":" + ticket, EventTypes.TICKET_EXTENSION_REQUESTED, data);
+    }
+
+    /** The ticket's {@code mfa.challenge} after the first one: the extension's. */
+    private JsonNode extensionChallengeOf(String ticket, String firstChallengeId) {
+        return topics.awaitEvent(
+                        "pim.mfa.challenges",
+                        WAIT,
+                        e -> ticket.equals(e.path("data").path("ticketNumber").asText())
+                                && !firstChallengeId.equals(
+                                        e.path("data").path("challengeId").asText()))
+                .path("data");
+    }
+
+    private JsonNode extensionEvent(String activationId, String status) {
+        return topics.awaitEvent("pim.activations", WAIT, e -> isExtension(e, activationId, status))
+                .path("data");
+    }
+
+    private List<JsonNode> events(String activationId, String status) {
+        return topics.events("pim.activations", e -> isExtension(e, activationId, status));
+    }
+
+    private static boolean isExtension(JsonNode e, String activationId, String status) {
+        return EventTypes.ACTIVATION_EXTENSION.equals(e.path("type").asText())
+                && activationId.equals(e.path("data").path("activationId").asText())
+                && status.equals(e.path("data").path("status").asText());
+    }
+
+    private String extensionStatus(String activationId) {
+        return jdbc.queryForObject(
+                "SELECT status FROM activation_extension WHERE activation_id = ?", String.class, activationId);
+    }
+
+    private Instant endOf(String activationId) {
+        return jdbc.queryForObject(
+                        "SELECT end_date_time FROM activation WHERE id = ?", java.sql.Timestamp.class, activationId)
+                .toInstant();
+    }
+
+    private List<AuditRecord> mfaApprovals(String activationId) {
+        return chainedAudit(activationId).stream()
+                .filter(r -> AuditAction.MFA_APPROVED.is(r.action()))
+                .toList();
+    }
+
+    /** Posts a decision to {@code target} with the CSRF token of the page at {@code formPage}, as a forged form would. */
+    private static HttpResponse<String> postWithTheFormOf(
+            ConfirmationBrowser browser, String formPage, String target, String decision) {
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(browser.get(formPage).body());
+        assertThat(csrf.find()).as("the page at " + formPage + " has a form").isTrue();
+        return browser.post(
+                target, "_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&decision=" + decision);
     }
 
     /** Keeps an attempt's page, failing at once (naming the attempt) if the sign-in was not refused. */

@@ -119,6 +119,11 @@ public class MfaResponseHandler {
         return Status.ACTIVE.is(a.status()) ? extensions.awaitingMfa(a.id(), a.challengeId()) : Optional.empty();
     }
 
+    /** The extension whose MFA challenge is the activation's current one, whatever became of it. */
+    public Optional<Extensions.Extension> extensionOfChallenge(Activation a) {
+        return extensions.ofChallenge(a.id(), a.challengeId());
+    }
+
     /** Records the decision that passed {@link #useOnce} and hands it to the waiting process. */
     public MfaOutcome.Accepted decided(
             Activation a, boolean approved, String assertionId, Map<String, Object> evidence) {

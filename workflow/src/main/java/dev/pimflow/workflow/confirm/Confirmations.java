@@ -13,6 +13,7 @@ import dev.pimflow.workflow.directory.RoleCatalog;
 import dev.pimflow.workflow.process.ActivationProcess;
 import dev.pimflow.workflow.store.Activation;
 import dev.pimflow.workflow.store.ActivationStore;
+import dev.pimflow.workflow.store.Extensions;
 import dev.pimflow.workflow.store.SelfActivations;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -348,7 +349,12 @@ public class Confirmations {
             if (closed != null) {
                 return closed;
             }
+            // an extension's answer: the role is active either way, only its end is at stake
+            boolean extension = decisions.extensionAwaitingMfa(a).isPresent();
             decisions.decided(a, approved, assertionId, evidence);
+            if (extension) {
+                return approved ? extensionApprovedPage(a) : extensionDeniedPage(a);
+            }
             return approved ? approvedPage(a) : deniedPage(a);
         });
     }
@@ -509,6 +515,25 @@ public class Confirmations {
         return new Page(200, "Denied", "Your denial was recorded. Nothing will be activated.", a, false);
     }
 
+    private static Page extensionApprovedPage(Activation a) {
+        return new Page(
+                200,
+                "Approved",
+                "Your approval was recorded. The extra time for " + a.roleDisplayName() + " on ticket "
+                        + a.ticketNumber() + " will be added in a moment.",
+                a,
+                false);
+    }
+
+    private static Page extensionDeniedPage(Activation a) {
+        return new Page(
+                200,
+                "Denied",
+                "Your denial was recorded. No time will be added: the access still ends at " + a.endDateTime() + ".",
+                a,
+                false);
+    }
+
     /** The seed's own request, as the person: justification, ticket, the requested duration from now. */
     private static AssignmentRequest request(Activation a) {
         return new AssignmentRequest(
@@ -561,6 +586,11 @@ public class Confirmations {
         if (status == null) {
             return "This request is in an unknown state.";
         }
+        // the challenge was an extension's (DESIGN §9.3): say what became of the extension, not of the activation
+        Optional<Extensions.Extension> extension = decisions.extensionOfChallenge(a);
+        if (extension.isPresent()) {
+            return whyExtensionClosed(a, extension.get());
+        }
         return switch (status) {
             case PENDING_MFA -> "This request is being closed (its ticket was closed).";
             case ACTIVE -> "This request was already approved; the access is active.";
@@ -569,6 +599,24 @@ public class Confirmations {
                         + (a.reason() == null ? "." : " (" + a.reason() + ").");
             case CANCELLED -> "This request was cancelled: its ticket was closed.";
             default -> "This request was already decided; it is now " + status.wire() + ".";
+        };
+    }
+
+    private static String whyExtensionClosed(Activation a, Extensions.Extension x) {
+        return switch (x.status()) {
+            case Extensions.EXTENDED ->
+                "This extension was already approved; the access now ends at " + x.newEndDateTime() + ".";
+            case Extensions.DENIED ->
+                "This extension was already decided: it was denied"
+                        + (x.reason() == null ? "." : " (" + x.reason() + ").")
+                        + " The access keeps its end, " + a.endDateTime() + ".";
+            case Extensions.CANCELLED ->
+                "This extension was cancelled: the access ended (it is now " + a.status() + ").";
+            case Extensions.PENDING_APPROVAL -> "This extension was already confirmed; it waits for the approvers.";
+            default ->
+                x.mfaAssertionId() != null
+                        ? "This extension was already confirmed; the extra time is being added."
+                        : "This extension can no longer be confirmed (the access is " + a.status() + ").";
         };
     }
 

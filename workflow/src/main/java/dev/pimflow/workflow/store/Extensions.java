@@ -172,6 +172,21 @@ public class Extensions {
                 .findFirst();
     }
 
+    /** The activation's extension whose MFA challenge this is, whatever became of it. */
+    public Optional<Extension> ofChallenge(String activationId, String challengeId) {
+        if (challengeId == null) {
+            return Optional.empty();
+        }
+        return jdbc
+                .query(
+                        "SELECT * FROM activation_extension WHERE activation_id = ? AND challenge_id = ?",
+                        ROW,
+                        activationId,
+                        challengeId)
+                .stream()
+                .findFirst();
+    }
+
     /** The person is asked to confirm this extension with MFA: its own challenge. */
     public void challengeIssued(String id, String challengeId, int approvalStages) {
         jdbc.update(
