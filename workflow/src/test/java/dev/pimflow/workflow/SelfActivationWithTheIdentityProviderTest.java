@@ -356,22 +356,7 @@ class SelfActivationWithTheIdentityProviderTest extends IdentityProviderTestBase
 
     /** A Graph call as the tenant's administrator (a delegated token with the tutorial's consented scopes). */
     private HttpResponse<String> graphAsAdmin(String method, String path, String json) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
-                                .header(
-                                        "Authorization",
-                                        "Bearer "
-                                                + SimulatorTokenCredential.user(ContosoTenant.ADMIN_ID, "pwd", "mfa")
-                                                        .token())
-                                .header("Content-Type", "application/json")
-                                .method(
-                                        method,
-                                        json == null
-                                                ? HttpRequest.BodyPublishers.noBody()
-                                                : HttpRequest.BodyPublishers.ofString(json))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return graphAs(ContosoTenant.ADMIN_ID, method, path, json);
     }
 
     /** Every roleAssignmentScheduleRequest PIM (the simulator) holds for the principal, read with the app's token. */

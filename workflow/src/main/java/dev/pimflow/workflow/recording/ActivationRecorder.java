@@ -100,6 +100,18 @@ public class ActivationRecorder {
 
     public void challengeIssued(Activation a, String challengeId, Instant expiresAt) {
         store.challengeIssued(a.id(), challengeId, expiresAt, Status.PENDING_MFA);
+        publishChallenge(a, challengeId, expiresAt);
+        status(a, Status.PENDING_MFA, null, null, null, null);
+        record(
+                a,
+                SYSTEM_ACTOR,
+                AuditAction.MFA_CHALLENGED,
+                "sent",
+                Map.of("challengeId", challengeId, "expiresAt", expiresAt.toString()));
+    }
+
+    /** {@code mfa.challenge} to the person, with the confirmation page's address. */
+    private void publishChallenge(Activation a, String challengeId, Instant expiresAt) {
         outbox.publish(
                 topics.mfaChallenges(),
                 a.principalId(),
@@ -115,13 +127,6 @@ public class ActivationRecorder {
                         a.ticketNumber(),
                         expiresAt,
                         publicBase + "/confirm/" + challengeId));
-        status(a, Status.PENDING_MFA, null, null, null, null);
-        record(
-                a,
-                SYSTEM_ACTOR,
-                AuditAction.MFA_CHALLENGED,
-                "sent",
-                Map.of("challengeId", challengeId, "expiresAt", expiresAt.toString()));
     }
 
     public void mfaDecided(Activation a, boolean approved, String assertionId) {
@@ -325,21 +330,7 @@ public class ActivationRecorder {
      */
     public void extensionChallengeIssued(Activation a, Extensions.Extension x, String challengeId, Instant expiresAt) {
         store.challengeIssued(a.id(), challengeId, expiresAt, Status.ACTIVE);
-        outbox.publish(
-                topics.mfaChallenges(),
-                a.principalId(),
-                EventTypes.MFA_CHALLENGE,
-                a.id(),
-                new MfaChallenge(
-                        challengeId,
-                        a.id(),
-                        a.principalId(),
-                        a.roleDefinitionId(),
-                        a.roleDisplayName(),
-                        a.ticketSystem(),
-                        a.ticketNumber(),
-                        expiresAt,
-                        publicBase + "/confirm/" + challengeId));
+        publishChallenge(a, challengeId, expiresAt);
         Map<String, Object> d = extensionDetails(x, null);
         d.put("challengeId", challengeId);
         d.put("expiresAt", expiresAt.toString());
