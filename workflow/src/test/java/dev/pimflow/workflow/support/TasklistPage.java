@@ -112,6 +112,18 @@ public final class TasklistPage {
     public void openFilter(String name) {
         driver.get(url);
         driver.navigate().refresh();
+        // the reload may stay on the splash screen as the first load can (see logIn): reloaded again, at most twice
+        WebDriverWait splash = new WebDriverWait(driver, SPLASH_WAIT, POLL);
+        for (int attempt = 1; attempt < 3; attempt++) {
+            try {
+                splash.until(d -> !d.findElements(FILTERS).isEmpty());
+                break;
+            } catch (TimeoutException e) {
+                System.out.println("[browser] Tasklist still on its splash after " + SPLASH_WAIT.toSeconds()
+                        + " s, reloading; resources loaded: " + resources());
+                driver.navigate().refresh();
+            }
+        }
         step("the filter \"" + name + "\" selected", d -> {
             for (WebElement filter : d.findElements(FILTERS)) {
                 if (filter.getText().trim().startsWith(name)) {
