@@ -32,18 +32,37 @@ public class ConfirmationFlows {
         this.clock = clock;
     }
 
-    /** One started sign-in: the decision it carries and what the provider's answer is checked against. */
+    /** A flow of the confirmation page: the person confirms a challenge (DESIGN §9.1). */
+    static final String MFA = "mfa";
+
+    /** A flow of the approval page: an approver decides a stage (DESIGN §9.3). */
+    static final String APPROVAL = "approval";
+
+    /**
+     * One started sign-in: the decision it carries and what the provider's answer is checked against.
+     *
+     * @param purpose {@link #MFA} or {@link #APPROVAL}
+     * @param challengeId the challenge confirmed, or for an approval flow the approval (stage) decided
+     * @param justification the approver's justification typed on the approval page (approval flows)
+     */
     record Flow(
+            String purpose,
             String activationId,
             String challengeId,
             String decision,
+            String justification,
             String nonce,
             String codeVerifier,
             String redirectUri,
             String browserHash,
-            Instant startedAt) {}
+            Instant startedAt) {
 
-    /** Forgets flows older than {@code timeout}; counts the open ones of this challenge. */
+        boolean approval() {
+            return APPROVAL.equals(purpose);
+        }
+    }
+
+    /** Forgets flows older than {@code timeout}; counts the open ones of this challenge (or approval). */
     int openFor(String challengeId, java.time.Duration timeout) {
         jdbc.update(
                 "DELETE FROM confirmation_flow WHERE started_at < ?",
@@ -56,13 +75,16 @@ public class ConfirmationFlows {
     void save(String state, Flow f) {
         jdbc.update(
                 """
-                INSERT INTO confirmation_flow (state_hash, browser_hash, activation_id, challenge_id, decision, nonce,
-                    code_verifier, redirect_uri, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                INSERT INTO confirmation_flow (state_hash, browser_hash, purpose, activation_id, challenge_id, decision,
+                    justification, nonce, code_verifier, redirect_uri, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 hash(state),
                 f.browserHash(),
+                f.purpose(),
                 f.activationId(),
                 f.challengeId(),
                 f.decision(),
+                f.justification(),
                 f.nonce(),
                 f.codeVerifier(),
                 f.redirectUri(),
@@ -79,9 +101,11 @@ public class ConfirmationFlows {
         List<Flow> found = jdbc.query(
                 "SELECT * FROM confirmation_flow WHERE state_hash = ? FOR UPDATE",
                 (rs, n) -> new Flow(
+                        rs.getString("purpose"),
                         rs.getString("activation_id"),
                         rs.getString("challenge_id"),
                         rs.getString("decision"),
+                        rs.getString("justification"),
                         rs.getString("nonce"),
                         rs.getString("code_verifier"),
                         rs.getString("redirect_uri"),
