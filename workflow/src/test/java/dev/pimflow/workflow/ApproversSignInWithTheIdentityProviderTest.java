@@ -4,10 +4,8 @@ import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.BOB;
 import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pimflow.audit.AuditRecord;
 import dev.pimflow.contracts.AuditAction;
@@ -15,7 +13,7 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.seed.TutorialTenant;
 import dev.pimflow.pim.simulator.ContosoTenant;
-import dev.pimflow.workflow.security.Roles;
+import dev.pimflow.workflow.support.Approvers;
 import dev.pimflow.workflow.support.ConfirmationBrowser;
 import dev.pimflow.workflow.support.HttpAsUser;
 import dev.pimflow.workflow.support.IdentityProviderTestBase;
@@ -29,7 +27,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -55,7 +52,6 @@ class ApproversSignInWithTheIdentityProviderTest extends IdentityProviderTestBas
     private static final String APPROVAL_ROLE = ContosoTenant.APPROVAL_ROLE_ID;
     private static final String NORA = ContosoTenant.APPROVER_ID;
     private static final String PASSWORD = "approver-password-1";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     @DynamicPropertySource
@@ -204,7 +200,7 @@ class ApproversSignInWithTheIdentityProviderTest extends IdentityProviderTestBas
                 awaitApprovalRequested(activationId).path("approvalId").asText();
         String pointer =
                 "approvers sign in with the identity provider: open " + SETUP.publicUrl() + "/approve/" + approvalId;
-        HttpAsUser nora = login("NoraL@" + TutorialTenant.DOMAIN);
+        HttpAsUser nora = Approvers.login(identity, SETUP.port(), "NoraL@" + TutorialTenant.DOMAIN, PASSWORD);
 
         HttpResponse<String> api = nora.send(
                 "POST",
@@ -212,7 +208,7 @@ class ApproversSignInWithTheIdentityProviderTest extends IdentityProviderTestBas
                 "{\"decision\": \"approve\", \"justification\": \"seen the incident\"}");
         assertThat(api.statusCode()).as(api.body()).isEqualTo(403);
         assertThat(api.body()).contains(pointer);
-        String task = taskOf(ticket, nora);
+        String task = Approvers.taskOf(ticket, nora, ENGINE_REST, WAIT);
         HttpResponse<String> tasklist = nora.send("POST", ENGINE_REST + "/task/" + task + "/complete", """
                 {"variables": {"approved": {"value": true},
                                "approverJustification": {"value": "seen the incident"}}}""");
@@ -248,12 +244,7 @@ class ApproversSignInWithTheIdentityProviderTest extends IdentityProviderTestBas
     }
 
     private JsonNode awaitApprovalRequested(String activationId) {
-        return topics.awaitEvent(
-                        "pim.approvals",
-                        WAIT,
-                        e -> activationId.equals(
-                                e.path("data").path("activationId").asText()))
-                .path("data");
+        return Approvers.awaitApprovalRequested(topics, activationId, WAIT);
     }
 
     /** Opens the approval page, types the justification and clicks: the redirect to the provider (or a refusal). */
@@ -276,33 +267,5 @@ class ApproversSignInWithTheIdentityProviderTest extends IdentityProviderTestBas
         assertThat(toProvider.statusCode()).as(toProvider.body()).isEqualTo(303);
         URI callback = SETUP.provider().signIn(ConfirmationBrowser.location(toProvider), claims);
         return browser.get(callback.toString());
-    }
-
-    /** The stage's task as the approver finds it in Tasklist (engine REST), by the ticket number. */
-    private static String taskOf(String ticket, HttpAsUser approver) {
-        String[] id = new String[1];
-        await().atMost(WAIT).until(() -> {
-            HttpResponse<String> found = approver.get(ENGINE_REST + "/task?processInstanceBusinessKey=" + ticket);
-            JsonNode list = JSON.readTree(found.body());
-            if (found.statusCode() == 200 && list.size() == 1) {
-                id[0] = list.get(0).path("id").asText();
-                return true;
-            }
-            return false;
-        });
-        return id[0];
-    }
-
-    /** A pimflow login in the approvers group whose e-mail is the person's in the directory. */
-    private HttpAsUser login(String email) {
-        String id = email.substring(0, email.indexOf('@')).toLowerCase() + "approver";
-        if (identity.createUserQuery().userId(id).count() == 0) {
-            User user = identity.newUser(id);
-            user.setEmail(email);
-            user.setPassword(PASSWORD);
-            identity.saveUser(user);
-            identity.createMembership(id, Roles.APPROVERS);
-        }
-        return new HttpAsUser(SETUP.port(), id, PASSWORD);
     }
 }

@@ -10,7 +10,6 @@ import dev.pimflow.workflow.store.Approvals.Approval;
 import dev.pimflow.workflow.store.Extensions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +18,6 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
-import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
-import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -189,26 +186,15 @@ public class ApproverSignIns {
                     "The sign-in is not available",
                     "The identity provider could not be reached. Nothing was changed; try again in a minute."));
         }
-        Instant now = clock.instant();
-        Boolean saved = tx.execute(s -> {
-            if (flows.openFor(stage.id(), idp.flowTimeout()) >= ConfirmationFlows.MAX_OPEN_PER_CHALLENGE) {
-                return false;
-            }
-            flows.save(
-                    authorization.getState(),
-                    new ConfirmationFlows.Flow(
-                            ConfirmationFlows.APPROVAL,
-                            stage.activationId(),
-                            stage.id(),
-                            decision,
-                            why,
-                            authorization.getAttribute(OidcParameterNames.NONCE),
-                            authorization.getAttribute(PkceParameterNames.CODE_VERIFIER),
-                            authorization.getRedirectUri(),
-                            ConfirmationFlows.hash(browserBinding),
-                            now));
-            return true;
-        });
+        Boolean saved = tx.execute(s -> flows.started(
+                ConfirmationFlows.APPROVAL,
+                stage.activationId(),
+                stage.id(),
+                decision,
+                why,
+                authorization,
+                browserBinding,
+                idp.flowTimeout()));
         if (!Boolean.TRUE.equals(saved)) {
             return new Start.Refused(View.of(
                     429,

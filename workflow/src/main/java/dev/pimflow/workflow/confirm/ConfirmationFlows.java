@@ -11,6 +11,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -70,6 +73,40 @@ public class ConfirmationFlows {
         Integer n = jdbc.queryForObject(
                 "SELECT COUNT(*) FROM confirmation_flow WHERE challenge_id = ?", Integer.class, challengeId);
         return n == null ? 0 : n;
+    }
+
+    /**
+     * Records a sign-in just started for {@code subjectId} (a challenge, or an approval), bound to this browser, unless
+     * {@link #MAX_OPEN_PER_CHALLENGE} are open for it already (flows older than {@code timeout} forgotten first).
+     *
+     * @return false when too many are open (nothing saved)
+     */
+    boolean started(
+            String purpose,
+            String activationId,
+            String subjectId,
+            String decision,
+            String justification,
+            OAuth2AuthorizationRequest authorization,
+            String browserBinding,
+            java.time.Duration timeout) {
+        if (openFor(subjectId, timeout) >= MAX_OPEN_PER_CHALLENGE) {
+            return false;
+        }
+        save(
+                authorization.getState(),
+                new Flow(
+                        purpose,
+                        activationId,
+                        subjectId,
+                        decision,
+                        justification,
+                        authorization.getAttribute(OidcParameterNames.NONCE),
+                        authorization.getAttribute(PkceParameterNames.CODE_VERIFIER),
+                        authorization.getRedirectUri(),
+                        hash(browserBinding),
+                        clock.instant()));
+        return true;
     }
 
     void save(String state, Flow f) {

@@ -17,15 +17,12 @@ import dev.pimflow.workflow.store.SelfActivations;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
-import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
-import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -170,26 +167,15 @@ public class Confirmations {
                     "The sign-in is not available",
                     "The identity provider could not be reached. Nothing was changed; try again in a minute."));
         }
-        Instant now = clock.instant();
-        Boolean saved = tx.execute(s -> {
-            if (flows.openFor(challengeId, idp.flowTimeout()) >= ConfirmationFlows.MAX_OPEN_PER_CHALLENGE) {
-                return false;
-            }
-            flows.save(
-                    authorization.getState(),
-                    new ConfirmationFlows.Flow(
-                            ConfirmationFlows.MFA,
-                            a.id(),
-                            a.challengeId(),
-                            decision,
-                            null,
-                            authorization.getAttribute(OidcParameterNames.NONCE),
-                            authorization.getAttribute(PkceParameterNames.CODE_VERIFIER),
-                            authorization.getRedirectUri(),
-                            ConfirmationFlows.hash(browserBinding),
-                            now));
-            return true;
-        });
+        Boolean saved = tx.execute(s -> flows.started(
+                ConfirmationFlows.MFA,
+                a.id(),
+                a.challengeId(),
+                decision,
+                null,
+                authorization,
+                browserBinding,
+                idp.flowTimeout()));
         if (!Boolean.TRUE.equals(saved)) {
             return new Start.Refused(Page.of(
                     429,
