@@ -557,7 +557,8 @@ class DemoApprovalTest {
                                         false,
                                         true,
                                         now,
-                                        now.plus(Duration.ofDays(1))));
+                                        now.plus(Duration.ofDays(1)),
+                                        "http://localhost:8080/approve/" + approvalId));
                     }
                 }
                 case EventTypes.TICKET_CLOSED -> {

@@ -3,7 +3,6 @@ package dev.pimflow.workflow;
 import static dev.pimflow.workflow.support.TicketSystem.ALINE;
 import static dev.pimflow.workflow.support.TicketSystem.CONTOSO_ICM;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +13,7 @@ import dev.pimflow.contracts.EventTypes;
 import dev.pimflow.contracts.Reason;
 import dev.pimflow.contracts.Status;
 import dev.pimflow.contracts.seed.TutorialTenant;
-import dev.pimflow.workflow.security.Roles;
+import dev.pimflow.workflow.support.Approvers;
 import dev.pimflow.workflow.support.EndToEndTestBase;
 import dev.pimflow.workflow.support.HttpAsUser;
 import java.net.http.HttpResponse;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -256,27 +254,12 @@ class ApprovalStoryEndToEndTest extends EndToEndTestBase {
     }
 
     private JsonNode awaitApprovalRequested(String activationId) {
-        return topics.awaitEvent(
-                        "pim.approvals",
-                        WAIT,
-                        e -> activationId.equals(
-                                e.path("data").path("activationId").asText()))
-                .path("data");
+        return Approvers.awaitApprovalRequested(topics, activationId, WAIT);
     }
 
     /** The stage's task as the approver finds it in Tasklist (engine REST), by the ticket number. */
     private String taskOf(String ticket, HttpAsUser approver) {
-        String[] id = new String[1];
-        await().atMost(WAIT).until(() -> {
-            HttpResponse<String> found = approver.get("/engine-rest/task?processInstanceBusinessKey=" + ticket);
-            JsonNode list = JSON.readTree(found.body());
-            if (found.statusCode() == 200 && list.size() == 1) {
-                id[0] = list.get(0).path("id").asText();
-                return true;
-            }
-            return false;
-        });
-        return id[0];
+        return Approvers.taskOf(ticket, approver, "/engine-rest", WAIT);
     }
 
     private HttpResponse<String> decide(HttpAsUser who, String approvalId, String decision, String why) {
@@ -289,14 +272,6 @@ class ApprovalStoryEndToEndTest extends EndToEndTestBase {
 
     /** A pimflow login in the approvers group whose e-mail is the person's in the directory. */
     private HttpAsUser login(String email) {
-        String id = email.substring(0, email.indexOf('@')).toLowerCase() + "approver";
-        if (identity.createUserQuery().userId(id).count() == 0) {
-            User user = identity.newUser(id);
-            user.setEmail(email);
-            user.setPassword(PASSWORD);
-            identity.saveUser(user);
-            identity.createMembership(id, Roles.APPROVERS);
-        }
-        return new HttpAsUser(port, id, PASSWORD);
+        return Approvers.login(identity, port, email, PASSWORD);
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param purpose {@code activation} (an extension's approval is {@code extension})
  * @param stage 1-based
  * @param escalated true when the stage's escalation approvers were added
+ * @param approveUrl the approval page ({@code <pim.public-url>/approve/<approvalId>}) where an approver decides after
+ *     signing in with the identity provider, where one is configured
  */
 public record ApprovalRequested(
         String approvalId,
@@ -29,4 +31,5 @@ public record ApprovalRequested(
         boolean escalated,
         boolean approverJustificationRequired,
         Instant requestedAt,
-        Instant dueAt) {}
+        Instant dueAt,
+        String approveUrl) {}

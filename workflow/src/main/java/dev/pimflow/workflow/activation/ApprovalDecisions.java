@@ -1,5 +1,6 @@
 package dev.pimflow.workflow.activation;
 
+import dev.pimflow.workflow.config.PimProperties;
 import dev.pimflow.workflow.process.ActivationProcess;
 import dev.pimflow.workflow.recording.ActivationRecorder;
 import dev.pimflow.workflow.store.Activation;
@@ -9,6 +10,7 @@ import dev.pimflow.workflow.store.Approvals.Approval;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -27,6 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ApprovalDecisions {
     private static final Logger log = LoggerFactory.getLogger(ApprovalDecisions.class);
     public static final int MAX_JUSTIFICATION = 500;
+    /** The channels whose approver is a pimflow login (its e-mail, as the admin set it). */
+    private static final Set<String> LOGIN_CHANNELS = Set.of("api", "tasklist");
 
     private final Approvals approvals;
     private final ActivationStore store;
@@ -34,6 +38,8 @@ public class ApprovalDecisions {
     private final ActivationProcess process;
     private final Clock clock;
     private final TransactionTemplate ownTransaction;
+    private final boolean loginsRefused;
+    private final String approvalPages;
 
     public ApprovalDecisions(
             Approvals approvals,
@@ -41,7 +47,12 @@ public class ApprovalDecisions {
             ActivationRecorder recorder,
             ActivationProcess process,
             Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            PimProperties properties) {
+        // where the identity provider is configured, approvers sign in with it (DESIGN §9.3), not as pimflow logins
+        this.loginsRefused =
+                properties.idp().configured() && properties.approvals().requireIdentityProvider();
+        this.approvalPages = properties.publicBase() + "/approve/";
         this.approvals = approvals;
         this.store = store;
         this.recorder = recorder;
@@ -85,7 +96,7 @@ public class ApprovalDecisions {
             return new Outcome.Refused(404, "no approval " + approvalId);
         }
         Activation a = store.lock(stage.activationId()).orElseThrow();
-        Outcome.Refused refused = refusal(stage, a, approver, justification);
+        Outcome.Refused refused = refusal(stage, a, approver, justification, channel);
         if (refused != null) {
             recorder.approvalRejected(a, stage, actorOf(approver, actor), channel, refused.error(), evidence);
             log.warn(
@@ -118,7 +129,7 @@ public class ApprovalDecisions {
             String login,
             Map<String, Object> evidence) {
         Activation unlocked = store.find(stage.activationId()).orElseThrow();
-        Outcome.Refused refused = refusal(stage, unlocked, approver, justification);
+        Outcome.Refused refused = refusal(stage, unlocked, approver, justification, "tasklist");
         if (refused != null) {
             ownTransaction.executeWithoutResult(s -> recorder.approvalRejected(
                     unlocked, stage, actorOf(approver, "login:" + login), "tasklist", refused.error(), evidence));
@@ -127,7 +138,7 @@ public class ApprovalDecisions {
         }
         Approval locked = approvals.lock(stage.id()).orElseThrow();
         Activation a = store.lock(stage.activationId()).orElseThrow();
-        Outcome.Refused raced = refusal(locked, a, approver, justification);
+        Outcome.Refused raced = refusal(locked, a, approver, justification, "tasklist");
         if (raced != null) {
             return raced;
         }
@@ -159,8 +170,32 @@ public class ApprovalDecisions {
                 channel);
     }
 
+    /**
+     * A sign-in for a decision that failed before pimflow could check its approver (the identity provider's checks,
+     * DESIGN §9.3): audited on the stage like any refused decision, in the caller's transaction.
+     *
+     * @param actor who signed in as far as the provider's verified answer says, else who tried
+     */
+    public void signInRefused(
+            String approvalId, String actor, String channel, String reason, Map<String, Object> evidence) {
+        Approval stage = approvals.find(approvalId).orElse(null);
+        Activation a = stage == null ? null : store.lock(stage.activationId()).orElse(null);
+        if (a == null) {
+            log.warn("sign-in for approval {} ({}) refused for {}: {}", approvalId, channel, actor, reason);
+            return;
+        }
+        recorder.approvalRejected(a, stage, actor, channel, reason, evidence);
+        log.warn("approval {} ({}) refused for {}: {}", stage.id(), channel, actor, reason);
+    }
+
     /** The rules every channel's decision passes; null when it holds. */
-    Outcome.Refused refusal(Approval stage, Activation a, String approver, String justification) {
+    Outcome.Refused refusal(Approval stage, Activation a, String approver, String justification, String channel) {
+        if (loginsRefused && LOGIN_CHANNELS.contains(channel)) {
+            return new Outcome.Refused(
+                    403,
+                    "approvers sign in with the identity provider: open " + approvalPages + stage.id()
+                            + " (pim.approvals.require-identity-provider)");
+        }
         if (!stage.pending()) {
             return new Outcome.Refused(409, "approval " + stage.id() + " is " + stage.status() + ", not pending");
         }

@@ -353,7 +353,8 @@ public record PimProperties(
     public record Approvals(
             @DefaultValue("1") double timeScale,
             @DefaultValue("500") int maxApprovers,
-            @DefaultValue("PT1M") Duration pimPollInterval) {
+            @DefaultValue("PT1M") Duration pimPollInterval,
+            @DefaultValue("true") boolean requireIdentityProvider) {
         public Approvals {
             if (pimPollInterval.isNegative() || pimPollInterval.isZero()) {
                 throw new IllegalArgumentException(

@@ -42,13 +42,20 @@ public class ConfirmationController {
         this.callbackUrl = properties.publicBase() + "/confirm/callback";
     }
 
+    /** The provider's redirect back, for the confirmation page's sign-ins and the approval page's alike. */
     @GetMapping("/confirm/callback")
     public ResponseEntity<String> callback(
             @RequestParam(name = "state", required = false) String state,
             @RequestParam(name = "code", required = false) String code,
             @RequestParam(name = "error", required = false) String error,
             HttpServletRequest request) {
-        Confirmations.Page page = confirmations.complete(state, code, error, callbackUrl, browser(request));
+        Confirmations.Page page = confirmations.complete(
+                state,
+                code,
+                error,
+                callbackUrl,
+                browser(request, BROWSER_COOKIE),
+                browser(request, ApprovalPageController.BROWSER_COOKIE));
         return html(page, null, null);
     }
 
@@ -65,39 +72,51 @@ public class ConfirmationController {
             @RequestParam(name = "decision", required = false) String decision,
             HttpServletRequest request,
             HttpServletResponse response) {
-        String browser = browser(request);
+        String browser = browserOrNew(request, BROWSER_COOKIE);
+        Confirmations.Start start = confirmations.start(request, challengeId, decision, browser);
+        if (start instanceof Confirmations.Start.Redirect redirect) {
+            return toProvider(redirect.location(), BROWSER_COOKIE, "/confirm", browser, secureCookies, idp);
+        }
+        return html(((Confirmations.Start.Refused) start).page(), null, challengeId);
+    }
+
+    /** The browser's binding cookie of this name, or a new random value for one. */
+    static String browserOrNew(HttpServletRequest request, String name) {
+        String browser = browser(request, name);
         if (browser == null) {
             byte[] random = new byte[32];
             RANDOM.nextBytes(random);
             browser = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         }
-        Confirmations.Start start = confirmations.start(request, challengeId, decision, browser);
-        if (start instanceof Confirmations.Start.Redirect redirect) {
-            ResponseCookie cookie = ResponseCookie.from(BROWSER_COOKIE, browser)
-                    .path("/confirm")
-                    .httpOnly(true)
-                    .secure(secureCookies)
-                    // Lax: sent on the provider's top-level redirect back to the callback, not on cross-site posts
-                    .sameSite("Lax")
-                    .maxAge(idp.flowTimeout())
-                    .build();
-            return ResponseEntity.status(303)
-                    .header(HttpHeaders.SET_COOKIE, cookie.toString())
-                    .header(HttpHeaders.LOCATION, redirect.location())
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .header("Referrer-Policy", "no-referrer")
-                    .build();
-        }
-        return html(((Confirmations.Start.Refused) start).page(), null, challengeId);
+        return browser;
     }
 
-    private static String browser(HttpServletRequest request) {
+    /** The redirect to the provider's sign-in, setting the cookie that binds the flow to this browser. */
+    static ResponseEntity<String> toProvider(
+            String location, String cookieName, String path, String browser, boolean secure, IdentityProvider idp) {
+        ResponseCookie cookie = ResponseCookie.from(cookieName, browser)
+                .path(path)
+                .httpOnly(true)
+                .secure(secure)
+                // Lax: sent on the provider's top-level redirect back to the callback, not on cross-site posts
+                .sameSite("Lax")
+                .maxAge(idp.flowTimeout())
+                .build();
+        return ResponseEntity.status(303)
+                .header(HttpHeaders.SET_COOKIE, cookie.toString())
+                .header(HttpHeaders.LOCATION, location)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Referrer-Policy", "no-referrer")
+                .build();
+    }
+
+    private static String browser(HttpServletRequest request, String name) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return null;
         }
         return Arrays.stream(cookies)
-                .filter(c -> BROWSER_COOKIE.equals(c.getName()))
+                .filter(c -> name.equals(c.getName()))
                 .map(Cookie::getValue)
                 .filter(v -> v != null && v.matches("[A-Za-z0-9_-]{43}"))
                 .findFirst()
@@ -105,15 +124,23 @@ public class ConfirmationController {
     }
 
     private ResponseEntity<String> html(Confirmations.Page page, CsrfToken csrf, String challengeId) {
+        return html(page.status(), ConfirmationPages.render(page, csrf, challengeId), csrf != null, idp);
+    }
+
+    /**
+     * A page as pimflow's pages answer: no caching, no referrer, no framing, no script; a page with a form may post to
+     * itself and to the provider's sign-in.
+     */
+    static ResponseEntity<String> html(int status, String body, boolean hasForm, IdentityProvider idp) {
         String formAction = "'self'";
-        if (csrf != null) {
+        if (hasForm) {
             try {
                 formAction += " " + idp.authorizationOrigin();
             } catch (RuntimeException e) {
                 // the provider is unreachable: the post will say so
             }
         }
-        return ResponseEntity.status(page.status())
+        return ResponseEntity.status(status)
                 .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Referrer-Policy", "no-referrer")
@@ -122,6 +149,6 @@ public class ConfirmationController {
                         "Content-Security-Policy",
                         "default-src 'none'; style-src 'unsafe-inline'; form-action " + formAction
                                 + "; frame-ancestors 'none'; base-uri 'none'")
-                .body(ConfirmationPages.render(page, csrf, challengeId));
+                .body(body);
     }
 }

@@ -11,6 +11,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,18 +35,37 @@ public class ConfirmationFlows {
         this.clock = clock;
     }
 
-    /** One started sign-in: the decision it carries and what the provider's answer is checked against. */
+    /** A flow of the confirmation page: the person confirms a challenge (DESIGN §9.1). */
+    static final String MFA = "mfa";
+
+    /** A flow of the approval page: an approver decides a stage (DESIGN §9.3). */
+    static final String APPROVAL = "approval";
+
+    /**
+     * One started sign-in: the decision it carries and what the provider's answer is checked against.
+     *
+     * @param purpose {@link #MFA} or {@link #APPROVAL}
+     * @param challengeId the challenge confirmed, or for an approval flow the approval (stage) decided
+     * @param justification the approver's justification typed on the approval page (approval flows)
+     */
     record Flow(
+            String purpose,
             String activationId,
             String challengeId,
             String decision,
+            String justification,
             String nonce,
             String codeVerifier,
             String redirectUri,
             String browserHash,
-            Instant startedAt) {}
+            Instant startedAt) {
 
-    /** Forgets flows older than {@code timeout}; counts the open ones of this challenge. */
+        boolean approval() {
+            return APPROVAL.equals(purpose);
+        }
+    }
+
+    /** Forgets flows older than {@code timeout}; counts the open ones of this challenge (or approval). */
     int openFor(String challengeId, java.time.Duration timeout) {
         jdbc.update(
                 "DELETE FROM confirmation_flow WHERE started_at < ?",
@@ -53,16 +75,53 @@ public class ConfirmationFlows {
         return n == null ? 0 : n;
     }
 
+    /**
+     * Records a sign-in just started for {@code subjectId} (a challenge, or an approval), bound to this browser, unless
+     * {@link #MAX_OPEN_PER_CHALLENGE} are open for it already (flows older than {@code timeout} forgotten first).
+     *
+     * @return false when too many are open (nothing saved)
+     */
+    boolean started(
+            String purpose,
+            String activationId,
+            String subjectId,
+            String decision,
+            String justification,
+            OAuth2AuthorizationRequest authorization,
+            String browserBinding,
+            java.time.Duration timeout) {
+        if (openFor(subjectId, timeout) >= MAX_OPEN_PER_CHALLENGE) {
+            return false;
+        }
+        save(
+                authorization.getState(),
+                new Flow(
+                        purpose,
+                        activationId,
+                        subjectId,
+                        decision,
+                        justification,
+                        authorization.getAttribute(OidcParameterNames.NONCE),
+                        authorization.getAttribute(PkceParameterNames.CODE_VERIFIER),
+                        authorization.getRedirectUri(),
+                        hash(browserBinding),
+                        clock.instant()));
+        return true;
+    }
+
     void save(String state, Flow f) {
         jdbc.update(
                 """
-                INSERT INTO confirmation_flow (state_hash, browser_hash, activation_id, challenge_id, decision, nonce,
-                    code_verifier, redirect_uri, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                INSERT INTO confirmation_flow (state_hash, browser_hash, purpose, activation_id, challenge_id, decision,
+                    justification, nonce, code_verifier, redirect_uri, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 hash(state),
                 f.browserHash(),
+                f.purpose(),
                 f.activationId(),
                 f.challengeId(),
                 f.decision(),
+                f.justification(),
                 f.nonce(),
                 f.codeVerifier(),
                 f.redirectUri(),
@@ -79,9 +138,11 @@ public class ConfirmationFlows {
         List<Flow> found = jdbc.query(
                 "SELECT * FROM confirmation_flow WHERE state_hash = ? FOR UPDATE",
                 (rs, n) -> new Flow(
+                        rs.getString("purpose"),
                         rs.getString("activation_id"),
                         rs.getString("challenge_id"),
                         rs.getString("decision"),
+                        rs.getString("justification"),
                         rs.getString("nonce"),
                         rs.getString("code_verifier"),
                         rs.getString("redirect_uri"),

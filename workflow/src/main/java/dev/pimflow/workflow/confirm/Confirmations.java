@@ -18,21 +18,12 @@ import dev.pimflow.workflow.store.SelfActivations;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
-import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
-import org.springframework.security.oauth2.core.oidc.OidcIdToken;
-import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -48,10 +39,10 @@ public class Confirmations {
     private static final Logger log = LoggerFactory.getLogger(Confirmations.class);
     /** The audit actor of decisions and refusals that come through the confirmation page. */
     public static final String CHANNEL = "confirmation-page";
-    /** How far the provider's clock may be from ours, as Spring Security allows for the ID token's times. */
-    static final Duration CLOCK_ALLOWANCE = Duration.ofSeconds(60);
 
     private final IdentityProvider idp;
+    private final SignInChecks checks;
+    private final ApproverSignIns approverSignIns;
     private final ConfirmationFlows flows;
     private final ActivationStore store;
     private final ActivationProcess process;
@@ -67,6 +58,8 @@ public class Confirmations {
 
     public Confirmations(
             IdentityProvider idp,
+            SignInChecks checks,
+            ApproverSignIns approverSignIns,
             ConfirmationFlows flows,
             ActivationStore store,
             ActivationProcess process,
@@ -79,6 +72,8 @@ public class Confirmations {
             Clock clock,
             PimProperties properties) {
         this.idp = idp;
+        this.checks = checks;
+        this.approverSignIns = approverSignIns;
         this.flows = flows;
         this.store = store;
         this.process = process;
@@ -173,24 +168,15 @@ public class Confirmations {
                     "The sign-in is not available",
                     "The identity provider could not be reached. Nothing was changed; try again in a minute."));
         }
-        Instant now = clock.instant();
-        Boolean saved = tx.execute(s -> {
-            if (flows.openFor(challengeId, idp.flowTimeout()) >= ConfirmationFlows.MAX_OPEN_PER_CHALLENGE) {
-                return false;
-            }
-            flows.save(
-                    authorization.getState(),
-                    new ConfirmationFlows.Flow(
-                            a.id(),
-                            a.challengeId(),
-                            decision,
-                            authorization.getAttribute(OidcParameterNames.NONCE),
-                            authorization.getAttribute(PkceParameterNames.CODE_VERIFIER),
-                            authorization.getRedirectUri(),
-                            ConfirmationFlows.hash(browserBinding),
-                            now));
-            return true;
-        });
+        Boolean saved = tx.execute(s -> flows.started(
+                ConfirmationFlows.MFA,
+                a.id(),
+                a.challengeId(),
+                decision,
+                null,
+                authorization,
+                browserBinding,
+                idp.flowTimeout()));
         if (!Boolean.TRUE.equals(saved)) {
             return new Start.Refused(Page.of(
                     429,
@@ -201,8 +187,17 @@ public class Confirmations {
         return new Start.Redirect(authorization.getAuthorizationRequestUri());
     }
 
-    /** The provider sent the browser back: checks everything, then decides once. */
-    public Page complete(String state, String code, String error, String redirectUri, String browserBinding) {
+    /**
+     * The provider sent the browser back: checks everything, then decides once. The flow says which page started it:
+     * an approver's sign-in ({@link ApproverSignIns}) is bound to its own browser cookie.
+     */
+    public Page complete(
+            String state,
+            String code,
+            String error,
+            String redirectUri,
+            String browserBinding,
+            String approverBrowserBinding) {
         ConfirmationFlows.Flow flow = flows.take(state).orElse(null);
         if (flow == null) {
             Map<String, Object> details = new LinkedHashMap<>();
@@ -215,123 +210,36 @@ public class Confirmations {
                     "This sign-in was already used, has expired, or was not started here. Open the confirmation"
                             + " link again.");
         }
+        if (flow.approval()) {
+            return approverSignIns.complete(flow, state, code, error, redirectUri, approverBrowserBinding);
+        }
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("method", "oidc");
         evidence.put("decision", flow.decision());
-        if (browserBinding == null || !ConfirmationFlows.hash(browserBinding).equals(flow.browserHash())) {
-            return refuse(
-                    flow,
-                    "sign-in came back to another browser than the one that started it",
-                    evidence,
-                    "This sign-in was started in another browser",
-                    "Open the confirmation link in the browser you signed in with, and try again.");
-        }
-        if (flow.startedAt().plus(idp.flowTimeout()).isBefore(clock.instant())) {
-            return refuse(
-                    flow,
-                    "sign-in took longer than " + idp.flowTimeout(),
-                    evidence,
-                    "The sign-in took too long",
-                    "Open the confirmation link again and sign in.");
-        }
-        if (error != null) {
-            evidence.put("providerError", error.length() > 60 ? error.substring(0, 60) : error);
-            return refuse(
-                    flow,
-                    "the provider ended the sign-in without a code",
-                    evidence,
-                    "The sign-in did not complete",
-                    "The sign-in was cancelled or refused by your identity provider. Nothing was approved.");
-        }
-        IdentityProvider.SignIn signIn;
-        try {
-            OAuth2AuthorizationRequest stored =
-                    idp.storedRequest(state, flow.nonce(), flow.codeVerifier(), flow.redirectUri());
-            OAuth2AuthorizationResponse response = OAuth2AuthorizationResponse.success(code == null ? "" : code)
-                    .redirectUri(redirectUri)
-                    .state(state)
-                    .build();
-            signIn = idp.exchange(stored, response);
-        } catch (OAuth2AuthenticationException | OAuth2AuthorizationException e) {
-            OAuth2Error oauth = e instanceof OAuth2AuthenticationException a
-                    ? a.getError()
-                    : ((OAuth2AuthorizationException) e).getError();
-            return refuse(
-                    flow,
-                    "the provider's answer failed verification: " + oauth.getErrorCode(),
-                    evidence,
-                    "The sign-in could not be verified",
-                    explain(oauth.getErrorCode()));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Confirmation of activation {}: the sign-in could not be completed: {}",
-                    flow.activationId(),
-                    e.toString());
-            return refuse(
-                    flow,
-                    "the sign-in could not be completed: " + e.getClass().getSimpleName(),
-                    evidence,
-                    "The sign-in could not be completed",
-                    "The identity provider could not be reached. Nothing was approved; open the link and try again.");
-        }
-        OidcIdToken id = signIn.idToken();
-        evidence.putAll(evidence(id));
         Activation a = store.find(flow.activationId()).orElse(null);
-        String principal = id.getClaimAsString(idp.principalClaim());
-        if (a == null || principal == null || !principal.equalsIgnoreCase(a.principalId())) {
-            evidence.put("signedIn", principal == null ? "(no " + idp.principalClaim() + " claim)" : principal);
-            return refuse(
-                    flow,
-                    "another person signed in (" + idp.principalClaim() + " is not the activation's principal)",
-                    evidence,
-                    "You are not the person this request is for",
-                    "Only the person who asked for this access can confirm it. Nothing was approved.");
+        SignInChecks.Checked checked = checks.verify(
+                flow,
+                state,
+                code,
+                error,
+                redirectUri,
+                browserBinding,
+                evidence,
+                "confirmation link",
+                principal -> a == null || principal == null || !principal.equalsIgnoreCase(a.principalId())
+                        ? SignInChecks.Refusal.of(
+                                "another person signed in (" + idp.principalClaim()
+                                        + " is not the activation's principal)",
+                                "You are not the person this request is for",
+                                "Only the person who asked for this access can confirm it. Nothing was approved.")
+                        : null,
+                () -> requiredContext(a));
+        if (checked instanceof SignInChecks.Checked.Refused refused) {
+            SignInChecks.Refusal r = refused.refusal();
+            audit(flow, r.reason(), evidence);
+            return Page.of(r.status(), r.title(), r.message() + (r.recorded() ? " This attempt was recorded." : ""));
         }
-        Instant authTime = authTime(id);
-        if (authTime == null || authTime.isBefore(flow.startedAt().minus(CLOCK_ALLOWANCE))) {
-            return refuse(
-                    flow,
-                    authTime == null
-                            ? "the ID token has no auth_time"
-                            : "auth_time " + authTime + " is before this sign-in was asked for (" + flow.startedAt()
-                                    + ")",
-                    evidence,
-                    "A fresh sign-in is needed",
-                    "Your identity provider reused an earlier sign-in. Confirming needs a new one: open the link"
-                            + " and sign in again.");
-        }
-        String context;
-        try {
-            context = requiredContext(a);
-        } catch (RuntimeException e) {
-            // without the role's policy pimflow does not know which authentication context the sign-in must show: it
-            // does not fall back to a weaker proof (amr) but refuses, as start() does
-            log.warn(
-                    "Confirmation of activation {}: the role's activation policy could not be read: {}",
-                    a.id(),
-                    e.toString());
-            audit(
-                    flow,
-                    "the role's activation policy could not be read: "
-                            + e.getClass().getSimpleName(),
-                    evidence);
-            return Page.of(
-                    503,
-                    "Microsoft Entra could not be reached",
-                    "Your sign-in was fine, but PIM could not be reached to check what this role requires. Nothing"
-                            + " was approved; open the link again and retry in a minute.");
-        }
-        if (!mfaShown(id, context)) {
-            return refuse(
-                    flow,
-                    context != null
-                            ? "the ID token's acrs does not contain the required authentication context " + context
-                            : "the ID token's amr does not contain mfa",
-                    evidence,
-                    "Multi-factor authentication is needed",
-                    "The sign-in did not use multi-factor authentication. Confirming needs it: sign in again with"
-                            + " your second factor.");
-        }
+        IdentityProvider.SignIn signIn = ((SignInChecks.Checked.Verified) checked).signIn();
         return decide(flow, signIn, evidence);
     }
 
@@ -547,12 +455,6 @@ public class Confirmations {
                 a.id());
     }
 
-    private Page refuse(
-            ConfirmationFlows.Flow flow, String reason, Map<String, Object> evidence, String title, String message) {
-        audit(flow, reason, evidence);
-        return Page.of(403, title, message + " This attempt was recorded.");
-    }
-
     private void audit(ConfirmationFlows.Flow flow, String reason, Map<String, Object> evidence) {
         tx.executeWithoutResult(s -> store.lock(flow.activationId())
                 .ifPresent(a -> decisions.reject(a, CHANNEL, "data.assertion", reason, evidence)));
@@ -629,60 +531,5 @@ public class Confirmations {
     private String requiredContext(Activation a) {
         String fromPolicy = roles.policy(a.roleDefinitionId()).authenticationContext();
         return fromPolicy != null ? fromPolicy : mfaContext;
-    }
-
-    /** MFA as the ID token shows it: the required authentication context in {@code acrs}, else {@code mfa} in {@code amr}. */
-    static boolean mfaShown(OidcIdToken id, String context) {
-        if (context != null) {
-            return contains(id.getClaim("acrs"), context);
-        }
-        return contains(id.getClaim("amr"), "mfa");
-    }
-
-    private static boolean contains(Object claim, String value) {
-        if (claim instanceof List<?> list) {
-            return list.stream().anyMatch(v -> v != null && value.equalsIgnoreCase(v.toString()));
-        }
-        return claim != null && value.equalsIgnoreCase(claim.toString());
-    }
-
-    private static Instant authTime(OidcIdToken id) {
-        Object v = id.getClaim("auth_time");
-        if (v instanceof Instant i) {
-            return i;
-        }
-        if (v instanceof Number n) {
-            return Instant.ofEpochSecond(n.longValue());
-        }
-        return null;
-    }
-
-    /** What the audit keeps of the sign-in: who issued it, the session and token ids, when the person signed in. */
-    private static Map<String, Object> evidence(OidcIdToken id) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("issuer", String.valueOf(id.getIssuer()));
-        for (String claim : List.of("sid", "jti", "uti")) {
-            Object v = id.getClaim(claim);
-            if (v != null) {
-                e.put(claim, v.toString());
-            }
-        }
-        Instant authTime = authTime(id);
-        if (authTime != null) {
-            e.put("authTime", authTime.toString());
-        }
-        return e;
-    }
-
-    /** The provider's refusal in words a person understands. */
-    private static String explain(String oauthError) {
-        return switch (oauthError) {
-            case "invalid_grant" ->
-                "The sign-in's code was already used or has expired. Open the link and sign in" + " again.";
-            case "invalid_nonce", "invalid_state_parameter" ->
-                "The sign-in does not belong to this confirmation." + " Open the link and sign in again.";
-            case "invalid_id_token" -> "Your identity provider's answer could not be verified. Nothing was approved.";
-            default -> "Your identity provider refused the sign-in. Nothing was approved.";
-        };
     }
 }

@@ -108,7 +108,7 @@ public class RequestApprovalDelegate extends ActivationDelegate {
     }
 
     /** What a stage of this round asks the approvers for: the activation's duration, or the extension's. */
-    static String durationAsked(Activation a, int round, Extensions extensions) {
+    public static String durationAsked(Activation a, int round, Extensions extensions) {
         if (round == 0) {
             return a.requestedDuration();
         }

@@ -218,7 +218,8 @@ public class ActivationRecorder {
                         escalated,
                         stage.justificationRequired(),
                         stage.requestedAt(),
-                        stage.dueAt()));
+                        stage.dueAt(),
+                        publicBase + "/approve/" + stage.id()));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("approvalId", stage.id());
         d.put("purpose", stage.purpose());

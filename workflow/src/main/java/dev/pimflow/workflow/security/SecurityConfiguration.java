@@ -60,6 +60,25 @@ public class SecurityConfiguration {
     }
 
     /**
+     * The approval page (DESIGN §9.3) is for the stage's approvers, who decide by signing in at the identity provider,
+     * not with a pimflow login: anyone with the link sees what it asks, only the provider's verified sign-in decides.
+     * Its posts carry a CSRF token (a cookie of its own); no session is kept.
+     */
+    @Bean
+    @Order(0)
+    public SecurityFilterChain approvalPage(HttpSecurity http) throws Exception {
+        CookieCsrfTokenRepository csrf = new CookieCsrfTokenRepository();
+        csrf.setCookieName("pimflow-approve-csrf");
+        csrf.setCookiePath("/approve");
+        return http.securityMatcher("/approve/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.csrfTokenRepository(csrf))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(r -> r.disable())
+                .build();
+    }
+
+    /**
      * The ticket systems' webhooks (DESIGN §9.2) authenticate by their vendor's signature over the body, which the
      * controller verifies: no login, no session, no CSRF token (a vendor has none). A body declared larger than
      * {@code pim.webhooks.max-body-size} is answered 413 here, before it is read; the controller bounds what it reads
