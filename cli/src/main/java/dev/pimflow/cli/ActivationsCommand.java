@@ -36,7 +36,7 @@ class ActivationsCommand extends CommandGroup {
     static final List<String> STATUSES = Status.wires();
 
     /** The longest extension pimctl asks for at once ({@code activations extend --duration}). */
-    static final Duration MAX_EXTENSION = Duration.ofHours(24);
+    static final Duration MAX_EXTENSION = dev.pimflow.contracts.ExtensionRequested.MAX_DURATION;
 
     /** An ISO-8601 time (or epoch seconds) of a JSON field, to the second; "-" when there is none. */
     static String time(JsonNode node) {

@@ -332,8 +332,10 @@ public class EventCodec {
             if (duration.compareTo(Duration.ofDays(366)) > 0) {
                 throw new InvalidEventException("data.duration", "longer than one year");
             }
-            if (EventTypes.TICKET_EXTENSION_REQUESTED.equals(type) && duration.compareTo(Duration.ofHours(24)) > 0) {
-                throw new InvalidEventException("data.duration", "longer than PT24H in one extension");
+            if (EventTypes.TICKET_EXTENSION_REQUESTED.equals(type)
+                    && duration.compareTo(ExtensionRequested.MAX_DURATION) > 0) {
+                throw new InvalidEventException(
+                        "data.duration", "longer than " + ExtensionRequested.MAX_DURATION + " in one extension");
             }
         }
         String timeField = switch (type) {

@@ -15,4 +15,7 @@ public record ExtensionRequested(
         String roleDefinitionId,
         String directoryScopeId,
         String justification,
-        Duration duration) {}
+        Duration duration) {
+    /** The most one extension asks for; the role's policy bounds the activation's whole length. */
+    public static final Duration MAX_DURATION = Duration.ofHours(24);
+}

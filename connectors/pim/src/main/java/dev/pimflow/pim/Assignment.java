@@ -13,5 +13,12 @@ import java.time.Instant;
  * @param endDateTime when it ends; null while nothing is assigned, or for an assignment without end
  * @param adopted true when an earlier request of the same activation was found instead of creating one
  */
-public record Assignment(
-        String requestId, String status, Instant startDateTime, Instant endDateTime, boolean adopted) {}
+public record Assignment(String requestId, String status, Instant startDateTime, Instant endDateTime, boolean adopted) {
+    /** PIM's status of a request its approvers have not decided yet. */
+    public static final String PENDING_APPROVAL = "PendingApproval";
+
+    /** Whether this is a request that waits for PIM's approvers: nothing is assigned yet. */
+    public boolean pendingApproval() {
+        return PENDING_APPROVAL.equalsIgnoreCase(status);
+    }
+}

@@ -38,10 +38,7 @@ public class ExtensionRequests {
     /** Another extension of the activation waits for its MFA or approvers. */
     public static final String IN_PROGRESS = "extension-in-progress";
     /** In self-activate mode pimflow holds no token of the person's to extend with. */
-    public static final String SELF_ACTIVATE_MODE = "self-activate-mode";
-
-    /** The longest extension one request asks for; the role's policy bounds the total. */
-    public static final Duration MAX_EXTENSION = Duration.ofHours(24);
+    public static final String SELF_ACTIVATE_MODE = Extensions.SELF_ACTIVATE_MODE;
 
     private final ActivationStore store;
     private final Extensions extensions;
@@ -134,8 +131,9 @@ public class ExtensionRequests {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new InvalidEventException("duration", "must be a positive ISO-8601 duration");
         }
-        if (duration.compareTo(MAX_EXTENSION) > 0) {
-            throw new InvalidEventException("duration", "longer than " + MAX_EXTENSION + " in one extension");
+        if (duration.compareTo(ExtensionRequested.MAX_DURATION) > 0) {
+            throw new InvalidEventException(
+                    "duration", "longer than " + ExtensionRequested.MAX_DURATION + " in one extension");
         }
         if (justification != null && justification.length() > 500) {
             throw new InvalidEventException("justification", "longer than 500 characters");

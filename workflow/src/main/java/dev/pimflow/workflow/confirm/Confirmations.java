@@ -312,7 +312,7 @@ public class Confirmations {
             Activation a = store.lock(flow.activationId()).orElse(null);
             String why = a == null ? "the activation is gone" : stillWaiting(a);
             if (why != null) {
-                if (made != null && a != null && "PendingApproval".equalsIgnoreCase(made.status())) {
+                if (made != null && a != null && made.pendingApproval()) {
                     // PIM's approvers have not decided yet: the request is withdrawn, nothing was assigned
                     pim.cancelRequest(made.requestId());
                 } else if (made != null && a != null) {
@@ -356,7 +356,7 @@ public class Confirmations {
                         a,
                         false);
             }
-            if ("PendingApproval".equalsIgnoreCase(made.status())) {
+            if (made.pendingApproval()) {
                 // DESIGN §9.3: PIM runs the role's approval of the person's own request; pimflow waits for it
                 return new Page(
                         202,

@@ -39,9 +39,6 @@ public class ActivateRoleDelegate extends ActivationDelegate {
     private final Approvals approvalStages;
     private final PimProperties.Approvals approvalSettings;
 
-    /** PIM's status of a request whose approval its approvers have not decided yet. */
-    static final String PENDING_APPROVAL = "PendingApproval";
-
     public ActivateRoleDelegate(
             ActivationStore store,
             PimDirectory pim,
@@ -114,7 +111,7 @@ public class ActivateRoleDelegate extends ActivationDelegate {
         Assignment assignment;
         if (selfActivate) {
             assignment = selfActivated(execution, a);
-            if (PENDING_APPROVAL.equalsIgnoreCase(assignment.status())) {
+            if (assignment.pendingApproval()) {
                 // DESIGN §9.3: PIM runs the approval of the person's own request; pimflow waits for its decision
                 Instant waitUntil = Instant.now()
                         .plus(approvalSettings.scaled(approvalTimeout(a)))

@@ -46,9 +46,7 @@ public class CancelPendingDelegate extends ActivationDelegate {
         // self-activate mode: a request PIM's approvers have not decided yet is withdrawn first (DESIGN §9.3)
         selfActivations
                 .find(a.id(), a.challengeId())
-                .filter(o -> !o.denied()
-                        && ActivateRoleDelegate.PENDING_APPROVAL.equalsIgnoreCase(
-                                o.assignment().status()))
+                .filter(o -> !o.denied() && o.assignment().pendingApproval())
                 .ifPresent(o -> pim.cancelRequest(o.assignment().requestId()));
         Removal removal = mayHaveActivated && !store.anotherActive(a)
                 ? pim.remove(RevokeRoleDelegate.removalRequest(

@@ -23,8 +23,6 @@ import org.springframework.stereotype.Component;
 public class CheckExtensionDelegate extends ActivationDelegate {
     /** The extension's new end is past the role's maximum counted from the activation's start. */
     public static final String EXCEEDS_POLICY_MAXIMUM = "exceeds-policy-maximum";
-    /** In self-activate mode the person's own sign-in activates; pimflow has no token to extend with. */
-    public static final String SELF_ACTIVATE_MODE = "self-activate-mode";
 
     private final RoleCatalog roles;
     private final Extensions extensions;
@@ -53,7 +51,7 @@ public class CheckExtensionDelegate extends ActivationDelegate {
         String refusal = null;
         int stages = 0;
         if (selfActivate) {
-            refusal = SELF_ACTIVATE_MODE;
+            refusal = Extensions.SELF_ACTIVATE_MODE;
         } else {
             ActivationPolicy policy = roles.policy(a.roleDefinitionId());
             Instant newEnd = a.endDateTime().plus(Duration.parse(x.duration()));

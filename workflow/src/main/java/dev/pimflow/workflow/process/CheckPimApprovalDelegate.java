@@ -51,8 +51,7 @@ public class CheckPimApprovalDelegate extends ActivationDelegate {
         if (!Status.PENDING_APPROVAL.is(a.status())
                 || outcome == null
                 || outcome.denied()
-                || !ActivateRoleDelegate.PENDING_APPROVAL.equalsIgnoreCase(
-                        outcome.assignment().status())) {
+                || !outcome.assignment().pendingApproval()) {
             throw deny(execution, Reason.APPROVAL_NOT_VERIFIED.wire());
         }
         String requestId = outcome.assignment().requestId();

@@ -64,6 +64,8 @@ final class ProcessElements {
     static final String CATCH_EXTENSION_REQUESTED = "CatchMessage_ExtensionRequested";
     static final String TASK_CHECK_EXTENSION = "Task_CheckExtension";
     static final String TASK_ISSUE_EXTENSION_CHALLENGE = "Task_IssueExtensionChallenge";
+    static final String GATEWAY_AWAIT_EXTENSION_MFA = "Gateway_AwaitExtensionMfa";
+    static final String TASK_REQUEST_EXTENSION_APPROVAL = "Task_ExtensionRequestApproval";
     static final String CATCH_EXTENSION_MFA_RESPONSE = "CatchMessage_ExtensionMfaResponse";
     static final String CATCH_EXTENSION_MFA_TIMEOUT = "CatchTimer_ExtensionMfaTimeout";
     static final String SUBPROCESS_EXTENSION_APPROVAL = "SubProcess_ExtensionApproval";

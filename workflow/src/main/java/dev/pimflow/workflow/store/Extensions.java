@@ -5,7 +5,6 @@ import static dev.pimflow.workflow.store.ActivationStore.ts;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +32,9 @@ public class Extensions {
     public static final String DENIED = "denied";
     /** The activation ended while the extension waited. */
     public static final String CANCELLED = "cancelled";
+
+    /** In self-activate mode the person's own sign-in activated the role; pimflow holds no token to extend with. */
+    public static final String SELF_ACTIVATE_MODE = "self-activate-mode";
 
     private static final Set<String> OPEN = Set.of(REQUESTED, PENDING_MFA, PENDING_APPROVAL);
 
@@ -135,11 +137,6 @@ public class Extensions {
                         round)
                 .stream()
                 .findFirst();
-    }
-
-    public List<Extension> ofActivation(String activationId) {
-        return jdbc.query(
-                "SELECT * FROM activation_extension WHERE activation_id = ? ORDER BY round", ROW, activationId);
     }
 
     /** The activation's extension that is asked and not yet decided, if any (at most one at a time). */

@@ -111,7 +111,7 @@ class ExtensionProcessTest {
         Instant end = activation(pi).endDateTime();
         Extensions.Extension x = requested(pi, Duration.ofHours(1));
         run(pi, TASK_CHECK_EXTENSION);
-        assertThat(pi).isWaitingAt("Gateway_AwaitExtensionMfa");
+        assertThat(pi).isWaitingAt(GATEWAY_AWAIT_EXTENSION_MFA);
         assertThat(activation(pi).status()).isEqualTo(Status.ACTIVE.wire());
         assertThat(extensions.find(x.id()).orElseThrow().status()).isEqualTo(Extensions.PENDING_MFA);
         assertThat(answer(pi, true)).isInstanceOf(MfaOutcome.Accepted.class);
@@ -155,7 +155,7 @@ class ExtensionProcessTest {
         Extensions.Extension x = requested(pi, Duration.ofHours(1));
         run(pi, TASK_CHECK_EXTENSION);
         assertThat(answer(pi, true)).isInstanceOf(MfaOutcome.Accepted.class);
-        run(pi, "Task_ExtensionRequestApproval");
+        run(pi, TASK_REQUEST_EXTENSION_APPROVAL);
         assertThat(pi).isWaitingAt(USER_TASK_APPROVE_EXTENSION_STAGE);
         Approvals.Approval stage =
                 approvals.stage(activation(pi).id(), x.round(), 1).orElseThrow();
@@ -179,7 +179,7 @@ class ExtensionProcessTest {
         Extensions.Extension x = requested(pi, Duration.ofHours(1));
         run(pi, TASK_CHECK_EXTENSION);
         answer(pi, true);
-        run(pi, "Task_ExtensionRequestApproval");
+        run(pi, TASK_REQUEST_EXTENSION_APPROVAL);
         Approvals.Approval stage =
                 approvals.stage(activation(pi).id(), x.round(), 1).orElseThrow();
         assertThat(decide(stage, NORA, false, "enough")).isInstanceOf(ApprovalDecisions.Outcome.Decided.class);
@@ -213,7 +213,7 @@ class ExtensionProcessTest {
         // a smaller one still fits
         requested(pi, Duration.ofHours(2));
         run(pi, TASK_CHECK_EXTENSION);
-        assertThat(pi).isWaitingAt("Gateway_AwaitExtensionMfa");
+        assertThat(pi).isWaitingAt(GATEWAY_AWAIT_EXTENSION_MFA);
         close();
         run(pi, TASK_REVOKE_ROLE);
     }
@@ -290,7 +290,7 @@ class ExtensionProcessTest {
         Extensions.Extension x = requested(pi, Duration.ofHours(1));
         run(pi, TASK_CHECK_EXTENSION);
         runtime.createProcessInstanceModification(pi.getId())
-                .cancelAllForActivity("Gateway_AwaitExtensionMfa")
+                .cancelAllForActivity(GATEWAY_AWAIT_EXTENSION_MFA)
                 .startBeforeActivity(TASK_EXTEND_ROLE)
                 .execute();
         run(pi, TASK_EXTEND_ROLE);

@@ -77,7 +77,7 @@ public final class GraphPimClient implements PimDirectory {
 
     static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 
-    private static final String PENDING_APPROVAL = "PendingApproval";
+    private static final String PENDING_APPROVAL = Assignment.PENDING_APPROVAL;
 
     private static final Set<String> SUCCESS_STATUSES =
             Set.of("provisioned", "granted", "pendingprovisioning", "pendingschedulecreation", "schedulecreated");
